@@ -1,0 +1,12 @@
+//! The drill engine: a headless, deterministic simulation of emergency drills for
+//! floods, forest fires and chemical spills, and the scoring of participants'
+//! actions against the plan's response card.
+//!
+//! The data path is one straight line (see `ARCHITECTURE.md`):
+//! text -> [`lang`] (syntax tree with spans, then validation) -> [`model::Scenario`]
+//! -> simulation (actions and injects in, typed event log out) -> scoring -> report.
+//! Only [`io`] touches the file system.
+
+pub mod cli;
+pub mod io;
+pub mod model;

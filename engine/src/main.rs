@@ -1,0 +1,5 @@
+//! `drill`: the command line of the drill engine.
+
+fn main() -> std::process::ExitCode {
+    drill_engine::cli::main()
+}
