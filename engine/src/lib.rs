@@ -8,5 +8,6 @@
 //! Only [`io`] touches the file system.
 
 pub mod cli;
+pub mod hazard;
 pub mod io;
 pub mod model;
