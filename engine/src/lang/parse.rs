@@ -56,7 +56,16 @@ pub fn parse(text: &str, file: u32) -> (Option<SyntaxFile>, Vec<Diagnostic>) {
                 pest::error::InputLocation::Pos(p) => p,
                 pest::error::InputLocation::Span((s, _)) => s,
             };
-            diags.push(pest_error_to_diagnostic(&fixed, pos, file));
+            // A failure right next to a replaced full-width character is that
+            // character's fault (`20：00` cannot become a time); it has its message.
+            let near_full_width = diags.iter().any(|d| {
+                d.code == "E0110"
+                    && (d.primary.span.start as usize) <= pos + 8
+                    && pos <= d.primary.span.end as usize + 8
+            });
+            if !near_full_width {
+                diags.push(pest_error_to_diagnostic(&fixed, pos, file));
+            }
             (None, diags)
         }
     }
@@ -337,7 +346,11 @@ fn pest_error_to_diagnostic(text: &str, pos: usize, file: u32) -> Diagnostic {
         .find(|&(_, c)| !is_word(c))
         .map_or(text.len(), |(i, _)| pos + i);
     let word = &text[start..end];
-    if word.starts_with(|c: char| c.is_ascii_digit())
+    let digits_only = word
+        .trim_start_matches('-')
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '.');
+    if !digits_only && word.starts_with(|c: char| c.is_ascii_digit())
         || (word.starts_with('-') && word[1..].starts_with(|c: char| c.is_ascii_digit()))
     {
         let digits = word.trim_start_matches('-');

@@ -275,15 +275,15 @@ pub fn validate(files: &[(u32, &SyntaxFile)]) -> (Option<Scenario>, Vec<Diagnost
             let mut cur = Cur::new(*file, line);
             let Some(first) = cur.next() else { continue };
             let kw = first.word().and_then(|w| which(w, TOP));
-            let Some(kw) = kw else {
+            let kw = kw.or_else(|| {
                 v.unknown_keyword(
                     &cur,
                     first,
                     TOP,
                     "a block keyword such as scenario, map, roles, plan",
-                );
-                continue;
-            };
+                )
+            });
+            let Some(kw) = kw else { continue };
             if kw == "include" {
                 continue; // resolved by `check` before validation
             }
@@ -510,12 +510,18 @@ impl V {
 
     /// Reports `node` where one of `expected` keywords should be, with the nearest
     /// spelling as a suggestion.
-    fn unknown_keyword(&mut self, cur: &Cur<'_>, node: &Node, expected: &[&str], what: &str) {
+    fn unknown_keyword(
+        &mut self,
+        cur: &Cur<'_>,
+        node: &Node,
+        expected: &[&'static str],
+        what: &str,
+    ) -> Option<&'static str> {
         let found = node.describe();
         let mut d = Diagnostic::error(
             "E0125",
             cur.span_of(node),
-            format!("此处应为{what},而不是 {found}"),
+            format!("无法识别 {found}"),
             format!("expected {what}, found {found}"),
         )
         .label("not understood here");
@@ -524,9 +530,21 @@ impl V {
             .and_then(|w| keywords::nearest(w, keywords::spellings(expected)));
         d = match suggestion {
             Some(s) => d.help(format!("did you mean `{s}`? / 是否应为 `{s}`?")),
-            None => d.help(format!("expected one of: {}", expected.join(", "))),
+            None => d.help(format!(
+                "expected one of: {} / 可用: {}",
+                expected.join(", "),
+                keywords::spellings(expected)
+                    .iter()
+                    .filter(|w| keywords::is_chinese(w))
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )),
         };
         self.err(d);
+        // Read on as if the suggestion had been written, so one typo does not
+        // cascade into errors about everything the statement declares.
+        suggestion.and_then(|s| expected.iter().copied().find(|kw| is(s, kw)))
     }
 
     /// After a block header (`roles`), only the block itself is expected.
@@ -869,9 +887,9 @@ impl V {
                     Some(k)
                 }
                 None => {
-                    self.unknown_keyword(cur, n, options, what);
+                    let guess = self.unknown_keyword(cur, n, options, what);
                     cur.next();
-                    None
+                    guess
                 }
             },
             None => {
@@ -967,6 +985,14 @@ impl V {
             ) else {
                 continue;
             };
+            // A field that is present but wrong has its own message already.
+            match kw {
+                "id" => id = true,
+                "start" => start = true,
+                "duration" => duration = true,
+                "seed" => seed = true,
+                _ => {}
+            }
             match kw {
                 "id" => {
                     if let Some((v, _)) = self.name(&mut cur, "the scenario id") {
@@ -1862,20 +1888,22 @@ impl V {
                                 "medical" => Skill::Medical,
                                 _ => Skill::Roadblock,
                             }),
-                            None => self.unknown_keyword(
-                                &c,
-                                word,
-                                &[
-                                    "water_rescue",
-                                    "evacuation",
-                                    "door_knock",
-                                    "firefighting",
-                                    "hazmat",
-                                    "medical",
-                                    "roadblock",
-                                ],
-                                "a skill",
-                            ),
+                            None => self
+                                .unknown_keyword(
+                                    &c,
+                                    word,
+                                    &[
+                                        "water_rescue",
+                                        "evacuation",
+                                        "door_knock",
+                                        "firefighting",
+                                        "hazmat",
+                                        "medical",
+                                        "roadblock",
+                                    ],
+                                    "a skill",
+                                )
+                                .map_or((), |_| ()),
                         }
                     }
                 }
@@ -2539,6 +2567,7 @@ impl V {
         };
         let (mut trigger, mut work) = (None, None);
         let mut with_spans = Vec::new();
+        let mut has_who = false;
         for clause in clauses {
             let mut cur = Cur::new(file, clause);
             let Some(kw) = self.choice(
@@ -2608,7 +2637,10 @@ impl V {
                         trigger = Some((Trigger::BeforeReturn, clause_span)); // already reported
                     }
                 }
-                "who" => task.who = self.actors(&mut cur),
+                "who" => {
+                    has_who = true;
+                    task.who = self.actors(&mut cur);
+                }
                 "do" => work = self.work(&mut cur),
                 "how" => task.how = self.channels(&mut cur),
                 "with" => {
@@ -2703,7 +2735,7 @@ impl V {
             }
             None => {}
         }
-        if task.who.is_empty() {
+        if !has_who {
             self.err(
                 Diagnostic::error(
                     "E0142",
@@ -2796,7 +2828,9 @@ impl V {
             let c = Cur::new(cur.file, vec![n]);
             match n.word().and_then(|w| which(w, &Self::CHANNELS)) {
                 Some(k) => out.push(Self::channel_of(k)),
-                None => self.unknown_keyword(&c, n, &Self::CHANNELS, "a channel"),
+                None => {
+                    self.unknown_keyword(&c, n, &Self::CHANNELS, "a channel");
+                }
             }
         }
         out
@@ -2886,7 +2920,9 @@ impl V {
                                 "dilapidated" => Group::Dilapidated,
                                 _ => Group::OutdoorWorkers,
                             }),
-                            None => self.unknown_keyword(&c, n, &G, "a group"),
+                            None => {
+                                self.unknown_keyword(&c, n, &G, "a group");
+                            }
                         }
                     }
                 }
@@ -2899,13 +2935,18 @@ impl V {
                     );
                     return None;
                 }
-                let from = self.target(cur, false)?;
+                // Read `to` even when `from` is wrong, so both get reported.
+                let from = self.target(cur, false);
                 let to = if cur.eat_kw("to") {
-                    Some(self.shelter_ref(cur)?)
+                    Some(self.shelter_ref(cur))
                 } else {
                     None
                 };
-                Work::Evacuate { groups, from, to }
+                Work::Evacuate {
+                    groups,
+                    from: from?,
+                    to: to.map_or(Some(None), |t| t.map(Some))?,
+                }
             }
         })
     }
@@ -3485,5 +3526,209 @@ impl V {
                 sum.min(u64::from(p.people))
             })
             .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{check_text, render};
+    use crate::model::*;
+
+    const EXAMPLE: &str = include_str!("../../tests/data/doc-example.drill");
+
+    fn errors_of(text: &str) -> (Vec<&'static str>, String) {
+        let (sources, result) = check_text("t.drill", text);
+        let codes = result
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.code)
+            .collect();
+        (codes, render(&result.diagnostics, &sources))
+    }
+
+    #[test]
+    fn the_reference_example_checks_clean_and_converts_to_si() {
+        let (sources, result) = check_text("doc-example.drill", EXAMPLE);
+        let s = result
+            .scenario
+            .unwrap_or_else(|| panic!("{}", render(&result.diagnostics, &sources)));
+        assert_eq!(s.header.id, "zhuyuan-flood-2026");
+        assert_eq!(s.header.duration_s, 12.0 * 3600.0);
+        assert_eq!(
+            s.header.start,
+            DateTime {
+                year: 2026,
+                month: 6,
+                day: 18,
+                hour: 20,
+                minute: 0
+            }
+        );
+        assert_eq!(s.map.places.len(), 5);
+        let xiacun = s.place_named("下村").unwrap();
+        assert_eq!(s.place(xiacun).groups.elderly, 52);
+        assert_eq!(s.resources[0].radius_m, Some(600.0));
+        assert_eq!(s.teams[0].arrives_s, 25.0 * 60.0);
+        assert_eq!(s.plan.tasks.len(), 6);
+        assert_eq!(s.plan.tasks[1].trigger, Trigger::After(TaskIdx(0)));
+        assert_eq!(s.plan.tasks[3].trigger, Trigger::Before(TaskIdx(2)));
+        assert_eq!(s.plan.tasks[0].deadline, Some(Deadline::Within(1800.0)));
+        // 22:00 with a 20:00 start is two hours in.
+        assert_eq!(
+            s.injects[2].trigger,
+            InjectTrigger::IfNot {
+                task: TaskIdx(2),
+                by_s: 7200.0
+            }
+        );
+        // The fire ignites at 13:40 the next day.
+        let Hazard::Fire(fire) = &s.hazards[1] else {
+            panic!()
+        };
+        assert_eq!(fire.ignitions[0].time_s, (17.0 * 60.0 + 40.0) * 60.0);
+        assert_eq!(fire.moisture.live_woody, 90.0);
+        assert_eq!(fire.wind[1].1.from_deg, 300.0);
+        let Hazard::Flood(flood) = &s.hazards[0] else {
+            panic!()
+        };
+        assert_eq!(flood.rain_mm_h[3], (3.0 * 3600.0, 80.0));
+        assert!(matches!(s.injects[3].effects[0], Effect::CloseLink(_)));
+        assert_eq!(s.scoring.ratings.s, 75.0);
+        match &s.map.terrain.as_ref().unwrap().source {
+            TerrainSource::Grid { cols, rows, .. } => assert_eq!((*cols, *rows), (3, 3)),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn chinese_keywords_mean_the_same() {
+        let (sources, result) = check_text(
+            "zh.drill",
+            include_str!("../../tests/data/doc-example-zh.drill"),
+        );
+        let s = result
+            .scenario
+            .unwrap_or_else(|| panic!("{}", render(&result.diagnostics, &sources)));
+        assert_eq!(
+            s.plan.tasks[1].require,
+            Some(Requirement {
+                percent: 100.0,
+                of: RequireOf::People
+            })
+        );
+        assert!(
+            matches!(s.plan.tasks[1].work, Work::Evacuate { ref groups, .. } if groups == &[Group::Elderly, Group::Disabled])
+        );
+        assert_eq!(
+            s.plan.tasks[0].how,
+            vec![Channel::Loudspeaker, Channel::Sms]
+        );
+        assert_eq!(s.roles[1].count, 6);
+    }
+
+    #[test]
+    fn reports_every_problem_not_just_the_first() {
+        let text = EXAMPLE
+            .replace(
+                "from 下村 to 竹源小学 within 90min",
+                "from 下材 to 竹源小学 within 90min",
+            )
+            .replace("capacity 300", "capacity 30")
+            .replace("width 8m", "width 8")
+            .replace("with [megaphone 6]", "with [megaphone 9]")
+            .replace("expect T3\n", "expect T9\n");
+        let (codes, rendered) = errors_of(&text);
+        for code in ["E0202", "E0302", "E0404"] {
+            assert!(
+                codes.contains(&code),
+                "{code} missing in {codes:?}\n{rendered}"
+            );
+        }
+        assert!(rendered.contains("did you mean `下村`"), "{rendered}");
+        assert!(
+            rendered.contains("expected a unit after 8, like 8m"),
+            "{rendered}"
+        );
+        assert!(rendered.contains("unknown task `T9`"), "{rendered}");
+    }
+
+    #[test]
+    fn shelter_capacity_is_checked_against_planned_evacuations() {
+        // T3 moves the elderly and disabled of 下村: 52 + 6 = 58 people.
+        let (codes, rendered) = errors_of(&EXAMPLE.replace("capacity 300", "capacity 50"));
+        assert_eq!(codes, vec!["E0407"], "{rendered}");
+        assert!(rendered.contains("moves 58 there"), "{rendered}");
+        assert!(
+            errors_of(&EXAMPLE.replace("capacity 300", "capacity 58"))
+                .0
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn cycles_deadlines_groups_polygons_and_duplicates() {
+        let cyc = EXAMPLE
+            .replace(
+                "task T4 \"开放避灾点\" { before T3",
+                "task T4 \"开放避灾点\" { after T3",
+            )
+            .replace("{ after T1 who 村民兵小分队", "{ after T4 who 村民兵小分队");
+        let (codes, rendered) = errors_of(&cyc);
+        assert!(codes.contains(&"E0408"), "{rendered}");
+        let late = EXAMPLE.replace(
+            "task T6 \"返回前评估\" { before return",
+            "task T6 \"返回前评估\" { at 21:00 by 20:30",
+        );
+        assert_eq!(errors_of(&late).0, vec!["E0405"]);
+        let groups = EXAMPLE.replace(
+            "elderly 52 disabled 6 outdoor_workers 9",
+            "elderly 150 disabled 6 outdoor_workers 30",
+        );
+        assert_eq!(errors_of(&groups).0, vec!["E0402"]);
+        let poly = EXAMPLE.replace(
+            "polygon (700,100) (900,100) (900,200)",
+            "polygon (700,100) (900,100)",
+        );
+        assert_eq!(errors_of(&poly).0, vec!["E0403"]);
+        let dup = EXAMPLE.replace("网格长       level village", "网格员 level village");
+        // 网格长 is gone too, so T5 names an unknown role.
+        assert_eq!(errors_of(&dup).0, vec!["E0201", "E0202"]);
+    }
+
+    #[test]
+    fn keyword_typo_gets_the_nearest_keyword() {
+        let (codes, rendered) = errors_of(&EXAMPLE.replace("shelter 竹源小学", "shleter 竹源小学"));
+        assert!(codes.contains(&"E0125"), "{rendered}");
+        assert!(rendered.contains("did you mean `shelter`"), "{rendered}");
+    }
+
+    #[test]
+    fn wrong_unit_kind_is_named() {
+        let (codes, rendered) = errors_of(&EXAMPLE.replace("duration 12h", "duration 12m"));
+        assert_eq!(codes, vec!["E0303"], "{rendered}");
+    }
+
+    #[test]
+    fn actions_log_resolves_against_the_scenario() {
+        let (_, result) = check_text("doc-example.drill", EXAMPLE);
+        let scenario = result.scenario.unwrap();
+        let mut sources = super::super::SourceMap::new();
+        let f = sources.add(
+            "log.drill",
+            "actions zhuyuan-flood-2026 {\n  20:07 村应急管理员 warn zone 下村低洼区 via [loudspeaker sms] with 村广播\n  20:12 镇现场指挥官 report_at_post\n  20:31 网格员 knock_doors zone 下村低洼区 with megaphone 4\n  21:55 村民兵小分队 evacuate [elderly disabled] from 下村 to 竹源小学\n}\n",
+        );
+        let (log, diags) = super::super::check_actions(&scenario, &sources, f);
+        let log = log.unwrap_or_else(|| panic!("{}", render(&diags, &sources)));
+        assert_eq!(log.actions.len(), 4);
+        assert_eq!(log.actions[0].at_s, 7.0 * 60.0);
+        assert_eq!(log.actions[2].with[0].quantity, 4);
+        let bad = sources.add(
+            "bad.drill",
+            "actions zhuyuan-flood-2026 {\n  20:07 村应急管里员 warn zone 下村低洼区\n}\n",
+        );
+        let (log, diags) = super::super::check_actions(&scenario, &sources, bad);
+        assert!(log.is_none());
+        assert!(render(&diags, &sources).contains("did you mean `村应急管理员`"));
     }
 }
