@@ -1351,7 +1351,7 @@ impl V {
         if !has_pos {
             self.err(
                 Diagnostic::error(
-                    "E0130",
+                    "E0143",
                     span,
                     format!("地点 `{name}` 缺少位置"),
                     format!("`{name}` has no position"),
@@ -1365,7 +1365,7 @@ impl V {
         if shelter && !has_capacity {
             self.err(
                 Diagnostic::error(
-                    "E0131",
+                    "E0144",
                     span,
                     format!("避灾点 `{name}` 缺少容量"),
                     format!("shelter `{name}` has no capacity"),
@@ -2057,14 +2057,7 @@ impl V {
     fn check_quantities(&mut self, uses: &[ResourceUse], spans: &[Span], who: &str) {
         for (u, span) in uses.iter().zip(spans) {
             let r = &self.s.resources[u.resource.index()];
-            // Resources of the same kind at several places add up when named by kind.
-            let available: u32 = if self.names.resources.contains_key(&r.name)
-                && r.name != format!("{:?}", r.kind)
-            {
-                r.quantity
-            } else {
-                r.quantity
-            };
+            let available = r.quantity;
             if u.quantity > available {
                 let (name, rspan) = (r.name.clone(), r.span);
                 self.err(
@@ -2652,11 +2645,8 @@ impl V {
                     task.deadline = self.quantity(&mut cur, Dim::Time).map(Deadline::Within)
                 }
                 "by" => {
-                    let span = cur.here();
                     if let Some(t) = self.time(&mut cur) {
                         task.deadline = Some(Deadline::By(t));
-                        with_spans.len(); // keep order of borrows simple
-                        self.by_spans_push(index, span);
                     }
                 }
                 _ => {
@@ -2749,8 +2739,6 @@ impl V {
         self.check_quantities(&task.with.clone(), &with_spans, &format!("task {id}"));
         task
     }
-
-    fn by_spans_push(&mut self, _task: u32, _span: Span) {}
 
     fn actors(&mut self, cur: &mut Cur<'_>) -> Vec<Actor> {
         let mut out = Vec::new();
