@@ -413,6 +413,7 @@ fn convert(pair: Pair<'_, Rule>, diags: &mut Vec<Diagnostic>, file: u32) -> Opti
     let kind = match pair.as_rule() {
         Rule::nl => NodeKind::Newline,
         Rule::line_comment | Rule::block_comment => NodeKind::Comment(s.trim_end().to_string()),
+        // (a `\r` before the newline ends up in the line comment and is trimmed here)
         Rule::ident | Rule::unit_word => NodeKind::Word(s.to_string()),
         Rule::string => {
             let raw = &s[1..s.len() - 1];

@@ -244,6 +244,10 @@ struct V {
     task_spans: Vec<Span>,
 }
 
+/// A top-level block: its file, its body, and its header line (keyword and words
+/// before the `{`).
+type Block<'a> = (u32, &'a [Node], Cur<'a>);
+
 /// Validates parsed files (`files[0]` is the main file) into a scenario.
 pub fn validate(files: &[(u32, &SyntaxFile)]) -> (Option<Scenario>, Vec<Diagnostic>) {
     let mut v = V {
@@ -256,7 +260,7 @@ pub fn validate(files: &[(u32, &SyntaxFile)]) -> (Option<Scenario>, Vec<Diagnost
         task_spans: Vec::new(),
     };
     // Gather top-level blocks by kind; included files merge into the same lists.
-    let mut by_kind: BTreeMap<&'static str, Vec<(u32, &[Node], Cur<'_>)>> = BTreeMap::new();
+    let mut by_kind: BTreeMap<&'static str, Vec<Block<'_>>> = BTreeMap::new();
     const TOP: &[&str] = &[
         "include",
         "scenario",
@@ -964,7 +968,7 @@ impl V {
 
     // ---- scenario ---------------------------------------------------------------
 
-    fn scenario(&mut self, (file, body, header): &(u32, &[Node], Cur<'_>)) {
+    fn scenario(&mut self, (file, body, header): &Block<'_>) {
         let mut header = Cur::new(header.file, header.nodes.clone());
         header.next();
         if let Some(NodeKind::Str { value, .. }) = header.peek().map(|n| &n.kind) {
@@ -1129,7 +1133,7 @@ impl V {
 
     // ---- map --------------------------------------------------------------------
 
-    fn map(&mut self, blocks: &[(u32, &[Node], Cur<'_>)]) {
+    fn map(&mut self, blocks: &[Block<'_>]) {
         for (i, (_, _, cur)) in blocks.iter().enumerate() {
             self.expect_header_end(cur, 1);
             if i > 0 && cur.file == blocks[0].2.file {
@@ -2072,7 +2076,7 @@ impl V {
 
     // ---- hazards ------------------------------------------------------------------
 
-    fn hazard(&mut self, (file, body, header): &(u32, &[Node], Cur<'_>)) {
+    fn hazard(&mut self, (file, body, header): &Block<'_>) {
         let mut h = Cur::new(header.file, header.nodes.clone());
         h.next();
         let Some(kind) = self.hazard_kind(&mut h) else {
@@ -2474,7 +2478,7 @@ impl V {
 
     // ---- plan ---------------------------------------------------------------------
 
-    fn plan(&mut self, (file, body, header): &(u32, &[Node], Cur<'_>)) {
+    fn plan(&mut self, (file, body, header): &Block<'_>) {
         let mut h = Cur::new(header.file, header.nodes.clone());
         h.next();
         if let Some(NodeKind::Str { value, .. }) = h.peek().map(|n| &n.kind) {
@@ -2993,9 +2997,10 @@ impl V {
                         "E0205",
                         span,
                         format!("地图上没有 {an} -> {bn} 的这条路"),
-                        format!("the map has no {kind:?} between `{an}` and `{bn}`")
-                            .to_lowercase()
-                            .replace("the map has no", "the map has no"),
+                        format!(
+                            "the map has no {} between `{an}` and `{bn}`",
+                            format!("{kind:?}").to_lowercase()
+                        ),
                     )
                     .help("check the map's road/path/bridge lines"),
                 );
@@ -3043,13 +3048,9 @@ impl V {
             let trigger = if cur.eat_kw("at") {
                 self.time(&mut cur).map(InjectTrigger::At)
             } else if cur.eat_kw("if") {
-                if !cur.eat_kw("not")
-                    && !cur
-                        .nodes
-                        .get(cur.pos - 1)
-                        .and_then(|n| n.word())
-                        .is_some_and(|w| w == "如未")
-                {
+                // 如未 already means "if not"; the English needs both words.
+                let zh = cur.nodes.get(cur.pos - 1).and_then(|n| n.word()) == Some("如未");
+                if !zh && !cur.eat_kw("not") {
                     self.expected(
                         &cur,
                         "not",
@@ -3207,7 +3208,7 @@ impl V {
 
     // ---- scoring -------------------------------------------------------------------
 
-    fn scoring(&mut self, (file, body, header): &(u32, &[Node], Cur<'_>)) {
+    fn scoring(&mut self, (file, body, header): &Block<'_>) {
         self.expect_header_end(header, 1);
         for line in lines(body) {
             let mut cur = Cur::new(*file, line);
