@@ -1485,99 +1485,99 @@ fn work_at(
             finish.max(t)
         }
         Work::Rescue(_) => {
-            // Boat or carry trips until nobody is left trapped here.
+            // Boat or carry trips until nobody is left trapped here. Each load goes to
+            // the nearest open shelter with room for it, or, when every shelter is
+            // full, back to the team's base (safe, but not a shelter).
             let per_trip = if unit.boat_capacity > 0 {
                 unit.boat_capacity
             } else {
                 (team.members / 2).max(1)
             };
-            let drop = job.drop_at.or_else(|| {
-                ctx.shelters
-                    .iter()
-                    .copied()
-                    .filter(|sh| !shelters.closed[sh.index()])
-                    .min_by(|a, b| {
-                        s.place(*a)
-                            .pos
-                            .distance(s.place(place).pos)
-                            .total_cmp(&s.place(*b).pos.distance(s.place(place).pos))
-                            .then(a.cmp(b))
-                    })
-            });
-            let Some(drop) = drop else { return t };
-            let leg_m = s.place(place).pos.distance(s.place(drop).pos);
+            let here = s.place(place).pos;
             let speed = if unit.boat_capacity > 0 {
                 p.boat_m_s
             } else {
                 p.assisted_m_s
             };
-            let trip_s = 2.0 * leg_m / speed + 2.0 * p.load_s;
-            let mut clock_t = t;
-            // Trapped households first, then people trapped by injects.
-            let mut trapped: Vec<u32> = Vec::new();
+            let mut trapped: Vec<(u32, u32)> = Vec::new();
             for &h in &ctx.by_place[place.index()] {
                 if let Ok(hh) = households.get(index.households[h as usize])
                     && hh.state == HhState::Trapped
                 {
-                    trapped.push(h);
+                    trapped.push((h, hh.people()));
                 }
             }
-            let total = trapped
-                .iter()
-                .filter_map(|h| {
-                    households
-                        .get(index.households[*h as usize])
-                        .ok()
-                        .map(|hh| hh.people())
-                })
-                .sum::<u32>()
-                + danger.trapped_people[place.index()];
-            job.of += total;
-            let mut moved = 0;
-            let mut trips = 0u32;
-            while moved < total {
+            job.of +=
+                trapped.iter().map(|x| x.1).sum::<u32>() + danger.trapped_people[place.index()];
+            let mut clock_t = t;
+            loop {
+                // Trapped households first (a household is never split), then people
+                // trapped by injects.
+                let mut load_hh = Vec::new();
                 let mut load = 0;
-                while let Some(&h) = trapped.first() {
-                    let Ok(mut hh) = households.get_mut(index.households[h as usize]) else {
-                        trapped.remove(0);
-                        continue;
-                    };
-                    let n = hh.people();
+                while let Some(&(h, n)) = trapped.first() {
                     if load > 0 && load + n > per_trip {
                         break;
                     }
                     load += n;
-                    hh.state = HhState::Sheltered;
-                    hh.at = drop;
-                    shelters.occupancy[drop.index()] += n;
+                    load_hh.push(h);
                     trapped.remove(0);
                 }
+                let mut anonymous = 0;
                 if trapped.is_empty() && load < per_trip {
-                    let take = (per_trip - load).min(danger.trapped_people[place.index()]);
-                    danger.trapped_people[place.index()] -= take;
-                    danger.rescued_anonymous += take;
-                    shelters.occupancy[drop.index()] += take;
-                    load += take;
+                    anonymous = (per_trip - load).min(danger.trapped_people[place.index()]);
+                    danger.trapped_people[place.index()] -= anonymous;
+                    load += anonymous;
                 }
                 if load == 0 {
                     break;
                 }
-                moved += load;
-                trips += 1;
-                clock_t += trip_s;
+                let drop = job
+                    .drop_at
+                    .filter(|d| {
+                        shelters.capacity[d.index()] >= shelters.occupancy[d.index()] + load
+                    })
+                    .or_else(|| {
+                        ctx.shelters
+                            .iter()
+                            .copied()
+                            .filter(|sh| {
+                                !shelters.closed[sh.index()]
+                                    && shelters.occupancy[sh.index()] + load
+                                        <= shelters.capacity[sh.index()]
+                            })
+                            .min_by(|a, b| {
+                                s.place(*a)
+                                    .pos
+                                    .distance(here)
+                                    .total_cmp(&s.place(*b).pos.distance(here))
+                                    .then(a.cmp(b))
+                            })
+                    });
+                let to = drop.unwrap_or(team.base);
+                if drop.is_some() {
+                    shelters.occupancy[to.index()] += load;
+                }
+                for h in load_hh {
+                    if let Ok(mut hh) = households.get_mut(index.households[h as usize]) {
+                        hh.state = HhState::Sheltered;
+                        hh.at = to;
+                    }
+                }
+                danger.rescued_anonymous += anonymous;
                 danger.rescued_total += load;
+                job.reached += load;
+                clock_t += 2.0 * here.distance(s.place(to).pos) / speed + 2.0 * p.load_s;
                 log.push(
                     now,
                     SimEvent::Rescued {
                         place,
                         people: load,
                         team: team_idx,
-                        to: drop,
+                        to,
                     },
                 );
             }
-            let _ = trips;
-            job.reached += moved;
             clock_t
         }
         Work::OpenShelter(sh) => {
