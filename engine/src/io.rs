@@ -45,6 +45,12 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), String> {
     })
 }
 
+/// The include loader for `lang::check`: reads the (already resolved) path as
+/// UTF-8 text. Paths are `/`-separated as the language writes them.
+pub fn include_loader(path: &str) -> Result<String, String> {
+    read_text(Path::new(path))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,5 +10,6 @@
 pub mod cli;
 pub mod hazard;
 pub mod io;
+pub mod lang;
 pub mod model;
 pub mod sim;
