@@ -22,7 +22,10 @@ fn village(c: &mut Criterion) {
 
 fn county(c: &mut Criterion) {
     let mut group = c.benchmark_group("county_12h");
-    group.sample_size(10).measurement_time(Duration::from_secs(20)).warm_up_time(Duration::from_secs(1));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20))
+        .warm_up_time(Duration::from_secs(1));
     for people in [1_000u32, 10_000, 50_000, 100_000] {
         let scenario = generate::county(people, 2_000, 1);
         group.bench_with_input(BenchmarkId::from_parameter(people), &scenario, |b, s| {

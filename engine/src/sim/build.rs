@@ -18,21 +18,23 @@ impl Default for ScenarioBuilder {
 
 impl ScenarioBuilder {
     pub fn new() -> ScenarioBuilder {
-        let mut scenario = Scenario::default();
-        scenario.header = Header {
-            id: "built".into(),
-            title: "built in Rust".into(),
-            hazard_kinds: vec![HazardKind::Flood],
-            start: DateTime {
-                year: 2026,
-                month: 6,
-                day: 18,
-                hour: 20,
-                minute: 0,
+        let mut scenario = Scenario {
+            header: Header {
+                id: "built".into(),
+                title: "built in Rust".into(),
+                hazard_kinds: vec![HazardKind::Flood],
+                start: DateTime {
+                    year: 2026,
+                    month: 6,
+                    day: 18,
+                    hour: 20,
+                    minute: 0,
+                },
+                duration_s: 12.0 * 3600.0,
+                seed: 1,
+                step_s: 10.0,
             },
-            duration_s: 12.0 * 3600.0,
-            seed: 1,
-            step_s: 10.0,
+            ..Scenario::default()
         };
         scenario.map.cell_m = 50.0;
         ScenarioBuilder { scenario }

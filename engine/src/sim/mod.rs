@@ -104,8 +104,12 @@ impl Simulation {
             hazards.push(Box::new(scripted::ScriptedHazard::new(scenario)));
         }
         let mut world = World::new();
-        let (households, by_place, infos, place_zones) =
-            spawn_population(&mut world, scenario, &params, seed);
+        let Population {
+            entities: households,
+            by_place,
+            infos,
+            place_zones,
+        } = spawn_population(&mut world, scenario, &params, seed);
         let mut teams = Vec::new();
         for (i, team) in scenario.teams.iter().enumerate() {
             let base = team.base.index().min(places.saturating_sub(1));

@@ -325,18 +325,21 @@ pub struct Pending {
     pub committed: Vec<u32>,
 }
 
+/// The households spawned, and the indexes built while spawning them.
+pub struct Population {
+    pub entities: Vec<Entity>,
+    pub by_place: Vec<Vec<u32>>,
+    pub infos: Vec<HouseholdInfo>,
+    pub place_zones: Vec<Vec<ZoneIdx>>,
+}
+
 /// Spawns households place by place, each with its own random stream.
 pub fn spawn_population(
     world: &mut World,
     scenario: &Scenario,
     params: &SimParams,
     seed: u64,
-) -> (
-    Vec<Entity>,
-    Vec<Vec<u32>>,
-    Vec<HouseholdInfo>,
-    Vec<Vec<ZoneIdx>>,
-) {
+) -> Population {
     let mut entities = Vec::new();
     let mut by_place = vec![Vec::new(); scenario.map.places.len()];
     let mut infos = Vec::new();
@@ -415,7 +418,12 @@ pub fn spawn_population(
             entities.push(e);
         }
     }
-    (entities, by_place, infos, place_zones)
+    Population {
+        entities,
+        by_place,
+        infos,
+        place_zones,
+    }
 }
 
 /// Splits a place's people into households. Group counts may overlap in the scenario
