@@ -320,7 +320,8 @@ pub enum SimEvent {
         people: u32,
         household: Option<HouseholdId>,
     },
-    /// A rescue team brought trapped people out.
+    /// A rescue team took trapped people aboard (one event per boat or carry trip,
+    /// stamped when the team reaches the place; the team stays busy for the round trips).
     Rescued {
         place: PlaceIdx,
         people: u32,

@@ -147,9 +147,9 @@ impl Network {
 
     /// Shortest distances (metres) from every place to `target` over open links, with
     /// each place's next link towards it. Ties are broken by lower place index, then
-    /// lower link index, so routes never depend on hash or heap order.
-    /// `avoid` marks places that must not be passed through (dangerous ones); the
-    /// target and a path's start are exempt.
+    /// lower link index, so routes never depend on hash or heap order. With
+    /// `vehicles`, foot paths (小路) are left out. Dangerous links are avoided because
+    /// hazard sampling closes them.
     pub fn tree_to(&self, target: PlaceIdx, vehicles: bool) -> RouteTree {
         let n = self.places();
         let mut dist = vec![f64::INFINITY; n];
