@@ -12,3 +12,4 @@ pub mod hazard;
 pub mod io;
 pub mod lang;
 pub mod model;
+pub mod sim;

@@ -5,6 +5,7 @@
 pub mod check;
 pub mod export;
 pub mod fmt;
+pub mod run;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -28,6 +29,8 @@ enum Command {
     Fmt(fmt::FmtArgs),
     /// Export the validated scenario (RON) / 导出校验后的情景
     Export(export::ExportArgs),
+    /// Run the drill simulation and summarise it / 运行推演
+    Run(run::RunArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -36,5 +39,6 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Export(args) => export::run(&args),
+        Command::Run(args) => run::run(&args),
     }
 }

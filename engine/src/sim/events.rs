@@ -1,0 +1,447 @@
+//! The typed event log: everything the simulation did, in order, with time stamps.
+//!
+//! The log is the simulation's only output that matters downstream: scoring is a pure
+//! function of `(Scenario, Vec<TimedEvent>)`, replays re-read it, and the determinism
+//! invariant is stated over it (same scenario + seed + actions ⇒ the same log, byte
+//! for byte once serialised; see [`log_hash`]). So the log is self-contained: the first
+//! event, [`SimEvent::Started`], lists every household with its home and members, and
+//! household events repeat the home place so a scorer never needs the live world.
+//!
+//! Conventions: `t_s` is seconds from the drill start, always a multiple of the fixed
+//! step (`Header::step_s`) because events are stamped with the step in which they
+//! happen; within a step events appear in system order (injects, actions, hazards,
+//! warnings, decisions, movement, teams), and within a system in entity order (household
+//! id, team index, link index), never in hash-map order.
+//!
+//! The public driver, [`super::Simulation`], has this shape:
+//! ```text
+//! Simulation::new(&Scenario, seed, hazards: Vec<Box<dyn HazardField>>) -> Result<Simulation, SimError>
+//! sim.step()                        // one fixed step
+//! sim.run_until(t_s)                // steps while time < t_s
+//! sim.submit(Action) -> ActionId    // validated at its `at_s`; accepted or rejected, both logged
+//! sim.snapshot() -> Snapshot        // plain per-step state for the editor
+//! sim.events() -> &[TimedEvent]     // the log so far
+//! sim.time_s()
+//! ```
+
+use crate::model::{
+    Actor, Channel, Group, LinkIdx, PlaceIdx, RiskLevel, Skill, Target, TaskIdx, TeamIdx, ZoneIdx,
+};
+use serde::{Deserialize, Serialize};
+
+/// A household (户): the unit that is warned, decides and moves together.
+///
+/// Ids are dense and stable for a given scenario: households are numbered place by
+/// place in `Map::places` order, then within a place. Adding a household to one place
+/// renumbers only the households of later places; their random draws do not change,
+/// because each household's random stream is derived from `(seed, place, n)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct HouseholdId(pub u32);
+
+impl HouseholdId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// The index of a submitted action, in submission order (0 for the first `submit`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ActionId(pub u32);
+
+/// A piece of work being done: a plan task performed as written, or a participant's
+/// submitted action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum WorkRef {
+    /// A task of the plan (`Plan::tasks`), performed by its `who` (plan-as-written mode).
+    Task(TaskIdx),
+    /// A participant's action, by submission order.
+    Action(ActionId),
+}
+
+/// One event with its time stamp.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimedEvent {
+    /// Seconds from the drill start (the end of the step in which it happened).
+    pub t_s: f64,
+    pub event: SimEvent,
+}
+
+/// Members of a household by group. Groups do not overlap here (unlike `model::Groups`,
+/// whose groups are subsets of `people` that may overlap): each person is counted once,
+/// in the most demanding group, in the order disabled > elderly > children >
+/// outdoor workers > dilapidated > adults, so `total()` is the household's size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Members {
+    pub adults: u32,
+    pub elderly: u32,
+    /// 残疾人 — cannot leave without a helper (a team member or a vehicle).
+    pub disabled: u32,
+    pub children: u32,
+    /// 危房户 — living in a dilapidated house.
+    pub dilapidated: u32,
+    /// 户外作业人员 — working outdoors when the warning comes.
+    pub outdoor_workers: u32,
+}
+
+impl Members {
+    pub fn total(&self) -> u32 {
+        self.adults
+            + self.elderly
+            + self.disabled
+            + self.children
+            + self.dilapidated
+            + self.outdoor_workers
+    }
+
+    pub fn get(&self, group: Group) -> u32 {
+        match group {
+            Group::Adults => self.adults,
+            Group::Elderly => self.elderly,
+            Group::Disabled => self.disabled,
+            Group::Children => self.children,
+            Group::Dilapidated => self.dilapidated,
+            Group::OutdoorWorkers => self.outdoor_workers,
+        }
+    }
+}
+
+/// A household as listed in [`SimEvent::Started`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HouseholdInfo {
+    pub id: HouseholdId,
+    pub home: PlaceIdx,
+    pub members: Members,
+    /// Danger zones the home lies in (by the place's position), ascending.
+    pub zones: Vec<ZoneIdx>,
+}
+
+/// Why a link stopped carrying traffic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LinkCloseCause {
+    /// An inject's `Effect::CloseLink` (a bridge washed away, a landslide).
+    Inject(u32),
+    /// The hazard field made a point along the link dangerous.
+    Hazard,
+    /// A team closed it (封路) as part of a task or action.
+    Closed(WorkRef),
+}
+
+/// Why a zone became dangerous.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DangerCause {
+    /// `Zone::dangerous_from_s` was reached (scripted hazard).
+    Scripted,
+    /// An inject's `Effect::Danger`.
+    Inject(u32),
+    /// A hazard model's field (its `name()` is in the `Started` event's `hazards`).
+    Model,
+}
+
+/// How a piece of work ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TaskOutcome {
+    /// Done as asked.
+    Done,
+    /// Done in part: `reached` of `of` units (households warned, people moved...).
+    Partial { reached: u32, of: u32 },
+    /// Could not be done (no route, target unreachable); the reason is in `Blocked`.
+    Failed(Blocked),
+}
+
+/// What kept a team or a household from getting somewhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Blocked {
+    /// Every route is closed or dangerous.
+    NoRoute,
+    /// No shelter with room is reachable.
+    NoShelter,
+    /// The drill ended first.
+    OutOfTime,
+}
+
+/// Why an action (or a plan task performed as written) was refused. Nothing is dropped
+/// silently: every refusal is logged with one of these.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum RejectReason {
+    /// The actor's index is not in `Scenario::roles`.
+    UnknownRole(u32),
+    /// The actor's index is not in `Scenario::teams`.
+    UnknownTeam(u32),
+    /// A place, link, zone, resource or task index is out of range.
+    UnknownTarget(String),
+    /// The actor does not hold (or has already committed) enough of a resource.
+    ResourceNotHeld {
+        resource: u32,
+        wanted: u32,
+        available: u32,
+    },
+    /// The team is busy with other work until it finishes.
+    TeamBusy { team: TeamIdx, with: WorkRef },
+    /// The team lacks the skill the work needs (a boat rescue needs `WaterRescue`).
+    MissingSkill { team: TeamIdx, skill: Skill },
+    /// A warning by a channel nobody can use here (a loudspeaker task with no
+    /// loudspeaker in the target, door-knocking by a role with nobody in post).
+    ChannelUnavailable(Channel),
+    /// The action's time is before the current simulation time.
+    InThePast { at_s: f64, now_s: f64 },
+    /// The work makes no sense in the current state (the link is already closed, the
+    /// shelter is already open, nobody is trapped there).
+    NotApplicable(String),
+}
+
+/// Everything that can happen in a drill.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum SimEvent {
+    /// The first event: the run's inputs that a scorer or replay needs.
+    Started {
+        seed: u64,
+        step_s: f64,
+        /// Names of the hazard fields sampled (e.g. `["scripted"]`).
+        hazards: Vec<String>,
+        households: Vec<HouseholdInfo>,
+    },
+
+    // --- Injects (情景注入) -----------------------------------------------------------
+    /// An inject of the MSEL fired; its effects follow as their own events.
+    InjectFired { number: u32, contingency: bool },
+
+    // --- Warnings (预警) --------------------------------------------------------------
+    /// A warning was issued to a target by a channel (one event per channel).
+    /// `level` is the warning's colour when known (from an inject or plan trigger).
+    WarningIssued {
+        by: Option<Actor>,
+        work: Option<WorkRef>,
+        channel: Channel,
+        target: Target,
+        level: Option<RiskLevel>,
+    },
+    /// An official warning of a colour was raised (an inject's `Effect::Warning`): it
+    /// triggers the plan's `when warning ...` tasks.
+    WarningLevelRaised { level: RiskLevel, inject: u32 },
+    /// A household heard the warning. `contact` counts contacts so far (1 = first).
+    WarningReceived {
+        household: HouseholdId,
+        home: PlaceIdx,
+        channel: Channel,
+        contact: u32,
+    },
+
+    // --- Household decisions and movement (转移) ---------------------------------------
+    /// The household decided to leave and will set off at `leave_at_s`.
+    Decided {
+        household: HouseholdId,
+        home: PlaceIdx,
+        leave_at_s: f64,
+    },
+    /// The household heard the warning and chose to stay (they may leave on a later
+    /// contact: a knock on the door persuades more than a loudspeaker).
+    Refused {
+        household: HouseholdId,
+        home: PlaceIdx,
+        contact: u32,
+    },
+    /// The household wants to leave but has disabled members and waits for a helper.
+    NeedsHelp {
+        household: HouseholdId,
+        home: PlaceIdx,
+        people: u32,
+    },
+    /// A team reached a waiting household and helps it move.
+    Helped {
+        household: HouseholdId,
+        team: TeamIdx,
+    },
+    /// The household set off on foot towards a shelter.
+    Departed {
+        household: HouseholdId,
+        home: PlaceIdx,
+        people: u32,
+        towards: PlaceIdx,
+    },
+    /// The household's route was blocked and it took another one.
+    Rerouted {
+        household: HouseholdId,
+        at: PlaceIdx,
+        towards: PlaceIdx,
+    },
+    /// The household cannot get anywhere useful and waits where it is.
+    Stranded {
+        household: HouseholdId,
+        at: PlaceIdx,
+        why: Blocked,
+    },
+    /// The household reached a shelter and was taken in.
+    Arrived {
+        household: HouseholdId,
+        home: PlaceIdx,
+        shelter: PlaceIdx,
+        people: u32,
+    },
+
+    // --- Shelters (避灾安置点) ----------------------------------------------------------
+    /// A shelter was opened (by a task or action).
+    ShelterOpened {
+        shelter: PlaceIdx,
+        by: Option<Actor>,
+    },
+    /// A shelter reached capacity.
+    ShelterFull { shelter: PlaceIdx, occupancy: u32 },
+    /// A household arrived at a full (or closed) shelter and was sent on.
+    Redirected {
+        household: HouseholdId,
+        from: PlaceIdx,
+        to: PlaceIdx,
+    },
+    /// A shelter stopped taking people (inject `Effect::ShelterClosed`).
+    ShelterClosed { shelter: PlaceIdx },
+
+    // --- Network and hazard -----------------------------------------------------------
+    /// A road, path or bridge closed.
+    LinkClosed {
+        link: LinkIdx,
+        cause: LinkCloseCause,
+    },
+    /// A zone became dangerous.
+    ZoneDangerous { zone: ZoneIdx, cause: DangerCause },
+    /// People were caught by the hazard: at home or on the road in a dangerous spot.
+    /// Counted once per household per episode.
+    Exposed {
+        household: HouseholdId,
+        home: PlaceIdx,
+        at: PlaceIdx,
+        people: u32,
+    },
+    /// People are trapped and need rescue (an inject's `Effect::Trapped`, or a
+    /// household still at home when its place turned dangerous).
+    Trapped {
+        place: PlaceIdx,
+        people: u32,
+        household: Option<HouseholdId>,
+    },
+    /// A rescue team took trapped people aboard (one event per boat or carry trip,
+    /// stamped when the team reaches the place; the team stays busy for the round trips).
+    Rescued {
+        place: PlaceIdx,
+        people: u32,
+        team: TeamIdx,
+        to: PlaceIdx,
+    },
+
+    // --- Teams (队伍) and work --------------------------------------------------------
+    /// A team was called out; it can leave its base `arrives_s` later.
+    TeamActivated { team: TeamIdx, work: WorkRef },
+    /// A team set off for a place.
+    TeamDeparted {
+        team: TeamIdx,
+        from: PlaceIdx,
+        to: PlaceIdx,
+    },
+    /// A team reached a place.
+    TeamArrived { team: TeamIdx, at: PlaceIdx },
+    /// Work started (a task by its `who`, or an accepted action).
+    TaskStarted { work: WorkRef, actor: Actor },
+    /// Work finished.
+    TaskFinished {
+        work: WorkRef,
+        actor: Actor,
+        outcome: TaskOutcome,
+    },
+    /// A plan task whose trigger fired but that nobody performs (no `who` that can act).
+    TaskSkipped { task: TaskIdx, why: RejectReason },
+
+    // --- Participants' actions --------------------------------------------------------
+    /// An action was accepted and its work begins (a `TaskStarted` follows).
+    ActionAccepted { action: ActionId, actor: Actor },
+    /// An action was refused, with the reason.
+    ActionRejected {
+        action: ActionId,
+        actor: Actor,
+        reason: RejectReason,
+    },
+
+    /// The last event of a run that reached the scenario's end (`Header::duration_s`).
+    Finished { totals: Totals },
+}
+
+/// Headline counts, in people (not households), at one moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Totals {
+    /// People in households that received at least one warning.
+    pub warned: u32,
+    /// People taken in at a shelter (walked there or rescued).
+    pub evacuated: u32,
+    /// People on the move between home and a shelter.
+    pub moving: u32,
+    /// People not at a shelter whose current place is in a dangerous zone.
+    pub in_danger: u32,
+    /// People who have been exposed to danger at some point (cumulative).
+    pub exposed: u32,
+    /// People trapped and not yet rescued.
+    pub trapped: u32,
+    /// People rescued by teams (cumulative).
+    pub rescued: u32,
+}
+
+/// Hash of a serialised event log (64-bit FNV-1a over its compact JSON): a short,
+/// stable fingerprint for determinism tests and for the CLI's summary line. JSON is
+/// used rather than RON because its float formatting (ryu's shortest round-trip
+/// form) is fixed by `serde_json`'s own tests.
+pub fn log_hash(events: &[TimedEvent]) -> u64 {
+    let bytes = serde_json::to_vec(events).unwrap_or_default();
+    fnv1a(&bytes)
+}
+
+/// 64-bit FNV-1a: tiny, dependency-free, and identical on every platform.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        hash ^= u64::from(*b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv1a_matches_published_vectors() {
+        // Test vectors from the FNV reference (Fowler/Noll/Vo, draft-eastlake-fnv).
+        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(fnv1a(b"foobar"), 0x8594_4171_f739_67e8);
+    }
+
+    #[test]
+    fn events_round_trip_through_ron_and_json() {
+        let log = vec![
+            TimedEvent {
+                t_s: 10.0,
+                event: SimEvent::WarningReceived {
+                    household: HouseholdId(3),
+                    home: PlaceIdx(1),
+                    channel: Channel::Loudspeaker,
+                    contact: 1,
+                },
+            },
+            TimedEvent {
+                t_s: 20.0,
+                event: SimEvent::ActionRejected {
+                    action: ActionId(0),
+                    actor: Actor::Team(TeamIdx(9)),
+                    reason: RejectReason::UnknownTeam(9),
+                },
+            },
+        ];
+        let ron_text = ron::to_string(&log).unwrap();
+        let back: Vec<TimedEvent> = ron::from_str(&ron_text).unwrap();
+        assert_eq!(back, log);
+        let json = serde_json::to_string(&log).unwrap();
+        let back: Vec<TimedEvent> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, log);
+        assert_ne!(log_hash(&log), log_hash(&log[..1]));
+    }
+}

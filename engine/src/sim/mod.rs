@@ -1,0 +1,437 @@
+//! The simulation core (推演引擎): a validated [`crate::model::Scenario`] in, a typed
+//! event log out. Households are warned by each channel its own way, decide, and walk a
+//! capacity-limited road network to shelters; teams mobilise, travel and work; injects
+//! and hazard fields change the world. See [`events`] for the log and the API shape.
+//!
+//! It is a headless Bevy ECS `World` with one `Schedule` of systems `.chain()`ed and run
+//! single-threaded, one fixed step (`Header::step_s`) per [`Simulation::step`], driven by
+//! the caller (command line, tests, editor) the same way. Same scenario + seed + actions
+//! ⇒ the same event log byte for byte: random draws come from per-purpose ChaCha8
+//! streams derived from the seed, nothing iterates a hash map, and no wall clock is read.
+
+pub mod build;
+pub mod events;
+pub mod generate;
+pub mod network;
+pub mod params;
+pub mod scripted;
+pub mod snapshot;
+mod systems;
+pub mod world;
+
+use crate::hazard::HazardField;
+use crate::model::{Action, Actor, PlaceIdx, Scenario};
+use bevy_ecs::prelude::*;
+use bevy_ecs::schedule::{Schedule, SingleThreadedExecutor};
+use events::{ActionId, RejectReason, SimEvent, TimedEvent, Totals};
+use network::Network;
+use params::SimParams;
+use snapshot::*;
+use std::sync::Arc;
+use world::*;
+
+pub use events::log_hash;
+
+/// Why a simulation could not be set up.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum SimError {
+    #[error("the step must be a positive number of seconds, got {0}")]
+    BadStep(f64),
+    #[error("link {link} refers to place {place}, but the map has {places} places")]
+    BadLink {
+        link: usize,
+        place: u32,
+        places: usize,
+    },
+}
+
+/// How plan tasks are treated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Each plan task is performed by its `who` when its trigger fires (no actions).
+    PlanAsWritten,
+    /// Only submitted actions happen; the plan is the yardstick, not the script.
+    Actions,
+}
+
+/// One drill run.
+pub struct Simulation {
+    world: World,
+    schedule: Schedule,
+}
+
+impl Simulation {
+    /// A plan-as-written run with default parameters. With no hazard fields, the
+    /// scenario's scripted zones ([`scripted::ScriptedHazard`]) are used.
+    pub fn new(
+        scenario: &Scenario,
+        seed: u64,
+        hazards: Vec<Box<dyn HazardField>>,
+    ) -> Result<Simulation, SimError> {
+        Simulation::with(
+            scenario,
+            seed,
+            hazards,
+            SimParams::default(),
+            Mode::PlanAsWritten,
+        )
+    }
+
+    pub fn with(
+        scenario: &Scenario,
+        seed: u64,
+        mut hazards: Vec<Box<dyn HazardField>>,
+        params: SimParams,
+        mode: Mode,
+    ) -> Result<Simulation, SimError> {
+        let step_s = scenario.header.step_s;
+        if !(step_s.is_finite() && step_s > 0.0) {
+            return Err(SimError::BadStep(step_s));
+        }
+        let places = scenario.map.places.len();
+        for (i, l) in scenario.map.links.iter().enumerate() {
+            for p in [l.from, l.to] {
+                if p.index() >= places {
+                    return Err(SimError::BadLink {
+                        link: i,
+                        place: p.0,
+                        places,
+                    });
+                }
+            }
+        }
+        if hazards.is_empty() {
+            hazards.push(Box::new(scripted::ScriptedHazard::new(scenario)));
+        }
+        let mut world = World::new();
+        let Population {
+            entities: households,
+            by_place,
+            infos,
+            place_zones,
+        } = spawn_population(&mut world, scenario, &params, seed);
+        let mut teams = Vec::new();
+        for (i, team) in scenario.teams.iter().enumerate() {
+            let base = team.base.index().min(places.saturating_sub(1));
+            let mut has_vehicle = false;
+            let mut boat_capacity = 0;
+            for u in &team.equipment {
+                if let Some(r) = scenario.resources.get(u.resource.index()) {
+                    match r.kind {
+                        crate::model::ResourceKind::Vehicle => has_vehicle = true,
+                        crate::model::ResourceKind::Boat => {
+                            boat_capacity += r.capacity.unwrap_or(6) * u.quantity
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            teams.push(
+                world
+                    .spawn(TeamUnit {
+                        idx: crate::model::TeamIdx(i as u32),
+                        at: PlaceIdx(base as u32),
+                        pos: scenario
+                            .map
+                            .places
+                            .get(base)
+                            .map(|p| p.pos)
+                            .unwrap_or_default(),
+                        phase: Phase::Idle,
+                        job: None,
+                        busy_s: 0.0,
+                        has_vehicle,
+                        boat_capacity,
+                    })
+                    .id(),
+            );
+        }
+        let shelter_places: Vec<PlaceIdx> = (0..places as u32)
+            .map(PlaceIdx)
+            .filter(|p| scenario.place(*p).shelter.is_some())
+            .collect();
+        let capacity = scenario
+            .map
+            .places
+            .iter()
+            .map(|p| p.shelter.as_ref().map_or(0, |s| s.capacity))
+            .collect();
+        let mut log = Log::default();
+        log.push(
+            0.0,
+            SimEvent::Started {
+                seed,
+                step_s,
+                hazards: hazards.iter().map(|h| h.name().to_string()).collect(),
+                households: infos,
+            },
+        );
+        let net = Network::new(
+            &scenario.map,
+            params.specific_flow_p_m_s,
+            params.storage_density_p_m2,
+        );
+        let links = scenario.map.links.len();
+        let tasks = scenario.plan.tasks.len();
+        let zones = scenario.map.zones.len();
+        world.insert_resource(Clock {
+            now_s: 0.0,
+            step_s,
+            steps: 0,
+            start_s_of_day: scenario.header.start.seconds_of_day(),
+            duration_s: scenario.header.duration_s,
+        });
+        world.insert_resource(Ctx {
+            scenario: Arc::new(scenario.clone()),
+            params,
+            seed,
+            place_zones,
+            by_place,
+            shelters: shelter_places,
+            follow_plan: mode == Mode::PlanAsWritten,
+        });
+        world.insert_resource(log);
+        world.insert_resource(Net {
+            net,
+            trees: Vec::new(),
+            trees_version: u32::MAX,
+            link_danger: vec![false; links],
+            next_link_sample_s: 0.0,
+        });
+        world.insert_resource(Shelters {
+            occupancy: vec![0; places],
+            capacity,
+            closed: vec![false; places],
+            full_logged: vec![false; places],
+            opened: vec![false; places],
+        });
+        world.insert_resource(Danger {
+            zone: vec![false; zones],
+            zone_by_inject: vec![false; zones],
+            place: vec![false; places],
+            trapped_people: vec![0; places],
+            rescued_total: 0,
+            rescued_anonymous: 0,
+            exposed_total: 0,
+        });
+        world.insert_resource(Hazards(hazards));
+        world.insert_resource(Contacts::default());
+        world.insert_resource(Rngs {
+            teams: rng_for(seed, stream::TEAMS, 0, 0),
+            warnings: rng_for(seed, stream::WARNINGS, 0, 0),
+        });
+        world.insert_resource(Index { households, teams });
+        world.insert_resource(Pending {
+            triggered: vec![None; tasks],
+            started: vec![false; tasks],
+            finished: vec![false; tasks],
+            inject_done: vec![false; scenario.injects.len()],
+            committed: vec![0; scenario.resources.len()],
+            ..Pending::default()
+        });
+        world.insert_resource(Movers::default());
+        let mut schedule = Schedule::default();
+        schedule.set_executor(SingleThreadedExecutor::new());
+        schedule.add_systems(
+            (
+                systems::tick_clock,
+                systems::fire_injects,
+                systems::dispatch,
+                systems::sample_hazards,
+                systems::deliver_contacts,
+                systems::depart,
+                systems::move_walkers,
+                systems::run_teams,
+                systems::finish_role_jobs,
+                systems::check_exposure,
+            )
+                .chain(),
+        );
+        Ok(Simulation { world, schedule })
+    }
+
+    /// Seconds from the drill start (the end of the last step).
+    pub fn time_s(&self) -> f64 {
+        self.world.resource::<Clock>().now_s
+    }
+
+    /// Whether the scenario's duration has been reached.
+    pub fn finished(&self) -> bool {
+        let c = self.world.resource::<Clock>();
+        c.now_s >= c.duration_s
+    }
+
+    /// Runs one fixed step. After the scenario's end, a `Finished` event is logged once.
+    pub fn step(&mut self) {
+        let was_finished = self.finished();
+        self.schedule.run(&mut self.world);
+        if !was_finished && self.finished() {
+            let totals = self.totals();
+            let now = self.time_s();
+            self.world
+                .resource_mut::<Log>()
+                .push(now, SimEvent::Finished { totals });
+        }
+    }
+
+    /// Steps while the time is before `t_s` (so the time ends at or just past it).
+    pub fn run_until(&mut self, t_s: f64) {
+        while self.time_s() < t_s - 1e-9 {
+            self.step();
+        }
+    }
+
+    /// Runs to the scenario's end.
+    pub fn run_to_end(&mut self) {
+        let end = self.world.resource::<Clock>().duration_s;
+        self.run_until(end);
+    }
+
+    /// Submits a participant's action. It is checked and applied in the step that
+    /// reaches its `at_s`; one for a time already past is rejected now. Either way the
+    /// outcome is logged.
+    pub fn submit(&mut self, action: Action) -> ActionId {
+        let now = self.time_s();
+        let mut pending = self.world.resource_mut::<Pending>();
+        let id = ActionId(pending.actions.len() as u32);
+        let actor: Actor = action.actor;
+        let late = action.at_s < now - 1e-9 || !action.at_s.is_finite();
+        let at_s = action.at_s;
+        pending.actions.push((action, late));
+        if late {
+            self.world.resource_mut::<Log>().push(
+                now,
+                SimEvent::ActionRejected {
+                    action: id,
+                    actor,
+                    reason: RejectReason::InThePast { at_s, now_s: now },
+                },
+            );
+        }
+        id
+    }
+
+    /// The event log so far.
+    pub fn events(&self) -> &[TimedEvent] {
+        &self.world.resource::<Log>().events
+    }
+
+    /// Headline counts now.
+    pub fn totals(&mut self) -> Totals {
+        let mut q = self.world.query::<&Household>();
+        let danger = self.world.resource::<Danger>();
+        let net = self.world.resource::<Net>();
+        systems::totals(q.iter(&self.world), danger, net)
+    }
+
+    /// The per-step picture for the editor and the summary.
+    pub fn snapshot(&mut self) -> Snapshot {
+        let totals = self.totals();
+        let now = self.time_s();
+        let mut tq = self.world.query::<&TeamUnit>();
+        let mut q = self.world.query::<&Household>();
+        let ctx = self.world.resource::<Ctx>();
+        let net = self.world.resource::<Net>();
+        let s = &ctx.scenario;
+        let mut households: Vec<HouseholdView> =
+            q.iter(&self.world)
+                .map(|hh| {
+                    let at = s.place(hh.at).pos;
+                    let pos = match hh.lane {
+                        Some(d) => {
+                            let lane = &net.net.lanes[d.slot()];
+                            let to = s.place(net.net.head(d)).pos;
+                            let f = lane.queue.iter().find(|w| w.household == hh.id.0).map_or(
+                                0.0,
+                                |w| {
+                                    ((now - w.entered_s) / (w.ready_s - w.entered_s).max(1e-9))
+                                        .clamp(0.0, 1.0)
+                                },
+                            );
+                            crate::model::Point {
+                                x: at.x + (to.x - at.x) * f,
+                                y: at.y + (to.y - at.y) * f,
+                            }
+                        }
+                        None => at,
+                    };
+                    HouseholdView {
+                        id: hh.id,
+                        home: hh.home,
+                        pos,
+                        state: hh.state,
+                        people: hh.people(),
+                        contacts: hh.contacts,
+                        exposed: hh.exposed,
+                    }
+                })
+                .collect();
+        households.sort_by_key(|h| h.id);
+        let links = (0..s.map.links.len())
+            .map(|i| LinkView {
+                link: crate::model::LinkIdx(i as u32),
+                open: net.net.open[i],
+                dangerous: net.link_danger[i],
+                people: net.net.lanes[2 * i].people + net.net.lanes[2 * i + 1].people,
+            })
+            .collect();
+        let sh = self.world.resource::<Shelters>();
+        let shelters = ctx
+            .shelters
+            .iter()
+            .map(|&p| ShelterView {
+                place: p,
+                occupancy: sh.occupancy[p.index()],
+                capacity: sh.capacity[p.index()],
+                open: sh.opened[p.index()],
+                closed: sh.closed[p.index()],
+            })
+            .collect();
+        let mut teams: Vec<TeamView> = tq
+            .iter(&self.world)
+            .map(|u| {
+                let (state, pos) = match &u.phase {
+                    Phase::Idle => (TeamState::Idle, u.pos),
+                    Phase::Mobilising { .. } => (TeamState::Mobilising, u.pos),
+                    Phase::Working { .. } => (TeamState::Working, u.pos),
+                    Phase::Travelling {
+                        from,
+                        to,
+                        depart_s,
+                        arrive_s,
+                    } => {
+                        let dest = s.place(*to).pos;
+                        let f =
+                            ((now - depart_s) / (arrive_s - depart_s).max(1e-9)).clamp(0.0, 1.0);
+                        (
+                            TeamState::Travelling,
+                            crate::model::Point {
+                                x: from.x + (dest.x - from.x) * f,
+                                y: from.y + (dest.y - from.y) * f,
+                            },
+                        )
+                    }
+                };
+                TeamView {
+                    team: u.idx,
+                    pos,
+                    state,
+                    utilisation: if now > 0.0 {
+                        (u.busy_s / now).min(1.0)
+                    } else {
+                        0.0
+                    },
+                }
+            })
+            .collect();
+        teams.sort_by_key(|t| t.team);
+        Snapshot {
+            t_s: now,
+            households,
+            teams,
+            links,
+            shelters,
+            totals,
+        }
+    }
+}

@@ -1,0 +1,190 @@
+//! Every behavioural number of the simulation in one place, with its source or the
+//! reason for the chosen default.
+//!
+//! Where a published value exists it is cited; where none does (warning reach by
+//! channel, compliance), the default is a stated assumption meant to be calibrated
+//! against drill records, and kept here so a trainer or a scorer can see and change it.
+
+use serde::{Deserialize, Serialize};
+
+/// A delay distribution, seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum Delay {
+    /// Always exactly this long (RiMEA test 5 checks that given reaction times are kept).
+    Fixed(f64),
+    /// Uniform between the two bounds.
+    Uniform(f64, f64),
+    /// `min` plus an exponential tail with the given mean: most households leave soon
+    /// after the warning, a few take much longer (the shape reported throughout the
+    /// evacuation-timing literature, e.g. Lindell & Perry 2012 ch. 9, "milling").
+    ShiftedExponential { min: f64, mean: f64 },
+}
+
+impl Delay {
+    /// Draws a delay from a uniform variate `u` in [0, 1).
+    pub fn sample(self, u: f64) -> f64 {
+        match self {
+            Delay::Fixed(s) => s,
+            Delay::Uniform(a, b) => a + (b - a) * u,
+            Delay::ShiftedExponential { min, mean } => min - mean * (1.0 - u).max(1e-12).ln(),
+        }
+    }
+}
+
+/// The simulation's parameters. `SimParams::default()` is what `drill run` uses.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SimParams {
+    // --- Walking (RiMEA 4.1 / Weidmann 1993, as quoted in DOMAIN.md) ---------------
+    /// Free walking speed of adults on a level road, m/s. Weidmann (1993): 1.34 m/s.
+    pub walk_adult_m_s: f64,
+    /// Elderly walkers: uniform over this range. RiMEA (over 50): 0.68–1.41 m/s.
+    pub walk_elderly_m_s: (f64, f64),
+    /// People with limited mobility, once helped: RiMEA 0.46–0.76 m/s.
+    pub walk_limited_m_s: (f64, f64),
+    /// Children walk with their family; an assumption of 90 % of adult speed
+    /// (small children are carried or led by the hand).
+    pub walk_child_factor: f64,
+    /// Maximum specific flow through doors and narrow roads, persons per metre of
+    /// width per second. IMO MSC.1/Circ.1533 Table 3.2 (corridors, doors): 1.3.
+    pub specific_flow_p_m_s: f64,
+    /// Storage density of a link, persons per m² (its length × width): jam density
+    /// lies near 5.4 p/m² (Weidmann 1993); queueing evacuees keep some room, so 3.
+    pub storage_density_p_m2: f64,
+
+    // --- Warning reach (probability a household hears a contact) ------------------
+    /// Default audible radius of a loudspeaker (大喇叭) without `radius`, metres.
+    pub loudspeaker_radius_m: f64,
+    /// Chance a household inside the radius hears one broadcast (indoors, by day).
+    /// Assumption: village loudspeakers are loud but windows are shut; 0.7.
+    pub loudspeaker_reach: f64,
+    /// A broadcast is repeated this many times, `loudspeaker_repeat_s` apart: seed 003
+    /// asks village broadcasts to repeat the warning (反复播放).
+    pub loudspeaker_repeats: u32,
+    pub loudspeaker_repeat_s: f64,
+    /// Multiplier on audible channels (loudspeaker, megaphone, gong) between 22:00 and
+    /// 06:00 — people asleep. Assumption: 0.5.
+    pub night_factor: f64,
+    /// Multiplier on audible channels in heavy rain (above `heavy_rain_mm_h`, the
+    /// Chinese 暴雨 threshold of 16 mm/h hourly). Assumption: 0.6 — rain drowns it.
+    pub rain_factor: f64,
+    pub heavy_rain_mm_h: f64,
+    /// Chance a household has a phone that receives SMS/app pushes when it has at least
+    /// one member under 60. Assumption from China's ~99 % mobile-phone ownership among
+    /// internet users (CNNIC 2023) and rural coverage gaps: 0.9.
+    pub phone_owner_young: f64,
+    /// The same for elderly-only households (seed 003: the elderly are reached by
+    /// loudspeaker and knocking rather than by phone). Assumption: 0.45.
+    pub phone_owner_elderly_only: f64,
+    /// Chance a phone owner notices the message soon (by day); the night factor applies.
+    pub sms_seen: f64,
+    /// SMS delivery delay, uniform 0..this, seconds (bulk SMS queues).
+    pub sms_delay_max_s: f64,
+    /// Chance a TV/radio broadcast (电视/广播电台) reaches a household. Assumption: 0.3.
+    pub broadcast_reach: f64,
+    /// Chance a knock reaches someone (somebody answers the door). Assumption: 0.97.
+    pub knock_reach: f64,
+    /// Time a door knocker spends at one household (talk, check the house), seconds.
+    /// Assumption: 2 minutes.
+    pub knock_visit_s: f64,
+    /// Distance between neighbouring houses within a village group, metres; knockers
+    /// walk it at `walk_adult_m_s`. Assumption: 30 m.
+    pub house_spacing_m: f64,
+    /// Megaphone (手持扩音器) and gong (铜锣) carriers walk the village; time spent per
+    /// place, seconds, and the reach per household during that pass.
+    pub megaphone_dwell_s: f64,
+    pub megaphone_reach: f64,
+    pub gong_reach: f64,
+    /// Phone calls (电话) by a role: one call per household, this long each.
+    pub phone_call_s: f64,
+    pub phone_reach: f64,
+
+    // --- Decisions -------------------------------------------------------------------
+    /// Chance a household decides to leave on its first contact, by channel. A knock
+    /// persuades most (a person in front of you), a broadcast least. Assumptions.
+    pub comply_loudspeaker: f64,
+    pub comply_sms: f64,
+    pub comply_knock: f64,
+    pub comply_megaphone: f64,
+    pub comply_gong: f64,
+    pub comply_phone: f64,
+    pub comply_broadcast: f64,
+    /// Added to the compliance chance for each further contact ("some refuse until a
+    /// second contact"). Each household draws one stubbornness value and leaves at
+    /// the first contact whose chance exceeds it, so repeated contacts only help.
+    pub comply_per_extra_contact: f64,
+    /// Time from deciding to leaving (packing, gathering the family).
+    pub leave_delay: Delay,
+
+    // --- Teams ------------------------------------------------------------------------
+    /// Speed of a team with a vehicle on a road (30 km/h on village roads), m/s.
+    pub team_vehicle_m_s: f64,
+    /// Speed of a rescue boat (冲锋舟) on flood water, m/s (about 11 km/h with load).
+    pub boat_m_s: f64,
+    /// Time to load or unload a boat or vehicle, seconds.
+    pub load_s: f64,
+    /// Speed of a team member carrying or wheeling a person with limited mobility, m/s:
+    /// the top of RiMEA's limited-mobility range.
+    pub assisted_m_s: f64,
+    /// Fire line built per team member, metres per second (hand tools, about 30 m/h
+    /// per person; US NWCG fireline production rates for hand crews are of this order).
+    pub fireline_m_s_per_member: f64,
+    /// Duration of a simple task done on the spot (report, set up a roadblock), seconds.
+    pub on_the_spot_s: f64,
+
+    // --- Hazard sampling ------------------------------------------------------------
+    /// How often links are sampled for danger, seconds (links are many; places are
+    /// sampled every step).
+    pub link_sample_s: f64,
+}
+
+impl Default for SimParams {
+    fn default() -> Self {
+        SimParams {
+            walk_adult_m_s: 1.34,
+            walk_elderly_m_s: (0.68, 1.41),
+            walk_limited_m_s: (0.46, 0.76),
+            walk_child_factor: 0.9,
+            specific_flow_p_m_s: 1.3,
+            storage_density_p_m2: 3.0,
+            loudspeaker_radius_m: 500.0,
+            loudspeaker_reach: 0.7,
+            loudspeaker_repeats: 3,
+            loudspeaker_repeat_s: 600.0,
+            night_factor: 0.5,
+            rain_factor: 0.6,
+            heavy_rain_mm_h: 16.0,
+            phone_owner_young: 0.9,
+            phone_owner_elderly_only: 0.45,
+            sms_seen: 0.8,
+            sms_delay_max_s: 120.0,
+            broadcast_reach: 0.3,
+            knock_reach: 0.97,
+            knock_visit_s: 120.0,
+            house_spacing_m: 30.0,
+            megaphone_dwell_s: 300.0,
+            megaphone_reach: 0.75,
+            gong_reach: 0.6,
+            phone_call_s: 90.0,
+            phone_reach: 0.85,
+            comply_loudspeaker: 0.55,
+            comply_sms: 0.5,
+            comply_knock: 0.9,
+            comply_megaphone: 0.6,
+            comply_gong: 0.5,
+            comply_phone: 0.75,
+            comply_broadcast: 0.35,
+            comply_per_extra_contact: 0.2,
+            leave_delay: Delay::ShiftedExponential {
+                min: 300.0,
+                mean: 900.0,
+            },
+            team_vehicle_m_s: 8.3,
+            boat_m_s: 3.0,
+            load_s: 120.0,
+            assisted_m_s: 0.76,
+            fireline_m_s_per_member: 30.0 / 3600.0,
+            on_the_spot_s: 300.0,
+            link_sample_s: 60.0,
+        }
+    }
+}

@@ -1,0 +1,494 @@
+//! The ECS data of the simulation: household and team components, and the resources
+//! (clock, network, shelters, hazards, random streams, the event log) the systems share.
+//!
+//! Determinism rests on three rules kept here: every random draw comes from a
+//! `ChaCha8Rng` stream derived from `(seed, purpose, ids)` (so adding a household does
+//! not reshuffle anyone else's draws); every collection that is iterated is a `Vec` or a
+//! `BTreeMap`; entities never change archetype, so query order is spawn order.
+
+use super::events::{HouseholdId, HouseholdInfo, Members, SimEvent, TimedEvent, WorkRef};
+use super::network::{DirLink, Network, RouteTree};
+use super::params::SimParams;
+use crate::hazard::HazardField;
+use crate::model::{
+    Action, Actor, Channel, PlaceIdx, PlaceKind, Point, ResourceUse, Scenario, TaskIdx, TeamIdx,
+    Work, ZoneIdx,
+};
+use bevy_ecs::prelude::*;
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Purposes of random streams; part of each stream's seed.
+pub mod stream {
+    pub const HOUSEHOLD: u64 = 1;
+    pub const PLACE: u64 = 2;
+    pub const TEAMS: u64 = 3;
+    pub const WARNINGS: u64 = 4;
+}
+
+/// A random stream for one purpose and owner, independent of every other stream.
+pub fn rng_for(seed: u64, purpose: u64, a: u64, b: u64) -> ChaCha8Rng {
+    let mut x = splitmix(seed ^ splitmix(purpose));
+    x = splitmix(x ^ a.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    x = splitmix(x ^ b.wrapping_mul(0xC2B2_AE3D_27D4_EB4F));
+    ChaCha8Rng::seed_from_u64(x)
+}
+
+fn splitmix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Where a household is in its evacuation.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+pub enum HhState {
+    /// At home, not (yet) persuaded.
+    Home,
+    /// Decided to leave at `leave_at_s`.
+    Decided,
+    /// Wants to leave but waits for help (disabled members).
+    WaitingHelp,
+    /// At a place, waiting to enter the next link.
+    AtNode,
+    /// On a link.
+    Walking,
+    /// Taken in at a shelter.
+    Sheltered,
+    /// Cannot reach any shelter; waits where it is.
+    Stranded,
+    /// Caught at home by the hazard; needs rescue.
+    Trapped,
+}
+
+/// 户 — one household entity.
+#[derive(Component, Debug, Clone)]
+pub struct Household {
+    pub id: HouseholdId,
+    pub home: PlaceIdx,
+    pub members: Members,
+    /// Walking speed of the household: its slowest member's (m/s).
+    pub speed_m_s: f64,
+    /// Speed once disabled members are helped.
+    pub assisted_m_s: f64,
+    /// Whether someone in it receives SMS/app pushes.
+    pub phone: bool,
+    /// Drawn once; the household leaves at the first contact whose compliance beats it.
+    pub stubbornness: f64,
+    pub rng: ChaCha8Rng,
+    pub state: HhState,
+    pub contacts: u32,
+    pub leave_at_s: f64,
+    /// Current or last place.
+    pub at: PlaceIdx,
+    /// Since when it has been available at `at` (for FIFO order at nodes).
+    pub at_since_s: f64,
+    pub target: PlaceIdx,
+    pub lane: Option<DirLink>,
+    /// Distance to the target the household expects from the place it is heading to.
+    pub expect_m: f64,
+    pub exposed: bool,
+    pub helped: bool,
+}
+
+impl Household {
+    pub fn needs_help(&self) -> bool {
+        self.members.disabled > 0 && !self.helped
+    }
+    pub fn people(&self) -> u32 {
+        self.members.total()
+    }
+}
+
+/// What a team is doing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Phase {
+    Idle,
+    /// Called out; can leave base at `until`.
+    Mobilising {
+        until: f64,
+    },
+    /// On the way from `from` to `to`, arriving at `arrive_s`.
+    Travelling {
+        from: Point,
+        to: PlaceIdx,
+        depart_s: f64,
+        arrive_s: f64,
+    },
+    /// Busy at a place until `until`.
+    Working {
+        until: f64,
+    },
+}
+
+/// A piece of work a team or role carries out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Job {
+    pub work_ref: WorkRef,
+    pub actor: Actor,
+    pub work: Work,
+    pub how: Vec<Channel>,
+    pub with: Vec<ResourceUse>,
+    /// Places still to visit, in order.
+    pub places: Vec<PlaceIdx>,
+    /// Units done / asked for, for the outcome.
+    pub reached: u32,
+    pub of: u32,
+    /// The shelter rescued people are taken to.
+    pub drop_at: Option<PlaceIdx>,
+}
+
+/// 队伍 — one team entity.
+#[derive(Component, Debug, Clone)]
+pub struct TeamUnit {
+    pub idx: TeamIdx,
+    pub at: PlaceIdx,
+    pub pos: Point,
+    pub phase: Phase,
+    pub job: Option<Job>,
+    /// Seconds spent busy (for utilisation).
+    pub busy_s: f64,
+    pub has_vehicle: bool,
+    /// Persons per boat trip (0: no boats).
+    pub boat_capacity: u32,
+}
+
+#[derive(Resource)]
+pub struct Clock {
+    pub now_s: f64,
+    pub step_s: f64,
+    pub steps: u64,
+    pub start_s_of_day: f64,
+    pub duration_s: f64,
+}
+
+impl Clock {
+    /// Night: 22:00–06:00 local time.
+    pub fn is_night(&self) -> bool {
+        let h = ((self.start_s_of_day + self.now_s) % 86_400.0) / 3600.0;
+        !(6.0..22.0).contains(&h)
+    }
+}
+
+#[derive(Resource)]
+pub struct Ctx {
+    pub scenario: Arc<Scenario>,
+    pub params: SimParams,
+    pub seed: u64,
+    /// Zones each place lies in.
+    pub place_zones: Vec<Vec<ZoneIdx>>,
+    /// Households by home place.
+    pub by_place: Vec<Vec<u32>>,
+    /// Shelters (places with a `ShelterSpec`), ascending.
+    pub shelters: Vec<PlaceIdx>,
+    /// Whether plan tasks are performed as written.
+    pub follow_plan: bool,
+}
+
+impl Ctx {
+    pub fn places_in(&self, target: crate::model::Target) -> Vec<PlaceIdx> {
+        use crate::model::Target;
+        let n = self.scenario.map.places.len();
+        (0..n as u32)
+            .map(PlaceIdx)
+            .filter(|p| match target {
+                Target::All => true,
+                Target::Place(q) => *p == q,
+                Target::Zone(z) => self.place_zones[p.index()].contains(&z),
+            })
+            .collect()
+    }
+}
+
+#[derive(Resource, Default)]
+pub struct Log {
+    pub events: Vec<TimedEvent>,
+}
+
+impl Log {
+    pub fn push(&mut self, t_s: f64, event: SimEvent) {
+        self.events.push(TimedEvent { t_s, event });
+    }
+}
+
+#[derive(Resource)]
+pub struct Net {
+    pub net: Network,
+    /// Foot route trees to each shelter, rebuilt when the network version changes.
+    pub trees: Vec<RouteTree>,
+    pub trees_version: u32,
+    /// Whether each link is dangerous by the last sample.
+    pub link_danger: Vec<bool>,
+    pub next_link_sample_s: f64,
+}
+
+impl Net {
+    pub fn refresh(&mut self, shelters: &[PlaceIdx]) {
+        if self.trees.len() != shelters.len() || self.trees_version != self.net.version {
+            self.trees = shelters
+                .iter()
+                .map(|&s| self.net.tree_to(s, false))
+                .collect();
+            self.trees_version = self.net.version;
+        }
+    }
+}
+
+#[derive(Resource)]
+pub struct Shelters {
+    pub occupancy: Vec<u32>,
+    pub capacity: Vec<u32>,
+    pub closed: Vec<bool>,
+    pub full_logged: Vec<bool>,
+    pub opened: Vec<bool>,
+}
+
+#[derive(Resource)]
+pub struct Danger {
+    pub zone: Vec<bool>,
+    /// Zones made dangerous by injects (hazard fields cannot know them).
+    pub zone_by_inject: Vec<bool>,
+    pub place: Vec<bool>,
+    /// People trapped per place, not belonging to a simulated household (injects).
+    pub trapped_people: Vec<u32>,
+    pub rescued_total: u32,
+    /// Inject-trapped people rescued (they have no household to count them).
+    pub rescued_anonymous: u32,
+    pub exposed_total: u32,
+}
+
+#[derive(Resource)]
+pub struct Hazards(pub Vec<Box<dyn HazardField>>);
+
+/// A warning contact due to reach a household.
+#[derive(Debug, Clone, Copy)]
+pub struct Contact {
+    pub household: u32,
+    pub channel: Channel,
+    /// Chance it gets through.
+    pub reach: f64,
+}
+
+/// Contacts scheduled in the future, ordered by (time, scheduling order).
+#[derive(Resource, Default)]
+pub struct Contacts {
+    pub due: BTreeMap<(u64, u64), Contact>,
+    pub seq: u64,
+}
+
+impl Contacts {
+    pub fn schedule(&mut self, t_s: f64, c: Contact) {
+        self.seq += 1;
+        self.due.insert((t_s.max(0.0).to_bits(), self.seq), c);
+    }
+}
+
+#[derive(Resource)]
+pub struct Rngs {
+    pub teams: ChaCha8Rng,
+    pub warnings: ChaCha8Rng,
+}
+
+#[derive(Resource, Default)]
+pub struct Index {
+    pub households: Vec<Entity>,
+    pub teams: Vec<Entity>,
+}
+
+/// Work that is waiting: plan tasks triggered but not yet taken up, submitted actions
+/// not yet due, role jobs in progress.
+#[derive(Resource, Default)]
+pub struct Pending {
+    /// Submitted actions by id, applied when `at_s` is reached.
+    pub actions: Vec<(Action, bool)>,
+    /// Plan tasks: triggered at, started, finished.
+    pub triggered: Vec<Option<f64>>,
+    pub started: Vec<bool>,
+    pub finished: Vec<bool>,
+    /// Triggered plan work waiting for a free team.
+    pub queued: Vec<(TaskIdx, Actor)>,
+    /// Role work in progress: finishes at the time given.
+    pub role_jobs: Vec<(f64, Job)>,
+    /// Warning levels raised so far (most severe first order is `RiskLevel`'s).
+    pub levels: Vec<crate::model::RiskLevel>,
+    /// Inject numbers fired (contingency injects whose task was done are only marked
+    /// in `inject_done`).
+    pub injects_fired: Vec<u32>,
+    /// Per inject (by index): already fired or dismissed.
+    pub inject_done: Vec<bool>,
+    /// Resources committed to running work, by resource index.
+    pub committed: Vec<u32>,
+}
+
+/// The households spawned, and the indexes built while spawning them.
+pub struct Population {
+    pub entities: Vec<Entity>,
+    pub by_place: Vec<Vec<u32>>,
+    pub infos: Vec<HouseholdInfo>,
+    pub place_zones: Vec<Vec<ZoneIdx>>,
+}
+
+/// Spawns households place by place, each with its own random stream.
+pub fn spawn_population(
+    world: &mut World,
+    scenario: &Scenario,
+    params: &SimParams,
+    seed: u64,
+) -> Population {
+    let mut entities = Vec::new();
+    let mut by_place = vec![Vec::new(); scenario.map.places.len()];
+    let mut infos = Vec::new();
+    let place_zones: Vec<Vec<ZoneIdx>> = scenario
+        .map
+        .places
+        .iter()
+        .map(|p| {
+            (0..scenario.map.zones.len() as u32)
+                .map(ZoneIdx)
+                .filter(|z| scenario.zone(*z).contains(p.pos))
+                .collect()
+        })
+        .collect();
+    for (pi, place) in scenario.map.places.iter().enumerate() {
+        if place.people == 0 || place.kind == PlaceKind::Shelter {
+            continue;
+        }
+        let home = PlaceIdx(pi as u32);
+        let mut place_rng = rng_for(seed, stream::PLACE, pi as u64, 0);
+        for members in split_members(place, &mut place_rng) {
+            let id = HouseholdId(entities.len() as u32);
+            let n = by_place[pi].len() as u64;
+            let mut rng = rng_for(seed, stream::HOUSEHOLD, pi as u64, n);
+            let mut speed = params.walk_adult_m_s;
+            if members.children > 0 {
+                speed = speed.min(params.walk_adult_m_s * params.walk_child_factor);
+            }
+            for _ in 0..members.elderly {
+                let (a, b) = params.walk_elderly_m_s;
+                speed = speed.min(a + (b - a) * rng.random::<f64>());
+            }
+            let (a, b) = params.walk_limited_m_s;
+            let limited = a + (b - a) * rng.random::<f64>();
+            // Helped members move at the pace of whoever carries or wheels them.
+            let assisted = speed.min(limited).min(params.assisted_m_s);
+            let young =
+                members.adults + members.outdoor_workers + members.dilapidated + members.disabled
+                    > 0;
+            let p_phone = if young {
+                params.phone_owner_young
+            } else {
+                params.phone_owner_elderly_only
+            };
+            let phone = rng.random::<f64>() < p_phone;
+            let stubbornness = rng.random::<f64>();
+            let e = world
+                .spawn(Household {
+                    id,
+                    home,
+                    members,
+                    speed_m_s: speed,
+                    assisted_m_s: assisted,
+                    phone,
+                    stubbornness,
+                    rng,
+                    state: HhState::Home,
+                    contacts: 0,
+                    leave_at_s: f64::INFINITY,
+                    at: home,
+                    at_since_s: 0.0,
+                    target: home,
+                    lane: None,
+                    expect_m: 0.0,
+                    exposed: false,
+                    helped: false,
+                })
+                .id();
+            infos.push(HouseholdInfo {
+                id,
+                home,
+                members,
+                zones: place_zones[pi].clone(),
+            });
+            by_place[pi].push(id.0);
+            entities.push(e);
+        }
+    }
+    Population {
+        entities,
+        by_place,
+        infos,
+        place_zones,
+    }
+}
+
+/// Splits a place's people into households. Group counts may overlap in the scenario
+/// (an elderly person in a dilapidated house); here each person gets the most
+/// demanding group, the people are shuffled with the place's own stream and dealt out
+/// in household sizes as equal as possible.
+pub fn split_members(place: &crate::model::Place, rng: &mut ChaCha8Rng) -> Vec<Members> {
+    let people = place.people;
+    let households = if place.households == 0 {
+        people.div_ceil(3)
+    } else {
+        place.households.min(people)
+    };
+    if households == 0 {
+        return Vec::new();
+    }
+    let g = place.groups;
+    let mut left = people;
+    let mut take = |n: u32| {
+        let t = n.min(left);
+        left -= t;
+        t
+    };
+    let counts = [
+        take(g.disabled),
+        take(g.elderly),
+        take(g.children),
+        take(g.outdoor_workers),
+        take(g.dilapidated),
+    ];
+    let mut persons: Vec<u8> = Vec::with_capacity(people as usize);
+    for (kind, &c) in counts.iter().enumerate() {
+        persons.extend(std::iter::repeat_n(kind as u8, c as usize));
+    }
+    persons.extend(std::iter::repeat_n(5u8, left as usize));
+    // Fisher–Yates with the place's stream.
+    for i in (1..persons.len()).rev() {
+        let j = rng.random_range(0..=i);
+        persons.swap(i, j);
+    }
+    let base = people / households;
+    let extra = people % households;
+    let mut out = Vec::with_capacity(households as usize);
+    let mut it = persons.into_iter();
+    for h in 0..households {
+        let size = base + u32::from(h < extra);
+        let mut m = Members::default();
+        for kind in it.by_ref().take(size as usize) {
+            match kind {
+                0 => m.disabled += 1,
+                1 => m.elderly += 1,
+                2 => m.children += 1,
+                3 => m.outdoor_workers += 1,
+                4 => m.dilapidated += 1,
+                _ => m.adults += 1,
+            }
+        }
+        out.push(m);
+    }
+    out
+}
+
+/// Households waiting at places and the link directions with walkers on them.
+#[derive(Resource, Default)]
+pub struct Movers {
+    pub at_node: Vec<u32>,
+    pub active_lanes: std::collections::BTreeSet<usize>,
+}

@@ -1,0 +1,310 @@
+//! Movement and evacuation behaviour of the simulation core, including the RiMEA and
+//! IMO verification cases that a network (queue) model can represent.
+//!
+//! RiMEA: "Richtlinie für Mikroskopische Entfluchtungsanalysen", version 4.1.1 (2022),
+//! section "Tests zur Verifizierung". IMO: MSC.1/Circ.1533 (2016), Annex, Appendix.
+
+use drill_engine::model::*;
+use drill_engine::sim::build::ScenarioBuilder;
+use drill_engine::sim::events::{SimEvent, TimedEvent};
+use drill_engine::sim::params::{Delay, SimParams};
+use drill_engine::sim::{Mode, Simulation};
+
+/// Parameters under which a single broadcast reaches and persuades everyone, and people
+/// leave after `delay`: the movement model is then tested on its own.
+fn obedient(delay: Delay) -> SimParams {
+    SimParams {
+        broadcast_reach: 1.0,
+        comply_broadcast: 1.0,
+        leave_delay: delay,
+        ..SimParams::default()
+    }
+}
+
+/// Warns everyone at `t` by TV/radio broadcast from a role.
+fn warn_all(sim: &mut Simulation, t: f64) {
+    sim.submit(Action {
+        at_s: t,
+        actor: Actor::Role(RoleIdx(0)),
+        work: Work::Warn(Target::All),
+        how: vec![Channel::Broadcast],
+        with: Vec::new(),
+        span: Span::default(),
+    });
+}
+
+fn run(b: &ScenarioBuilder, params: SimParams, until: f64) -> Vec<TimedEvent> {
+    let scenario = b.build();
+    let mut sim =
+        Simulation::with(&scenario, 1, Vec::new(), params, Mode::Actions).expect("valid scenario");
+    warn_all(&mut sim, 0.0);
+    sim.run_until(until);
+    sim.events().to_vec()
+}
+
+fn departures(events: &[TimedEvent]) -> Vec<(u32, f64)> {
+    events
+        .iter()
+        .filter_map(|e| match e.event {
+            SimEvent::Departed { household, .. } => Some((household.0, e.t_s)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn arrivals(events: &[TimedEvent]) -> Vec<(u32, f64, u32)> {
+    events
+        .iter()
+        .filter_map(|e| match e.event {
+            SimEvent::Arrived {
+                household, people, ..
+            } => Some((household.0, e.t_s, people)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn leave_times(events: &[TimedEvent]) -> Vec<(u32, f64)> {
+    events
+        .iter()
+        .filter_map(|e| match e.event {
+            SimEvent::Decided {
+                household,
+                leave_at_s,
+                ..
+            } => Some((household.0, leave_at_s)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn with_role(b: &mut ScenarioBuilder, at: PlaceIdx) {
+    b.role("村支书", AdminLevel::Village, 1, Some(at));
+}
+
+/// RiMEA test 1: one person walks a 40 m corridor at 1.33 m/s and must arrive after
+/// 26 to 34 s. (Our default free speed is Weidmann's 1.34 m/s.)
+#[test]
+fn rimea_1_single_walker_crosses_40_m_in_26_to_34_s() {
+    let mut b = ScenarioBuilder::new();
+    b.step(1.0);
+    let a = b.settlement("A", 0.0, 0.0, 1, 1);
+    let s = b.shelter("S", 40.0, 0.0, 10);
+    b.road(a, s, 40.0, 2.0);
+    with_role(&mut b, a);
+    let events = run(&b, obedient(Delay::Fixed(0.0)), 120.0);
+    let leave = leave_times(&events)[0].1;
+    let arrived = arrivals(&events)[0].1;
+    let walk = arrived - leave;
+    assert!((26.0..=34.0).contains(&walk), "walk took {walk} s");
+}
+
+/// RiMEA test 5: given reaction (pre-movement) times are honoured exactly: each person
+/// starts moving at its own reaction time, not before and not a step later than the
+/// step containing it.
+#[test]
+fn rimea_5_reaction_times_are_honoured() {
+    let mut b = ScenarioBuilder::new();
+    b.step(1.0);
+    let a = b.settlement("A", 0.0, 0.0, 10, 10);
+    let s = b.shelter("S", 40.0, 0.0, 100);
+    b.road(a, s, 40.0, 10.0);
+    with_role(&mut b, a);
+    let events = run(&b, obedient(Delay::Uniform(10.0, 100.0)), 300.0);
+    let leaves = leave_times(&events);
+    let departs = departures(&events);
+    assert_eq!(leaves.len(), 10);
+    assert_eq!(departs.len(), 10);
+    for (h, dep) in &departs {
+        let leave = &leaves
+            .iter()
+            .find(|(x, _)| x == h)
+            .expect("decided before departing")
+            .1;
+        assert!(
+            *dep >= *leave && *dep < leave + 1.0,
+            "household {h}: leave {leave}, departed {dep}"
+        );
+    }
+    // Walking starts at the reaction time itself: arrival = reaction + 40 m / 1.34 m/s.
+    for (h, t, _) in arrivals(&events) {
+        let leave = leaves.iter().find(|(x, _)| *x == h).unwrap().1;
+        let expected = leave + 40.0 / 1.34;
+        assert!(
+            t >= expected && t < expected + 1.0,
+            "household {h}: arrived {t}, expected {expected}"
+        );
+    }
+}
+
+/// IMO MSC.1/Circ.1533 (and RiMEA test 12-style bottlenecks): 100 people through a
+/// 1 m door flow at no more than about 1.33 persons per second.
+#[test]
+fn imo_100_people_through_a_1_m_door_flow_at_most_1_33_per_s() {
+    let mut b = ScenarioBuilder::new();
+    b.step(1.0);
+    let room = b.settlement("room", 0.0, 0.0, 100, 100);
+    let s = b.shelter("S", 2.0, 0.0, 200);
+    b.road(room, s, 1.0, 1.0);
+    with_role(&mut b, room);
+    let events = run(&b, obedient(Delay::Fixed(0.0)), 600.0);
+    let arr = arrivals(&events);
+    assert_eq!(arr.iter().map(|a| a.2).sum::<u32>(), 100);
+    let first = arr.iter().map(|a| a.1).fold(f64::INFINITY, f64::min);
+    let last = arr.iter().map(|a| a.1).fold(0.0, f64::max);
+    let flow = 99.0 / (last - first);
+    assert!(flow <= 1.34, "flow {flow} p/s");
+    assert!(
+        flow >= 1.2,
+        "flow {flow} p/s: the door should be the only limit"
+    );
+}
+
+/// RiMEA test 9: a room emptied through two doors, then with one of them shut, takes
+/// roughly twice as long.
+#[test]
+fn rimea_9_halving_the_exits_roughly_doubles_the_time() {
+    let time_with = |doors: u32| {
+        let mut b = ScenarioBuilder::new();
+        b.step(1.0);
+        let room = b.settlement("room", 0.0, 0.0, 200, 200);
+        let s = b.shelter("S", 2.0, 0.0, 500);
+        for _ in 0..doors {
+            b.road(room, s, 2.0, 1.0);
+        }
+        with_role(&mut b, room);
+        let events = run(&b, obedient(Delay::Fixed(0.0)), 1200.0);
+        let arr = arrivals(&events);
+        assert_eq!(arr.iter().map(|a| a.2).sum::<u32>(), 200);
+        arr.iter().map(|a| a.1).fold(0.0, f64::max)
+    };
+    let two = time_with(2);
+    let one = time_with(1);
+    let ratio = one / two;
+    assert!(
+        (1.8..=2.2).contains(&ratio),
+        "one door {one} s, two doors {two} s, ratio {ratio}"
+    );
+}
+
+/// A household nobody warns stays at home however long the drill runs.
+#[test]
+fn an_unwarned_household_never_leaves() {
+    let mut b = ScenarioBuilder::new();
+    let a = b.settlement("warned", 0.0, 0.0, 5, 15);
+    let q = b.settlement("forgotten", 0.0, 500.0, 3, 9);
+    let s = b.shelter("S", 300.0, 200.0, 100);
+    b.straight_road(a, s, 3.0);
+    b.straight_road(q, s, 3.0);
+    b.role("网格员", AdminLevel::Group, 2, Some(a));
+    let scenario = b.build();
+    let params = SimParams {
+        knock_reach: 1.0,
+        comply_knock: 1.0,
+        ..SimParams::default()
+    };
+    let mut sim = Simulation::with(&scenario, 3, Vec::new(), params, Mode::Actions).unwrap();
+    sim.submit(Action {
+        at_s: 0.0,
+        actor: Actor::Role(RoleIdx(0)),
+        work: Work::KnockDoors(Target::Place(a)),
+        how: vec![Channel::DoorKnock],
+        with: Vec::new(),
+        span: Span::default(),
+    });
+    sim.run_to_end();
+    let mut left_a = 0;
+    for e in sim.events() {
+        match &e.event {
+            SimEvent::WarningReceived { home, .. } | SimEvent::Departed { home, .. } => {
+                assert_ne!(*home, q, "the forgotten village group was reached: {e:?}");
+                if matches!(e.event, SimEvent::Departed { .. }) {
+                    left_a += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(left_a, 5, "every knocked household leaves");
+    let snap = sim.snapshot();
+    assert!(
+        snap.households
+            .iter()
+            .filter(|h| h.home == q)
+            .all(|h| h.pos == scenario.place(q).pos)
+    );
+}
+
+/// A bridge washed away while people walk towards it: they turn round and take the
+/// long way, and still arrive.
+#[test]
+fn households_reroute_when_the_bridge_closes() {
+    let mut b = ScenarioBuilder::new();
+    b.step(1.0);
+    let a = b.settlement("A", 0.0, 0.0, 1, 2);
+    let j = b.junction("桥头", 100.0, 0.0);
+    let s = b.shelter("S", 200.0, 0.0, 10);
+    let k = b.junction("K", 100.0, 480.0);
+    b.road(a, j, 100.0, 3.0);
+    let bridge = b.link(LinkKind::Bridge, j, s, 100.0, 3.0);
+    b.road(a, k, 500.0, 3.0);
+    b.road(k, s, 500.0, 3.0);
+    with_role(&mut b, a);
+    b.inject(1, InjectTrigger::At(30.0), vec![Effect::CloseLink(bridge)]);
+    let events = run(&b, obedient(Delay::Fixed(0.0)), 3600.0);
+    let rerouted = events
+        .iter()
+        .any(|e| matches!(e.event, SimEvent::Rerouted { at, .. } if at == j));
+    assert!(rerouted, "no reroute at the bridgehead");
+    let arr = arrivals(&events);
+    assert_eq!(arr.len(), 1);
+    // 100 m to the bridgehead, back 100 m, then 1,000 m round: 1,200 m at 1.34 m/s.
+    let expected = 1200.0 / 1.34;
+    assert!(
+        arr[0].1 >= expected && arr[0].1 < expected + 60.0,
+        "arrived at {}",
+        arr[0].1
+    );
+}
+
+/// A full shelter turns people away to the next nearest shelter with room.
+#[test]
+fn shelter_overflow_sends_people_on() {
+    let mut b = ScenarioBuilder::new();
+    let a = b.settlement("A", 0.0, 0.0, 10, 30);
+    let near = b.shelter("near", 200.0, 0.0, 10);
+    let far = b.shelter("far", 1000.0, 0.0, 100);
+    b.straight_road(a, near, 4.0);
+    b.straight_road(near, far, 4.0);
+    with_role(&mut b, a);
+    let scenario = b.build();
+    let mut sim = Simulation::with(
+        &scenario,
+        5,
+        Vec::new(),
+        obedient(Delay::Fixed(0.0)),
+        Mode::Actions,
+    )
+    .unwrap();
+    warn_all(&mut sim, 0.0);
+    sim.run_until(3600.0);
+    let events = sim.events();
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e.event, SimEvent::ShelterFull { shelter, .. } if shelter == near))
+    );
+    let redirected = events.iter().filter(|e| matches!(e.event, SimEvent::Redirected { from, to, .. } if from == near && to == far)).count();
+    assert!(redirected >= 6, "only {redirected} households sent on");
+    let snap = sim.snapshot();
+    let occ = |p: PlaceIdx| {
+        snap.shelters
+            .iter()
+            .find(|s| s.place == p)
+            .unwrap()
+            .occupancy
+    };
+    assert!(occ(near) <= 10);
+    assert_eq!(occ(near) + occ(far), 30);
+    assert_eq!(snap.totals.evacuated, 30);
+}

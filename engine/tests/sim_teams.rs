@@ -1,0 +1,216 @@
+//! Teams, the immobile, hazards and the `drill run` command line.
+
+use drill_engine::model::*;
+use drill_engine::sim::build::ScenarioBuilder;
+use drill_engine::sim::events::SimEvent;
+use drill_engine::sim::params::{Delay, SimParams};
+use drill_engine::sim::{Mode, Simulation};
+use std::process::Command;
+
+fn obedient() -> SimParams {
+    SimParams {
+        broadcast_reach: 1.0,
+        comply_broadcast: 1.0,
+        leave_delay: Delay::Fixed(0.0),
+        ..SimParams::default()
+    }
+}
+
+fn action(at_s: f64, actor: Actor, work: Work, how: &[Channel]) -> Action {
+    Action {
+        at_s,
+        actor,
+        work,
+        how: how.to_vec(),
+        with: Vec::new(),
+        span: Span::default(),
+    }
+}
+
+/// A household with a disabled member waits for help (残疾人需要帮扶) and leaves only
+/// once a team doing 转移 has reached it.
+#[test]
+fn the_disabled_wait_for_a_team_and_then_leave() {
+    let mut b = ScenarioBuilder::new();
+    let home = b.settlement_with(
+        "组",
+        0.0,
+        0.0,
+        1,
+        3,
+        Groups {
+            disabled: 1,
+            ..Groups::default()
+        },
+    );
+    let shelter = b.shelter("S", 400.0, 0.0, 10);
+    let base = b.station("站", 1000.0, 0.0);
+    b.straight_road(home, shelter, 4.0);
+    b.straight_road(shelter, base, 6.0);
+    let role = b.role("村支书", AdminLevel::Village, 1, Some(home));
+    let team = b.team("民兵", 6, base, 600.0, &[Skill::Evacuation]);
+    let scenario = b.build();
+    let mut sim = Simulation::with(&scenario, 1, Vec::new(), obedient(), Mode::Actions).unwrap();
+    sim.submit(action(
+        0.0,
+        Actor::Role(role),
+        Work::Warn(Target::All),
+        &[Channel::Broadcast],
+    ));
+    sim.submit(action(
+        3600.0,
+        Actor::Team(team),
+        Work::Evacuate {
+            groups: vec![Group::Disabled],
+            from: Target::Place(home),
+            to: Some(shelter),
+        },
+        &[],
+    ));
+    sim.run_until(3600.0);
+    let kinds = |sim: &Simulation, f: fn(&SimEvent) -> bool| {
+        sim.events().iter().filter(|e| f(&e.event)).count()
+    };
+    assert_eq!(kinds(&sim, |e| matches!(e, SimEvent::NeedsHelp { .. })), 1);
+    assert_eq!(
+        kinds(&sim, |e| matches!(e, SimEvent::Departed { .. })),
+        0,
+        "left without help"
+    );
+    sim.run_until(3.0 * 3600.0);
+    assert_eq!(kinds(&sim, |e| matches!(e, SimEvent::Helped { .. })), 1);
+    let helped_at = sim
+        .events()
+        .iter()
+        .find(|e| matches!(e.event, SimEvent::Helped { .. }))
+        .unwrap()
+        .t_s;
+    // The team mobilises for 10 min, then walks 1,000 m (no vehicle) from its base.
+    assert!(
+        helped_at >= 3600.0 + 600.0 + 1000.0 / 1.34,
+        "helped at {helped_at}"
+    );
+    assert_eq!(sim.snapshot().totals.evacuated, 3);
+}
+
+/// A zone that turns dangerous catches the unwarned at home (exposed, trapped), closes
+/// the roads through it, and a boat team brings the trapped out (冲锋舟 round trips).
+#[test]
+fn danger_traps_those_at_home_and_boats_rescue_them() {
+    let mut b = ScenarioBuilder::new();
+    let low = b.settlement("低洼组", 0.0, 0.0, 4, 12);
+    let shelter = b.shelter("S", 1000.0, 0.0, 50);
+    let base = b.station("站", 1500.0, 0.0);
+    let j = b.junction("J", 300.0, 0.0);
+    b.straight_road(low, j, 4.0);
+    let through = b.straight_road(j, shelter, 4.0);
+    b.straight_road(shelter, base, 6.0);
+    let zone = b.zone(
+        "淹没区",
+        &[
+            (-100.0, -100.0),
+            (800.0, -100.0),
+            (800.0, 100.0),
+            (-100.0, 100.0),
+        ],
+        Some(1800.0),
+    );
+    let boat = b.resource("冲锋舟", ResourceKind::Boat, 1, base);
+    b.scenario.resources[boat.index()].capacity = Some(5);
+    let team = b.team("救援队", 8, base, 300.0, &[Skill::WaterRescue]);
+    b.scenario.teams[team.index()].equipment = vec![ResourceUse {
+        resource: boat,
+        quantity: 1,
+    }];
+    let scenario = b.build();
+    let mut sim = Simulation::with(
+        &scenario,
+        1,
+        Vec::new(),
+        SimParams::default(),
+        Mode::Actions,
+    )
+    .unwrap();
+    sim.submit(action(
+        2400.0,
+        Actor::Team(team),
+        Work::Rescue(Target::Zone(zone)),
+        &[],
+    ));
+    sim.run_until(2000.0);
+    let ev = sim.events();
+    assert!(
+        ev.iter()
+            .any(|e| matches!(e.event, SimEvent::ZoneDangerous { .. }) && e.t_s == 1800.0)
+    );
+    assert!(
+        ev.iter()
+            .any(|e| matches!(e.event, SimEvent::LinkClosed { link, .. } if link == through))
+    );
+    let trapped: u32 = ev
+        .iter()
+        .filter_map(|e| match e.event {
+            SimEvent::Trapped {
+                people,
+                household: Some(_),
+                ..
+            } => Some(people),
+            _ => None,
+        })
+        .sum();
+    assert_eq!(trapped, 12);
+    assert_eq!(sim.snapshot().totals.exposed, 12);
+    sim.run_until(4.0 * 3600.0);
+    let trips: Vec<u32> = sim
+        .events()
+        .iter()
+        .filter_map(|e| match e.event {
+            SimEvent::Rescued { people, .. } => Some(people),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(trips.iter().sum::<u32>(), 12);
+    assert!(
+        trips.iter().all(|&n| n <= 5),
+        "a boat for 5 carried {trips:?}"
+    );
+    let t = sim.snapshot().totals;
+    assert_eq!((t.trapped, t.rescued, t.evacuated), (0, 12, 12));
+}
+
+/// `drill run` end to end: same seed ⇒ same log hash; a missing file ⇒ exit 1.
+#[test]
+fn drill_run_is_reproducible_and_fails_cleanly() {
+    let exe = env!("CARGO_BIN_EXE_drill");
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/doc-example.drill");
+    let run = || {
+        let out = Command::new(exe)
+            .args(["run", file, "--seed", "5", "--until", "3h", "--json"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (
+            v["log_hash"].as_str().unwrap().to_string(),
+            v["hourly"].as_array().unwrap().len(),
+        )
+    };
+    let (a, rows) = run();
+    assert_eq!(a, run().0);
+    assert_eq!(rows, 4, "0 h to 3 h");
+    let bad = Command::new(exe)
+        .args(["run", "no-such-file.drill"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("no-such-file.drill"));
+    let bad_until = Command::new(exe)
+        .args(["run", file, "--until", "6 days"])
+        .output()
+        .unwrap();
+    assert_eq!(bad_until.status.code(), Some(2));
+}
