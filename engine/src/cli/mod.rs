@@ -5,6 +5,8 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod calc;
+
 #[derive(Parser)]
 #[command(
     name = "drill",
@@ -17,9 +19,17 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// Hazard model calculations at a point (fire; flood and plume to come).
+    Calc {
+        #[command(subcommand)]
+        command: calc::CalcCommand,
+    },
+}
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {}
+    match cli.command {
+        Command::Calc { command } => calc::run(command),
+    }
 }
