@@ -21,18 +21,60 @@ fn setup() -> FireField {
             grid.elevation_m[r * SIDE + c] = 40.0 * (x / 300.0).sin() * (y / 420.0).cos();
         }
     }
-    let moisture = FuelMoisture { dead_1h: 6.0, dead_10h: 7.0, dead_100h: 8.0, live_herb: 60.0, live_woody: 90.0 };
+    let moisture = FuelMoisture {
+        dead_1h: 6.0,
+        dead_10h: 7.0,
+        dead_100h: 8.0,
+        live_herb: 60.0,
+        live_woody: 90.0,
+    };
     let bed = Fuelbed::new(FuelCatalog::standard().get("GR2").unwrap(), &moisture);
     let wind = vec![
-        (0.0, Wind { speed_m_s: 4.0, from_deg: 270.0 }),
-        (4.0 * 3600.0, Wind { speed_m_s: 6.0, from_deg: 300.0 }),
-        (8.0 * 3600.0, Wind { speed_m_s: 3.0, from_deg: 200.0 }),
+        (
+            0.0,
+            Wind {
+                speed_m_s: 4.0,
+                from_deg: 270.0,
+            },
+        ),
+        (
+            4.0 * 3600.0,
+            Wind {
+                speed_m_s: 6.0,
+                from_deg: 300.0,
+            },
+        ),
+        (
+            8.0 * 3600.0,
+            Wind {
+                speed_m_s: 3.0,
+                from_deg: 200.0,
+            },
+        ),
     ];
-    let centre = Point { x: SIDE as f64 * CELL_M / 2.0, y: SIDE as f64 * CELL_M / 2.0 };
-    FireField::uniform(grid, bed, wind, vec![(0.0, centre)], FireSettings::default()).unwrap()
+    let centre = Point {
+        x: SIDE as f64 * CELL_M / 2.0,
+        y: SIDE as f64 * CELL_M / 2.0,
+    };
+    FireField::uniform(
+        grid,
+        bed,
+        wind,
+        vec![(0.0, centre)],
+        FireSettings::default(),
+    )
+    .unwrap()
 }
 
 fn fire_spread(c: &mut Criterion) {
+    // Report once how much of the grid burns, so the figure is read with its workload.
+    let mut probe = setup();
+    probe.advance_to(HOURS * 3600.0);
+    eprintln!(
+        "fire bench: {:.1} % of {} cells burnt after {HOURS} h",
+        100.0 * probe.burnt_cells() as f64 / (SIDE * SIDE) as f64,
+        SIDE * SIDE
+    );
     let mut group = c.benchmark_group("fire");
     group.sample_size(10);
     group.bench_function("spread_1000x1000_12h", |b| {
