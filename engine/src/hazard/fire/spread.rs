@@ -275,7 +275,7 @@ pub struct FireField {
     aspect: Vec<f64>,
     /// Time from which a cell is a barrier (road, river, fire line); +∞ when never.
     barrier_from_s: Vec<f64>,
-    /// Static barriers as built, so a replay after a fire line can reset.
+    /// Ignitions as (time, cell), the seeds of every replay.
     ignitions: Vec<(f64, usize)>,
     wind: Vec<(f64, Wind)>,
     settings: FireSettings,
@@ -824,6 +824,148 @@ mod tests {
         assert!(f.dangerous(p) && !f.burning(p));
         f.advance_to(t);
         assert!(f.burning(p));
+    }
+
+    fn scenario_with_river_and_rock_zone() -> Scenario {
+        use crate::model::{FireSpec, Ignition, RiskLevel, River, Zone};
+        let mut s = Scenario::default();
+        s.map.cell_m = 10.0;
+        // A river running north-south at x = 500 across the whole map.
+        s.map.rivers.push(River {
+            name: "溪".into(),
+            points: vec![
+                Point {
+                    x: 500.0,
+                    y: -200.0,
+                },
+                Point {
+                    x: 500.0,
+                    y: 1200.0,
+                },
+            ],
+            width_m: 8.0,
+        });
+        // A bare-rock zone north-west of the ignition.
+        s.map.zones.push(Zone {
+            name: "石山".into(),
+            level: RiskLevel::Blue,
+            hazard: crate::model::HazardKind::ForestFire,
+            polygon: vec![
+                Point { x: 100.0, y: 100.0 },
+                Point { x: 300.0, y: 100.0 },
+                Point { x: 300.0, y: 300.0 },
+                Point { x: 100.0, y: 300.0 },
+            ],
+            dangerous_from_s: None,
+            span: Default::default(),
+        });
+        s.hazards.push(Hazard::Fire(FireSpec {
+            ignitions: vec![Ignition {
+                at: Point { x: 350.0, y: 500.0 },
+                time_s: 600.0,
+            }],
+            default_fuel: Some("GR2".into()),
+            fuel_zones: vec![(crate::model::ZoneIdx(0), "NB9".into())],
+            wind: vec![(
+                0.0,
+                Wind {
+                    speed_m_s: 6.0,
+                    from_deg: 270.0,
+                },
+            )],
+            moisture: moisture(),
+        }));
+        s
+    }
+
+    #[test]
+    fn scenario_fire_respects_fuel_zones_rivers_and_ignition_time() {
+        let scenario = scenario_with_river_and_rock_zone();
+        let grid = FireGrid::for_scenario(&scenario).unwrap();
+        let mut f = FireField::from_scenario(
+            &scenario,
+            grid,
+            &FuelCatalog::standard(),
+            FireSettings::default(),
+        )
+        .unwrap();
+        f.advance_to(6.0 * 3600.0);
+        // Nothing burns before the ignition time; the ignition cell burns from then.
+        assert_eq!(f.arrival_s(Point { x: 355.0, y: 505.0 }), Some(600.0));
+        // Grass west of the river burns; the rock zone and the far bank never do.
+        assert!(f.burning(Point { x: 450.0, y: 500.0 }));
+        assert!(f.burning(Point { x: 350.0, y: 900.0 }));
+        assert!(!f.burning(Point { x: 200.0, y: 200.0 }));
+        assert!(!f.burning(Point { x: 550.0, y: 500.0 }));
+        assert!(!f.dangerous(Point { x: 700.0, y: 500.0 }));
+    }
+
+    #[test]
+    fn scenario_without_fire_block_or_with_unknown_fuel_is_an_error() {
+        let mut scenario = scenario_with_river_and_rock_zone();
+        let grid = FireGrid::for_scenario(&scenario).unwrap();
+        if let Hazard::Fire(spec) = &mut scenario.hazards[0] {
+            spec.default_fuel = Some("QQ7".into());
+        }
+        let err = FireField::from_scenario(
+            &scenario,
+            grid.clone(),
+            &FuelCatalog::standard(),
+            FireSettings::default(),
+        )
+        .unwrap_err();
+        assert!(err.contains("unknown fuel model 'QQ7'"), "{err}");
+        scenario.hazards.clear();
+        let err = FireField::from_scenario(
+            &scenario,
+            grid,
+            &FuelCatalog::standard(),
+            FireSettings::default(),
+        )
+        .unwrap_err();
+        assert!(err.contains("no `hazard fire`"), "{err}");
+    }
+
+    #[test]
+    fn same_inputs_give_identical_arrival_times() {
+        let run = || {
+            let mut f = field(
+                Wind {
+                    speed_m_s: 4.0,
+                    from_deg: 225.0,
+                },
+                FireSettings::default(),
+            );
+            f.advance_to(3.0 * 3600.0);
+            f.arrival_times_s()
+                .iter()
+                .map(|t| t.to_bits())
+                .collect::<Vec<u64>>()
+        };
+        assert_eq!(run(), run());
+    }
+
+    proptest::proptest! {
+        /// Rothermel's spread rate never falls as the wind rises (no wind limit), for any
+        /// burnable standard model and any moisture set.
+        #[test]
+        fn rate_of_spread_grows_with_wind(
+            model in 0usize..58,
+            d1 in 2.0f64..30.0, herb in 30.0f64..200.0, woody in 30.0f64..200.0,
+            wind in 0.0f64..15.0, extra in 0.01f64..5.0, slope in 0.0f64..1.0,
+        ) {
+            let catalog = FuelCatalog::standard();
+            let m = FuelMoisture { dead_1h: d1, dead_10h: d1 + 1.0, dead_100h: d1 + 2.0, live_herb: herb, live_woody: woody };
+            let bed = Fuelbed::new(catalog.by_index(model), &m);
+            let at = |w: f64| bed.fire(&SpreadConditions {
+                midflame_wind_m_s: w, slope_rise_run: slope, wind_limit: WindLimit::None, ..Default::default()
+            });
+            let (low, high) = (at(wind), at(wind + extra));
+            proptest::prop_assert!(high.head_ros_m_s >= low.head_ros_m_s);
+            proptest::prop_assert!(low.back_ros_m_s <= low.flank_ros_m_s + 1e-12);
+            proptest::prop_assert!(low.flank_ros_m_s <= low.head_ros_m_s + 1e-12);
+            proptest::prop_assert!(low.head_ros_m_s.is_finite() && low.fireline_intensity_kw_m.is_finite());
+        }
     }
 
     #[test]
