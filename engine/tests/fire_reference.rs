@@ -4,14 +4,14 @@
 //!
 //! Sources:
 //! - [B] firelab/behave (the BehavePlus 6 calculation library, USFS Missoula Fire Sciences
-//!   Lab), `src/testBehave/testBehave.cpp`, functions `testSurfaceSingleFuelModel`,
+//!   Lab), `src/testBehave/testBehave.cpp` (commit 00e9820ad6b2), functions `testSurfaceSingleFuelModel`,
 //!   `testLengthToWidthRatio`, `testEllipticalDimensions`, `testFirelineIntensity` and
 //!   `testTwoFuelModels`; expected values to 6 decimals. Common inputs
 //!   (`setSurfaceInputsForGS4LowMoistureScenario`): moisture 1-h 6 %, 10-h 7 %, 100-h 8 %,
 //!   live herb 60 %, live woody 90 %; 20-ft wind 5 mi/h; wind adjustment from canopy cover
 //!   50 %, canopy height 30 ft, crown ratio 0.5; the Rothermel (1972) wind limit, which the
 //!   library applies.
-//! - [G] pyregence/gridfire, `test/gridfire/behaveplus_results.clj`, table
+//! - [G] pyregence/gridfire, `test/gridfire/behaveplus_results.clj` (commit 04604def5680), table
 //!   `behaveplus5-surface-fire-values-mid-with-wind-and-slope`: BehavePlus 5 outputs for the
 //!   40 Scott & Burgan models at moisture 1-h 4 %, 10-h 4 %, 100-h 6 %, live herb 75 %,
 //!   live woody 70 %, midflame wind 10 mi/h upslope, slope 20 %; BehavePlus 5 applied the
