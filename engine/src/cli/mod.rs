@@ -10,6 +10,8 @@ pub mod run;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod calc;
+
 #[derive(Parser)]
 #[command(
     name = "drill",
@@ -31,6 +33,11 @@ enum Command {
     Export(export::ExportArgs),
     /// Run the drill simulation and summarise it / 运行推演
     Run(run::RunArgs),
+    /// Hazard model calculations at a point (fire; flood and plume to come).
+    Calc {
+        #[command(subcommand)]
+        command: calc::CalcCommand,
+    },
 }
 
 pub fn main() -> ExitCode {
@@ -40,5 +47,6 @@ pub fn main() -> ExitCode {
         Command::Fmt(args) => fmt::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Run(args) => run::run(&args),
+        Command::Calc { command } => calc::run(command),
     }
 }

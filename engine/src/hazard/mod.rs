@@ -6,6 +6,8 @@
 //! implement this trait; so does the scripted hazard (zones turning dangerous at
 //! given times) used when a scenario has no physical model.
 
+pub mod fire;
+
 use crate::model::Point;
 
 /// What a hazard looks like to the simulation at the current time.
