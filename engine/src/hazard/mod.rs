@@ -6,6 +6,10 @@
 //! implement this trait; so does the scripted hazard (zones turning dangerous at
 //! given times) used when a scenario has no physical model.
 
+pub mod flood;
+pub mod plume;
+pub mod raster;
+
 use crate::model::Point;
 
 /// What a hazard looks like to the simulation at the current time.
