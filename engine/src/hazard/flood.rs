@@ -159,7 +159,7 @@ impl FloodModel {
         config: FloodConfig,
         initial_depth: Option<Vec<f64>>,
     ) -> Result<FloodModel, String> {
-        if !(config.manning_n.is_finite() && config.manning_n > 0.0) {
+        if !(config.manning_n.is_finite() && config.manning_n >= 0.0) {
             return Err(format!(
                 "Manning's n must be positive (got {})",
                 config.manning_n
