@@ -161,7 +161,7 @@ impl FloodModel {
     ) -> Result<FloodModel, String> {
         if !(config.manning_n.is_finite() && config.manning_n >= 0.0) {
             return Err(format!(
-                "Manning's n must be positive (got {})",
+                "Manning's n must be zero or positive (got {})",
                 config.manning_n
             ));
         }
@@ -381,7 +381,12 @@ impl FloodModel {
                 }
             });
             let s = bed.max(cfg.min_outflow_slope);
-            h[i].powf(5.0 / 3.0) * s.sqrt() / cfg.manning_n
+            if cfg.manning_n > 0.0 {
+                h[i].powf(5.0 / 3.0) * s.sqrt() / cfg.manning_n
+            } else {
+                // Frictionless: critical-depth outflow.
+                G.sqrt() * h[i].powf(1.5)
+            }
         };
 
         // Momentum: x faces. Face (c, r) lies west of cell (c, r).

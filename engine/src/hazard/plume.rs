@@ -36,7 +36,7 @@ use serde::Deserialize;
 
 use crate::hazard::HazardField;
 use crate::hazard::raster::downwind_unit;
-use crate::model::{ChemicalSpec, Point, PlumeWeather, Release, Stability, Timeline};
+use crate::model::{ChemicalSpec, PlumeWeather, Point, Release, Stability, Timeline};
 
 /// Molar volume of an ideal gas at 25 °C and 1 atm, litres per mole: the basis of the
 /// AEGL tables' ppm ↔ mg/m³ conversions.
@@ -120,12 +120,23 @@ fn reflected(z: f64, h: f64, sz: f64) -> f64 {
 /// Steady plume concentration (g/m³) for emission `q_g_s` (g/s), wind `u` (m/s),
 /// dispersion `sy`, `sz` (m), crosswind offset `y`, receptor height `z`, release height `h`.
 pub fn plume_concentration(q_g_s: f64, u: f64, sy: f64, sz: f64, y: f64, z: f64, h: f64) -> f64 {
-    q_g_s / (2.0 * std::f64::consts::PI * u * sy * sz) * (-0.5 * y * y / (sy * sy)).exp() * reflected(z, h, sz)
+    q_g_s / (2.0 * std::f64::consts::PI * u * sy * sz)
+        * (-0.5 * y * y / (sy * sy)).exp()
+        * reflected(z, h, sz)
 }
 
 /// Puff concentration (g/m³) for mass `m_g` (g) at offsets `dx` (along wind from the
 /// puff centre), `y` (crosswind) and height `z`, release height `h`.
-pub fn puff_concentration(m_g: f64, sx: f64, sy: f64, sz: f64, dx: f64, y: f64, z: f64, h: f64) -> f64 {
+pub fn puff_concentration(
+    m_g: f64,
+    sx: f64,
+    sy: f64,
+    sz: f64,
+    dx: f64,
+    y: f64,
+    z: f64,
+    h: f64,
+) -> f64 {
     let norm = (2.0 * std::f64::consts::PI).powf(1.5) * sx * sy * sz;
     m_g / norm * (-0.5 * dx * dx / (sx * sx) - 0.5 * y * y / (sy * sy)).exp() * reflected(z, h, sz)
 }
@@ -180,10 +191,19 @@ pub fn parse_substances(text: &str) -> Result<Vec<Substance>, String> {
     let list: Vec<Substance> = ron::from_str(text).map_err(|e| format!("substance table: {e}"))?;
     for s in &list {
         if !(s.molecular_weight_g_mol > 0.0) {
-            return Err(format!("substance {}: molecular weight must be positive", s.key));
+            return Err(format!(
+                "substance {}: molecular weight must be positive",
+                s.key
+            ));
         }
-        if [&s.aegl1, &s.aegl2, &s.aegl3].iter().any(|a| a.len() != AEGL_DURATIONS_MIN.len()) {
-            return Err(format!("substance {}: each AEGL row needs 5 values (10 min, 30 min, 60 min, 4 h, 8 h)", s.key));
+        if [&s.aegl1, &s.aegl2, &s.aegl3]
+            .iter()
+            .any(|a| a.len() != AEGL_DURATIONS_MIN.len())
+        {
+            return Err(format!(
+                "substance {}: each AEGL row needs 5 values (10 min, 30 min, 60 min, 4 h, 8 h)",
+                s.key
+            ));
         }
     }
     Ok(list)
@@ -193,16 +213,29 @@ pub fn parse_substances(text: &str) -> Result<Vec<Substance>, String> {
 /// nearest key when it is misspelt.
 pub fn find_substance(key: &str) -> Result<Substance, String> {
     let list = parse_substances(SUBSTANCES_RON)?;
-    if let Some(s) = list.iter().find(|s| s.key == key || s.name_zh == key || s.name.eq_ignore_ascii_case(key)) {
+    if let Some(s) = list
+        .iter()
+        .find(|s| s.key == key || s.name_zh == key || s.name.eq_ignore_ascii_case(key))
+    {
         return Ok(s.clone());
     }
     let keys: Vec<&str> = list.iter().map(|s| s.key.as_str()).collect();
     let nearest = keys
         .iter()
         .map(|k| (strsim::jaro_winkler(k, key), *k))
-        .fold((0.0, ""), |best, cand| if cand.0 > best.0 { cand } else { best });
-    let hint = if nearest.0 > 0.8 { format!(" — did you mean {}?", nearest.1) } else { String::new() };
-    Err(format!("unknown substance {key}{hint} (known: {})", keys.join(", ")))
+        .fold(
+            (0.0, ""),
+            |best, cand| if cand.0 > best.0 { cand } else { best },
+        );
+    let hint = if nearest.0 > 0.8 {
+        format!(" — did you mean {}?", nearest.1)
+    } else {
+        String::new()
+    };
+    Err(format!(
+        "unknown substance {key}{hint} (known: {})",
+        keys.join(", ")
+    ))
 }
 
 /// One AEGL threat zone: where ground-level concentration exceeds the level.
@@ -227,18 +260,37 @@ fn threat_zones(substance: &Substance, centerline: &CenterlineFn) -> Vec<ThreatZ
     // Log-spaced scan from 1 m to 100 km, 2000 points: fine enough for metre-level
     // distances where it matters and cheap.
     let n = 2000;
-    let xs: Vec<f64> = (0..=n).map(|i| 10f64.powf(5.0 * i as f64 / n as f64)).collect();
-    let samples: Vec<(f64, f64, f64)> = xs.iter().map(|&x| {
-        let (c, sy) = centerline(x);
-        (x, mg_m3_to_ppm(c * 1000.0, substance.molecular_weight_g_mol), sy)
-    }).collect();
+    let xs: Vec<f64> = (0..=n)
+        .map(|i| 10f64.powf(5.0 * i as f64 / n as f64))
+        .collect();
+    let samples: Vec<(f64, f64, f64)> = xs
+        .iter()
+        .map(|&x| {
+            let (c, sy) = centerline(x);
+            (
+                x,
+                mg_m3_to_ppm(c * 1000.0, substance.molecular_weight_g_mol),
+                sy,
+            )
+        })
+        .collect();
     (1..=3u8)
         .filter_map(|level| substance.aegl(level, AEGL_60_MIN).map(|l| (level, l)))
         .map(|(level, threshold)| {
-            let mut zone = ThreatZone { level, threshold_ppm: threshold, max_downwind_m: 0.0, max_width_m: 0.0, area_m2: 0.0 };
+            let mut zone = ThreatZone {
+                level,
+                threshold_ppm: threshold,
+                max_downwind_m: 0.0,
+                max_width_m: 0.0,
+                area_m2: 0.0,
+            };
             let mut prev: Option<(f64, f64)> = None;
             for (k, &(x, ppm, sy)) in samples.iter().enumerate() {
-                let half = if ppm > threshold { sy * (2.0 * (ppm / threshold).ln()).sqrt() } else { 0.0 };
+                let half = if ppm > threshold {
+                    sy * (2.0 * (ppm / threshold).ln()).sqrt()
+                } else {
+                    0.0
+                };
                 if ppm > threshold {
                     // Refine the far edge by bisection with the next sample.
                     let x_edge = match samples.get(k + 1) {
@@ -246,7 +298,10 @@ fn threat_zones(substance: &Substance, centerline: &CenterlineFn) -> Vec<ThreatZ
                             let (mut lo, mut hi) = (x, x1);
                             for _ in 0..50 {
                                 let mid = 0.5 * (lo + hi);
-                                let p = mg_m3_to_ppm(centerline(mid).0 * 1000.0, substance.molecular_weight_g_mol);
+                                let p = mg_m3_to_ppm(
+                                    centerline(mid).0 * 1000.0,
+                                    substance.molecular_weight_g_mol,
+                                );
                                 if p > threshold { lo = mid } else { hi = mid }
                             }
                             lo
@@ -278,16 +333,28 @@ pub fn plume_threat_zones(
     let u = wind_m_s.max(MIN_WIND_M_S);
     threat_zones(substance, &|x| {
         let (sy, sz) = briggs_sigmas(set, class, x);
-        (plume_concentration(q_kg_s * 1000.0, u, sy, sz, 0.0, 0.0, h_m), sy)
+        (
+            plume_concentration(q_kg_s * 1000.0, u, sy, sz, 0.0, 0.0, h_m),
+            sy,
+        )
     })
 }
 
 /// AEGL threat zones of a puff of `m_kg`: the peak ground concentration as the puff
 /// centre passes each distance (σx = σy).
-pub fn puff_threat_zones(substance: &Substance, m_kg: f64, class: Stability, set: CoefficientSet, h_m: f64) -> Vec<ThreatZone> {
+pub fn puff_threat_zones(
+    substance: &Substance,
+    m_kg: f64,
+    class: Stability,
+    set: CoefficientSet,
+    h_m: f64,
+) -> Vec<ThreatZone> {
     threat_zones(substance, &|x| {
         let (sy, sz) = briggs_sigmas(set, class, x);
-        (puff_concentration(m_kg * 1000.0, sy, sy, sz, 0.0, 0.0, 0.0, h_m), sy)
+        (
+            puff_concentration(m_kg * 1000.0, sy, sy, sz, 0.0, 0.0, 0.0, h_m),
+            sy,
+        )
     })
 }
 
@@ -319,7 +386,11 @@ impl Exposure {
 
     /// Time-weighted mean concentration, ppm.
     pub fn mean_ppm(&self) -> f64 {
-        if self.minutes > 0.0 { self.dose_ppm_min / self.minutes } else { 0.0 }
+        if self.minutes > 0.0 {
+            self.dose_ppm_min / self.minutes
+        } else {
+            0.0
+        }
     }
 }
 
@@ -348,12 +419,18 @@ impl PlumeModel {
             Release::Rate { kg_s, duration_s } if !(kg_s >= 0.0 && duration_s >= 0.0) => {
                 return Err("release rate and duration must be non-negative".into());
             }
-            Release::Mass { kg } if !(kg >= 0.0) => return Err("release mass must be non-negative".into()),
+            Release::Mass { kg } if !(kg >= 0.0) => {
+                return Err("release mass must be non-negative".into());
+            }
             _ => {}
         }
         Ok(PlumeModel {
             substance,
-            set: if spec.urban { CoefficientSet::BriggsUrban } else { CoefficientSet::BriggsRural },
+            set: if spec.urban {
+                CoefficientSet::BriggsUrban
+            } else {
+                CoefficientSet::BriggsRural
+            },
             source: spec.source,
             release: spec.release,
             start_s: spec.start_s,
@@ -417,11 +494,21 @@ impl PlumeModel {
 
     /// Fills `out` (row-major, `cols` × `rows`) with ground-level ppm at the centres
     /// of a receptor grid whose north-west corner is `origin`.
-    pub fn sample_grid_ppm(&self, origin: Point, cols: usize, rows: usize, cell_m: f64, out: &mut [f64]) {
+    pub fn sample_grid_ppm(
+        &self,
+        origin: Point,
+        cols: usize,
+        rows: usize,
+        cell_m: f64,
+        out: &mut [f64],
+    ) {
         let mw = self.substance.molecular_weight_g_mol;
         for r in 0..rows {
             for c in 0..cols {
-                let p = Point { x: origin.x + (c as f64 + 0.5) * cell_m, y: origin.y + (r as f64 + 0.5) * cell_m };
+                let p = Point {
+                    x: origin.x + (c as f64 + 0.5) * cell_m,
+                    y: origin.y + (r as f64 + 0.5) * cell_m,
+                };
                 out[r * cols + c] = mg_m3_to_ppm(self.concentration_g_m3(p) * 1000.0, mw);
             }
         }
@@ -444,7 +531,12 @@ impl HazardField for PlumeModel {
         // Advect the puff through each wind segment between the old and new time.
         let from = self.t_s.max(self.start_s);
         if t_s > from {
-            let mut breaks: Vec<f64> = self.weather.iter().map(|w| w.0).filter(|&b| b > from && b < t_s).collect();
+            let mut breaks: Vec<f64> = self
+                .weather
+                .iter()
+                .map(|w| w.0)
+                .filter(|&b| b > from && b < t_s)
+                .collect();
             breaks.push(t_s);
             let mut t0 = from;
             for t1 in breaks {
@@ -462,12 +554,17 @@ impl HazardField for PlumeModel {
     }
 
     fn concentration_ppm(&self, p: Point) -> f64 {
-        mg_m3_to_ppm(self.concentration_g_m3(p) * 1000.0, self.substance.molecular_weight_g_mol)
+        mg_m3_to_ppm(
+            self.concentration_g_m3(p) * 1000.0,
+            self.substance.molecular_weight_g_mol,
+        )
     }
 
     /// Above the 60-minute AEGL-2: irreversible effects or impaired ability to escape.
     fn dangerous(&self, p: Point) -> bool {
-        self.substance.aegl(2, AEGL_60_MIN).is_some_and(|l| self.concentration_ppm(p) > l)
+        self.substance
+            .aegl(2, AEGL_60_MIN)
+            .is_some_and(|l| self.concentration_ppm(p) > l)
     }
 }
 
@@ -478,10 +575,20 @@ mod tests {
     #[test]
     fn shipped_table_parses_and_matches_domain_thresholds() {
         let cl = find_substance("chlorine").unwrap();
-        assert_eq!([cl.aegl(1, 2), cl.aegl(2, 2), cl.aegl(3, 2)], [Some(0.5), Some(2.0), Some(20.0)]);
+        assert_eq!(
+            [cl.aegl(1, 2), cl.aegl(2, 2), cl.aegl(3, 2)],
+            [Some(0.5), Some(2.0), Some(20.0)]
+        );
         let nh3 = find_substance("氨").unwrap();
-        assert_eq!([nh3.aegl(1, 2), nh3.aegl(2, 2), nh3.aegl(3, 2)], [Some(30.0), Some(160.0), Some(1100.0)]);
-        assert!(find_substance("chlorin").unwrap_err().contains("did you mean chlorine"));
+        assert_eq!(
+            [nh3.aegl(1, 2), nh3.aegl(2, 2), nh3.aegl(3, 2)],
+            [Some(30.0), Some(160.0), Some(1100.0)]
+        );
+        assert!(
+            find_substance("chlorin")
+                .unwrap_err()
+                .contains("did you mean chlorine")
+        );
     }
 
     #[test]
