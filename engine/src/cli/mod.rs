@@ -2,6 +2,11 @@
 //! subcommand. Subcommands print to stdout/stderr and return an exit code; they
 //! never panic on bad input.
 
+mod calc;
+mod calc_flood;
+mod calc_plume;
+mod calc_quantity;
+
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -17,9 +22,14 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// Quick hazard calculations: plume, flood / 灾害快速计算
+    Calc(calc::CalcArgs),
+}
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {}
+    match cli.command {
+        Command::Calc(args) => calc::run(args),
+    }
 }
