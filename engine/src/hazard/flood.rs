@@ -394,14 +394,18 @@ impl FloodModel {
         let mut qx_new = std::mem::take(&mut self.qx);
         for r in 0..rows {
             let base = r * stride_x;
-            let old: Vec<f64> = qx_new[base..base + stride_x].to_vec();
-            for c in 1..cols {
-                let avg = if cfg.theta < 1.0 {
-                    0.5 * (old[c - 1] + old[c + 1])
-                } else {
-                    0.0
-                };
-                qx_new[base + c] = face(old[c], avg, r * cols + c - 1, r * cols + c);
+            if cfg.theta < 1.0 {
+                // θ-weighting reads the old neighbours, so update from a copy of the row.
+                let old: Vec<f64> = qx_new[base..base + stride_x].to_vec();
+                for c in 1..cols {
+                    let avg = 0.5 * (old[c - 1] + old[c + 1]);
+                    qx_new[base + c] = face(old[c], avg, r * cols + c - 1, r * cols + c);
+                }
+            } else {
+                for c in 1..cols {
+                    let q = qx_new[base + c];
+                    qx_new[base + c] = face(q, 0.0, r * cols + c - 1, r * cols + c);
+                }
             }
             let w = r * cols;
             let e = r * cols + cols - 1;
@@ -410,16 +414,21 @@ impl FloodModel {
         }
         // Momentum: y faces. Face (c, r) lies north of cell (c, r).
         let mut qy_new = std::mem::take(&mut self.qy);
-        let old_rows = qy_new.clone();
-        for r in 1..rows {
-            for c in 0..cols {
-                let f = r * cols + c;
-                let avg = if cfg.theta < 1.0 {
-                    0.5 * (old_rows[f - cols] + if r < rows { old_rows[f + cols] } else { 0.0 })
-                } else {
-                    0.0
-                };
-                qy_new[f] = face(old_rows[f], avg, (r - 1) * cols + c, r * cols + c);
+        if cfg.theta < 1.0 {
+            let old_rows = qy_new.clone();
+            for r in 1..rows {
+                for c in 0..cols {
+                    let f = r * cols + c;
+                    let avg = 0.5 * (old_rows[f - cols] + old_rows[f + cols]);
+                    qy_new[f] = face(old_rows[f], avg, (r - 1) * cols + c, r * cols + c);
+                }
+            }
+        } else {
+            for r in 1..rows {
+                for c in 0..cols {
+                    let f = r * cols + c;
+                    qy_new[f] = face(qy_new[f], 0.0, (r - 1) * cols + c, r * cols + c);
+                }
             }
         }
         for c in 0..cols {
