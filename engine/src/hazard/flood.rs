@@ -613,4 +613,39 @@ mod tests {
         assert!(m.mass_error_relative() < 1e-12);
         assert!(m.depths().iter().all(|&h| h >= 0.0));
     }
+
+    #[test]
+    fn scenario_inflow_enters_at_the_rivers_first_point() {
+        use crate::model::{Inflow, River, RiverIdx};
+        let mut scenario = Scenario::default();
+        scenario.map.rivers.push(River {
+            name: "竹源溪".into(),
+            points: vec![Point { x: 5.0, y: 25.0 }, Point { x: 95.0, y: 25.0 }],
+            width_m: 8.0,
+        });
+        let spec = FloodSpec {
+            rain_mm_h: vec![(0.0, 0.0)],
+            inflows: vec![Inflow {
+                river: RiverIdx(0),
+                discharge_m3_s: vec![(0.0, 2.0)],
+            }],
+            manning_n: 0.0,
+        };
+        let mut m =
+            FloodModel::from_scenario(&scenario, &spec, Raster::flat(10, 5, 10.0, 0.0)).unwrap();
+        assert_eq!(m.config.manning_n, 0.035, "0 means the default roughness");
+        m.advance_to(10.0);
+        assert!((m.balance().inflow_m3 - 20.0).abs() < 1e-9);
+        assert!(m.depth_at(Point { x: 5.0, y: 25.0 }) > 0.0);
+        let bad = FloodSpec {
+            inflows: vec![Inflow {
+                river: RiverIdx(3),
+                discharge_m3_s: vec![],
+            }],
+            ..spec
+        };
+        assert!(
+            FloodModel::from_scenario(&scenario, &bad, Raster::flat(10, 5, 10.0, 0.0)).is_err()
+        );
+    }
 }

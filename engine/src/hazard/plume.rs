@@ -341,7 +341,8 @@ pub fn plume_threat_zones(
 }
 
 /// AEGL threat zones of a puff of `m_kg`: the peak ground concentration as the puff
-/// centre passes each distance (σx = σy).
+/// centre passes each distance (σx = σy). A puff passes in minutes, so comparing its
+/// peak with the 60-minute AEGL is conservative.
 pub fn puff_threat_zones(
     substance: &Substance,
     m_kg: f64,
@@ -411,6 +412,12 @@ pub struct PlumeModel {
 }
 
 impl PlumeModel {
+    /// The model for a scenario's `hazard chemical` block, looking its substance up in
+    /// the shipped table.
+    pub fn from_spec(spec: &ChemicalSpec) -> Result<PlumeModel, String> {
+        PlumeModel::new(spec, find_substance(&spec.substance)?)
+    }
+
     pub fn new(spec: &ChemicalSpec, substance: Substance) -> Result<PlumeModel, String> {
         if spec.weather.is_empty() {
             return Err("chemical release needs at least one weather entry".into());
