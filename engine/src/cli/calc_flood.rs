@@ -52,7 +52,7 @@ pub fn run(a: &FloodArgs) -> Result<String, String> {
             a.cols, a.rows
         ));
     }
-    if !(a.cell > 0.0) {
+    if a.cell.is_nan() || a.cell <= 0.0 {
         return Err("--cell must be greater than zero".into());
     }
     if !(a.slope.is_finite() && a.side_slope.is_finite() && a.slope >= 0.0 && a.side_slope >= 0.0) {

@@ -165,7 +165,7 @@ impl FloodModel {
                 config.manning_n
             ));
         }
-        if !(config.alpha > 0.0 && config.alpha <= 1.0) || !(0.0..=1.0).contains(&config.theta) {
+        if !(config.alpha > 0.0 && config.alpha <= 1.0 && (0.0..=1.0).contains(&config.theta)) {
             return Err("flood scheme needs 0 < alpha <= 1 and 0 <= theta <= 1".into());
         }
         let n = terrain.len();

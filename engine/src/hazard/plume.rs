@@ -127,6 +127,7 @@ pub fn plume_concentration(q_g_s: f64, u: f64, sy: f64, sz: f64, y: f64, z: f64,
 
 /// Puff concentration (g/m³) for mass `m_g` (g) at offsets `dx` (along wind from the
 /// puff centre), `y` (crosswind) and height `z`, release height `h`.
+#[allow(clippy::too_many_arguments)] // the variables of the published formula, in its order
 pub fn puff_concentration(
     m_g: f64,
     sx: f64,
@@ -190,7 +191,7 @@ pub const SUBSTANCES_RON: &str = include_str!("../../../assets/data/substances.r
 pub fn parse_substances(text: &str) -> Result<Vec<Substance>, String> {
     let list: Vec<Substance> = ron::from_str(text).map_err(|e| format!("substance table: {e}"))?;
     for s in &list {
-        if !(s.molecular_weight_g_mol > 0.0) {
+        if s.molecular_weight_g_mol.is_nan() || s.molecular_weight_g_mol <= 0.0 {
             return Err(format!(
                 "substance {}: molecular weight must be positive",
                 s.key
@@ -426,7 +427,7 @@ impl PlumeModel {
             Release::Rate { kg_s, duration_s } if !(kg_s >= 0.0 && duration_s >= 0.0) => {
                 return Err("release rate and duration must be non-negative".into());
             }
-            Release::Mass { kg } if !(kg >= 0.0) => {
+            Release::Mass { kg } if kg.is_nan() || kg < 0.0 => {
                 return Err("release mass must be non-negative".into());
             }
             _ => {}
