@@ -396,6 +396,17 @@ impl Exposure {
     }
 }
 
+/// The state shared by all receptors at one time: wind segment, direction, puff spread.
+#[derive(Debug, Clone, Copy)]
+struct Frame {
+    weather: PlumeWeather,
+    seg_start: f64,
+    u: f64,
+    ex: f64,
+    ey: f64,
+    puff_sigmas: (f64, f64),
+}
+
 /// The chemical release as a hazard field on the scenario map.
 #[derive(Debug, Clone)]
 pub struct PlumeModel {
@@ -463,13 +474,29 @@ impl PlumeModel {
 
     /// Ground-level concentration at `p` now, g/m³.
     pub fn concentration_g_m3(&self, p: Point) -> f64 {
-        let t = self.t_s;
-        if t < self.start_s {
-            return 0.0;
+        self.frame().map_or(0.0, |f| self.concentration_in(&f, p))
+    }
+
+    /// What every receptor shares at the current time, computed once per sample.
+    fn frame(&self) -> Option<Frame> {
+        if self.t_s < self.start_s {
+            return None;
         }
-        let (weather, seg_start) = self.weather_at(t);
-        let u = weather.wind.speed_m_s.max(MIN_WIND_M_S);
+        let (weather, seg_start) = self.weather_at(self.t_s);
         let (ex, ey) = downwind_unit(weather.wind.from_deg);
+        let puff_sigmas = briggs_sigmas(self.set, weather.stability, self.puff_travel_m);
+        Some(Frame {
+            weather,
+            seg_start,
+            u: weather.wind.speed_m_s.max(MIN_WIND_M_S),
+            ex,
+            ey,
+            puff_sigmas,
+        })
+    }
+
+    fn concentration_in(&self, f: &Frame, p: Point) -> f64 {
+        let (ex, ey, u) = (f.ex, f.ey, f.u);
         match self.release {
             Release::Rate { kg_s, duration_s } => {
                 let (dx, dy) = (p.x - self.source.x, p.y - self.source.y);
@@ -477,14 +504,14 @@ impl PlumeModel {
                 if x <= 0.0 {
                     return 0.0;
                 }
-                let y = -dx * ey + dy * ex;
                 // Material at x left the source at t − x/u; it must have been released
                 // during this wind segment and within the release window.
-                let emitted = t - x / u;
-                if emitted < self.start_s.max(seg_start) || emitted > self.start_s + duration_s {
+                let emitted = self.t_s - x / u;
+                if emitted < self.start_s.max(f.seg_start) || emitted > self.start_s + duration_s {
                     return 0.0;
                 }
-                let (sy, sz) = briggs_sigmas(self.set, weather.stability, x);
+                let y = -dx * ey + dy * ex;
+                let (sy, sz) = briggs_sigmas(self.set, f.weather.stability, x);
                 if y.abs() > 8.0 * sy {
                     return 0.0;
                 }
@@ -494,7 +521,7 @@ impl PlumeModel {
                 let (dx, dy) = (p.x - self.puff_centre.x, p.y - self.puff_centre.y);
                 let along = dx * ex + dy * ey;
                 let cross = -dx * ey + dy * ex;
-                let (sy, sz) = briggs_sigmas(self.set, weather.stability, self.puff_travel_m);
+                let (sy, sz) = f.puff_sigmas;
                 puff_concentration(kg * 1000.0, sy, sy, sz, along, cross, 0.0, self.height_m)
             }
         }
@@ -510,14 +537,19 @@ impl PlumeModel {
         cell_m: f64,
         out: &mut [f64],
     ) {
-        let mw = self.substance.molecular_weight_g_mol;
+        let Some(frame) = self.frame() else {
+            out.iter_mut().for_each(|c| *c = 0.0);
+            return;
+        };
+        let to_ppm = 1000.0 * MOLAR_VOLUME_25C_L / self.substance.molecular_weight_g_mol;
         for r in 0..rows {
+            let y = origin.y + (r as f64 + 0.5) * cell_m;
             for c in 0..cols {
                 let p = Point {
                     x: origin.x + (c as f64 + 0.5) * cell_m,
-                    y: origin.y + (r as f64 + 0.5) * cell_m,
+                    y,
                 };
-                out[r * cols + c] = mg_m3_to_ppm(self.concentration_g_m3(p) * 1000.0, mw);
+                out[r * cols + c] = self.concentration_in(&frame, p) * to_ppm;
             }
         }
     }
