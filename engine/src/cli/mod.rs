@@ -11,11 +11,7 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(
-    name = "drill",
-    version,
-    about = "Drill and training simulation engine for emergency management / 应急演练推演引擎"
-)]
+#[command(name = "drill", version, about = "Drill and training simulation engine for emergency management / 应急演练推演引擎")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
