@@ -6,8 +6,8 @@ use serde_json::json;
 
 use super::calc_quantity as q;
 use crate::hazard::plume::{
-    AEGL_60_MIN, CoefficientSet, briggs_sigmas, find_substance, mg_m3_to_ppm, plume_concentration,
-    plume_threat_zones, puff_concentration, puff_threat_zones,
+    AEGL_60_MIN, CoefficientSet, THREAT_SCAN_LIMIT_M, briggs_sigmas, find_substance, mg_m3_to_ppm,
+    plume_concentration, plume_threat_zones, puff_concentration, puff_threat_zones,
 };
 use crate::model::Stability;
 
@@ -110,6 +110,7 @@ pub fn run(a: &PlumeArgs) -> Result<String, String> {
                 "level": format!("AEGL-{}", z.level),
                 "threshold_ppm": z.threshold_ppm,
                 "max_downwind_m": z.max_downwind_m,
+                "beyond_scan_limit": z.max_downwind_m >= THREAT_SCAN_LIMIT_M,
                 "max_width_m": z.max_width_m,
                 "area_m2": z.area_m2,
             })).collect::<Vec<_>>(),
@@ -144,7 +145,15 @@ pub fn run(a: &PlumeArgs) -> Result<String, String> {
     out += &format!("ground-level centreline concentration: {mg:.4e} mg/m³ = {ppm:.4e} ppm\n");
     out += "threat zones (60-min AEGL, ground level):\n";
     for z in &zones {
-        if z.max_downwind_m > 0.0 {
+        if z.max_downwind_m >= THREAT_SCAN_LIMIT_M {
+            out += &format!(
+                "  AEGL-{} ({} ppm): beyond {:.0} km downwind (the scan's limit), up to {:.0} m wide\n",
+                z.level,
+                fmt(z.threshold_ppm),
+                THREAT_SCAN_LIMIT_M / 1000.0,
+                z.max_width_m
+            );
+        } else if z.max_downwind_m > 0.0 {
             out += &format!(
                 "  AEGL-{} ({} ppm): to {:.0} m downwind, up to {:.0} m wide, {:.3} km²\n",
                 z.level,

@@ -239,6 +239,10 @@ pub fn find_substance(key: &str) -> Result<Substance, String> {
     ))
 }
 
+/// Farthest distance the threat-zone scan looks, metres; a zone reaching it is cut off
+/// there (a Gaussian plume means little that far out anyway).
+pub const THREAT_SCAN_LIMIT_M: f64 = 100_000.0;
+
 /// One AEGL threat zone: where ground-level concentration exceeds the level.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ThreatZone {
@@ -262,7 +266,7 @@ fn threat_zones(substance: &Substance, centerline: &CenterlineFn) -> Vec<ThreatZ
     // distances where it matters and cheap.
     let n = 2000;
     let xs: Vec<f64> = (0..=n)
-        .map(|i| 10f64.powf(5.0 * i as f64 / n as f64))
+        .map(|i| THREAT_SCAN_LIMIT_M.powf(i as f64 / n as f64))
         .collect();
     let samples: Vec<(f64, f64, f64)> = xs
         .iter()
