@@ -51,6 +51,21 @@ pub fn include_loader(path: &str) -> Result<String, String> {
     read_text(Path::new(path))
 }
 
+/// Loads a scenario's terrain as a hazard raster. An inline grid needs no file; a
+/// heightmap path is resolved against the scenario's folder and read here, so
+/// [`crate::hazard::raster`] stays pure.
+pub fn load_terrain(
+    terrain: &crate::model::Terrain,
+    scenario_dir: &Path,
+) -> Result<crate::hazard::raster::Raster, String> {
+    use crate::model::TerrainSource;
+    let text = match &terrain.source {
+        TerrainSource::Grid { .. } => None,
+        TerrainSource::File { path, .. } => Some(read_text(&scenario_dir.join(path))?),
+    };
+    crate::hazard::raster::Raster::from_terrain(terrain, text.as_deref())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,6 +91,41 @@ mod tests {
         fs::write(&path, [b'a', 0xD6, 0xD0]).unwrap();
         let err = read_text(&path).unwrap_err();
         assert!(err.contains("offset 1"), "{err}");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn terrain_heightmap_is_read_relative_to_the_scenario_and_scaled() {
+        use crate::model::{Terrain, TerrainSource};
+        let dir = std::env::temp_dir().join(format!("drill-io-test-dem-{}", std::process::id()));
+        fs::create_dir_all(dir.join("maps")).unwrap();
+        fs::write(
+            dir.join("maps/dem.asc"),
+            "ncols 2\nnrows 1\ncellsize 10\nNODATA_value -9999\n100 -9999\n",
+        )
+        .unwrap();
+        let terrain = Terrain {
+            source: TerrainSource::File {
+                path: "maps/dem.asc".into(),
+                vertical_m: 0.5,
+            },
+            cell_m: 10.0,
+        };
+        let raster = load_terrain(&terrain, &dir).unwrap();
+        assert_eq!(raster.elevation_m[0], 50.0);
+        assert!(raster.elevation_m[1].is_nan());
+        let missing = Terrain {
+            source: TerrainSource::File {
+                path: "maps/none.asc".into(),
+                vertical_m: 1.0,
+            },
+            cell_m: 10.0,
+        };
+        assert!(
+            load_terrain(&missing, &dir)
+                .unwrap_err()
+                .contains("cannot read")
+        );
         fs::remove_dir_all(&dir).unwrap();
     }
 }

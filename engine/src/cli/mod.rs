@@ -33,11 +33,8 @@ enum Command {
     Export(export::ExportArgs),
     /// Run the drill simulation and summarise it / 运行推演
     Run(run::RunArgs),
-    /// Hazard model calculations at a point (fire; flood and plume to come).
-    Calc {
-        #[command(subcommand)]
-        command: calc::CalcCommand,
-    },
+    /// Quick hazard calculations: fire, plume, flood / 灾害快速计算
+    Calc(calc::CalcArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -47,6 +44,6 @@ pub fn main() -> ExitCode {
         Command::Fmt(args) => fmt::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Run(args) => run::run(&args),
-        Command::Calc { command } => calc::run(command),
+        Command::Calc(args) => calc::run(args),
     }
 }

@@ -7,6 +7,9 @@
 //! given times) used when a scenario has no physical model.
 
 pub mod fire;
+pub mod flood;
+pub mod plume;
+pub mod raster;
 
 use crate::model::Point;
 

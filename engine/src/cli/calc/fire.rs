@@ -1,7 +1,7 @@
 //! `drill calc fire` — surface fire behaviour at a point: Rothermel (1972) as BehavePlus
 //! computes it, for one standard fuel model, moisture set, wind and slope.
 
-use super::{parse_direction_deg, parse_slope_rise_run, parse_speed_m_s};
+use super::quantity::{direction_deg, slope_rise_run, speed_m_s};
 use crate::hazard::fire::rothermel::wind_adjustment_factor;
 use crate::hazard::fire::{FuelCatalog, Fuelbed, SpreadConditions, WindLimit};
 use crate::model::FuelMoisture;
@@ -18,7 +18,7 @@ pub struct FireArgs {
     #[arg(long)]
     fuel: String,
     /// Wind speed with unit (5mph, 8km/h, 2.2m/s, 440ft/min): at 6.1 m (20 ft) unless --midflame.
-    #[arg(long, value_parser = parse_speed_m_s, default_value = "0m/s")]
+    #[arg(long, value_parser = speed_m_s, default_value = "0m/s")]
     wind: f64,
     /// Wind adjustment factor from 20-ft to midflame wind (default: Albini & Baughman 1979,
     /// unsheltered, from the fuel bed depth).
@@ -28,13 +28,13 @@ pub struct FireArgs {
     #[arg(long)]
     midflame: bool,
     /// Direction the wind blows from, degrees clockwise from north (default: straight upslope).
-    #[arg(long, value_parser = parse_direction_deg)]
+    #[arg(long, value_parser = direction_deg)]
     wind_from: Option<f64>,
     /// Slope steepness: percent (30%) or degrees (16.7deg).
-    #[arg(long, value_parser = parse_slope_rise_run, default_value = "0%")]
+    #[arg(long, value_parser = slope_rise_run, default_value = "0%")]
     slope: f64,
     /// Aspect: the direction the slope faces (downslope), degrees clockwise from north.
-    #[arg(long, value_parser = parse_direction_deg, default_value = "0")]
+    #[arg(long, value_parser = direction_deg, default_value = "0")]
     aspect: f64,
     /// Fuel moistures in percent: 1-h,10-h,100-h,live herb,live woody (e.g. 6,7,8,60,90).
     #[arg(long, value_parser = parse_moisture)]

@@ -1,0 +1,171 @@
+//! `drill calc plume|flood` end to end: the binary's output, JSON keys and exit codes.
+
+use std::process::Command;
+
+fn drill(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_drill"))
+        .args(args)
+        .output()
+        .expect("run drill");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Turner (1970) workbook example 3.1 inputs; with the Briggs open-country σ the
+/// centreline value is 8.44e-3 mg/m³ (see plume_reference.rs for the derivation).
+#[test]
+fn plume_turner_case_in_json() {
+    let (code, out, err) = drill(&[
+        "calc",
+        "plume",
+        "--substance",
+        "chlorine",
+        "--release",
+        "3g/s",
+        "--wind",
+        "7m/s",
+        "--class",
+        "D",
+        "--distance",
+        "3km",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let mg = v["concentration_mg_m3"].as_f64().unwrap();
+    assert!((mg - 8.444e-3).abs() < 0.001e-3, "{mg}");
+    let ppm = v["concentration_ppm"].as_f64().unwrap();
+    assert!((ppm - mg * 24.45 / 70.90).abs() < 1e-12);
+    assert_eq!(v["coefficient_set"], "Briggs (1973) open-country (rural)");
+    assert_eq!(v["threat_zones_60min"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn puff_text_output_names_model_and_caveat() {
+    let (code, out, _) = drill(&[
+        "calc",
+        "plume",
+        "--substance",
+        "氨",
+        "--mass",
+        "0.5t",
+        "--wind",
+        "7.2km/h",
+        "--class",
+        "f",
+        "--distance",
+        "1000",
+        "--urban",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("Gaussian puff")
+            && out.contains("Briggs (1973) urban")
+            && out.contains("dense gas"),
+        "{out}"
+    );
+}
+
+#[test]
+fn bad_plume_input_exits_2_with_a_message() {
+    let cases: [&[&str]; 4] = [
+        &[
+            "calc",
+            "plume",
+            "--substance",
+            "chlorin",
+            "--release",
+            "3g/s",
+            "--wind",
+            "7",
+            "--class",
+            "D",
+            "--distance",
+            "3km",
+        ],
+        &[
+            "calc",
+            "plume",
+            "--substance",
+            "chlorine",
+            "--release",
+            "3",
+            "--wind",
+            "7",
+            "--class",
+            "D",
+            "--distance",
+            "3km",
+        ],
+        &[
+            "calc",
+            "plume",
+            "--substance",
+            "chlorine",
+            "--release",
+            "3g/s",
+            "--wind",
+            "7",
+            "--class",
+            "G",
+            "--distance",
+            "3km",
+        ],
+        &[
+            "calc",
+            "plume",
+            "--substance",
+            "chlorine",
+            "--wind",
+            "7",
+            "--class",
+            "D",
+            "--distance",
+            "3km",
+        ],
+    ];
+    let expected = [
+        "did you mean chlorine",
+        "give a unit",
+        "not a Pasquill-Gifford class",
+        "--release",
+    ];
+    for (args, want) in cases.iter().zip(expected) {
+        let (code, _, err) = drill(args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains(want), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+#[test]
+fn flood_valley_balances_its_volume() {
+    let (code, out, err) = drill(&[
+        "calc",
+        "flood",
+        "--cols",
+        "40",
+        "--rows",
+        "20",
+        "--inflow",
+        "5m3/s",
+        "--duration",
+        "20min",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let f = |k: &str| v[k].as_f64().unwrap();
+    assert!((f("inflow_m3") - 5.0 * 1200.0).abs() < 1e-6);
+    assert!(
+        (f("rain_m3") + f("inflow_m3") - f("outflow_m3") - f("stored_m3")).abs()
+            < 1e-6 * f("inflow_m3")
+    );
+    assert!(f("max_depth_m") > 0.0 && f("simulated_s") == 1200.0);
+    let (code, _, err) = drill(&["calc", "flood", "--cell", "0m"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--cell"), "{err}");
+}

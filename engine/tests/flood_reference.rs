@@ -1,0 +1,267 @@
+//! Reference tests of the flood model (LISFLOOD-FP local inertial scheme, Bates et al.
+//! 2010) against analytic solutions and the behaviour the UK Environment Agency
+//! benchmark (Néelz & Pender 2013, "Benchmarking the latest generation of 2D hydraulic
+//! modelling packages", EA report SC120002) requires of every package.
+
+use drill_engine::hazard::HazardField;
+use drill_engine::hazard::flood::{FloodConfig, FloodModel, G};
+use drill_engine::hazard::raster::Raster;
+use drill_engine::model::Point;
+
+/// A lake at rest over an irregular bed must stay at rest: the "lake at rest" (C-property)
+/// test every well-balanced shallow-water scheme passes. The inertial scheme computes the
+/// water-surface slope, not the bed slope, so the momentum update is exactly zero.
+#[test]
+fn still_pond_over_rough_bed_stays_still() {
+    let (cols, rows) = (40, 30);
+    // Bed between 0 and 3 m from a deterministic bumpy function; surface at 5 m.
+    let z: Vec<f64> = (0..rows)
+        .flat_map(|r| {
+            (0..cols).map(move |c| 1.5 + 1.5 * ((c as f64 * 0.7).sin() * (r as f64 * 0.45).cos()))
+        })
+        .collect();
+    let depth: Vec<f64> = z.iter().map(|&b| 5.0 - b).collect();
+    let terrain = Raster::from_grid(cols, rows, 10.0, z).unwrap();
+    let mut m = FloodModel::new(terrain, FloodConfig::default(), Some(depth.clone())).unwrap();
+    m.advance_to(3600.0);
+    assert!(
+        m.steps() > 100,
+        "should have taken many adaptive steps, took {}",
+        m.steps()
+    );
+    assert!(m.max_speed() < 1e-10, "spurious velocity {}", m.max_speed());
+    let worst = m
+        .depths()
+        .iter()
+        .zip(&depth)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0, f64::max);
+    assert!(worst < 1e-10, "surface moved by {worst} m");
+}
+
+/// Volume in = rain + inflow − outflow + stored change, to 1e-6 relative, with wet/dry
+/// fronts, an inflow hydrograph, time-varying rain and an open boundary.
+#[test]
+fn mass_is_conserved_with_rain_inflow_and_outflow() {
+    let (cols, rows) = (60, 40);
+    // A valley sloping east (1:200) with side slopes towards the centre line.
+    let z: Vec<f64> = (0..rows)
+        .flat_map(|r| {
+            (0..cols).map(move |c| 20.0 - 0.1 * c as f64 + 0.05 * (r as f64 - 20.0).abs())
+        })
+        .collect();
+    let terrain = Raster::from_grid(cols, rows, 20.0, z).unwrap();
+    let config = FloodConfig {
+        open_boundary: true,
+        ..FloodConfig::default()
+    };
+    let mut m = FloodModel::new(terrain, config, None).unwrap();
+    m.set_rain(vec![(0.0, 0.0), (1800.0, 80.0), (3600.0, 20.0)]);
+    m.add_inflow(
+        Point { x: 10.0, y: 410.0 },
+        vec![(0.0, 5.0), (1800.0, 60.0), (5400.0, 10.0)],
+    )
+    .unwrap();
+    for hour in 1..=3 {
+        m.advance_to(hour as f64 * 3600.0);
+        let b = m.balance();
+        let rel = m.mass_error_relative();
+        assert!(
+            rel < 1e-6,
+            "hour {hour}: relative mass error {rel:e} ({b:?}, stored {})",
+            m.stored_m3()
+        );
+    }
+    let b = m.balance();
+    assert!(b.rain_m3 > 5e4 && b.inflow_m3 > 1e5, "{b:?}");
+    assert!(
+        b.outflow_m3 > 0.0,
+        "water should leave at the open east edge: {b:?}"
+    );
+    assert!(m.depths().iter().all(|&h| h >= 0.0));
+}
+
+/// EA benchmark test 1 style (Néelz & Pender 2013, test 1 "flooding a disconnected water
+/// body"): water fed into a basin spills over an obstruction into a second, lower basin;
+/// once the inflow stops, the level behind the obstruction falls to the sill and stays
+/// there. A 1-D channel: basin A (bed 0 m, x < 300 m), sill at 2 m (300-320 m), basin B
+/// (bed 0 m, x > 320 m), 10 m cells, closed ends.
+#[test]
+fn pond_filling_over_an_obstruction_ends_at_the_sill_level() {
+    let (cols, rows, dx) = (70, 1, 10.0);
+    let sill = 2.0;
+    let z: Vec<f64> = (0..cols)
+        .map(|c| if (30..32).contains(&c) { sill } else { 0.0 })
+        .collect();
+    let terrain = Raster::from_grid(cols, rows, dx, z).unwrap();
+    let config = FloodConfig {
+        manning_n: 0.03,
+        ..FloodConfig::default()
+    };
+    let mut m = FloodModel::new(terrain, config, None).unwrap();
+    // 3 m³/s for 1 h = 10 800 m³ into a 300 m × 10 m basin: 3.6 m if nothing spilled.
+    m.add_inflow(
+        Point { x: 5.0, y: 5.0 },
+        vec![(0.0, 3.0), (3600.0, 3.0), (3600.001, 0.0)],
+    )
+    .unwrap();
+    m.advance_to(3600.0);
+    let level_a = m.depths()[10];
+    assert!(
+        level_a > sill,
+        "basin A should be above the sill while filling, is at {level_a}"
+    );
+    assert!(
+        m.depths()[50] > 0.1,
+        "water should have spilled into basin B"
+    );
+    m.advance_to(6.0 * 3600.0);
+    let level_a = m.depths()[10];
+    let level_b = m.depths()[50];
+    // The spill stops when the flow depth over the sill falls below the wet threshold
+    // (1 mm); allow a centimetre for the slow tail of the weir flow.
+    assert!(
+        (level_a - sill).abs() < 0.01,
+        "basin A ends at {level_a} m, sill {sill} m"
+    );
+    // Basin A flat (at rest) and basin B holds the rest of the volume.
+    let expected_b = (3.0 * 3600.0 - sill * 300.0 * dx) / (380.0 * dx);
+    assert!(
+        (level_b - expected_b).abs() < 0.02,
+        "basin B at {level_b} m, expected {expected_b}"
+    );
+    assert!(m.mass_error_relative() < 1e-9);
+}
+
+/// The moving-front analytic solution of Hunter et al. (2005, Adv. Water Resour. 28,
+/// "An adaptive time step solution for raster-based storage cell modelling of floodplain
+/// inundation"), the test Bates et al. (2010, §4.1) used for this very scheme: a flood wave
+/// advancing at constant velocity u over a horizontal frictional plane,
+/// h(x,t) = [(7/3) n² u² (u t − x)]^{3/7} for x ≤ u t, dry ahead of the front.
+/// Bates et al.'s parameters: u = 1 m/s, n = 0.01, t = 3600 s (front at 3600 m).
+/// The upstream boundary is driven with the analytic discharge q = u h(0,t).
+#[test]
+fn moving_wet_dry_front_matches_hunter_analytic_solution() {
+    let (u, n, dx, cols) = (1.0, 0.01, 25.0, 200);
+    let h_exact = |x: f64, t: f64| {
+        let s = u * t - x;
+        if s <= 0.0 {
+            0.0
+        } else {
+            (7.0 / 3.0 * n * n * u * u * s).powf(3.0 / 7.0)
+        }
+    };
+    let terrain = Raster::flat(cols, 1, dx, 0.0);
+    let config = FloodConfig {
+        manning_n: n,
+        ..FloodConfig::default()
+    };
+    let mut m = FloodModel::new(terrain, config, None).unwrap();
+    // Discharge (m³/s) through the west edge of the 25 m wide strip, sampled every 10 s.
+    let hydrograph: Vec<(f64, f64)> = (0..=400)
+        .map(|k| {
+            let t = k as f64 * 10.0;
+            (t, u * h_exact(0.0, t) * dx)
+        })
+        .collect();
+    m.add_inflow(
+        Point {
+            x: 0.5 * dx,
+            y: 0.5 * dx,
+        },
+        hydrograph,
+    )
+    .unwrap();
+    let t = 3600.0;
+    m.advance_to(t);
+    let x_of = |c: usize| (c as f64 + 0.5) * dx;
+    let front = (0..cols)
+        .rev()
+        .find(|&c| m.depths()[c] > 0.01)
+        .map(x_of)
+        .unwrap();
+    let mut worst = 0.0f64;
+    for c in 4..cols {
+        let x = x_of(c);
+        if x < u * t - 600.0 {
+            worst = worst.max((m.depths()[c] - h_exact(x, t)).abs());
+        }
+    }
+    eprintln!(
+        "Hunter front {front:.0} m (analytic {:.0} m), max depth error more than 600 m behind the front {worst:.4} m",
+        u * t
+    );
+    // Measured: the front lags by about 160 m (6-7 cells, 4.5 % of the distance) at
+    // 10 m and 25 m cells alike, so it is not numerical diffusion: in the last few hundred
+    // metres depths are centimetres and the semi-implicit friction (∝ h^-7/3) holds the tip
+    // back. Behind that the profile is within centimetres (measured 2.5 cm).
+    assert!(
+        (front - u * t).abs() <= 8.0 * dx,
+        "front at {front} m, analytic {} m",
+        u * t
+    );
+    assert!(
+        worst < 0.04,
+        "depth error {worst} m more than 600 m behind the front"
+    );
+    assert!(m.mass_error_relative() < 1e-9);
+}
+
+/// Ritter (1892) dam break on a dry bed: h(x,t) = (2c₀ − x/t)²/(9g) for −c₀t ≤ x ≤ 2c₀t,
+/// c₀ = √(g h₀). The local inertial scheme drops the convective acceleration (Bates et al.
+/// 2010 §2; de Almeida & Bates 2013, Water Resour. Res. 49, "Applicability of the local
+/// inertial approximation of the shallow water equations to flood modeling"): its
+/// characteristic speeds are ±√(gh) with no advection, so it cannot reproduce the
+/// supercritical (Fr → ∞) tip of a dry-bed dam break, and the published evaluations show
+/// the front lagging. What it must reproduce, and what this test checks: the head of
+/// the rarefaction travelling upstream at −c₀ (within a few cells), the undisturbed
+/// reservoir behind it, a front that never runs ahead of Ritter's 2c₀t, and exact mass.
+/// The measured lag is printed and reported in the README rather than hidden.
+#[test]
+fn dam_break_on_dry_bed_against_ritter() {
+    let (cols, dx, h0) = (400, 1.0, 1.0);
+    let dam = 200; // cells 0..200 hold water
+    let depth: Vec<f64> = (0..cols).map(|c| if c < dam { h0 } else { 0.0 }).collect();
+    let terrain = Raster::flat(cols, 1, dx, 0.0);
+    let config = FloodConfig {
+        manning_n: 0.005,
+        theta: 0.7,
+        ..FloodConfig::default()
+    };
+    let mut m = FloodModel::new(terrain, config, Some(depth)).unwrap();
+    let t = 20.0;
+    m.advance_to(t);
+    let c0 = (G * h0).sqrt();
+    let x_of = |c: usize| (c as f64 + 0.5) * dx - dam as f64 * dx;
+    // Head of the rarefaction: the first cell (from upstream) drawn down by 1 %.
+    let head = (0..dam)
+        .find(|&c| m.depths()[c] < 0.99 * h0)
+        .map(x_of)
+        .unwrap();
+    let front = (0..cols)
+        .rev()
+        .find(|&c| m.depths()[c] > 1e-3)
+        .map(x_of)
+        .unwrap();
+    let analytic = 2.0 * c0 * t;
+    eprintln!(
+        "Ritter: rarefaction head {head:.1} m (analytic {:.1} m); front {front:.1} m (analytic {analytic:.1} m)",
+        -c0 * t
+    );
+    // Measured 6 m ahead of −c₀t at 1 m cells: the θ-weighted averaging spreads the head.
+    assert!(
+        (head + c0 * t).abs() <= 8.0 * dx,
+        "rarefaction head at {head} m, Ritter {}",
+        -c0 * t
+    );
+    assert!(
+        (0..dam)
+            .filter(|&c| x_of(c) < -c0 * t - 10.0 * dx)
+            .all(|c| (m.depths()[c] - h0).abs() < 1e-3)
+    );
+    assert!(
+        front > 0.0 && front <= analytic + 3.0 * dx,
+        "front {front} vs Ritter {analytic}"
+    );
+    assert!(m.mass_error_relative() < 1e-12);
+}
