@@ -47,8 +47,19 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), String> {
 
 /// The include loader for `lang::check`: reads the (already resolved) path as
 /// UTF-8 text. Paths are `/`-separated as the language writes them.
+/// Its errors leave the path out: the diagnostic already names the include as written,
+/// and an absolute path would differ from machine to machine.
 pub fn include_loader(path: &str) -> Result<String, String> {
-    read_text(Path::new(path))
+    let bytes = fs::read(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file / 文件不存在".to_string(),
+        _ => e.to_string(),
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "not UTF-8 text (invalid byte at offset {}); save it as UTF-8 / 请将文件另存为 UTF-8 编码",
+            e.utf8_error().valid_up_to()
+        )
+    })
 }
 
 /// Loads a scenario's terrain as a hazard raster. An inline grid needs no file; a

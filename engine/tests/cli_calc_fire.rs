@@ -86,7 +86,7 @@ fn bad_input_exits_2_with_a_message() {
         ),
         (
             vec!["--fuel", "GS4", "--wind", "5", "--moisture", "6,7,8,60,90"],
-            "needs a unit",
+            "give a unit",
         ),
         (
             vec![

@@ -174,7 +174,16 @@ pub fn check(
     trees.sort_by_key(|(f, _)| if *f == main { 0 } else { *f + 1 });
     let refs: Vec<(u32, &syntax::SyntaxFile)> = trees.iter().map(|(f, t)| (*f, t)).collect();
     let (scenario, diags) = validate::validate(&refs);
-    diagnostics.extend(diags);
+    // A lexical slip (full-width character, a time like 25:70) is already reported
+    // where it stands; what validation then says about the same token ("expected a
+    // number", "after the drill ends") would only repeat it.
+    let lexical: Vec<Span> = diagnostics.iter().map(|d| d.primary.span).collect();
+    diagnostics.extend(diags.into_iter().filter(|d| {
+        let s = d.primary.span;
+        !lexical
+            .iter()
+            .any(|w| w.file == s.file && w.start < s.end.max(s.start + 1) && s.start < w.end)
+    }));
     let has_error = diagnostics.iter().any(Diagnostic::is_error);
     sort(&mut diagnostics);
     CheckResult {

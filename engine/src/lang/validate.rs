@@ -11,8 +11,10 @@
 use super::diagnostic::Diagnostic;
 use super::keywords::{self, is, which};
 use super::syntax::{Node, NodeKind, SyntaxFile, lines};
+use crate::hazard::fire::fuel::FuelCatalog;
+use crate::hazard::plume::find_substance;
 use crate::model::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What a quantity measures; each unit belongs to one dimension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -248,6 +250,19 @@ struct V {
 /// before the `{`).
 type Block<'a> = (u32, &'a [Node], Cur<'a>);
 
+/// Whether `year-month-day` exists in the proleptic Gregorian calendar.
+fn calendar_date_exists(year: i32, month: u8, day: u8) -> bool {
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
+}
+
 /// Validates parsed files (`files[0]` is the main file) into a scenario.
 pub fn validate(files: &[(u32, &SyntaxFile)]) -> (Option<Scenario>, Vec<Diagnostic>) {
     let mut v = V {
@@ -335,6 +350,16 @@ pub fn validate(files: &[(u32, &SyntaxFile)]) -> (Option<Scenario>, Vec<Diagnost
             };
             cur.nodes.pop();
             by_kind.entry(kw).or_default().push((*file, body, cur));
+        }
+    }
+    // An included file may add to `map`/`roles`/`resources`/`teams` (shared county
+    // resources), but one file writing the same block twice is a slip: merge them.
+    for kw in ["map", "roles", "resources", "teams"] {
+        let mut seen = BTreeSet::new();
+        for (file, _, cur) in by_kind.get(kw).map(Vec::as_slice).unwrap_or_default() {
+            if !seen.insert(*file) {
+                v.duplicate_block(cur, kw);
+            }
         }
     }
     let mut take = |k: &str| by_kind.remove(k).unwrap_or_default();
@@ -1017,6 +1042,7 @@ impl V {
                     }
                 }
                 "start" => {
+                    let header_span = cur.here();
                     let date = match cur.peek().map(|n| &n.kind) {
                         Some(NodeKind::Date { year, month, day }) => {
                             cur.next();
@@ -1048,6 +1074,19 @@ impl V {
                         }
                         _ => None,
                     };
+                    if let Some((year, month, day)) = date
+                        && !calendar_date_exists(year, month, day)
+                    {
+                        self.err(
+                            Diagnostic::error(
+                                "E0145",
+                                header_span,
+                                format!("日期 {year}-{month:02}-{day:02} 不存在"),
+                                format!("{year}-{month:02}-{day:02} is not a date on the calendar"),
+                            )
+                            .help("check the month and day: February has 28 days (29 in leap years); April, June, September and November have 30"),
+                        );
+                    }
                     if let (Some((year, month, day)), Some((hour, minute))) = (date, time) {
                         self.s.header.start = DateTime {
                             year,
@@ -1315,7 +1354,7 @@ impl V {
                 opts,
                 "a place attribute (at, kind, households, people)",
             ) else {
-                return;
+                break; // still declare the place, so its uses elsewhere don't cascade
             };
             match kw {
                 "at" => {
@@ -1343,10 +1382,11 @@ impl V {
                 "people" => place.people = self.count(cur, "people").unwrap_or(0),
                 "capacity" => {
                     has_capacity = true;
-                    if let (Some(c), Some(s)) =
-                        (self.count(cur, "capacity"), place.shelter.as_mut())
-                    {
-                        s.capacity = c;
+                    let capacity = self.count(cur, "capacity");
+                    if let Some(s) = place.shelter.as_mut() {
+                        // An unreadable capacity is already an error; treating it as
+                        // unlimited keeps "holds 0 people" from following it.
+                        s.capacity = capacity.unwrap_or(u32::MAX);
                     }
                 }
                 _ => {}
@@ -1416,8 +1456,10 @@ impl V {
             + u64::from(g.children)
             + u64::from(g.dilapidated)
             + u64::from(g.outdoor_workers);
-        // Groups overlap (an elderly person may live in a dilapidated house), so each
-        // group on its own must fit; the sum is only a warning.
+        // The simulation splits `people` into disjoint groups (each person in one), so
+        // each group must fit and so must their sum; the sum is only reported when no
+        // single group already overflows, to say one thing once.
+        let mut overflowed = false;
         for (label, n) in [
             ("elderly", g.elderly),
             ("disabled", g.disabled),
@@ -1426,6 +1468,7 @@ impl V {
             ("outdoor_workers", g.outdoor_workers),
         ] {
             if n > place.people {
+                overflowed = true;
                 self.err(
                     Diagnostic::error(
                         "E0401",
@@ -1443,7 +1486,7 @@ impl V {
                 );
             }
         }
-        if sum > u64::from(place.people) {
+        if sum > u64::from(place.people) && !overflowed {
             self.err(Diagnostic::error("E0402", start, format!("`{}` 各类人员之和 {sum} 超过总人数 {}", place.name, place.people), format!("the groups of `{}` add up to {sum}, more than its {} people", place.name, place.people)).help("groups are subsets of `people`: their sum may not exceed it; raise `people` or correct the groups"));
         }
     }
@@ -1854,17 +1897,21 @@ impl V {
         let (mut members, mut base, mut arrives, mut skills, mut equipment) =
             (0, None, 0.0, Vec::new(), Vec::new());
         let mut equipment_spans = Vec::new();
+        let mut base_written = false;
         while !cur.done() {
             let Some(kw) = self.choice(
                 cur,
                 &["members", "base", "arrives", "skills", "equipment"],
                 "a team attribute (members, base, arrives, skills, equipment)",
             ) else {
-                return;
+                break; // still declare the team, so its uses elsewhere don't cascade
             };
             match kw {
                 "members" => members = self.count(cur, "members").unwrap_or(0),
-                "base" => base = self.place_ref(cur),
+                "base" => {
+                    base_written = true;
+                    base = self.place_ref(cur);
+                }
                 "arrives" => arrives = self.quantity(cur, Dim::Time).unwrap_or(0.0),
                 "skills" => {
                     for word in self.word_list(cur) {
@@ -1918,7 +1965,7 @@ impl V {
                 }
             }
         }
-        let Some(base) = base else {
+        if !base_written {
             self.err(
                 Diagnostic::error(
                     "E0136",
@@ -1928,8 +1975,10 @@ impl V {
                 )
                 .help("add `base PLACE`"),
             );
-            return;
-        };
+        }
+        // A missing or unknown base is already an error, so no scenario is returned and
+        // the placeholder is never simulated; declaring the team avoids follow-on errors.
+        let base = base.unwrap_or(PlaceIdx(0));
         self.check_quantities(&equipment, &equipment_spans, &format!("team `{name}`"));
         let idx = self.s.teams.len();
         if self.declare(|n| &mut n.teams, &name, span, idx, "team") {
@@ -2174,6 +2223,7 @@ impl V {
                             }
                         }
                         "fuel" => {
+                            let fuel_span = cur.here();
                             let code = match cur.next().map(|n| &n.kind) {
                                 Some(NodeKind::Word(w)) => w.clone(),
                                 Some(NodeKind::Quantity {
@@ -2190,6 +2240,21 @@ impl V {
                                     continue;
                                 }
                             };
+                            let catalog = FuelCatalog::standard();
+                            if catalog.index_of(&code).is_none() {
+                                let codes: Vec<&str> =
+                                    catalog.models().iter().map(|m| m.code.as_str()).collect();
+                                let d = Diagnostic::error(
+                                    "E0312",
+                                    fuel_span,
+                                    format!("未知的可燃物模型 `{code}`"),
+                                    format!("unknown fuel model `{code}`"),
+                                );
+                                self.err(match keywords::nearest(&code, codes.iter().copied()) {
+                                    Some(s) => d.help(format!("did you mean `{s}`? / 是否应为 `{s}`?")),
+                                    None => d.help("use a Scott & Burgan code (GR1..GR9, GS1..GS4, SH1..SH9, TU1..TU5, TL1..TL9, SB1..SB4, NB1..NB9) or an Anderson number 1..13"),
+                                });
+                            }
                             if cur.eat_kw("in") {
                                 if let Some((name, span)) = self.name(&mut cur, "a zone") {
                                     let z =
@@ -2276,9 +2341,13 @@ impl V {
                     mut weather,
                     mut urban,
                 ) = (None, None, None, 0.0, 1.0, Vec::new(), false);
+                // Inputs written at all, even if unreadable (already reported): only a
+                // truly absent one is "missing".
+                let mut written = BTreeSet::new();
                 for line in lines {
                     let mut cur = Cur::new(*file, line);
                     let Some(kw) = self.choice(&mut cur, &["source", "substance", "release", "start", "height", "weather", "terrain"], "a chemical input (source, substance, release, start, height, weather, terrain)") else { continue };
+                    written.insert(kw);
                     match kw {
                         "source" => {
                             source = if matches!(
@@ -2290,7 +2359,23 @@ impl V {
                                 self.place_ref(&mut cur).map(|p| self.s.place(p).pos)
                             };
                         }
-                        "substance" => substance = self.name(&mut cur, "a substance").map(|x| x.0),
+                        "substance" => {
+                            // Kept even when unknown, so no "missing substance" follows.
+                            substance = self.name(&mut cur, "a substance").map(|(name, span)| {
+                                if let Err(message) = find_substance(&name) {
+                                    self.err(
+                                        Diagnostic::error(
+                                            "E0313",
+                                            span,
+                                            format!("未知的危化品 `{name}`"),
+                                            format!("unknown substance `{name}`"),
+                                        )
+                                        .help(message),
+                                    );
+                                }
+                                name
+                            })
+                        }
                         "release" => {
                             match self.choice(&mut cur, &["rate", "mass"], "`rate` or `mass`") {
                                 Some("rate") => {
@@ -2366,12 +2451,8 @@ impl V {
                     self.finish(&cur);
                 }
                 let at = h.whole();
-                for (missing, what) in [
-                    (source.is_none(), "source"),
-                    (substance.is_none(), "substance"),
-                    (release.is_none(), "release"),
-                ] {
-                    if missing {
+                for what in ["source", "substance", "release"] {
+                    if !written.contains(what) {
                         self.err(
                             Diagnostic::error(
                                 "E0138",
