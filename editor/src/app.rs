@@ -26,6 +26,10 @@ impl UiSettings {
     }
 }
 
+/// Whether to install the bundled CJK font (off only in the font test's control run).
+#[derive(Resource, Debug, Clone, Copy)]
+pub struct CjkFont(pub bool);
+
 /// The window area left for the active mode after the menu and status bars.
 #[derive(Resource, Debug, Clone, Copy, Default)]
 pub struct BodyRect(pub egui::Rect);
@@ -67,6 +71,7 @@ pub fn run(args: Args) -> AppExit {
             UiLang::En => Lang::En,
         },
     })
+    .insert_resource(CjkFont(!args.no_cjk_font))
     .init_resource::<BodyRect>()
     .init_resource::<OpenDialog>()
     .configure_sets(EguiPrimaryContextPass, (UiSet::Chrome, UiSet::Body).chain())
@@ -83,9 +88,9 @@ pub fn run(args: Args) -> AppExit {
 }
 
 /// Fonts once; zoom and theme whenever the preset changes.
-fn apply_style(mut contexts: EguiContexts, settings: Res<UiSettings>, mut applied: Local<Option<Preset>>) -> Result {
+fn apply_style(mut contexts: EguiContexts, settings: Res<UiSettings>, cjk: Res<CjkFont>, mut applied: Local<Option<Preset>>) -> Result {
     let ctx = contexts.ctx_mut()?;
-    if applied.is_none() {
+    if applied.is_none() && cjk.0 {
         ctx.set_fonts(crate::fonts::font_definitions());
     }
     if *applied != Some(settings.preset) {

@@ -58,6 +58,9 @@ pub struct Args {
     /// Test hook: text appended to the document on startup, as if typed.
     #[arg(long, value_name = "TEXT")]
     pub type_text: Option<String>,
+    /// Test hook: leave out the CJK font, the negative control of the font screenshot test.
+    #[arg(long, hide = true)]
+    pub no_cjk_font: bool,
 }
 
 fn parse_size(s: &str) -> Result<(u32, u32), String> {
