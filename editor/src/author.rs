@@ -72,6 +72,9 @@ fn author_ui(mut contexts: EguiContexts, settings: Res<UiSettings>, body: Res<Bo
         ui.horizontal(|ui| {
             ui.strong(s.t(Key::Map));
             ui.weak(s.t(Key::FitMap));
+            if doc.checked.stale {
+                ui.colored_label(egui::Color32::from_rgb(0xe0, 0x90, 0x00), s.t(Key::StaleMap));
+            }
         });
         let style = MapStyle { label_size: font_size };
         let empty = if doc.checked.checker_available { s.t(Key::NoScenario) } else { s.t(Key::CheckerMissing) };
@@ -99,7 +102,7 @@ fn text_pane(ui: &mut egui::Ui, doc: &mut Document, font_size: f32, now_s: f64) 
         let (line, _) = line_col(&doc.text, byte);
         scroll = scroll.vertical_scroll_offset(((line as f32) - 6.0).max(0.0) * line_height);
         let char_index = doc.text[..byte].chars().count();
-        let mut st = egui::text_edit::TextEditState::load(ui.ctx(), id).unwrap_or_default();
+        let mut st = egui::widgets::text_edit::TextEditState::load(ui.ctx(), id).unwrap_or_default();
         st.cursor.set_char_range(Some(egui::text::CCursorRange::one(egui::text::CCursor::new(char_index))));
         st.store(ui.ctx(), id);
         ui.ctx().memory_mut(|m| m.request_focus(id));
@@ -161,7 +164,8 @@ fn diagnostics_list(ui: &mut egui::Ui, s: &UiSettings, doc: &mut Document) {
                 Severity::Error => ("✖", egui::Color32::from_rgb(0xe0, 0x30, 0x30)),
                 Severity::Warning => ("⚠", egui::Color32::from_rgb(0xe0, 0x90, 0x00)),
             };
-            let text = egui::RichText::new(format!("{icon} {}:{}  {}", d.line, d.col, d.message)).color(color);
+            let message = if s.lang == crate::i18n::Lang::Zh { &d.message } else { &d.message_en };
+            let text = egui::RichText::new(format!("{icon} {}:{}  {message}", d.line, d.col)).color(color);
             if ui.add(egui::Label::new(text).sense(egui::Sense::click())).on_hover_cursor(egui::CursorIcon::PointingHand).clicked() {
                 jump = Some(d.range.start);
             }
@@ -243,4 +247,73 @@ pub fn plan_table(ui: &mut egui::Ui, s: &UiSettings, sc: &Scenario) {
             }
         });
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+    use drill_engine::model::*;
+
+    /// Runs one headless egui frame and returns every text that was painted.
+    fn painted_texts(mut add: impl FnMut(&mut egui::Ui)) -> Vec<String> {
+        let ctx = egui::Context::default();
+        ctx.set_fonts(crate::fonts::font_definitions());
+        let input = || egui::RawInput {
+            screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1600.0, 900.0))),
+            ..Default::default()
+        };
+        // Two passes: the first settles fonts and layout.
+        let _ = ctx.run_ui(input(), &mut add);
+        let out = ctx.run_ui(input(), &mut add);
+        out.shapes
+            .iter()
+            .filter_map(|c| match &c.shape {
+                egui::Shape::Text(t) => Some(t.galley.text().to_owned()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn settings() -> UiSettings {
+        UiSettings { mode: Mode::Author, preset: Preset::Laptop, lang: Lang::Zh }
+    }
+
+    #[test]
+    fn plan_table_lays_out_headers_and_task_cells() {
+        let mut sc = Scenario::default();
+        sc.roles.push(Role { name: "村应急管理员".into(), level: AdminLevel::Village, commander: false, count: 1, post: None, span: Span::default() });
+        sc.plan.title = "应急处置卡".into();
+        sc.plan.tasks.push(Task {
+            id: "T5".into(),
+            title: "人员到岗".into(),
+            trigger: Trigger::Warning(RiskLevel::Red),
+            who: vec![Actor::Role(RoleIdx(0))],
+            work: Work::ReportAtPost,
+            how: vec![],
+            with: vec![],
+            deadline: Some(Deadline::Within(1800.0)),
+            require: None,
+            span: Span::default(),
+        });
+        let texts = painted_texts(|ui| {
+            egui::CentralPanel::default().show(ui, |ui| plan_table(ui, &settings(), &sc));
+        });
+        for expected in ["谁", "时限", "T5", "人员到岗", "红色预警", "村应急管理员", "到岗", "30 分钟内"] {
+            assert!(texts.iter().any(|t| t == expected), "{expected} not painted; got {texts:?}");
+        }
+    }
+
+    #[test]
+    fn text_pane_numbers_every_line() {
+        let mut doc = Document::new(None, 3.0);
+        doc.text = "scenario \"测试\" {\n  id t\n}\n// 结束".into();
+        let texts = painted_texts(|ui| {
+            egui::CentralPanel::default().show(ui, |ui| text_pane(ui, &mut doc, 14.0, 0.0));
+        });
+        for n in ["1", "2", "3", "4"] {
+            assert!(texts.iter().any(|t| t == n), "line number {n} missing: {texts:?}");
+        }
+        assert!(!texts.iter().any(|t| t == "5"), "only four lines");
+    }
 }

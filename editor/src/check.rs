@@ -19,7 +19,9 @@ pub enum Severity {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diag {
     pub severity: Severity,
+    /// The message in Chinese and in English (with the checker's help line, if any).
     pub message: String,
+    pub message_en: String,
     /// Byte range in the edited text (always on char boundaries, possibly empty).
     pub range: Range<usize>,
     /// 1-based line and column (column in characters).
@@ -35,14 +37,26 @@ pub struct Checked {
     /// False while this build has no engine checker: the editor says so instead of
     /// pretending the text is valid.
     pub checker_available: bool,
+    /// True when `scenario` is the last valid version, kept while the text has errors
+    /// so the map does not vanish on every typo.
+    pub stale: bool,
+}
+
+/// Keeps the previous valid scenario on screen while the new text has errors.
+pub fn keep_last_valid(mut new: Checked, old: Checked) -> Checked {
+    if new.scenario.is_none() {
+        new.scenario = old.scenario;
+        new.stale = new.scenario.is_some();
+    }
+    new
 }
 
 /// Checks scenario text with the engine.
 ///
 /// The engine's `lang::check` is not in this build yet, so this returns no scenario
 /// and `checker_available: false`.
-pub fn check_source(_text: &str) -> Checked {
-    Checked { scenario: None, diagnostics: Vec::new(), checker_available: false }
+pub fn check_source(_text: &str, _path: Option<&std::path::Path>) -> Checked {
+    Checked { scenario: None, diagnostics: Vec::new(), checker_available: false, stale: false }
 }
 
 /// 1-based (line, column in chars) of a byte offset; offsets past the end or inside a
@@ -73,11 +87,11 @@ pub fn floor_char_boundary(text: &str, byte: usize) -> usize {
 }
 
 /// Makes a diagnostic from a byte range, clamping it to the text.
-pub fn diag_at(text: &str, severity: Severity, message: impl Into<String>, range: Range<usize>) -> Diag {
+pub fn diag_at(text: &str, severity: Severity, message: impl Into<String>, message_en: impl Into<String>, range: Range<usize>) -> Diag {
     let start = floor_char_boundary(text, range.start);
     let end = floor_char_boundary(text, range.end.max(start));
     let (line, col) = line_col(text, start);
-    Diag { severity, message: message.into(), range: start..end, line, col }
+    Diag { severity, message: message.into(), message_en: message_en.into(), range: start..end, line, col }
 }
 
 #[cfg(test)]
@@ -108,8 +122,20 @@ mod tests {
     #[test]
     fn diag_ranges_are_clamped_to_char_boundaries() {
         let text = "村委会";
-        let d = diag_at(text, Severity::Error, "x", 1..100);
+        let d = diag_at(text, Severity::Error, "x", "x", 1..100);
         assert_eq!(d.range, 0..text.len());
         assert_eq!((d.line, d.col), (1, 1));
+    }
+
+    #[test]
+    fn the_last_valid_scenario_stays_while_the_text_has_errors() {
+        let valid = Checked { scenario: Some(Scenario::default()), checker_available: true, ..Default::default() };
+        let broken = Checked { checker_available: true, ..Default::default() };
+        let kept = keep_last_valid(broken.clone(), valid.clone());
+        assert!(kept.scenario.is_some() && kept.stale);
+        let fresh = keep_last_valid(valid.clone(), broken);
+        assert!(fresh.scenario.is_some() && !fresh.stale);
+        let none = keep_last_valid(Checked::default(), Checked::default());
+        assert!(none.scenario.is_none() && !none.stale);
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! File access goes through `drill_engine::io` (UTF-8 check, atomic writes).
 
-use crate::check::{Checked, check_source};
+use crate::check::{Checked, check_source, keep_last_valid};
 use crate::recovery::{Autosave, recovery_path, worth_offering};
 use bevy::prelude::*;
 use drill_engine::io;
@@ -39,7 +39,7 @@ impl Document {
             path,
             text: String::new(),
             saved_text: String::new(),
-            checked: check_source(""),
+            checked: Checked::default(),
             rev: 0,
             checked_rev: 0,
             last_edit_s: 0.0,
@@ -65,7 +65,7 @@ impl Document {
         let recovery = recovery_path(Some(&path));
         let recovered = recovery.exists().then(|| io::read_text(&recovery).ok()).flatten();
         doc.recovered = worth_offering(&doc.saved_text, recovered);
-        doc.checked = check_source(&doc.text);
+        doc.checked = check_source(&doc.text, doc.path.as_deref());
         doc
     }
 
@@ -139,7 +139,7 @@ impl Plugin for DocumentPlugin {
 fn recheck(mut doc: ResMut<Document>, time: Res<Time<Real>>) {
     let now = time.elapsed_secs_f64();
     if doc.rev != doc.checked_rev && now - doc.last_edit_s >= CHECK_DEBOUNCE_S {
-        doc.checked = check_source(&doc.text);
+        doc.checked = check_source(&doc.text, doc.path.as_deref());
         doc.checked_rev = doc.rev;
     }
 }

@@ -30,7 +30,7 @@ mod tests {
     fn chinese_text_lays_out_with_the_cjk_font() {
         let ctx = egui::Context::default();
         ctx.set_fonts(font_definitions());
-        let _ = ctx.run(egui::RawInput::default(), |_| {});
+        let _ = ctx.run_ui(egui::RawInput::default(), |_| {});
         let text = "竹源村山洪转移演练 下村低洼区";
         let galley = ctx.fonts_mut(|f| {
             f.layout_no_wrap(text.to_owned(), egui::FontId::proportional(20.0), egui::Color32::BLACK)
@@ -46,7 +46,7 @@ mod tests {
     #[test]
     fn without_the_cjk_font_chinese_falls_back_to_a_replacement() {
         let ctx = egui::Context::default();
-        let _ = ctx.run(egui::RawInput::default(), |_| {});
+        let _ = ctx.run_ui(egui::RawInput::default(), |_| {});
         let galley = ctx.fonts_mut(|f| {
             f.layout_no_wrap("村".to_owned(), egui::FontId::proportional(20.0), egui::Color32::BLACK)
         });

@@ -5,7 +5,7 @@
 //! decides what is valid, which is the engine checker's job. The tokens cover the
 //! whole text without gaps, so they map straight onto an egui `LayoutJob`.
 
-use egui::text::{LayoutJob, LayoutSection};
+use egui::text::{ByteIndex, LayoutJob, LayoutSection};
 use egui::{Color32, FontId, Stroke, TextFormat};
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -240,7 +240,8 @@ pub fn layout_job(text: &str, diagnostics: &[Range<usize>], font: FontId, line_h
             format.underline = Stroke::new(2.0, palette.error);
             format.background = palette.error.gamma_multiply(0.15);
         }
-        job.sections.push(LayoutSection { leading_space: 0.0, byte_range: run.range, format });
+        let byte_range = ByteIndex(run.range.start)..ByteIndex(run.range.end);
+        job.sections.push(LayoutSection { leading_space: 0.0, byte_range, format });
     }
     job
 }
@@ -337,8 +338,8 @@ mod tests {
     fn layout_job_sections_cover_the_text_with_fixed_line_height() {
         let text = "plan \"卡\" {\n  task T1\n}\n";
         let job = layout_job(text, &[], FontId::monospace(14.0), 20.0, &Palette::for_dark_mode(false));
-        assert_eq!(job.sections.first().unwrap().byte_range.start, 0);
-        assert_eq!(job.sections.last().unwrap().byte_range.end, text.len());
+        assert_eq!(job.sections.first().unwrap().byte_range.start.0, 0);
+        assert_eq!(job.sections.last().unwrap().byte_range.end.0, text.len());
         assert!(job.sections.iter().all(|s| s.format.line_height == Some(20.0)));
     }
 }

@@ -72,6 +72,7 @@ strings! {
     Population => "人口", "People";
     Shelters => "避灾点", "Shelters";
     Teams => "队伍", "Teams";
+    StaleMap => "文本有错误:地图显示上次有效版本", "The text has errors: the map shows the last valid version";
     FitMap => "双击地图:适应窗口;滚轮:缩放;拖动:平移", "Double-click: fit; wheel: zoom; drag: pan";
 }
 

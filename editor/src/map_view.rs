@@ -170,7 +170,7 @@ pub fn show_map(ui: &mut egui::Ui, state: &mut MapState, sc: Option<&Scenario>, 
         state.transform.pan(response.drag_delta());
     }
     if response.hovered() {
-        let scroll = ui.input(|i| i.smooth_scroll_delta.y);
+        let scroll = ui.input(|i| i.smooth_scroll_delta().y);
         if scroll != 0.0 && let Some(pos) = response.hover_pos() {
             state.transform.zoom_at((f64::from(scroll) / 200.0).exp(), pos, view);
         }
