@@ -21,9 +21,18 @@ pub fn read_text(path: &Path) -> Result<String, String> {
 /// Writes a file atomically: write a temporary sibling, flush it to disk, rename it
 /// over the target. A crash leaves either the old file or the new one, never half.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), String> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().ok_or_else(|| format!("{} is not a file path", path.display()))?;
-    let tmp = dir.join(format!(".{}.tmp-{}", name.to_string_lossy(), std::process::id()));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| format!("{} is not a file path", path.display()))?;
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
     let result = (|| {
         let mut file = fs::File::create(&tmp)?;
         file.write_all(contents)?;
@@ -34,6 +43,12 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), String> {
         let _ = fs::remove_file(&tmp);
         format!("cannot write {}: {e}", path.display())
     })
+}
+
+/// The include loader for `lang::check`: reads the (already resolved) path as
+/// UTF-8 text. Paths are `/`-separated as the language writes them.
+pub fn include_loader(path: &str) -> Result<String, String> {
+    read_text(Path::new(path))
 }
 
 #[cfg(test)]

@@ -10,4 +10,5 @@
 pub mod cli;
 pub mod hazard;
 pub mod io;
+pub mod lang;
 pub mod model;

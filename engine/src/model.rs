@@ -163,7 +163,11 @@ pub struct Terrain {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum TerrainSource {
     /// Inline grid: row-major elevations in metres, first row at y = 0.
-    Grid { cols: u32, rows: u32, elevation_m: Vec<f64> },
+    Grid {
+        cols: u32,
+        rows: u32,
+        elevation_m: Vec<f64>,
+    },
     /// A heightmap file relative to the scenario's folder; loaded by `io`.
     File { path: String, vertical_m: f64 },
 }
@@ -611,7 +615,11 @@ pub enum Work {
     /// 敲门 — door-to-door knocking.
     KnockDoors(Target),
     /// 转移 — move groups (all when empty) from a place to a shelter.
-    Evacuate { groups: Vec<Group>, from: Target, to: Option<PlaceIdx> },
+    Evacuate {
+        groups: Vec<Group>,
+        from: Target,
+        to: Option<PlaceIdx>,
+    },
     /// 开放避灾点 — open a shelter.
     OpenShelter(PlaceIdx),
     /// 到岗 — responsible people report at their posts.
@@ -721,10 +729,19 @@ pub struct Scoring {
 impl Default for Scoring {
     fn default() -> Self {
         Scoring {
-            weights: Weights { timeliness: 30.0, completeness: 40.0, resources: 15.0, roles: 15.0 },
+            weights: Weights {
+                timeliness: 30.0,
+                completeness: 40.0,
+                resources: 15.0,
+                roles: 15.0,
+            },
             outcomes: Vec::new(),
             outcomes_title: String::new(),
-            ratings: RatingThresholds { p: 90.0, s: 75.0, m: 50.0 },
+            ratings: RatingThresholds {
+                p: 90.0,
+                s: 75.0,
+                m: 50.0,
+            },
             pass_score: 75.0,
         }
     }
@@ -787,7 +804,11 @@ pub struct ActionLog {
 
 impl Scenario {
     pub fn place_named(&self, name: &str) -> Option<PlaceIdx> {
-        self.map.places.iter().position(|p| p.name == name).map(|i| PlaceIdx(i as u32))
+        self.map
+            .places
+            .iter()
+            .position(|p| p.name == name)
+            .map(|i| PlaceIdx(i as u32))
     }
     pub fn place(&self, idx: PlaceIdx) -> &Place {
         &self.map.places[idx.index()]
@@ -839,7 +860,13 @@ mod tests {
 
     #[test]
     fn clock_wraps_past_midnight() {
-        let start = DateTime { year: 2026, month: 6, day: 18, hour: 20, minute: 0 };
+        let start = DateTime {
+            year: 2026,
+            month: 6,
+            day: 18,
+            hour: 20,
+            minute: 0,
+        };
         assert_eq!(start.clock_at(0.0), "20:00");
         assert_eq!(start.clock_at(4.5 * 3600.0), "00:30");
     }

@@ -2,20 +2,39 @@
 //! subcommand. Subcommands print to stdout/stderr and return an exit code; they
 //! never panic on bad input.
 
+pub mod check;
+pub mod export;
+pub mod fmt;
+
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "drill", version, about = "Drill and training simulation engine for emergency management / 应急演练推演引擎")]
+#[command(
+    name = "drill",
+    version,
+    about = "Drill and training simulation engine for emergency management / 应急演练推演引擎"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// Check scenario files: every error and warning, with line, column and help / 检查情景脚本
+    Check(check::CheckArgs),
+    /// Format scenario files canonically (in place, or --check) / 格式化情景脚本
+    Fmt(fmt::FmtArgs),
+    /// Export the validated scenario (RON) / 导出校验后的情景
+    Export(export::ExportArgs),
+}
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {}
+    match cli.command {
+        Command::Check(args) => check::run(&args),
+        Command::Fmt(args) => fmt::run(&args),
+        Command::Export(args) => export::run(&args),
+    }
 }

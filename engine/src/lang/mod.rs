@@ -1,0 +1,229 @@
+//! The scenario language front end (情景脚本语言): text in, [`Scenario`] and
+//! diagnostics out. See `docs/LANGUAGE.md` for the language itself.
+//!
+//! Two passes: [`parse`] (pest) turns text into a [`syntax::SyntaxFile`] with spans;
+//! [`validate`] resolves names, converts units to SI and checks the plan, reporting
+//! every problem it finds. Everything here is pure: files reach it through a
+//! [`SourceMap`] and an include loader closure (the `io` module supplies one), so the
+//! editor can call [`check`] on every keystroke with the buffer's text.
+
+pub mod diagnostic;
+pub mod format;
+pub mod generate;
+pub mod keywords;
+pub mod parse;
+pub mod syntax;
+pub mod validate;
+
+pub use diagnostic::{Diagnostic, Severity, render, to_json};
+
+use crate::model::{ActionLog, Scenario, Span};
+
+/// Index of a file in a [`SourceMap`] (the `file` of every [`Span`]).
+pub type FileId = u32;
+
+/// One source text and the path it is shown under.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: String,
+    pub text: String,
+}
+
+/// The texts a check has seen: the main file first, then included files.
+#[derive(Debug, Clone, Default)]
+pub struct SourceMap {
+    pub files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    pub fn new() -> Self {
+        SourceMap::default()
+    }
+    /// Adds a text and returns its id.
+    pub fn add(&mut self, path: impl Into<String>, text: impl Into<String>) -> FileId {
+        self.files.push(SourceFile {
+            path: path.into(),
+            text: text.into(),
+        });
+        (self.files.len() - 1) as FileId
+    }
+    pub fn get(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(id as usize)
+    }
+}
+
+/// What a check found: the scenario when there is no error, and all diagnostics
+/// (errors and warnings) in source order per file.
+#[derive(Debug, Clone)]
+pub struct CheckResult {
+    pub scenario: Option<Scenario>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl CheckResult {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Joins an include path to the folder of the including file (`/`-separated,
+/// purely textual, so it behaves the same everywhere).
+pub fn resolve_include(including: &str, target: &str) -> String {
+    if target.starts_with('/') {
+        return target.to_string();
+    }
+    match including.rfind('/') {
+        Some(i) => format!("{}/{}", &including[..i], target),
+        None => target.to_string(),
+    }
+}
+
+/// Checks the scenario in `sources[main]`.
+///
+/// `loader` is called with the path of each `include`d file, already joined to the
+/// including file's folder (see [`resolve_include`]); it returns the text or a
+/// message. Included texts are added to `sources` so diagnostics can point into them.
+pub fn check(
+    sources: &mut SourceMap,
+    main: FileId,
+    loader: &dyn Fn(&str) -> Result<String, String>,
+) -> CheckResult {
+    let mut diagnostics = Vec::new();
+    let mut trees = Vec::new();
+    let mut queue = vec![main];
+    let mut seen_paths: Vec<String> = sources
+        .get(main)
+        .map(|f| vec![f.path.clone()])
+        .unwrap_or_default();
+    let mut parse_ok = true;
+    while let Some(file) = queue.pop() {
+        let Some(src) = sources.get(file) else {
+            continue;
+        };
+        let (tree, diags) = parse::parse(&src.text, file);
+        diagnostics.extend(diags);
+        let Some(tree) = tree else {
+            parse_ok = false;
+            continue;
+        };
+        // Includes are top-level `include "path"` lines.
+        let including = src.path.clone();
+        for line in syntax::lines(&tree.nodes) {
+            if !line
+                .first()
+                .and_then(|n| n.word())
+                .is_some_and(|w| keywords::is(w, "include"))
+            {
+                continue;
+            }
+            let span_of = |n: &syntax::Node| Span {
+                file,
+                start: n.span.start,
+                end: n.span.end,
+            };
+            let Some(target) = line.get(1).and_then(|n| match &n.kind {
+                syntax::NodeKind::Str { value, .. } => Some((value.clone(), span_of(n))),
+                _ => None,
+            }) else {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "E0150",
+                        span_of(line[0]),
+                        "include 后应为带引号的文件名",
+                        "`include` needs a file name in quotes",
+                    )
+                    .help("write `include \"county-resources.drill\"`"),
+                );
+                continue;
+            };
+            let path = resolve_include(&including, &target.0);
+            if seen_paths.contains(&path) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "E0151",
+                        target.1,
+                        format!("重复或循环引用 {path}"),
+                        format!("`{path}` is included twice or includes itself"),
+                    )
+                    .help("include each file once"),
+                );
+                continue;
+            }
+            seen_paths.push(path.clone());
+            match loader(&path) {
+                Ok(text) => queue.push(sources.add(path, text)),
+                Err(e) => diagnostics.push(
+                    Diagnostic::error(
+                        "E0152",
+                        target.1,
+                        format!("无法读取引用的文件 {path}"),
+                        format!("cannot include `{path}`: {e}"),
+                    )
+                    .help("check the path; it is relative to this file's folder"),
+                ),
+            }
+        }
+        trees.push((file, tree));
+    }
+    if !parse_ok {
+        return CheckResult {
+            scenario: None,
+            diagnostics,
+        };
+    }
+    trees.sort_by_key(|(f, _)| if *f == main { 0 } else { *f + 1 });
+    let refs: Vec<(u32, &syntax::SyntaxFile)> = trees.iter().map(|(f, t)| (*f, t)).collect();
+    let (scenario, diags) = validate::validate(&refs);
+    diagnostics.extend(diags);
+    let has_error = diagnostics.iter().any(Diagnostic::is_error);
+    sort(&mut diagnostics);
+    CheckResult {
+        scenario: if has_error { None } else { scenario },
+        diagnostics,
+    }
+}
+
+/// Checks a single self-contained text (no includes allowed to resolve).
+pub fn check_text(path: &str, text: &str) -> (SourceMap, CheckResult) {
+    let mut sources = SourceMap::new();
+    let main = sources.add(path, text);
+    let result = check(&mut sources, main, &|p| {
+        Err(format!("includes are not available here ({p})"))
+    });
+    (sources, result)
+}
+
+/// Checks a recorder's `actions` log (in `sources[file]`) against a scenario.
+pub fn check_actions(
+    scenario: &Scenario,
+    sources: &SourceMap,
+    file: FileId,
+) -> (Option<ActionLog>, Vec<Diagnostic>) {
+    let Some(src) = sources.get(file) else {
+        return (None, Vec::new());
+    };
+    let (tree, mut diags) = parse::parse(&src.text, file);
+    let Some(tree) = tree else {
+        return (None, diags);
+    };
+    let (log, more) = validate::validate_actions(scenario, file, &tree);
+    diags.extend(more);
+    sort(&mut diags);
+    let has_error = diags.iter().any(Diagnostic::is_error);
+    (if has_error { None } else { log }, diags)
+}
+
+/// Formats a text canonically (see [`format`](mod@format)); diagnostics when it
+/// does not parse.
+pub fn format(text: &str) -> Result<String, Vec<Diagnostic>> {
+    let (tree, diags) = parse::parse(text, 0);
+    match tree {
+        Some(tree) if !diags.iter().any(Diagnostic::is_error) => Ok(format::format_file(&tree)),
+        _ => Err(diags),
+    }
+}
+
+/// Orders diagnostics by file and position, errors before warnings at the same place.
+fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by_key(|d| (d.primary.span.file, d.primary.span.start, d.severity));
+}

@@ -1,0 +1,616 @@
+//! Pass 1: text to syntax tree, with `pest`.
+//!
+//! Before pest runs, a linear pre-scan catches the mistakes trainers actually make and
+//! reports *each* of them in plain words: full-width punctuation and digits typed with
+//! a Chinese input method (replaced in a same-length copy so parsing and spans go on
+//! unchanged), unclosed strings, brackets and comments (pointing at the opener),
+//! binary content and absurd nesting. Whatever pest still refuses is mapped to a human
+//! message here; pest's rule names never reach the user.
+
+use super::diagnostic::Diagnostic;
+use super::syntax::{ByteSpan, Node, NodeKind, SyntaxFile};
+use crate::model::Span;
+use pest::Parser;
+use pest::iterators::Pair;
+use std::borrow::Cow;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "lang/grammar.pest"]
+struct DrillParser;
+
+/// Deeper nesting than this is refused before pest runs (pest recurses per level).
+const MAX_NESTING: usize = 64;
+
+/// Parses one source text. Returns the tree when the text could be read (possibly
+/// with diagnostics for recovered mistakes such as full-width commas), and all
+/// diagnostics found.
+pub fn parse(text: &str, file: u32) -> (Option<SyntaxFile>, Vec<Diagnostic>) {
+    let sp = |s: usize, e: usize| Span {
+        file,
+        start: s as u32,
+        end: e as u32,
+    };
+    if text.trim().is_empty() {
+        return (
+            None,
+            vec![
+                Diagnostic::error("E0100", sp(0, 0), "文件是空的", "the file is empty")
+                    .help("write at least a `scenario \"标题\" { ... }` block; see docs/LANGUAGE.md / 至少写一个 scenario 块"),
+            ],
+        );
+    }
+    let (fixed, mut diags, fatal) = prescan(text, file);
+    if fatal {
+        return (None, diags);
+    }
+    match DrillParser::parse(Rule::file, &fixed) {
+        Ok(mut pairs) => {
+            let nodes = pairs
+                .next()
+                .map(|file_pair| convert_body(file_pair, &mut diags, file))
+                .unwrap_or_default();
+            (Some(SyntaxFile { nodes }), diags)
+        }
+        Err(err) => {
+            let pos = match err.location {
+                pest::error::InputLocation::Pos(p) => p,
+                pest::error::InputLocation::Span((s, _)) => s,
+            };
+            // A failure right next to a replaced full-width character is that
+            // character's fault (`20：00` cannot become a time); it has its message.
+            let near_full_width = diags.iter().any(|d| {
+                d.code == "E0110"
+                    && (d.primary.span.start as usize) <= pos + 8
+                    && pos <= d.primary.span.end as usize + 8
+            });
+            if !near_full_width {
+                diags.push(pest_error_to_diagnostic(&fixed, pos, file));
+            }
+            (None, diags)
+        }
+    }
+}
+
+/// Full-width characters a Chinese input method produces, with the ASCII to type.
+fn ascii_for_full_width(c: char) -> Option<char> {
+    Some(match c {
+        '，' | '、' => ',',
+        '：' => ':',
+        '；' => ';',
+        '（' => '(',
+        '）' => ')',
+        '｛' => '{',
+        '｝' => '}',
+        '［' | '【' => '[',
+        '］' | '】' => ']',
+        '“' | '”' | '＂' => '"',
+        '．' | '。' => '.',
+        '－' => '-',
+        '＋' => '+',
+        '＞' => '>',
+        '＝' => '=',
+        '％' => '%',
+        '／' => '/',
+        '\u{3000}' => ' ',
+        '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+        _ => return None,
+    })
+}
+
+fn is_opener(c: char) -> bool {
+    matches!(c, '{' | '[' | '(')
+}
+
+fn closer_for(c: char) -> char {
+    match c {
+        '{' => '}',
+        '[' => ']',
+        _ => ')',
+    }
+}
+
+/// The linear pre-scan. Returns the text to parse (a same-length copy when full-width
+/// characters were replaced), the diagnostics, and whether parsing must stop.
+fn prescan(text: &str, file: u32) -> (Cow<'_, str>, Vec<Diagnostic>, bool) {
+    let sp = |s: usize, e: usize| Span {
+        file,
+        start: s as u32,
+        end: e as u32,
+    };
+    let mut diags = Vec::new();
+    let mut replacements: Vec<(usize, char, usize)> = Vec::new(); // (byte, ascii, byte len)
+    let mut stack: Vec<(char, usize)> = Vec::new();
+    let mut fatal = false;
+    let bytes = text.as_bytes();
+    let mut chars = text.char_indices().peekable();
+    let mut full_width_reported = 0usize;
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\0' | '\u{1}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}' => {
+                diags.push(
+                    Diagnostic::error("E0101", sp(i, i + 1), "文件含有二进制或控制字符,不是文本", format!("the file contains binary data (byte 0x{:02x}); it is not a scenario text", c as u32))
+                        .label("not text")
+                        .help("open the right file, or save it as plain UTF-8 text / 请确认文件是 UTF-8 纯文本"),
+                );
+                return (Cow::Borrowed(text), diags, true);
+            }
+            '/' if bytes.get(i + 1) == Some(&b'/') => {
+                while let Some(&(_, c)) = chars.peek() {
+                    if c == '\n' {
+                        break;
+                    }
+                    chars.next();
+                }
+            }
+            '/' if bytes.get(i + 1) == Some(&b'*') => {
+                chars.next();
+                let mut closed = false;
+                while let Some((j, c)) = chars.next() {
+                    if c == '*' && bytes.get(j + 1) == Some(&b'/') {
+                        chars.next();
+                        closed = true;
+                        break;
+                    }
+                }
+                if !closed {
+                    diags.push(
+                        Diagnostic::error(
+                            "E0102",
+                            sp(i, i + 2),
+                            "注释 /* 没有结束",
+                            "unclosed comment `/*`",
+                        )
+                        .label("this comment is never closed")
+                        .help("add `*/` where the comment should end / 在注释结尾加 */"),
+                    );
+                    fatal = true;
+                }
+            }
+            '"' | '“' | '＂' => {
+                if c != '"' {
+                    replacements.push((i, '"', c.len_utf8()));
+                    diags.push(full_width(sp(i, i + c.len_utf8()), c, '"'));
+                }
+                let mut closed = false;
+                while let Some((j, c)) = chars.next() {
+                    match c {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' => {
+                            closed = true;
+                            break;
+                        }
+                        '”' | '＂' => {
+                            replacements.push((j, '"', c.len_utf8()));
+                            diags.push(full_width(sp(j, j + c.len_utf8()), c, '"'));
+                            closed = true;
+                            break;
+                        }
+                        '\n' => break,
+                        _ => {}
+                    }
+                }
+                if !closed {
+                    diags.push(
+                        Diagnostic::error("E0103", sp(i, i + c.len_utf8()), "字符串的引号没有配对", "unclosed string: the `\"` opened here has no closing `\"` on this line")
+                            .label("string starts here")
+                            .help("add the closing `\"` before the end of the line / 在行末之前补上右引号"),
+                    );
+                    fatal = true;
+                }
+            }
+            _ => {
+                let (ascii, len) = match ascii_for_full_width(c) {
+                    Some(a) => {
+                        // Only the first few full-width characters get their own message;
+                        // a file typed entirely in full-width gets a summary after that.
+                        if full_width_reported < 20 {
+                            diags.push(full_width(sp(i, i + c.len_utf8()), c, a));
+                        }
+                        full_width_reported += 1;
+                        replacements.push((i, a, c.len_utf8()));
+                        (a, c.len_utf8())
+                    }
+                    None => (c, c.len_utf8()),
+                };
+                if is_opener(ascii) {
+                    stack.push((ascii, i));
+                    if stack.len() > MAX_NESTING {
+                        diags.push(
+                            Diagnostic::error("E0104", sp(i, i + len), "括号嵌套太深", format!("brackets nested more than {MAX_NESTING} deep"))
+                                .help("a scenario never needs this much nesting; check for stray `{` / 检查多余的括号"),
+                        );
+                        return (Cow::Borrowed(text), diags, true);
+                    }
+                } else if matches!(ascii, '}' | ']' | ')') {
+                    match stack.pop() {
+                        Some((open, _)) if closer_for(open) == ascii => {}
+                        Some((open, at)) => {
+                            let (line, col) = super::diagnostic::line_col(text, at);
+                            diags.push(
+                                Diagnostic::error("E0105", sp(i, i + len), format!("`{ascii}` 与第 {line} 行的 `{open}` 不配对"), format!("`{ascii}` does not match the `{open}` opened at line {line}, column {col}"))
+                                    .label(format!("expected `{}` here", closer_for(open)))
+                                    .secondary(sp(at, at + 1), "opened here")
+                                    .help(format!("close the `{open}` with `{}` first / 先用 `{}` 关闭", closer_for(open), closer_for(open))),
+                            );
+                            fatal = true;
+                        }
+                        None => {
+                            diags.push(
+                                Diagnostic::error("E0106", sp(i, i + len), format!("多余的 `{ascii}`"), format!("`{ascii}` closes nothing"))
+                                    .label("nothing to close")
+                                    .help("remove it, or add the opening bracket where the block starts / 删除它或补上左括号"),
+                            );
+                            fatal = true;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if full_width_reported > 20 {
+        diags.push(
+            Diagnostic::error(
+                "E0107",
+                sp(0, 0),
+                format!("还有 {} 个全角字符", full_width_reported - 20),
+                format!(
+                    "{} more full-width characters (not listed)",
+                    full_width_reported - 20
+                ),
+            )
+            .help("switch the input method to half-width (半角) punctuation and retype them"),
+        );
+    }
+    for (open, at) in stack.into_iter().rev() {
+        let (line, _) = super::diagnostic::line_col(text, at);
+        diags.push(
+            Diagnostic::error(
+                "E0108",
+                sp(at, at + 1),
+                format!("第 {line} 行的 `{open}` 没有关闭"),
+                format!("unclosed `{open}` opened at line {line}"),
+            )
+            .label("opened here, never closed")
+            .help(format!(
+                "add `{}` where this block ends / 在块结尾补上 `{}`",
+                closer_for(open),
+                closer_for(open)
+            )),
+        );
+        fatal = true;
+    }
+    if replacements.is_empty() {
+        return (Cow::Borrowed(text), diags, fatal);
+    }
+    // Same-length copy: each replaced character becomes its ASCII twin padded with
+    // spaces (before an opening quote, after anything else), so every byte offset
+    // still points at the same place in the original text.
+    let mut fixed = String::with_capacity(text.len());
+    let mut last = 0;
+    for (at, ascii, len) in replacements {
+        fixed.push_str(&text[last..at]);
+        if ascii == '"'
+            && !fixed.ends_with(|c: char| c.is_alphanumeric())
+            && text[at..].starts_with(['“', '＂'])
+        {
+            fixed.extend(std::iter::repeat_n(' ', len - 1));
+            fixed.push('"');
+        } else {
+            fixed.push(ascii);
+            fixed.extend(std::iter::repeat_n(' ', len - 1));
+        }
+        last = at + len;
+    }
+    fixed.push_str(&text[last..]);
+    (Cow::Owned(fixed), diags, fatal)
+}
+
+fn full_width(span: Span, c: char, ascii: char) -> Diagnostic {
+    let what = if c.is_numeric() {
+        "digit"
+    } else {
+        "punctuation"
+    };
+    Diagnostic::error(
+        "E0110",
+        span,
+        format!("全角字符 '{c}',请改为半角 '{ascii}'"),
+        format!("full-width {what} '{c}' — type an ASCII '{ascii}' instead"),
+    )
+    .label(format!("type '{ascii}' here"))
+    .help("switch the input method to half-width (半角) and retype it / 切换到半角输入")
+}
+
+fn pest_error_to_diagnostic(text: &str, pos: usize, file: u32) -> Diagnostic {
+    let sp = |s: usize, e: usize| Span {
+        file,
+        start: s as u32,
+        end: e as u32,
+    };
+    let mut pos = pos.min(text.len());
+    while !text.is_char_boundary(pos) {
+        pos -= 1;
+    }
+    // The word around the failure: back to the previous separator.
+    let is_word = |c: char| c.is_alphanumeric() || matches!(c, '_' | '.' | '/' | '%' | '-');
+    let start = text[..pos]
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| is_word(c))
+        .last()
+        .map_or(pos, |(i, _)| i);
+    let end = text[pos..]
+        .char_indices()
+        .find(|&(_, c)| !is_word(c))
+        .map_or(text.len(), |(i, _)| pos + i);
+    let word = &text[start..end];
+    let digits_only = word
+        .trim_start_matches('-')
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '.');
+    if !digits_only && word.starts_with(|c: char| c.is_ascii_digit())
+        || (word.starts_with('-') && word[1..].starts_with(|c: char| c.is_ascii_digit()))
+    {
+        let digits = word.trim_start_matches('-');
+        let number_len = digits
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(digits.len());
+        let number = &word[..word.len() - digits.len() + number_len];
+        let rest = &word[number.len()..];
+        return Diagnostic::error(
+            "E0111",
+            sp(start, end.max(start + 1)),
+            format!("`{word}` 既不是带单位的数量,也不是名称"),
+            format!("`{word}`: `{rest}` is not a unit after {number}, and a name cannot start with a digit"),
+        )
+        .label(format!("unknown unit `{rest}`"))
+        .help(format!(
+            "write a unit like {number}m, {number}km, {number}min, {number}h, {number}m/s, {number}%; or quote a name: \"{word}\" / 数量请用 m km min h 等单位,名称以数字开头请加引号"
+        ));
+    }
+    let c = text[pos..].chars().next();
+    match c {
+        None => Diagnostic::error("E0112", sp(pos, pos), "文件意外结束", "unexpected end of file").help("complete the last statement"),
+        Some(c) => Diagnostic::error("E0113", sp(pos, pos + c.len_utf8()), format!("无法识别的字符 '{c}'"), format!("unexpected character '{c}'"))
+            .label("not allowed here")
+            .help("remove it; names use letters, digits, `_` and `-`, text goes in \"quotes\" / 删除该字符,文字请放在引号中"),
+    }
+}
+
+fn span_of(pair: &Pair<'_, Rule>) -> ByteSpan {
+    let s = pair.as_span();
+    ByteSpan::new(s.start(), s.end())
+}
+
+fn convert_body(pair: Pair<'_, Rule>, diags: &mut Vec<Diagnostic>, file: u32) -> Vec<Node> {
+    let mut nodes = Vec::new();
+    for inner in pair.into_inner() {
+        if let Some(node) = convert(inner, diags, file) {
+            nodes.push(node);
+        }
+    }
+    nodes
+}
+
+fn parse_quantity(pair: Pair<'_, Rule>) -> (f64, String, Option<String>) {
+    let mut text = String::new();
+    let mut unit = None;
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::number => text = p.as_str().to_string(),
+            Rule::unit => unit = Some(p.as_str().to_string()),
+            _ => {}
+        }
+    }
+    (text.parse().unwrap_or(0.0), text, unit)
+}
+
+fn convert(pair: Pair<'_, Rule>, diags: &mut Vec<Diagnostic>, file: u32) -> Option<Node> {
+    let span = span_of(&pair);
+    let s = pair.as_str();
+    let kind = match pair.as_rule() {
+        Rule::nl => NodeKind::Newline,
+        Rule::line_comment | Rule::block_comment => NodeKind::Comment(s.trim_end().to_string()),
+        Rule::ident | Rule::unit_word => NodeKind::Word(s.to_string()),
+        Rule::string => {
+            let raw = &s[1..s.len() - 1];
+            let mut value = String::with_capacity(raw.len());
+            let mut it = raw.chars();
+            while let Some(c) = it.next() {
+                if c == '\\' {
+                    if let Some(n) = it.next() {
+                        value.push(n);
+                    }
+                } else {
+                    value.push(c);
+                }
+            }
+            NodeKind::Str {
+                value,
+                raw: raw.to_string(),
+            }
+        }
+        Rule::quantity => {
+            let (value, text, unit) = parse_quantity(pair);
+            NodeKind::Quantity { value, text, unit }
+        }
+        Rule::offset => {
+            let q = pair.into_inner().next()?;
+            let (value, text, unit) = parse_quantity(q);
+            NodeKind::Offset { value, text, unit }
+        }
+        Rule::date => {
+            let year = s[0..4].parse().unwrap_or(0);
+            let month: u8 = s[5..7].parse().unwrap_or(0);
+            let day: u8 = s[8..10].parse().unwrap_or(0);
+            if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+                diags.push(
+                    Diagnostic::error(
+                        "E0114",
+                        Span {
+                            file,
+                            start: span.start,
+                            end: span.end,
+                        },
+                        format!("日期 {s} 不存在"),
+                        format!("{s} is not a valid date"),
+                    )
+                    .help("write the date as YYYY-MM-DD, like 2026-06-18"),
+                );
+            }
+            NodeKind::Date { year, month, day }
+        }
+        Rule::time => {
+            let (h, m) = s.split_once(':').unwrap_or(("0", "0"));
+            let hour: u8 = h.parse().unwrap_or(0);
+            let minute: u8 = m.parse().unwrap_or(0);
+            if hour > 23 || minute > 59 {
+                diags.push(
+                    Diagnostic::error(
+                        "E0115",
+                        Span {
+                            file,
+                            start: span.start,
+                            end: span.end,
+                        },
+                        format!("时刻 {s} 不存在"),
+                        format!("{s} is not a valid time of day"),
+                    )
+                    .help("write a time like 20:00 (00:00 to 23:59)"),
+                );
+            }
+            NodeKind::Time { hour, minute }
+        }
+        Rule::arrow => NodeKind::Arrow,
+        Rule::ge => NodeKind::Ge,
+        Rule::comma => NodeKind::Comma,
+        Rule::semi => NodeKind::Semi,
+        Rule::point => {
+            let nums: Vec<&str> = pair
+                .into_inner()
+                .filter(|p| p.as_rule() == Rule::number)
+                .map(|p| p.as_str())
+                .collect();
+            let (xt, yt) = (
+                nums.first().copied().unwrap_or("0"),
+                nums.get(1).copied().unwrap_or("0"),
+            );
+            NodeKind::Point {
+                x: xt.parse().unwrap_or(0.0),
+                y: yt.parse().unwrap_or(0.0),
+                x_text: xt.into(),
+                y_text: yt.into(),
+            }
+        }
+        Rule::list => NodeKind::List(convert_body(pair, diags, file)),
+        Rule::block => NodeKind::Block(convert_body(pair, diags, file)),
+        Rule::EOI => return None,
+        _ => return None,
+    };
+    Some(Node { kind, span })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<NodeKind> {
+        let (tree, diags) = parse(text, 0);
+        assert!(diags.is_empty(), "{diags:?}");
+        tree.unwrap().nodes.into_iter().map(|n| n.kind).collect()
+    }
+
+    #[test]
+    fn quantities_with_and_without_space_before_unit() {
+        let k = kinds("600m 4 m 1.5h 30% 0.035 -3");
+        let units: Vec<Option<String>> = k
+            .iter()
+            .map(|n| match n {
+                NodeKind::Quantity { unit, .. } => unit.clone(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            units,
+            vec![
+                Some("m".into()),
+                Some("m".into()),
+                Some("h".into()),
+                Some("%".into()),
+                None,
+                None
+            ]
+        );
+    }
+
+    #[test]
+    fn chinese_names_times_dates_points_and_arrows() {
+        let k = kinds("道路 上村 -> 村委会 (1, 2) 2026-06-18 20:00 +45min \"3号桥\"");
+        assert_eq!(k[0], NodeKind::Word("道路".into()));
+        assert_eq!(k[2], NodeKind::Arrow);
+        assert!(matches!(k[4], NodeKind::Point { x, y, .. } if x == 1.0 && y == 2.0));
+        assert_eq!(
+            k[5],
+            NodeKind::Date {
+                year: 2026,
+                month: 6,
+                day: 18
+            }
+        );
+        assert_eq!(
+            k[6],
+            NodeKind::Time {
+                hour: 20,
+                minute: 0
+            }
+        );
+        assert!(
+            matches!(&k[7], NodeKind::Offset { value, unit: Some(u), .. } if *value == 45.0 && u == "min")
+        );
+        assert!(matches!(&k[8], NodeKind::Str { value, .. } if value == "3号桥"));
+    }
+
+    #[test]
+    fn full_width_comma_is_reported_and_parsing_goes_on() {
+        let (tree, diags) = parse("zone z polygon (1，2) (3, 4)", 0);
+        assert_eq!(diags.len(), 1);
+        assert!(
+            diags[0].message_en.contains("type an ASCII ','"),
+            "{}",
+            diags[0].message_en
+        );
+        let tree = tree.unwrap();
+        assert!(matches!(tree.nodes[3].kind, NodeKind::Point { x, y, .. } if x == 1.0 && y == 2.0));
+    }
+
+    #[test]
+    fn unclosed_brace_points_at_its_opening_line() {
+        let (tree, diags) = parse("map {\n  cell 10m\n", 0);
+        assert!(tree.is_none());
+        assert!(
+            diags
+                .iter()
+                .any(|d| d.message_en == "unclosed `{` opened at line 1"),
+            "{diags:?}"
+        );
+    }
+
+    #[test]
+    fn bad_unit_gets_a_message_not_a_rule_name() {
+        let (_, diags) = parse("width 600米", 0);
+        assert_eq!(diags.len(), 1);
+        assert!(
+            diags[0].message_en.contains("not a unit after 600"),
+            "{}",
+            diags[0].message_en
+        );
+    }
+
+    #[test]
+    fn binary_and_empty_input_are_refused() {
+        assert_eq!(parse("abc\0def", 0).1[0].code, "E0101");
+        assert_eq!(parse("  \n ", 0).1[0].code, "E0100");
+    }
+}

@@ -1,0 +1,138 @@
+//! The `drill check`, `fmt` and `export` commands end to end: exit codes, JSON
+//! fields, in-place formatting.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn drill() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_drill"))
+}
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+}
+
+fn broken(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/broken")
+        .join(name)
+}
+
+#[test]
+fn check_exit_codes_are_0_clean_1_errors_2_unreadable() {
+    assert_eq!(
+        drill()
+            .arg("check")
+            .arg(data("doc-example.drill"))
+            .status()
+            .unwrap()
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        drill()
+            .arg("check")
+            .arg(broken("lang-missing-unit.drill"))
+            .status()
+            .unwrap()
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        drill()
+            .arg("check")
+            .arg("no/such/file.drill")
+            .status()
+            .unwrap()
+            .code(),
+        Some(2)
+    );
+    assert_eq!(drill().arg("check").status().unwrap().code(), Some(2));
+}
+
+#[test]
+fn check_json_has_positions_in_characters_and_both_languages() {
+    let out = drill()
+        .args(["check", "--format", "json"])
+        .arg(broken("lang-unknown-names.drill"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let first = &v[0];
+    assert_eq!(first["code"], "E0202");
+    assert_eq!(first["line"], 29);
+    // `网格圆` is the 31st character of its line (the line holds Chinese text before it).
+    assert_eq!(first["col"], 31);
+    assert_eq!(first["end_col"], 34);
+    assert_eq!(first["severity"], "error");
+    assert!(first["message_zh"].as_str().unwrap().contains("网格圆"));
+    assert!(first["help"].as_str().unwrap().contains("网格员"));
+}
+
+#[test]
+fn fmt_check_reports_then_fmt_rewrites_in_place() {
+    let dir = std::env::temp_dir().join(format!("drill-fmt-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("messy.drill");
+    let messy = std::fs::read_to_string(data("doc-example.drill"))
+        .unwrap()
+        .replace("  id       zhuyuan", "      id   zhuyuan")
+        .replace("width 4m", "width 4 m");
+    std::fs::write(&file, &messy).unwrap();
+    let out = drill()
+        .args(["fmt", "--check"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("messy.drill"));
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        messy,
+        "--check must not write"
+    );
+    assert_eq!(
+        drill().arg("fmt").arg(&file).status().unwrap().code(),
+        Some(0)
+    );
+    let formatted = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        formatted.contains("width 4m") && formatted.contains("  id       zhuyuan"),
+        "{formatted}"
+    );
+    assert_eq!(
+        drill()
+            .args(["fmt", "--check"])
+            .arg(&file)
+            .status()
+            .unwrap()
+            .code(),
+        Some(0)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn export_prints_the_validated_scenario_as_ron() {
+    let out = drill()
+        .args(["export", "--ron"])
+        .arg(data("doc-example.drill"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let ron = String::from_utf8(out.stdout).unwrap();
+    assert!(ron.contains("id: \"zhuyuan-flood-2026\""), "{ron}");
+    assert!(ron.contains("duration_s: 43200.0"), "{ron}");
+    assert_eq!(
+        drill()
+            .args(["export", "--ron"])
+            .arg(broken("lang-task-cycle.drill"))
+            .status()
+            .unwrap()
+            .code(),
+        Some(1)
+    );
+}

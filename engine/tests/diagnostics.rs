@@ -1,0 +1,146 @@
+//! Data-driven diagnostics tests: every `tests/broken/*.drill` file at the repository
+//! root is checked and its rendered diagnostics are snapshotted (one insta snapshot
+//! per file, under `tests/snapshots/`). Each must produce at least one error, never
+//! panic, and never show a pest rule name. The huge, binary and deeply nested inputs
+//! are generated here rather than committed.
+//!
+//! New broken files need their snapshot reviewed once:
+//! `INSTA_UPDATE=always cargo test -p drill-engine --test diagnostics`, then read the
+//! new `.snap` files before committing them.
+
+use drill_engine::io;
+use drill_engine::lang::{self, SourceMap};
+use std::path::{Path, PathBuf};
+
+fn broken_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/broken")
+}
+
+/// Words from pest's own error messages and rule names that must never reach a user.
+const PEST_LEAKS: &[&str] = &[
+    "Rule::",
+    "expected quantity",
+    "expected ident",
+    "positives",
+    "EOI",
+    "SOI",
+    "unit_word",
+    "line_comment",
+];
+
+fn check_file(path: &Path) -> (SourceMap, lang::CheckResult) {
+    let text = io::read_text(path).unwrap_or_else(|e| panic!("{e}"));
+    let mut sources = SourceMap::new();
+    let main = sources.add(
+        format!(
+            "tests/broken/{}",
+            path.file_name().unwrap().to_string_lossy()
+        ),
+        text,
+    );
+    let dir = path.parent().unwrap().to_path_buf();
+    let loader = move |p: &str| {
+        let name = p.trim_start_matches("tests/broken/");
+        io::include_loader(&dir.join(name).to_string_lossy())
+    };
+    let result = lang::check(&mut sources, main, &loader);
+    (sources, result)
+}
+
+#[test]
+fn every_broken_file_gets_errors_in_plain_words() {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(broken_dir())
+        .expect("tests/broken exists")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "drill"))
+        .collect();
+    files.sort();
+    assert!(
+        files.len() >= 10,
+        "expected the broken cases, found {}",
+        files.len()
+    );
+    for path in files {
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let outcome = std::panic::catch_unwind(|| check_file(&path));
+        let (sources, result) = outcome.unwrap_or_else(|_| panic!("{name}: the checker panicked"));
+        let rendered = lang::render(&result.diagnostics, &sources);
+        assert!(
+            result.has_errors(),
+            "{name}: expected at least one error, got:\n{rendered}"
+        );
+        assert!(
+            result.scenario.is_none(),
+            "{name}: a scenario with errors must not be returned"
+        );
+        for leak in PEST_LEAKS {
+            assert!(
+                !rendered.contains(leak),
+                "{name}: parser internals leaked ({leak}):\n{rendered}"
+            );
+        }
+        for d in &result.diagnostics {
+            assert!(d.help.is_some(), "{name}: {} has no help line", d.code);
+            assert!(
+                !d.message_zh.is_empty() && !d.message_en.is_empty(),
+                "{name}: {} is not bilingual",
+                d.code
+            );
+        }
+        insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
+            insta::assert_snapshot!(name, rendered);
+        });
+    }
+}
+
+fn check_str(text: &str) -> (SourceMap, lang::CheckResult) {
+    lang::check_text("generated.drill", text)
+}
+
+#[test]
+fn a_ten_megabyte_file_is_checked_and_its_last_line_error_found() {
+    let mut text = lang::generate::large_scenario(10);
+    // Grow to 10 MB with comment and blank lines plus real statements.
+    let filler = "// 填充行 filler line to make the file large, 大文件测试\n";
+    while text.len() < 10 * 1024 * 1024 {
+        text.push_str(filler);
+    }
+    text.push_str("roles {\n  网格员 level grup\n}\n");
+    let lines = text.lines().count();
+    let (sources, result) = check_str(&text);
+    let json = lang::to_json(&result.diagnostics, &sources);
+    assert!(result.has_errors());
+    assert!(json.contains(&format!("\"line\": {}", lines - 1)), "{json}");
+    assert!(json.contains("did you mean `group`"), "{json}");
+}
+
+#[test]
+fn binary_content_is_refused_with_one_message() {
+    let mut text = String::from("scenario \"x\" {\n");
+    text.push('\0');
+    text.push_str("\u{1}\u{2}garbage");
+    let (sources, result) = check_str(&text);
+    insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
+        insta::assert_snapshot!("generated-binary", lang::render(&result.diagnostics, &sources));
+    });
+    assert_eq!(result.diagnostics.len(), 1);
+}
+
+#[test]
+fn absurd_nesting_is_refused_without_overflowing_the_stack() {
+    let text = "map ".to_string() + &"{".repeat(100_000);
+    let (_, result) = check_str(&text);
+    assert_eq!(result.diagnostics[0].code, "E0104");
+}
+
+#[test]
+fn a_file_typed_in_full_width_gets_a_summary_not_a_thousand_messages() {
+    let text = "zone z polygon ".to_string() + &"（1，2）".repeat(500);
+    let (_, result) = check_str(&text);
+    assert!(
+        result.diagnostics.len() <= 25,
+        "{}",
+        result.diagnostics.len()
+    );
+    assert!(result.diagnostics.iter().any(|d| d.code == "E0107"));
+}
