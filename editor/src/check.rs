@@ -2,11 +2,13 @@
 //!
 //! Everything else in the editor sees only [`Checked`]: the validated
 //! `drill_engine::model::Scenario` (when the text is valid enough) and the
-//! diagnostics with byte ranges, line and column. Swapping in a newer engine
-//! checker means changing [`check_source`] and nothing else.
+//! diagnostics with byte ranges, line and column. A change in the engine checker's
+//! API means changing [`check_source`] and nothing else.
 
 use drill_engine::model::Scenario;
+use drill_engine::{io, lang};
 use std::ops::Range;
+use std::path::Path;
 
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,8 +36,8 @@ pub struct Diag {
 pub struct Checked {
     pub scenario: Option<Scenario>,
     pub diagnostics: Vec<Diag>,
-    /// False while this build has no engine checker: the editor says so instead of
-    /// pretending the text is valid.
+    /// False only before the first check (and in builds without the engine checker):
+    /// the editor then says so instead of pretending the text is valid.
     pub checker_available: bool,
     /// True when `scenario` is the last valid version, kept while the text has errors
     /// so the map does not vanish on every typo.
@@ -51,12 +53,36 @@ pub fn keep_last_valid(mut new: Checked, old: Checked) -> Checked {
     new
 }
 
-/// Checks scenario text with the engine.
+/// Checks scenario text with the engine (`drill_engine::lang::check`), resolving
+/// `include`s relative to `path` through the engine's `io::include_loader`.
 ///
-/// The engine's `lang::check` is not in this build yet, so this returns no scenario
-/// and `checker_available: false`.
-pub fn check_source(_text: &str, _path: Option<&std::path::Path>) -> Checked {
-    Checked { scenario: None, diagnostics: Vec::new(), checker_available: false, stale: false }
+/// Diagnostics inside included files are listed at the top of this file with the
+/// included file's name, since only the main text is open in the editor.
+pub fn check_source(text: &str, path: Option<&Path>) -> Checked {
+    let mut sources = lang::SourceMap::new();
+    let name = path.map_or_else(|| "untitled.drill".to_owned(), |p| p.to_string_lossy().replace('\\', "/"));
+    let main = sources.add(name, text);
+    let result = lang::check(&mut sources, main, &io::include_loader);
+    let diagnostics = result
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let severity = match d.severity {
+                lang::diagnostic::Severity::Error => Severity::Error,
+                lang::diagnostic::Severity::Warning => Severity::Warning,
+            };
+            let help = d.help.as_deref().map(|h| format!(" — {h}")).unwrap_or_default();
+            let span = d.primary.span;
+            let (zh, en) = (format!("{} {}{help}", d.code, d.message_zh), format!("{} {}{help}", d.code, d.message_en));
+            if span.file == main {
+                diag_at(text, severity, zh, en, span.start as usize..span.end as usize)
+            } else {
+                let file = sources.get(span.file).map_or("?", |f| f.path.as_str());
+                diag_at(text, severity, format!("{file}: {zh}"), format!("{file}: {en}"), 0..0)
+            }
+        })
+        .collect();
+    Checked { scenario: result.scenario, diagnostics, checker_available: true, stale: false }
 }
 
 /// 1-based (line, column in chars) of a byte offset; offsets past the end or inside a
@@ -97,6 +123,29 @@ pub fn diag_at(text: &str, severity: Severity, message: impl Into<String>, messa
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn engine_diagnostics_land_on_the_right_line_in_both_languages() {
+        let text = "scenario \"t\" {\n  id t\n  duration 12\n}\n";
+        let checked = check_source(text, None);
+        assert!(checked.checker_available);
+        assert!(checked.scenario.is_none());
+        let d = checked.diagnostics.iter().find(|d| d.line == 3).unwrap_or_else(|| panic!("no diagnostic on line 3: {:#?}", checked.diagnostics));
+        assert_eq!(d.severity, Severity::Error);
+        assert!(!d.message.is_empty() && d.message != d.message_en);
+        assert!(text[d.range.clone()].contains("12") || d.range.is_empty(), "range {:?}", d.range);
+    }
+
+    #[test]
+    fn the_test_fixture_checks_into_a_scenario_with_four_zones() {
+        let text = include_str!("../tests/fixtures/mini-flood.drill");
+        let checked = check_source(text, None);
+        let errors: Vec<_> = checked.diagnostics.iter().filter(|d| d.severity == Severity::Error).collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+        let sc = checked.scenario.expect("scenario");
+        assert_eq!(sc.map.zones.len(), 4);
+        assert_eq!(sc.injects.len(), 4);
+    }
 
     #[test]
     fn line_col_counts_chinese_as_one_column_each() {

@@ -155,13 +155,12 @@ fn every_mode_of_every_scenario_renders_something() {
 /// The map pane of author mode (right of the text, above the timeline) shows the
 /// fixture's red, orange, yellow and blue zones.
 #[test]
-#[ignore = "needs the engine checker (drill_engine::lang::check) wired into editor::check"]
 fn author_map_shows_all_four_zone_colours() {
     let Some(x) = Xvfb::start() else { return };
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini-flood.drill");
     let shot = Shot::take(&x, &[fixture.to_str().unwrap(), "--mode", "author"], "zones.png");
     let map = shot.region(0.47, 0.08, 1.0, 0.6);
-    // Zone outlines are drawn in the full colour (egui_map::zone_color).
+    // Zone outlines are drawn in the full colour (editor::map_view::zone_color).
     for (name, rgb) in [("red", [0xe5, 0x1c, 0x23]), ("orange", [0xff, 0x8c, 0x00]), ("yellow", [0xff, 0xd6, 0x00]), ("blue", [0x1e, 0x64, 0xdc])] {
         let n = count_near(&map, rgb, 24);
         assert!(n > 50, "{name} zone: only {n} pixels of its colour in the map area");
