@@ -43,7 +43,13 @@ pub enum UiSet {
 
 /// A root `Ui` covering `rect`, to lay panels out in.
 pub fn root_ui(ctx: &egui::Context, id: &str, rect: egui::Rect) -> egui::Ui {
-    egui::Ui::new(ctx.clone(), egui::Id::new(id), egui::UiBuilder::new().layer_id(egui::LayerId::background()).max_rect(rect))
+    egui::Ui::new(
+        ctx.clone(),
+        egui::Id::new(id),
+        egui::UiBuilder::new()
+            .layer_id(egui::LayerId::background())
+            .max_rect(rect),
+    )
 }
 
 /// Runs the editor until its window closes (or a screenshot is taken).
@@ -75,20 +81,41 @@ pub fn run(args: Args) -> AppExit {
     .init_resource::<BodyRect>()
     .init_resource::<OpenDialog>()
     .configure_sets(EguiPrimaryContextPass, (UiSet::Chrome, UiSet::Body).chain())
-    .add_plugins(DocumentPlugin { path: args.file.clone(), autosave_s: args.autosave_secs, type_text: args.type_text.clone() })
-    .add_plugins((crate::author::AuthorPlugin, crate::exercise::ExercisePlugin, crate::debrief::DebriefPlugin))
+    .add_plugins(DocumentPlugin {
+        path: args.file.clone(),
+        autosave_s: args.autosave_secs,
+        type_text: args.type_text.clone(),
+    })
+    .add_plugins((
+        crate::author::AuthorPlugin,
+        crate::exercise::ExercisePlugin,
+        crate::debrief::DebriefPlugin,
+    ))
     .add_systems(Startup, |mut commands: Commands| {
         commands.spawn(Camera2d);
     })
-    .add_systems(EguiPrimaryContextPass, (apply_style, shortcuts, chrome).chain().in_set(UiSet::Chrome));
+    .add_systems(
+        EguiPrimaryContextPass,
+        (apply_style, shortcuts, chrome)
+            .chain()
+            .in_set(UiSet::Chrome),
+    );
     if let Some(path) = args.screenshot.clone() {
-        app.add_plugins(crate::shot::ScreenshotPlugin { path, frames: args.frames });
+        app.add_plugins(crate::shot::ScreenshotPlugin {
+            path,
+            frames: args.frames,
+        });
     }
     app.run()
 }
 
 /// Fonts once; zoom and theme whenever the preset changes.
-fn apply_style(mut contexts: EguiContexts, settings: Res<UiSettings>, cjk: Res<CjkFont>, mut applied: Local<Option<Preset>>) -> Result {
+fn apply_style(
+    mut contexts: EguiContexts,
+    settings: Res<UiSettings>,
+    cjk: Res<CjkFont>,
+    mut applied: Local<Option<Preset>>,
+) -> Result {
     let ctx = contexts.ctx_mut()?;
     if applied.is_none() && cjk.0 {
         ctx.set_fonts(crate::fonts::font_definitions());
@@ -115,7 +142,12 @@ fn apply_style(mut contexts: EguiContexts, settings: Res<UiSettings>, cjk: Res<C
 }
 
 /// Keyboard shortcuts that work in every mode.
-fn shortcuts(mut contexts: EguiContexts, mut settings: ResMut<UiSettings>, mut doc: ResMut<Document>, mut dialog: ResMut<OpenDialog>) -> Result {
+fn shortcuts(
+    mut contexts: EguiContexts,
+    mut settings: ResMut<UiSettings>,
+    mut doc: ResMut<Document>,
+    mut dialog: ResMut<OpenDialog>,
+) -> Result {
     let ctx = contexts.ctx_mut()?;
     let (save, open, f5, f6, f7, f9, f10) = ctx.input_mut(|i| {
         use egui::{Key as K, KeyboardShortcut as S, Modifiers as M};
@@ -135,7 +167,11 @@ fn shortcuts(mut contexts: EguiContexts, mut settings: ResMut<UiSettings>, mut d
     if open {
         dialog.open(&doc);
     }
-    for (pressed, mode) in [(f5, Mode::Author), (f6, Mode::Exercise), (f7, Mode::Debrief)] {
+    for (pressed, mode) in [
+        (f5, Mode::Author),
+        (f6, Mode::Exercise),
+        (f7, Mode::Debrief),
+    ] {
         if pressed {
             settings.mode = mode;
         }
@@ -165,7 +201,11 @@ pub struct OpenDialog {
 impl OpenDialog {
     fn open(&mut self, doc: &Document) {
         self.visible = true;
-        self.path = doc.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+        self.path = doc
+            .path
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
     }
 }
 
@@ -183,7 +223,11 @@ fn chrome(
     let s = *settings;
     egui::Panel::top("menu_bar").show(&mut ui, |ui| {
         ui.horizontal(|ui| {
-            for (mode, key) in [(Mode::Author, Key::Author), (Mode::Exercise, Key::Exercise), (Mode::Debrief, Key::Debrief)] {
+            for (mode, key) in [
+                (Mode::Author, Key::Author),
+                (Mode::Exercise, Key::Exercise),
+                (Mode::Debrief, Key::Debrief),
+            ] {
                 if ui.selectable_label(s.mode == mode, s.t(key)).clicked() {
                     settings.mode = mode;
                 }
@@ -192,16 +236,33 @@ fn chrome(
             if ui.button(s.t(Key::Open)).clicked() {
                 dialog.open(&doc);
             }
-            if ui.add_enabled(doc.dirty(), egui::Button::new(s.t(Key::Save))).clicked() {
+            if ui
+                .add_enabled(doc.dirty(), egui::Button::new(s.t(Key::Save)))
+                .clicked()
+            {
                 doc.save();
             }
-            let state = if doc.dirty() { s.t(Key::Unsaved) } else { s.t(Key::Saved) };
-            ui.label(format!("{} — {state}", doc.display_name(s.t(Key::Untitled))));
+            let state = if doc.dirty() {
+                s.t(Key::Unsaved)
+            } else {
+                s.t(Key::Saved)
+            };
+            ui.label(format!(
+                "{} — {state}",
+                doc.display_name(s.t(Key::Untitled))
+            ));
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.button(s.t(Key::Language)).clicked() {
-                    settings.lang = if s.lang == Lang::Zh { Lang::En } else { Lang::Zh };
+                    settings.lang = if s.lang == Lang::Zh {
+                        Lang::En
+                    } else {
+                        Lang::Zh
+                    };
                 }
-                for (preset, key) in [(Preset::Projector, Key::Projector), (Preset::Laptop, Key::Laptop)] {
+                for (preset, key) in [
+                    (Preset::Projector, Key::Projector),
+                    (Preset::Laptop, Key::Laptop),
+                ] {
                     if ui.selectable_label(s.preset == preset, s.t(key)).clicked() {
                         settings.preset = preset;
                     }
@@ -222,40 +283,46 @@ fn chrome(
     body.0 = ui.available_rect_before_wrap();
 
     if doc.recovered.is_some() {
-        egui::Window::new(s.t(Key::RecoveredTitle)).collapsible(false).resizable(false).anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0]).show(&ctx, |ui| {
-            ui.label(s.t(Key::RecoveredBody));
-            if let Some(text) = &doc.recovered {
-                let preview: String = text.lines().take(6).collect::<Vec<_>>().join("\n");
-                ui.monospace(preview);
-            }
-            ui.horizontal(|ui| {
-                if ui.button(s.t(Key::Restore)).clicked() {
-                    doc.resolve_recovery(true, now);
+        egui::Window::new(s.t(Key::RecoveredTitle))
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+            .show(&ctx, |ui| {
+                ui.label(s.t(Key::RecoveredBody));
+                if let Some(text) = &doc.recovered {
+                    let preview: String = text.lines().take(6).collect::<Vec<_>>().join("\n");
+                    ui.monospace(preview);
                 }
-                if ui.button(s.t(Key::Discard)).clicked() {
-                    doc.resolve_recovery(false, now);
-                }
+                ui.horizontal(|ui| {
+                    if ui.button(s.t(Key::Restore)).clicked() {
+                        doc.resolve_recovery(true, now);
+                    }
+                    if ui.button(s.t(Key::Discard)).clicked() {
+                        doc.resolve_recovery(false, now);
+                    }
+                });
             });
-        });
     }
     if dialog.visible {
         let mut close = false;
-        egui::Window::new(s.t(Key::Open)).collapsible(false).show(&ctx, |ui| {
-            ui.horizontal(|ui| {
-                ui.label(s.t(Key::OpenPath));
-                ui.text_edit_singleline(&mut dialog.path);
+        egui::Window::new(s.t(Key::Open))
+            .collapsible(false)
+            .show(&ctx, |ui| {
+                ui.horizontal(|ui| {
+                    ui.label(s.t(Key::OpenPath));
+                    ui.text_edit_singleline(&mut dialog.path);
+                });
+                ui.horizontal(|ui| {
+                    if ui.button(s.t(Key::Open)).clicked() && !dialog.path.trim().is_empty() {
+                        let autosave_s = doc.autosave.interval_s;
+                        *doc = Document::open(dialog.path.trim().into(), autosave_s);
+                        close = true;
+                    }
+                    if ui.button(s.t(Key::Cancel)).clicked() {
+                        close = true;
+                    }
+                });
             });
-            ui.horizontal(|ui| {
-                if ui.button(s.t(Key::Open)).clicked() && !dialog.path.trim().is_empty() {
-                    let autosave_s = doc.autosave.interval_s;
-                    *doc = Document::open(dialog.path.trim().into(), autosave_s);
-                    close = true;
-                }
-                if ui.button(s.t(Key::Cancel)).clicked() {
-                    close = true;
-                }
-            });
-        });
         if close {
             dialog.visible = false;
         }

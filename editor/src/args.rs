@@ -64,7 +64,9 @@ pub struct Args {
 }
 
 fn parse_size(s: &str) -> Result<(u32, u32), String> {
-    let (w, h) = s.split_once('x').ok_or("expected WIDTHxHEIGHT, e.g. 1600x900")?;
+    let (w, h) = s
+        .split_once('x')
+        .ok_or("expected WIDTHxHEIGHT, e.g. 1600x900")?;
     let w: u32 = w.trim().parse().map_err(|e| format!("width: {e}"))?;
     let h: u32 = h.trim().parse().map_err(|e| format!("height: {e}"))?;
     if !(200..=8192).contains(&w) || !(200..=8192).contains(&h) {
@@ -79,7 +81,19 @@ mod tests {
 
     #[test]
     fn parses_file_mode_and_screenshot_options() {
-        let a = Args::try_parse_from(["editor", "s.drill", "--mode", "debrief", "--screenshot", "o.png", "--frames", "5", "--size", "800x600"]).unwrap();
+        let a = Args::try_parse_from([
+            "editor",
+            "s.drill",
+            "--mode",
+            "debrief",
+            "--screenshot",
+            "o.png",
+            "--frames",
+            "5",
+            "--size",
+            "800x600",
+        ])
+        .unwrap();
         assert_eq!(a.file, Some(PathBuf::from("s.drill")));
         assert_eq!(a.mode, Mode::Debrief);
         assert_eq!(a.frames, 5);

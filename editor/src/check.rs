@@ -60,7 +60,10 @@ pub fn keep_last_valid(mut new: Checked, old: Checked) -> Checked {
 /// included file's name, since only the main text is open in the editor.
 pub fn check_source(text: &str, path: Option<&Path>) -> Checked {
     let mut sources = lang::SourceMap::new();
-    let name = path.map_or_else(|| "untitled.drill".to_owned(), |p| p.to_string_lossy().replace('\\', "/"));
+    let name = path.map_or_else(
+        || "untitled.drill".to_owned(),
+        |p| p.to_string_lossy().replace('\\', "/"),
+    );
     let main = sources.add(name, text);
     let result = lang::check(&mut sources, main, &io::include_loader);
     let diagnostics = result
@@ -71,18 +74,42 @@ pub fn check_source(text: &str, path: Option<&Path>) -> Checked {
                 lang::diagnostic::Severity::Error => Severity::Error,
                 lang::diagnostic::Severity::Warning => Severity::Warning,
             };
-            let help = d.help.as_deref().map(|h| format!(" — {h}")).unwrap_or_default();
+            let help = d
+                .help
+                .as_deref()
+                .map(|h| format!(" — {h}"))
+                .unwrap_or_default();
             let span = d.primary.span;
-            let (zh, en) = (format!("{} {}{help}", d.code, d.message_zh), format!("{} {}{help}", d.code, d.message_en));
+            let (zh, en) = (
+                format!("{} {}{help}", d.code, d.message_zh),
+                format!("{} {}{help}", d.code, d.message_en),
+            );
             if span.file == main {
-                diag_at(text, severity, zh, en, span.start as usize..span.end as usize)
+                diag_at(
+                    text,
+                    severity,
+                    zh,
+                    en,
+                    span.start as usize..span.end as usize,
+                )
             } else {
                 let file = sources.get(span.file).map_or("?", |f| f.path.as_str());
-                diag_at(text, severity, format!("{file}: {zh}"), format!("{file}: {en}"), 0..0)
+                diag_at(
+                    text,
+                    severity,
+                    format!("{file}: {zh}"),
+                    format!("{file}: {en}"),
+                    0..0,
+                )
             }
         })
         .collect();
-    Checked { scenario: result.scenario, diagnostics, checker_available: true, stale: false }
+    Checked {
+        scenario: result.scenario,
+        diagnostics,
+        checker_available: true,
+        stale: false,
+    }
 }
 
 /// 1-based (line, column in chars) of a byte offset; offsets past the end or inside a
@@ -100,7 +127,9 @@ pub fn line_start(text: &str, line: usize) -> usize {
     if line <= 1 {
         return 0;
     }
-    text.match_indices('\n').nth(line - 2).map_or(text.len(), |(i, _)| i + 1)
+    text.match_indices('\n')
+        .nth(line - 2)
+        .map_or(text.len(), |(i, _)| i + 1)
 }
 
 /// Largest char boundary not after `byte`.
@@ -113,11 +142,24 @@ pub fn floor_char_boundary(text: &str, byte: usize) -> usize {
 }
 
 /// Makes a diagnostic from a byte range, clamping it to the text.
-pub fn diag_at(text: &str, severity: Severity, message: impl Into<String>, message_en: impl Into<String>, range: Range<usize>) -> Diag {
+pub fn diag_at(
+    text: &str,
+    severity: Severity,
+    message: impl Into<String>,
+    message_en: impl Into<String>,
+    range: Range<usize>,
+) -> Diag {
     let start = floor_char_boundary(text, range.start);
     let end = floor_char_boundary(text, range.end.max(start));
     let (line, col) = line_col(text, start);
-    Diag { severity, message: message.into(), message_en: message_en.into(), range: start..end, line, col }
+    Diag {
+        severity,
+        message: message.into(),
+        message_en: message_en.into(),
+        range: start..end,
+        line,
+        col,
+    }
 }
 
 #[cfg(test)]
@@ -130,17 +172,29 @@ mod tests {
         let checked = check_source(text, None);
         assert!(checked.checker_available);
         assert!(checked.scenario.is_none());
-        let d = checked.diagnostics.iter().find(|d| d.line == 3).unwrap_or_else(|| panic!("no diagnostic on line 3: {:#?}", checked.diagnostics));
+        let d = checked
+            .diagnostics
+            .iter()
+            .find(|d| d.line == 3)
+            .unwrap_or_else(|| panic!("no diagnostic on line 3: {:#?}", checked.diagnostics));
         assert_eq!(d.severity, Severity::Error);
         assert!(!d.message.is_empty() && d.message != d.message_en);
-        assert!(text[d.range.clone()].contains("12") || d.range.is_empty(), "range {:?}", d.range);
+        assert!(
+            text[d.range.clone()].contains("12") || d.range.is_empty(),
+            "range {:?}",
+            d.range
+        );
     }
 
     #[test]
     fn the_test_fixture_checks_into_a_scenario_with_four_zones() {
         let text = include_str!("../tests/fixtures/mini-flood.drill");
         let checked = check_source(text, None);
-        let errors: Vec<_> = checked.diagnostics.iter().filter(|d| d.severity == Severity::Error).collect();
+        let errors: Vec<_> = checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect();
         assert!(errors.is_empty(), "{errors:#?}");
         let sc = checked.scenario.expect("scenario");
         assert_eq!(sc.map.zones.len(), 4);
@@ -178,8 +232,15 @@ mod tests {
 
     #[test]
     fn the_last_valid_scenario_stays_while_the_text_has_errors() {
-        let valid = Checked { scenario: Some(Scenario::default()), checker_available: true, ..Default::default() };
-        let broken = Checked { checker_available: true, ..Default::default() };
+        let valid = Checked {
+            scenario: Some(Scenario::default()),
+            checker_available: true,
+            ..Default::default()
+        };
+        let broken = Checked {
+            checker_available: true,
+            ..Default::default()
+        };
         let kept = keep_last_valid(broken.clone(), valid.clone());
         assert!(kept.scenario.is_some() && kept.stale);
         let fresh = keep_last_valid(valid.clone(), broken);

@@ -20,7 +20,9 @@ impl Plugin for DebriefPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<DebriefState>().add_systems(
             EguiPrimaryContextPass,
-            debrief_ui.in_set(UiSet::Body).run_if(|s: Res<UiSettings>| s.mode == Mode::Debrief),
+            debrief_ui
+                .in_set(UiSet::Body)
+                .run_if(|s: Res<UiSettings>| s.mode == Mode::Debrief),
         );
     }
 }
@@ -32,7 +34,13 @@ pub struct DebriefState {
     map: MapState,
 }
 
-fn debrief_ui(mut contexts: EguiContexts, settings: Res<UiSettings>, body: Res<BodyRect>, doc: Res<Document>, mut state: ResMut<DebriefState>) -> Result {
+fn debrief_ui(
+    mut contexts: EguiContexts,
+    settings: Res<UiSettings>,
+    body: Res<BodyRect>,
+    doc: Res<Document>,
+    mut state: ResMut<DebriefState>,
+) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
     let mut ui = root_ui(&ctx, "debrief", body.0);
     let s = *settings;
@@ -48,34 +56,55 @@ fn debrief_ui(mut contexts: EguiContexts, settings: Res<UiSettings>, body: Res<B
             ui.label(egui::RichText::new(clock).size(size * 1.5).monospace());
             ui.spacing_mut().slider_width = (ui.available_width() - 40.0).max(100.0);
             // Disabled until there is a recorded run to scrub through.
-            ui.add_enabled(false, egui::Slider::new(&mut state.at_s, 0.0..=duration).show_value(false));
+            ui.add_enabled(
+                false,
+                egui::Slider::new(&mut state.at_s, 0.0..=duration).show_value(false),
+            );
         });
         ui.label(egui::RichText::new(s.t(Key::NoRun)).size(size * 0.85));
     });
-    egui::Panel::right("debrief_summary").resizable(true).default_size(body.0.width() * 0.3).show(&mut ui, |ui| {
-        not_connected_banner(ui, &s);
-        let Some(sc) = sc else { return };
-        ui.separator();
-        ui.label(egui::RichText::new(s.t(Key::Plan)).size(size).strong());
-        egui::Grid::new("debrief_tasks").striped(true).show(ui, |ui| {
-            for task in &sc.plan.tasks {
-                ui.label(egui::RichText::new(&task.id).size(size * 0.85));
-                ui.label(egui::RichText::new(&task.title).size(size * 0.85));
-                ui.label(egui::RichText::new(describe::deadline(sc, task)).size(size * 0.85));
-                ui.end_row();
+    egui::Panel::right("debrief_summary")
+        .resizable(true)
+        .default_size(body.0.width() * 0.3)
+        .show(&mut ui, |ui| {
+            not_connected_banner(ui, &s);
+            let Some(sc) = sc else { return };
+            ui.separator();
+            ui.label(egui::RichText::new(s.t(Key::Plan)).size(size).strong());
+            egui::Grid::new("debrief_tasks")
+                .striped(true)
+                .show(ui, |ui| {
+                    for task in &sc.plan.tasks {
+                        ui.label(egui::RichText::new(&task.id).size(size * 0.85));
+                        ui.label(egui::RichText::new(&task.title).size(size * 0.85));
+                        ui.label(
+                            egui::RichText::new(describe::deadline(sc, task)).size(size * 0.85),
+                        );
+                        ui.end_row();
+                    }
+                });
+            ui.separator();
+            let w = sc.scoring.weights;
+            ui.label(
+                egui::RichText::new(s.t(Key::Scoreboard))
+                    .size(size)
+                    .strong(),
+            );
+            ui.label(format!(
+                "及时性 {} · 完整性 {} · 资源 {} · 角色 {}",
+                w.timeliness, w.completeness, w.resources, w.roles
+            ));
+            ui.label(format!("合格 {}", sc.scoring.pass_score));
+            if !sc.scoring.outcomes_title.is_empty() {
+                ui.label(&sc.scoring.outcomes_title);
             }
         });
-        ui.separator();
-        let w = sc.scoring.weights;
-        ui.label(egui::RichText::new(s.t(Key::Scoreboard)).size(size).strong());
-        ui.label(format!("及时性 {} · 完整性 {} · 资源 {} · 角色 {}", w.timeliness, w.completeness, w.resources, w.roles));
-        ui.label(format!("合格 {}", sc.scoring.pass_score));
-        if !sc.scoring.outcomes_title.is_empty() {
-            ui.label(&sc.scoring.outcomes_title);
-        }
-    });
     egui::CentralPanel::default().show(&mut ui, |ui| {
-        let empty = if doc.checked.checker_available { s.t(Key::NoScenario) } else { s.t(Key::CheckerMissing) };
+        let empty = if doc.checked.checker_available {
+            s.t(Key::NoScenario)
+        } else {
+            s.t(Key::CheckerMissing)
+        };
         show_map(ui, &mut state.map, sc, MapStyle { label_size: size }, empty);
     });
     Ok(())

@@ -3,7 +3,8 @@
 //! scenario language's own keywords so the table reads like the file.
 
 use drill_engine::model::{
-    Actor, Channel, Deadline, Effect, Inject, InjectTrigger, RequireOf, ResourceUse, RiskLevel, Scenario, Target, Task, Trigger, Work,
+    Actor, Channel, Deadline, Effect, Inject, InjectTrigger, RequireOf, ResourceUse, RiskLevel,
+    Scenario, Target, Task, Trigger, Work,
 };
 
 fn level(l: RiskLevel) -> &'static str {
@@ -17,7 +18,11 @@ fn level(l: RiskLevel) -> &'static str {
 
 fn target(sc: &Scenario, t: &Target) -> String {
     match t {
-        Target::Zone(z) => sc.map.zones.get(z.index()).map_or("?".into(), |z| z.name.clone()),
+        Target::Zone(z) => sc
+            .map
+            .zones
+            .get(z.index())
+            .map_or("?".into(), |z| z.name.clone()),
         Target::Place(p) => place(sc, p.index()),
         Target::All => "全部".into(),
     }
@@ -57,7 +62,11 @@ pub fn trigger(sc: &Scenario, t: &Trigger) -> String {
 }
 
 pub fn who(sc: &Scenario, task: &Task) -> String {
-    task.who.iter().map(|&a| actor(sc, a)).collect::<Vec<_>>().join("、")
+    task.who
+        .iter()
+        .map(|&a| actor(sc, a))
+        .collect::<Vec<_>>()
+        .join("、")
 }
 
 pub fn work(sc: &Scenario, w: &Work) -> String {
@@ -65,13 +74,21 @@ pub fn work(sc: &Scenario, w: &Work) -> String {
         Work::Warn(t) => format!("预警 {}", target(sc, t)),
         Work::KnockDoors(t) => format!("敲门 {}", target(sc, t)),
         Work::Evacuate { from, to, .. } => {
-            format!("转移 {} → {}", target(sc, from), to.map_or("?".into(), |p| place(sc, p.index())))
+            format!(
+                "转移 {} → {}",
+                target(sc, from),
+                to.map_or("?".into(), |p| place(sc, p.index()))
+            )
         }
         Work::OpenShelter(p) => format!("开放 {}", place(sc, p.index())),
         Work::ReportAtPost => "到岗".into(),
         Work::Assess(t) => format!("评估 {}", target(sc, t)),
         Work::CloseLink(l) => sc.map.links.get(l.index()).map_or("封闭 ?".into(), |l| {
-            format!("封闭 {} → {}", place(sc, l.from.index()), place(sc, l.to.index()))
+            format!(
+                "封闭 {} → {}",
+                place(sc, l.from.index()),
+                place(sc, l.to.index())
+            )
         }),
         Work::Roadblock(p) => format!("设卡 {}", place(sc, p.index())),
         Work::Rescue(t) => format!("救援 {}", target(sc, t)),
@@ -97,13 +114,20 @@ pub fn channel(c: Channel) -> &'static str {
 }
 
 pub fn how(task: &Task) -> String {
-    task.how.iter().map(|&c| channel(c)).collect::<Vec<_>>().join("、")
+    task.how
+        .iter()
+        .map(|&c| channel(c))
+        .collect::<Vec<_>>()
+        .join("、")
 }
 
 pub fn resources(sc: &Scenario, uses: &[ResourceUse]) -> String {
     uses.iter()
         .map(|u| {
-            let name = sc.resources.get(u.resource.index()).map_or("?", |r| r.name.as_str());
+            let name = sc
+                .resources
+                .get(u.resource.index())
+                .map_or("?", |r| r.name.as_str());
             format!("{name}×{}", u.quantity)
         })
         .collect::<Vec<_>>()
@@ -137,7 +161,9 @@ pub fn inject_time_s(inject: &Inject) -> f64 {
 pub fn inject_when(sc: &Scenario, inject: &Inject) -> String {
     match inject.trigger {
         InjectTrigger::At(s) => clock(sc, s),
-        InjectTrigger::IfNot { task, by_s } => format!("如未 {} {}", task_id(sc, task.index()), clock(sc, by_s)),
+        InjectTrigger::IfNot { task, by_s } => {
+            format!("如未 {} {}", task_id(sc, task.index()), clock(sc, by_s))
+        }
     }
 }
 
@@ -158,22 +184,49 @@ mod tests {
 
     fn scenario() -> Scenario {
         let mut sc = Scenario::default();
-        sc.header.start = DateTime { year: 2026, month: 6, day: 18, hour: 20, minute: 0 };
+        sc.header.start = DateTime {
+            year: 2026,
+            month: 6,
+            day: 18,
+            hour: 20,
+            minute: 0,
+        };
         sc.map.places = vec![
-            Place { name: "下村".into(), ..Default::default() },
-            Place { name: "竹源小学".into(), kind: PlaceKind::Shelter, ..Default::default() },
+            Place {
+                name: "下村".into(),
+                ..Default::default()
+            },
+            Place {
+                name: "竹源小学".into(),
+                kind: PlaceKind::Shelter,
+                ..Default::default()
+            },
         ];
-        sc.roles.push(Role { name: "村应急管理员".into(), level: AdminLevel::Village, commander: false, count: 1, post: None, span: Span::default() });
+        sc.roles.push(Role {
+            name: "村应急管理员".into(),
+            level: AdminLevel::Village,
+            commander: false,
+            count: 1,
+            post: None,
+            span: Span::default(),
+        });
         sc.plan.tasks.push(Task {
             id: "T1".into(),
             title: "转移".into(),
             trigger: Trigger::Warning(RiskLevel::Red),
             who: vec![Actor::Role(RoleIdx(0))],
-            work: Work::Evacuate { groups: vec![], from: Target::Place(PlaceIdx(0)), to: Some(PlaceIdx(1)) },
+            work: Work::Evacuate {
+                groups: vec![],
+                from: Target::Place(PlaceIdx(0)),
+                to: Some(PlaceIdx(1)),
+            },
             how: vec![Channel::Loudspeaker, Channel::Gong],
             with: vec![],
             deadline: Some(Deadline::Within(1800.0)),
-            require: Some(Requirement { percent: 100.0, of: RequireOf::Households }),
+            require: Some(Requirement {
+                percent: 100.0,
+                of: RequireOf::Households,
+            }),
             span: Span::default(),
         });
         sc

@@ -63,7 +63,10 @@ impl Document {
             }
         }
         let recovery = recovery_path(Some(&path));
-        let recovered = recovery.exists().then(|| io::read_text(&recovery).ok()).flatten();
+        let recovered = recovery
+            .exists()
+            .then(|| io::read_text(&recovery).ok())
+            .flatten();
         doc.recovered = worth_offering(&doc.saved_text, recovered);
         doc.checked = check_source(&doc.text, doc.path.as_deref());
         doc
@@ -132,7 +135,8 @@ impl Plugin for DocumentPlugin {
             doc.text.push_str(typed);
             doc.edited(0.0);
         }
-        app.insert_resource(doc).add_systems(Update, (recheck, autosave));
+        app.insert_resource(doc)
+            .add_systems(Update, (recheck, autosave));
     }
 }
 

@@ -13,9 +13,16 @@ pub const CJK_FONT: &[u8] = include_bytes!("../../assets/fonts/NotoSansSC-Subset
 /// egui's default fonts with the CJK font as fallback for both families.
 pub fn font_definitions() -> FontDefinitions {
     let mut fonts = FontDefinitions::default();
-    fonts.font_data.insert(CJK_FONT_NAME.to_owned(), Arc::new(FontData::from_static(CJK_FONT)));
+    fonts.font_data.insert(
+        CJK_FONT_NAME.to_owned(),
+        Arc::new(FontData::from_static(CJK_FONT)),
+    );
     for family in [FontFamily::Proportional, FontFamily::Monospace] {
-        fonts.families.entry(family).or_default().push(CJK_FONT_NAME.to_owned());
+        fonts
+            .families
+            .entry(family)
+            .or_default()
+            .push(CJK_FONT_NAME.to_owned());
     }
     fonts
 }
@@ -33,13 +40,22 @@ mod tests {
         let _ = ctx.run_ui(egui::RawInput::default(), |_| {});
         let text = "竹源村山洪转移演练 下村低洼区";
         let galley = ctx.fonts_mut(|f| {
-            f.layout_no_wrap(text.to_owned(), egui::FontId::proportional(20.0), egui::Color32::BLACK)
+            f.layout_no_wrap(
+                text.to_owned(),
+                egui::FontId::proportional(20.0),
+                egui::Color32::BLACK,
+            )
         });
         let glyphs = &galley.rows[0].row.glyphs;
         assert_eq!(glyphs.len(), text.chars().count());
         for g in glyphs.iter().filter(|g| g.chr != ' ') {
             // CJK ideographs are about one em wide; egui's fallback box is narrower.
-            assert!(g.advance_width > 15.0, "{} has advance {}", g.chr, g.advance_width);
+            assert!(
+                g.advance_width > 15.0,
+                "{} has advance {}",
+                g.chr,
+                g.advance_width
+            );
         }
     }
 
@@ -48,9 +64,17 @@ mod tests {
         let ctx = egui::Context::default();
         let _ = ctx.run_ui(egui::RawInput::default(), |_| {});
         let galley = ctx.fonts_mut(|f| {
-            f.layout_no_wrap("村".to_owned(), egui::FontId::proportional(20.0), egui::Color32::BLACK)
+            f.layout_no_wrap(
+                "村".to_owned(),
+                egui::FontId::proportional(20.0),
+                egui::Color32::BLACK,
+            )
         });
         let g = &galley.rows[0].row.glyphs[0];
-        assert!(g.advance_width < 15.0, "the default fonts already cover CJK? advance {}", g.advance_width);
+        assert!(
+            g.advance_width < 15.0,
+            "the default fonts already cover CJK? advance {}",
+            g.advance_width
+        );
     }
 }

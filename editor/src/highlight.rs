@@ -88,7 +88,9 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             end = end_while(&|n| n != '\n');
         } else if c == '/' && next == Some('*') {
             kind = TokenKind::Comment;
-            let close = text[start + 2..].find("*/").map_or(text.len(), |i| start + 2 + i + 2);
+            let close = text[start + 2..]
+                .find("*/")
+                .map_or(text.len(), |i| start + 2 + i + 2);
             while chars.peek().is_some_and(|&(i, _)| i < close) {
                 chars.next();
             }
@@ -113,21 +115,32 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 }
             }
             end = e;
-        } else if c.is_ascii_digit() || ((c == '+' || c == '-') && next.is_some_and(|n| n.is_ascii_digit())) {
+        } else if c.is_ascii_digit()
+            || ((c == '+' || c == '-') && next.is_some_and(|n| n.is_ascii_digit()))
+        {
             kind = TokenKind::Number;
             // Digits, decimal point, clock/date separators, then a unit like mm/h, m3/s, %.
-            end = end_while(&|n| n.is_ascii_alphanumeric() || matches!(n, '.' | ':' | '-' | '/' | '%'));
+            end = end_while(&|n| {
+                n.is_ascii_alphanumeric() || matches!(n, '.' | ':' | '-' | '/' | '%')
+            });
         } else if c.is_whitespace() {
             kind = TokenKind::Space;
             end = end_while(&|n| n.is_whitespace());
         } else if is_name_char(c) {
             end = end_while(&is_name_char);
-            kind = if is_keyword(&text[start..end]) { TokenKind::Keyword } else { TokenKind::Name };
+            kind = if is_keyword(&text[start..end]) {
+                TokenKind::Keyword
+            } else {
+                TokenKind::Name
+            };
         } else {
             kind = TokenKind::Punct;
             end = start + c.len_utf8();
         }
-        tokens.push(Token { kind, range: start..end });
+        tokens.push(Token {
+            kind,
+            range: start..end,
+        });
     }
     tokens
 }
@@ -198,7 +211,10 @@ pub fn runs(text: &str, diagnostics: &[Range<usize>]) -> Vec<Run> {
             let start = crate::check::floor_char_boundary(text, r.start);
             let mut end = crate::check::floor_char_boundary(text, r.end.max(start));
             if end == start {
-                end = text[start..].chars().next().map_or(start, |c| start + c.len_utf8());
+                end = text[start..]
+                    .chars()
+                    .next()
+                    .map_or(start, |c| start + c.len_utf8());
             }
             start..end
         })
@@ -217,7 +233,11 @@ pub fn runs(text: &str, diagnostics: &[Range<usize>]) -> Vec<Run> {
         for w in cuts.windows(2) {
             let (a, b) = (w[0], w[1]);
             let underlined = marks.iter().any(|m| m.start < b && a < m.end);
-            out.push(Run { kind: token.kind, range: a..b, underlined });
+            out.push(Run {
+                kind: token.kind,
+                range: a..b,
+                underlined,
+            });
         }
     }
     out
@@ -225,8 +245,17 @@ pub fn runs(text: &str, diagnostics: &[Range<usize>]) -> Vec<Run> {
 
 /// The egui layout of the scenario text: monospace, fixed line height (so line `n`
 /// sits at `n * line_height`, which the gutter and jump-to-line rely on), no wrapping.
-pub fn layout_job(text: &str, diagnostics: &[Range<usize>], font: FontId, line_height: f32, palette: &Palette) -> LayoutJob {
-    let mut job = LayoutJob { text: text.to_owned(), ..Default::default() };
+pub fn layout_job(
+    text: &str,
+    diagnostics: &[Range<usize>],
+    font: FontId,
+    line_height: f32,
+    palette: &Palette,
+) -> LayoutJob {
+    let mut job = LayoutJob {
+        text: text.to_owned(),
+        ..Default::default()
+    };
     job.wrap.max_width = f32::INFINITY;
     for run in runs(text, diagnostics) {
         let mut format = TextFormat {
@@ -241,7 +270,11 @@ pub fn layout_job(text: &str, diagnostics: &[Range<usize>], font: FontId, line_h
             format.background = palette.error.gamma_multiply(0.15);
         }
         let byte_range = ByteIndex(run.range.start)..ByteIndex(run.range.end);
-        job.sections.push(LayoutSection { leading_space: 0.0, byte_range, format });
+        job.sections.push(LayoutSection {
+            leading_space: 0.0,
+            byte_range,
+            format,
+        });
     }
     job
 }
@@ -297,11 +330,14 @@ mod tests {
 
     #[test]
     fn a_word_containing_a_keyword_is_a_name() {
-        assert_eq!(kinds("村应急管理员 镇救援站 zhuyuan-flood-2026"), vec![
-            (TokenKind::Name, "村应急管理员"),
-            (TokenKind::Name, "镇救援站"),
-            (TokenKind::Name, "zhuyuan-flood-2026"),
-        ]);
+        assert_eq!(
+            kinds("村应急管理员 镇救援站 zhuyuan-flood-2026"),
+            vec![
+                (TokenKind::Name, "村应急管理员"),
+                (TokenKind::Name, "镇救援站"),
+                (TokenKind::Name, "zhuyuan-flood-2026"),
+            ]
+        );
     }
 
     #[test]
@@ -314,7 +350,11 @@ mod tests {
             at = t.range.end;
         }
         assert_eq!(at, text.len());
-        assert!(tokens.iter().any(|t| t.kind == TokenKind::Comment && text[t.range.clone()].contains("注释")));
+        assert!(
+            tokens
+                .iter()
+                .any(|t| t.kind == TokenKind::Comment && text[t.range.clone()].contains("注释"))
+        );
         // The unterminated string stops at its line end.
         let s = tokens.iter().find(|t| t.kind == TokenKind::String).unwrap();
         assert_eq!(&text[s.range.clone()], "\"未闭合\n");
@@ -325,21 +365,40 @@ mod tests {
         let text = "place 下村x at";
         let start = text.find("下村").unwrap();
         let r = runs(text, &[start + 3..start + 7]); // "村x"
-        let underlined: String = r.iter().filter(|r| r.underlined).map(|r| &text[r.range.clone()]).collect();
+        let underlined: String = r
+            .iter()
+            .filter(|r| r.underlined)
+            .map(|r| &text[r.range.clone()])
+            .collect();
         assert_eq!(underlined, "村x");
         let all: String = r.iter().map(|r| &text[r.range.clone()]).collect();
         assert_eq!(all, text);
         // An empty range at a character underlines that character.
         let r = runs(text, &[0..0]);
-        assert_eq!(r.iter().find(|r| r.underlined).map(|r| &text[r.range.clone()]), Some("p"));
+        assert_eq!(
+            r.iter()
+                .find(|r| r.underlined)
+                .map(|r| &text[r.range.clone()]),
+            Some("p")
+        );
     }
 
     #[test]
     fn layout_job_sections_cover_the_text_with_fixed_line_height() {
         let text = "plan \"卡\" {\n  task T1\n}\n";
-        let job = layout_job(text, &[], FontId::monospace(14.0), 20.0, &Palette::for_dark_mode(false));
+        let job = layout_job(
+            text,
+            &[],
+            FontId::monospace(14.0),
+            20.0,
+            &Palette::for_dark_mode(false),
+        );
         assert_eq!(job.sections.first().unwrap().byte_range.start.0, 0);
         assert_eq!(job.sections.last().unwrap().byte_range.end.0, text.len());
-        assert!(job.sections.iter().all(|s| s.format.line_height == Some(20.0)));
+        assert!(
+            job.sections
+                .iter()
+                .all(|s| s.format.line_height == Some(20.0))
+        );
     }
 }

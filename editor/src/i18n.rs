@@ -86,7 +86,10 @@ mod tests {
             let (zh, en) = (tr(Lang::Zh, key), tr(Lang::En, key));
             assert!(!zh.is_empty() && !en.is_empty(), "{key:?}");
             assert_ne!(zh, en, "{key:?} is untranslated");
-            assert!(!en.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) || key == Key::Language, "{key:?}");
+            assert!(
+                !en.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) || key == Key::Language,
+                "{key:?}"
+            );
         }
     }
 }

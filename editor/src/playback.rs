@@ -22,8 +22,18 @@ pub struct Playback {
 
 impl Playback {
     pub fn new(step_s: f64) -> Self {
-        let step_s = if step_s.is_finite() && step_s > 0.0 { step_s } else { 10.0 };
-        Playback { playing: false, speed: 60, step_s, max_steps_per_frame: 64, owed_s: 0.0 }
+        let step_s = if step_s.is_finite() && step_s > 0.0 {
+            step_s
+        } else {
+            10.0
+        };
+        Playback {
+            playing: false,
+            speed: 60,
+            step_s,
+            max_steps_per_frame: 64,
+            owed_s: 0.0,
+        }
     }
 
     /// Steps to run for a frame that took `real_dt_s`; zero while paused.
@@ -46,7 +56,11 @@ impl Playback {
     /// The next faster (or slower) speed in [`SPEEDS`].
     pub fn faster(&mut self, up: bool) {
         let i = SPEEDS.iter().position(|&s| s == self.speed).unwrap_or(0);
-        let j = if up { (i + 1).min(SPEEDS.len() - 1) } else { i.saturating_sub(1) };
+        let j = if up {
+            (i + 1).min(SPEEDS.len() - 1)
+        } else {
+            i.saturating_sub(1)
+        };
         self.speed = SPEEDS[j];
     }
 }

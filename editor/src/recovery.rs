@@ -15,8 +15,13 @@ pub const DEFAULT_INTERVAL_S: f64 = 3.0;
 pub fn recovery_path(file: Option<&Path>) -> PathBuf {
     match file {
         Some(file) => {
-            let dir = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-            let name = file.file_name().map_or_else(|| "untitled.drill".into(), |n| n.to_string_lossy());
+            let dir = file
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let name = file
+                .file_name()
+                .map_or_else(|| "untitled.drill".into(), |n| n.to_string_lossy());
             dir.join(format!(".{name}.recovery"))
         }
         None => PathBuf::from(".untitled.drill.recovery"),
@@ -39,7 +44,11 @@ pub struct Autosave {
 
 impl Autosave {
     pub fn new(interval_s: f64) -> Self {
-        Autosave { interval_s, last_write_s: f64::NEG_INFINITY, last_written: None }
+        Autosave {
+            interval_s,
+            last_write_s: f64::NEG_INFINITY,
+            last_written: None,
+        }
     }
 
     /// Returns true (and remembers the text) when a recovery write is due at `now_s`.
@@ -71,15 +80,24 @@ mod tests {
             recovery_path(Some(Path::new("scenarios/竹源村.drill"))),
             PathBuf::from("scenarios/.竹源村.drill.recovery")
         );
-        assert_eq!(recovery_path(Some(Path::new("a.drill"))), PathBuf::from("./.a.drill.recovery"));
-        assert_eq!(recovery_path(None), PathBuf::from(".untitled.drill.recovery"));
+        assert_eq!(
+            recovery_path(Some(Path::new("a.drill"))),
+            PathBuf::from("./.a.drill.recovery")
+        );
+        assert_eq!(
+            recovery_path(None),
+            PathBuf::from(".untitled.drill.recovery")
+        );
     }
 
     #[test]
     fn only_differing_recovered_text_is_offered() {
         assert_eq!(worth_offering("abc", Some("abc".into())), None);
         assert_eq!(worth_offering("abc", None), None);
-        assert_eq!(worth_offering("abc", Some("abcd".into())).as_deref(), Some("abcd"));
+        assert_eq!(
+            worth_offering("abc", Some("abcd".into())).as_deref(),
+            Some("abcd")
+        );
     }
 
     #[test]
@@ -91,6 +109,9 @@ mod tests {
         assert!(a.due(3.6, "edit 2", "saved"));
         assert!(!a.due(10.0, "edit 2", "saved"), "already written");
         a.reset();
-        assert!(a.due(20.0, "edit 2", "saved"), "written again after a save cleared it");
+        assert!(
+            a.due(20.0, "edit 2", "saved"),
+            "written again after a save cleared it"
+        );
     }
 }

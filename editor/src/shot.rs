@@ -25,16 +25,28 @@ impl Plugin for ScreenshotPlugin {
     fn build(&self, app: &mut App) {
         // A stale file from an earlier run must not look like success.
         let _ = std::fs::remove_file(&self.path);
-        app.insert_resource(ShotPlan { path: self.path.clone(), frames: self.frames.max(1), elapsed: 0, requested: false })
-            .add_systems(Update, take_screenshot);
+        app.insert_resource(ShotPlan {
+            path: self.path.clone(),
+            frames: self.frames.max(1),
+            elapsed: 0,
+            requested: false,
+        })
+        .add_systems(Update, take_screenshot);
     }
 }
 
-fn take_screenshot(mut commands: Commands, mut plan: ResMut<ShotPlan>, pending: Query<(), With<Screenshot>>, mut exit: MessageWriter<AppExit>) {
+fn take_screenshot(
+    mut commands: Commands,
+    mut plan: ResMut<ShotPlan>,
+    pending: Query<(), With<Screenshot>>,
+    mut exit: MessageWriter<AppExit>,
+) {
     plan.elapsed += 1;
     if !plan.requested {
         if plan.elapsed >= plan.frames {
-            commands.spawn(Screenshot::primary_window()).observe(save_to_disk(plan.path.clone()));
+            commands
+                .spawn(Screenshot::primary_window())
+                .observe(save_to_disk(plan.path.clone()));
             plan.requested = true;
             plan.elapsed = 0;
         }

@@ -22,20 +22,33 @@ struct Xvfb {
 impl Xvfb {
     fn start() -> Option<Xvfb> {
         let mut child = Command::new("Xvfb")
-            .args(["-displayfd", "1", "-screen", "0", "1920x1080x24", "-nolisten", "tcp"])
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1920x1080x24",
+                "-nolisten",
+                "tcp",
+            ])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .map_err(|e| eprintln!("skipping: cannot start Xvfb ({e})"))
             .ok()?;
         let mut line = String::new();
-        BufReader::new(child.stdout.take()?).read_line(&mut line).ok()?;
+        BufReader::new(child.stdout.take()?)
+            .read_line(&mut line)
+            .ok()?;
         let number = line.trim();
         if number.is_empty() {
             let _ = child.kill();
             return None;
         }
-        Some(Xvfb { display: format!(":{number}"), child })
+        Some(Xvfb {
+            display: format!(":{number}"),
+            child,
+        })
     }
 
     fn editor(&self) -> Command {
@@ -80,13 +93,21 @@ impl Shot {
             .status()
             .expect("run the editor");
         assert!(status.success(), "editor {args:?} exited with {status}");
-        let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&out).unwrap()));
+        let decoder =
+            png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&out).unwrap()));
         let mut reader = decoder.read_info().unwrap();
         let mut buf = vec![0; reader.output_buffer_size().unwrap()];
         let info = reader.next_frame(&mut buf).unwrap();
         let channels = info.color_type.samples();
-        let rgb = buf[..info.buffer_size()].chunks(channels).flat_map(|p| [p[0], p[1], p[2]]).collect();
-        Shot { width: info.width, height: info.height, rgb }
+        let rgb = buf[..info.buffer_size()]
+            .chunks(channels)
+            .flat_map(|p| [p[0], p[1], p[2]])
+            .collect();
+        Shot {
+            width: info.width,
+            height: info.height,
+            rgb,
+        }
     }
 
     fn pixel(&self, x: u32, y: u32) -> [u8; 3] {
@@ -114,7 +135,11 @@ fn luma(p: [u8; 3]) -> f64 {
 fn variance(pixels: &[[u8; 3]]) -> f64 {
     let n = pixels.len() as f64;
     let mean = pixels.iter().map(|&p| luma(p)).sum::<f64>() / n;
-    pixels.iter().map(|&p| (luma(p) - mean).powi(2)).sum::<f64>() / n
+    pixels
+        .iter()
+        .map(|&p| (luma(p) - mean).powi(2))
+        .sum::<f64>()
+        / n
 }
 
 /// Pixels close to a zone fill (the translucent fill over the map's paper colour, or the outline).
@@ -144,10 +169,18 @@ fn every_mode_of_every_scenario_renders_something() {
     let Some(x) = Xvfb::start() else { return };
     for (i, file) in scenario_files().iter().enumerate() {
         for mode in ["author", "exercise", "debrief"] {
-            let shot = Shot::take(&x, &[file.to_str().unwrap(), "--mode", mode], &format!("modes-{i}-{mode}.png"));
+            let shot = Shot::take(
+                &x,
+                &[file.to_str().unwrap(), "--mode", mode],
+                &format!("modes-{i}-{mode}.png"),
+            );
             assert_eq!((shot.width, shot.height), SIZE, "{mode}: window size");
             let v = variance(&shot.region(0.0, 0.0, 1.0, 1.0));
-            assert!(v > 100.0, "{} in {mode} looks blank (luma variance {v:.1})", file.display());
+            assert!(
+                v > 100.0,
+                "{} in {mode} looks blank (luma variance {v:.1})",
+                file.display()
+            );
         }
     }
 }
@@ -158,12 +191,24 @@ fn every_mode_of_every_scenario_renders_something() {
 fn author_map_shows_all_four_zone_colours() {
     let Some(x) = Xvfb::start() else { return };
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini-flood.drill");
-    let shot = Shot::take(&x, &[fixture.to_str().unwrap(), "--mode", "author"], "zones.png");
+    let shot = Shot::take(
+        &x,
+        &[fixture.to_str().unwrap(), "--mode", "author"],
+        "zones.png",
+    );
     let map = shot.region(0.47, 0.08, 1.0, 0.6);
     // Zone outlines are drawn in the full colour (editor::map_view::zone_color).
-    for (name, rgb) in [("red", [0xe5, 0x1c, 0x23]), ("orange", [0xff, 0x8c, 0x00]), ("yellow", [0xff, 0xd6, 0x00]), ("blue", [0x1e, 0x64, 0xdc])] {
+    for (name, rgb) in [
+        ("red", [0xe5, 0x1c, 0x23]),
+        ("orange", [0xff, 0x8c, 0x00]),
+        ("yellow", [0xff, 0xd6, 0x00]),
+        ("blue", [0x1e, 0x64, 0xdc]),
+    ] {
         let n = count_near(&map, rgb, 24);
-        assert!(n > 50, "{name} zone: only {n} pixels of its colour in the map area");
+        assert!(
+            n > 50,
+            "{name} zone: only {n} pixels of its colour in the map area"
+        );
     }
     // The text pane on the left has no zone colours: the count is about the map.
     let text = shot.region(0.0, 0.08, 0.4, 0.6);
@@ -179,13 +224,18 @@ fn chinese_menu_renders_with_the_cjk_font() {
         // The menu bar's left part: 编写 推演 复盘 打开 保存.
         let bar = shot.region(0.0, 0.0, 0.25, 0.035);
         let background = luma(shot.pixel(shot.width / 2, (shot.height as f32 * 0.015) as u32));
-        bar.iter().filter(|&&p| (luma(p) - background).abs() > 60.0).count()
+        bar.iter()
+            .filter(|&&p| (luma(p) - background).abs() > 60.0)
+            .count()
     };
     let with_font = Shot::take(&x, &["--lang", "zh"], "cjk-font.png");
     let without = Shot::take(&x, &["--lang", "zh", "--no-cjk-font"], "cjk-none.png");
     let (a, b) = (ink(&with_font), ink(&without));
     assert!(a > 200, "too little text ink in the menu bar: {a}");
-    assert!(a as f64 > 1.3 * b as f64, "CJK font ink {a} vs missing-glyph ink {b}");
+    assert!(
+        a as f64 > 1.3 * b as f64,
+        "CJK font ink {a} vs missing-glyph ink {b}"
+    );
 }
 
 /// Typed text reaches the recovery file within the autosave interval and survives
@@ -207,7 +257,9 @@ fn autosave_survives_kill_9() {
         .expect("start the editor");
     let deadline = Instant::now() + Duration::from_secs(120);
     let expected = format!("// saved\n{typed}");
-    while Instant::now() < deadline && std::fs::read_to_string(&recovery).ok().as_deref() != Some(expected.as_str()) {
+    while Instant::now() < deadline
+        && std::fs::read_to_string(&recovery).ok().as_deref() != Some(expected.as_str())
+    {
         assert!(child.try_wait().unwrap().is_none(), "editor exited early");
         std::thread::sleep(Duration::from_millis(200));
     }
@@ -216,7 +268,11 @@ fn autosave_survives_kill_9() {
     child.kill().unwrap(); // SIGKILL on Unix
     child.wait().unwrap();
     assert_eq!(std::fs::read_to_string(&recovery).unwrap(), expected);
-    assert_eq!(std::fs::read_to_string(&file).unwrap(), "// saved\n", "the scenario file itself is untouched");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "// saved\n",
+        "the scenario file itself is untouched"
+    );
     let leftovers: Vec<_> = std::fs::read_dir(file.parent().unwrap())
         .unwrap()
         .filter_map(|e| e.ok())
