@@ -31,50 +31,35 @@ pub fn font_definitions() -> FontDefinitions {
 mod tests {
     use super::*;
 
-    /// Lays out Chinese text in a headless egui context and checks that every glyph
-    /// came from a real font glyph (non-zero advance, not the replacement box).
-    #[test]
-    fn chinese_text_lays_out_with_the_cjk_font() {
+    /// Lays out `text` at 20 points in a headless egui context; returns each glyph's
+    /// advance and font face height.
+    fn glyphs(text: &str, with_cjk: bool) -> Vec<(char, f32, f32)> {
         let ctx = egui::Context::default();
-        ctx.set_fonts(font_definitions());
-        let _ = ctx.run_ui(egui::RawInput::default(), |_| {});
-        let text = "竹源村山洪转移演练 下村低洼区";
-        let galley = ctx.fonts_mut(|f| {
-            f.layout_no_wrap(
-                text.to_owned(),
-                egui::FontId::proportional(20.0),
-                egui::Color32::BLACK,
-            )
-        });
-        let glyphs = &galley.rows[0].row.glyphs;
-        assert_eq!(glyphs.len(), text.chars().count());
-        for g in glyphs.iter().filter(|g| g.chr != ' ') {
-            // CJK ideographs are about one em wide; egui's fallback box is narrower.
-            assert!(
-                g.advance_width > 15.0,
-                "{} has advance {}",
-                g.chr,
-                g.advance_width
-            );
+        if with_cjk {
+            ctx.set_fonts(font_definitions());
         }
+        let _ = ctx.run_ui(egui::RawInput::default(), |_| {});
+        let galley = ctx.fonts_mut(|f| {
+            f.layout_no_wrap(text.to_owned(), egui::FontId::proportional(20.0), egui::Color32::BLACK)
+        });
+        galley.rows[0].row.glyphs.iter().map(|g| (g.chr, g.advance_width, g.font_face_height)).collect()
     }
 
+    /// Chinese ideographs in Noto Sans CJK are exactly one em wide; egui's own fonts
+    /// have no CJK glyphs and draw a replacement with other metrics.
     #[test]
-    fn without_the_cjk_font_chinese_falls_back_to_a_replacement() {
-        let ctx = egui::Context::default();
-        let _ = ctx.run_ui(egui::RawInput::default(), |_| {});
-        let galley = ctx.fonts_mut(|f| {
-            f.layout_no_wrap(
-                "村".to_owned(),
-                egui::FontId::proportional(20.0),
-                egui::Color32::BLACK,
-            )
-        });
-        let g = &galley.rows[0].row.glyphs[0];
-        assert!(
-            g.advance_width < 15.0,
-            "the default fonts already cover CJK? advance {}",
-            g.advance_width
+    fn chinese_text_lays_out_with_the_cjk_font() {
+        let text = "竹源村山洪转移演练";
+        let with = glyphs(text, true);
+        assert_eq!(with.len(), text.chars().count());
+        for &(c, advance, _) in &with {
+            assert!((advance - 20.0).abs() < 0.5, "{c} has advance {advance}, not one em");
+        }
+        let without = glyphs(text, false);
+        assert_ne!(
+            (with[0].1, with[0].2),
+            (without[0].1, without[0].2),
+            "the CJK font changed nothing: the default fonts already cover Chinese?"
         );
     }
 }
