@@ -31,8 +31,14 @@ impl UiSettings {
 pub struct CjkFont(pub bool);
 
 /// The window area left for the active mode after the menu and status bars.
-#[derive(Resource, Debug, Clone, Copy, Default)]
+#[derive(Resource, Debug, Clone, Copy)]
 pub struct BodyRect(pub egui::Rect);
+
+impl Default for BodyRect {
+    fn default() -> Self {
+        BodyRect(egui::Rect::ZERO)
+    }
+}
 
 /// Egui systems run in this order each frame.
 #[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]

@@ -143,7 +143,9 @@ impl Plugin for DocumentPlugin {
 fn recheck(mut doc: ResMut<Document>, time: Res<Time<Real>>) {
     let now = time.elapsed_secs_f64();
     if doc.rev != doc.checked_rev && now - doc.last_edit_s >= CHECK_DEBOUNCE_S {
-        doc.checked = check_source(&doc.text, doc.path.as_deref());
+        let fresh = check_source(&doc.text, doc.path.as_deref());
+        let old = std::mem::take(&mut doc.checked);
+        doc.checked = keep_last_valid(fresh, old);
         doc.checked_rev = doc.rev;
     }
 }
