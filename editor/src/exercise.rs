@@ -131,9 +131,10 @@ fn exercise_ui(
                     }
                 }
             });
-            ui.separator();
-            not_connected_banner(ui, &s);
         });
+        if !SIMULATION_CONNECTED {
+            not_connected_banner(ui, &s);
+        }
     });
     egui::Panel::left("exercise_injects")
         .resizable(true)

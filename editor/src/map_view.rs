@@ -165,8 +165,11 @@ pub fn elevation_color(t: f64) -> Color32 {
 #[derive(Debug, Clone, Default)]
 pub struct MapState {
     pub transform: MapTransform,
-    /// Set until the map has been fitted to a scenario (and after a double-click).
-    pub fitted: bool,
+    /// The view the map was last fitted to; `None` until the first fit.
+    pub fitted_view: Option<Rect>,
+    /// Set once the user pans or zooms; until then the map refits when the panel
+    /// changes size (panels settle over the first frames, presets change the zoom).
+    pub user_moved: bool,
 }
 
 /// Extra things a mode draws over the map (none yet from the simulation).
@@ -198,23 +201,23 @@ pub fn show_map(
         return None;
     };
     let bounds = scenario_bounds(sc);
-    if (!state.fitted || response.double_clicked())
-        && let Some(b) = bounds
-    {
+    let refit = response.double_clicked() || (!state.user_moved && state.fitted_view != Some(view));
+    if refit && let Some(b) = bounds {
         state.transform = MapTransform::fit(b, view);
-        state.fitted = true;
+        state.fitted_view = Some(view);
+        state.user_moved = false;
     }
     if response.dragged() {
         state.transform.pan(response.drag_delta());
+        state.user_moved = true;
     }
     if response.hovered() {
         let scroll = ui.input(|i| i.smooth_scroll_delta().y);
         if scroll != 0.0
             && let Some(pos) = response.hover_pos()
         {
-            state
-                .transform
-                .zoom_at((f64::from(scroll) / 200.0).exp(), pos, view);
+            state.transform.zoom_at((f64::from(scroll) / 200.0).exp(), pos, view);
+            state.user_moved = true;
         }
     }
     let t = state.transform;
@@ -391,7 +394,7 @@ pub fn show_map(
             text.push_str(&format!(" ({})", place.people));
         }
         if let Some(s) = &place.shelter {
-            text.push_str(&format!(" ⌂{}", s.capacity));
+            text.push_str(&format!(" 容纳{}", s.capacity));
         }
         painter.text(
             p + Vec2::new(radius + 3.0, 0.0),
