@@ -424,8 +424,9 @@ mod tests {
             ..Default::default()
         };
         // Two passes: the first settles fonts and layout.
-        let _ = ctx.run_ui(input(), &mut add);
-        let out = ctx.run_ui(input(), &mut add);
+        ctx.run_ui(input(), &mut add).drop_without_applying_deltas();
+        let mut out = ctx.run_ui(input(), &mut add);
+        out.textures_delta.clear();
         out.shapes
             .iter()
             .filter_map(|c| match &c.shape {

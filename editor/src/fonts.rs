@@ -38,11 +38,21 @@ mod tests {
         if with_cjk {
             ctx.set_fonts(font_definitions());
         }
-        let _ = ctx.run_ui(egui::RawInput::default(), |_| {});
+        ctx.run_ui(egui::RawInput::default(), |_| {})
+            .drop_without_applying_deltas();
         let galley = ctx.fonts_mut(|f| {
-            f.layout_no_wrap(text.to_owned(), egui::FontId::proportional(20.0), egui::Color32::BLACK)
+            f.layout_no_wrap(
+                text.to_owned(),
+                egui::FontId::proportional(20.0),
+                egui::Color32::BLACK,
+            )
         });
-        galley.rows[0].row.glyphs.iter().map(|g| (g.chr, g.advance_width, g.font_face_height)).collect()
+        galley.rows[0]
+            .row
+            .glyphs
+            .iter()
+            .map(|g| (g.chr, g.advance_width, g.font_face_height))
+            .collect()
     }
 
     /// Chinese ideographs in Noto Sans CJK are exactly one em wide; egui's own fonts
@@ -53,7 +63,10 @@ mod tests {
         let with = glyphs(text, true);
         assert_eq!(with.len(), text.chars().count());
         for &(c, advance, _) in &with {
-            assert!((advance - 20.0).abs() < 0.5, "{c} has advance {advance}, not one em");
+            assert!(
+                (advance - 20.0).abs() < 0.5,
+                "{c} has advance {advance}, not one em"
+            );
         }
         let without = glyphs(text, false);
         assert_ne!(

@@ -136,7 +136,7 @@ impl MapTransform {
         let anchor = self.to_map(pos, view);
         self.scale = (self.scale * factor).clamp(1e-4, 1e3);
         let moved = self.to_screen(anchor, view);
-        self.pan(moved - pos);
+        self.pan(pos - moved);
     }
 }
 
@@ -216,7 +216,9 @@ pub fn show_map(
         if scroll != 0.0
             && let Some(pos) = response.hover_pos()
         {
-            state.transform.zoom_at((f64::from(scroll) / 200.0).exp(), pos, view);
+            state
+                .transform
+                .zoom_at((f64::from(scroll) / 200.0).exp(), pos, view);
             state.user_moved = true;
         }
     }
