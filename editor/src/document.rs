@@ -36,10 +36,10 @@ impl Document {
     /// An empty document (a path that does not exist yet opens empty and is created on save).
     pub fn new(path: Option<PathBuf>, autosave_s: f64) -> Self {
         Document {
+            checked: check_source("", path.as_deref()),
             path,
             text: String::new(),
             saved_text: String::new(),
-            checked: Checked::default(),
             rev: 0,
             checked_rev: 0,
             last_edit_s: 0.0,
