@@ -364,7 +364,7 @@ mod tests {
     fn diagnostics_split_runs_and_underline_only_their_range() {
         let text = "place 下村x at";
         let start = text.find("下村").unwrap();
-        let r = runs(text, &[start + 3..start + 7]); // "村x"
+        let r = runs(text, std::slice::from_ref(&(start + 3..start + 7))); // "村x"
         let underlined: String = r
             .iter()
             .filter(|r| r.underlined)
@@ -374,7 +374,7 @@ mod tests {
         let all: String = r.iter().map(|r| &text[r.range.clone()]).collect();
         assert_eq!(all, text);
         // An empty range at a character underlines that character.
-        let r = runs(text, &[0..0]);
+        let r = runs(text, std::slice::from_ref(&(0..0)));
         assert_eq!(
             r.iter()
                 .find(|r| r.underlined)
