@@ -1,0 +1,104 @@
+//! Command-line options of the editor, including the hooks the screenshot and
+//! crash-recovery tests drive it with.
+
+use clap::{Parser, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum Mode {
+    /// 编写 — write and check a scenario.
+    #[default]
+    Author,
+    /// 推演 — run the tabletop exercise on a projector.
+    Exercise,
+    /// 复盘 — replay and discuss a run.
+    Debrief,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum Preset {
+    /// Normal sizes, dark theme.
+    #[default]
+    Laptop,
+    /// Large fonts, high-contrast light theme for a projector.
+    Projector,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum UiLang {
+    #[default]
+    Zh,
+    En,
+}
+
+/// drill editor: author scenarios, run a projected tabletop exercise, debrief.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "editor", version)]
+pub struct Args {
+    /// Scenario file to open (created on first save if it does not exist).
+    pub file: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t)]
+    pub mode: Mode,
+    #[arg(long, value_enum, default_value_t)]
+    pub preset: Preset,
+    #[arg(long, value_enum, default_value_t)]
+    pub lang: UiLang,
+    /// Save a PNG screenshot of the window after `--frames` frames, then exit.
+    #[arg(long, value_name = "OUT.png")]
+    pub screenshot: Option<PathBuf>,
+    /// Frames to wait before the screenshot.
+    #[arg(long, default_value_t = 30)]
+    pub frames: u32,
+    /// Window size in logical pixels, `WIDTHxHEIGHT`.
+    #[arg(long, default_value = "1600x900", value_parser = parse_size)]
+    pub size: (u32, u32),
+    /// Seconds between crash-recovery autosaves.
+    #[arg(long, default_value_t = crate::recovery::DEFAULT_INTERVAL_S)]
+    pub autosave_secs: f64,
+    /// Test hook: text appended to the document on startup, as if typed.
+    #[arg(long, value_name = "TEXT")]
+    pub type_text: Option<String>,
+    /// Test hook: leave out the CJK font, the negative control of the font screenshot test.
+    #[arg(long, hide = true)]
+    pub no_cjk_font: bool,
+}
+
+fn parse_size(s: &str) -> Result<(u32, u32), String> {
+    let (w, h) = s
+        .split_once('x')
+        .ok_or("expected WIDTHxHEIGHT, e.g. 1600x900")?;
+    let w: u32 = w.trim().parse().map_err(|e| format!("width: {e}"))?;
+    let h: u32 = h.trim().parse().map_err(|e| format!("height: {e}"))?;
+    if !(200..=8192).contains(&w) || !(200..=8192).contains(&h) {
+        return Err("size must be between 200 and 8192 on each side".into());
+    }
+    Ok((w, h))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_file_mode_and_screenshot_options() {
+        let a = Args::try_parse_from([
+            "editor",
+            "s.drill",
+            "--mode",
+            "debrief",
+            "--screenshot",
+            "o.png",
+            "--frames",
+            "5",
+            "--size",
+            "800x600",
+        ])
+        .unwrap();
+        assert_eq!(a.file, Some(PathBuf::from("s.drill")));
+        assert_eq!(a.mode, Mode::Debrief);
+        assert_eq!(a.frames, 5);
+        assert_eq!(a.size, (800, 600));
+        assert!(Args::try_parse_from(["editor", "--size", "big"]).is_err());
+        assert!(Args::try_parse_from(["editor", "--size", "10x10"]).is_err());
+    }
+}

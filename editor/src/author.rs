@@ -1,0 +1,506 @@
+//! 编写 — author mode: the scenario text with line numbers, colouring and live
+//! diagnostics; the parsed map; the inject timeline and the plan checklist.
+
+use crate::app::{BodyRect, UiSet, UiSettings, root_ui};
+use crate::args::{Mode, Preset};
+use crate::check::{Severity, line_col};
+use crate::describe;
+use crate::document::Document;
+use crate::highlight::{Palette, layout_job};
+use crate::i18n::Key;
+use crate::map_view::{MapState, MapStyle, show_map};
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+use drill_engine::model::Scenario;
+
+pub struct AuthorPlugin;
+
+impl Plugin for AuthorPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<AuthorState>().add_systems(
+            EguiPrimaryContextPass,
+            author_ui
+                .in_set(UiSet::Body)
+                .run_if(|s: Res<UiSettings>| s.mode == Mode::Author),
+        );
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum BottomTab {
+    #[default]
+    Injects,
+    Plan,
+}
+
+#[derive(Resource, Default)]
+pub struct AuthorState {
+    map: MapState,
+    tab: BottomTab,
+}
+
+const TEXT_ID: &str = "scenario_text";
+
+fn author_ui(
+    mut contexts: EguiContexts,
+    settings: Res<UiSettings>,
+    body: Res<BodyRect>,
+    mut doc: ResMut<Document>,
+    mut state: ResMut<AuthorState>,
+    time: Res<Time<Real>>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?.clone();
+    let mut ui = root_ui(&ctx, "author", body.0);
+    let s = *settings;
+    let state = &mut *state;
+    let font_size = if s.preset == Preset::Projector {
+        16.0
+    } else {
+        14.0
+    };
+
+    egui::Panel::left("author_text")
+        .resizable(true)
+        .default_size(body.0.width() * 0.45)
+        .show(&mut ui, |ui| {
+            egui::Panel::bottom("author_diagnostics")
+                .resizable(true)
+                .default_size(140.0)
+                .show(ui, |ui| {
+                    diagnostics_list(ui, &s, &mut doc);
+                });
+            egui::CentralPanel::default().show(ui, |ui| {
+                text_pane(ui, &mut doc, font_size, time.elapsed_secs_f64());
+            });
+        });
+    egui::Panel::bottom("author_bottom")
+        .resizable(true)
+        .default_size(body.0.height() * 0.35)
+        .show(&mut ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.selectable_value(&mut state.tab, BottomTab::Injects, s.t(Key::Injects));
+                ui.selectable_value(&mut state.tab, BottomTab::Plan, s.t(Key::Plan));
+            });
+            ui.separator();
+            match (&doc.checked.scenario, state.tab) {
+                (Some(sc), BottomTab::Injects) => inject_timeline(ui, sc),
+                (Some(sc), BottomTab::Plan) => plan_table(ui, &s, sc),
+                (None, _) => {
+                    ui.weak(s.t(Key::NoScenario));
+                }
+            }
+        });
+    egui::CentralPanel::default().show(&mut ui, |ui| {
+        ui.horizontal(|ui| {
+            ui.strong(s.t(Key::Map));
+            ui.weak(s.t(Key::FitMap));
+            if doc.checked.stale {
+                ui.colored_label(
+                    egui::Color32::from_rgb(0xe0, 0x90, 0x00),
+                    s.t(Key::StaleMap),
+                );
+            }
+        });
+        let style = MapStyle {
+            label_size: font_size,
+        };
+        let empty = if doc.checked.checker_available {
+            s.t(Key::NoScenario)
+        } else {
+            s.t(Key::CheckerMissing)
+        };
+        let clicked = show_map(
+            ui,
+            &mut state.map,
+            doc.checked.scenario.as_ref(),
+            style,
+            empty,
+        );
+        // Clicking a place jumps to where the text defines it.
+        let target = clicked
+            .and_then(|i| {
+                doc.checked
+                    .scenario
+                    .as_ref()?
+                    .map
+                    .places
+                    .get(i)
+                    .map(|p| p.span)
+            })
+            .filter(|span| span.file == 0 && !doc.checked.stale);
+        if let Some(span) = target {
+            doc.jump_to = Some(span.start as usize);
+        }
+    });
+    Ok(())
+}
+
+/// The text editor: a gutter of line numbers beside a coloured, underlined `TextEdit`.
+fn text_pane(ui: &mut egui::Ui, doc: &mut Document, font_size: f32, now_s: f64) {
+    let line_height = (font_size * 1.45).round();
+    let font = egui::FontId::monospace(font_size);
+    let palette = Palette::for_dark_mode(ui.visuals().dark_mode);
+    let id = egui::Id::new(TEXT_ID);
+
+    let mut scroll = egui::ScrollArea::both()
+        .id_salt("author_text_scroll")
+        .auto_shrink([false, false]);
+    if let Some(byte) = doc.jump_to.take() {
+        let byte = crate::check::floor_char_boundary(&doc.text, byte);
+        let (line, _) = line_col(&doc.text, byte);
+        scroll = scroll.vertical_scroll_offset(((line as f32) - 6.0).max(0.0) * line_height);
+        let char_index = doc.text[..byte].chars().count();
+        let mut st =
+            egui::widgets::text_edit::TextEditState::load(ui.ctx(), id).unwrap_or_default();
+        st.cursor.set_char_range(Some(egui::text::CCursorRange::one(
+            egui::text::CCursor::new(char_index),
+        )));
+        st.store(ui.ctx(), id);
+        ui.ctx().memory_mut(|m| m.request_focus(id));
+    }
+
+    let diag_ranges: Vec<_> = doc
+        .checked
+        .diagnostics
+        .iter()
+        .map(|d| d.range.clone())
+        .collect();
+    let mut layouter = |ui: &egui::Ui, buf: &dyn egui::TextBuffer, _wrap: f32| {
+        let job = layout_job(
+            buf.as_str(),
+            &diag_ranges,
+            font.clone(),
+            line_height,
+            &palette,
+        );
+        ui.painter().fonts_mut(|f| f.layout_job(job))
+    };
+    let lines = doc.text.split('\n').count();
+    let gutter_w = (lines.to_string().len().max(2) as f32) * font_size * 0.62 + 10.0;
+    scroll.show(ui, |ui| {
+        ui.horizontal_top(|ui| {
+            let (gutter, _) = ui.allocate_exact_size(
+                egui::vec2(gutter_w, lines as f32 * line_height),
+                egui::Sense::hover(),
+            );
+            let output = egui::TextEdit::multiline(&mut doc.text)
+                .id(id)
+                .font(font.clone())
+                .code_editor()
+                .desired_width(f32::INFINITY)
+                .desired_rows(40)
+                .lock_focus(true)
+                .layouter(&mut layouter)
+                .show(ui);
+            if output.response.response.changed() {
+                doc.edited(now_s);
+            }
+            let painter = ui.painter();
+            let color = ui.visuals().weak_text_color();
+            let error_lines: Vec<usize> = doc.checked.diagnostics.iter().map(|d| d.line).collect();
+            let mut line = 1;
+            for (i, row) in output.galley.rows.iter().enumerate() {
+                if i > 0 && !output.galley.rows[i - 1].ends_with_newline {
+                    continue; // a wrapped continuation (wrapping is off, but be safe)
+                }
+                let y = output.galley_pos.y + row.pos.y + row.rect().height() / 2.0;
+                let c = if error_lines.contains(&line) {
+                    egui::Color32::from_rgb(0xe0, 0x30, 0x30)
+                } else {
+                    color
+                };
+                painter.text(
+                    egui::pos2(gutter.right() - 6.0, y),
+                    egui::Align2::RIGHT_CENTER,
+                    line.to_string(),
+                    font.clone(),
+                    c,
+                );
+                line += 1;
+            }
+        });
+    });
+}
+
+fn diagnostics_list(ui: &mut egui::Ui, s: &UiSettings, doc: &mut Document) {
+    ui.strong(s.t(Key::Diagnostics));
+    if !doc.checked.checker_available {
+        ui.colored_label(
+            egui::Color32::from_rgb(0xe0, 0x80, 0x00),
+            s.t(Key::CheckerMissing),
+        );
+        return;
+    }
+    if doc.checked.diagnostics.is_empty() {
+        ui.label(s.t(Key::NoProblems));
+        return;
+    }
+    let mut jump = None;
+    egui::ScrollArea::vertical()
+        .id_salt("diag_scroll")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for d in &doc.checked.diagnostics {
+                let (icon, color) = match d.severity {
+                    Severity::Error => ("✖", egui::Color32::from_rgb(0xe0, 0x30, 0x30)),
+                    Severity::Warning => ("⚠", egui::Color32::from_rgb(0xe0, 0x90, 0x00)),
+                };
+                let message = if s.lang == crate::i18n::Lang::Zh {
+                    &d.message
+                } else {
+                    &d.message_en
+                };
+                let text = egui::RichText::new(format!("{icon} {}:{}  {message}", d.line, d.col))
+                    .color(color);
+                if ui
+                    .add(egui::Label::new(text).sense(egui::Sense::click()))
+                    .on_hover_cursor(egui::CursorIcon::PointingHand)
+                    .clicked()
+                {
+                    jump = Some(d.range.start);
+                }
+            }
+        });
+    if jump.is_some() {
+        doc.jump_to = jump;
+    }
+}
+
+/// The injects on a time axis across the drill, then as a list.
+pub fn inject_timeline(ui: &mut egui::Ui, sc: &Scenario) {
+    let duration = if sc.header.duration_s > 0.0 {
+        sc.header.duration_s
+    } else {
+        sc.injects
+            .iter()
+            .map(describe::inject_time_s)
+            .fold(3600.0, f64::max)
+    };
+    let (rect, _) =
+        ui.allocate_exact_size(egui::vec2(ui.available_width(), 44.0), egui::Sense::hover());
+    let painter = ui.painter_at(rect);
+    let x_of =
+        |t: f64| rect.left() + 10.0 + (rect.width() - 20.0) * (t / duration).clamp(0.0, 1.0) as f32;
+    let axis_y = rect.top() + 26.0;
+    let stroke = ui.visuals().widgets.noninteractive.fg_stroke;
+    painter.line_segment(
+        [
+            egui::pos2(x_of(0.0), axis_y),
+            egui::pos2(x_of(duration), axis_y),
+        ],
+        stroke,
+    );
+    let hour_step = ((duration / 3600.0) / 12.0).ceil().max(1.0) * 3600.0;
+    let mut t = 0.0;
+    while t <= duration {
+        let x = x_of(t);
+        painter.line_segment(
+            [egui::pos2(x, axis_y - 3.0), egui::pos2(x, axis_y + 3.0)],
+            stroke,
+        );
+        painter.text(
+            egui::pos2(x, axis_y + 5.0),
+            egui::Align2::CENTER_TOP,
+            describe::clock(sc, t),
+            egui::FontId::proportional(11.0),
+            stroke.color,
+        );
+        t += hour_step;
+    }
+    for inject in &sc.injects {
+        let x = x_of(describe::inject_time_s(inject));
+        let contingent = matches!(
+            inject.trigger,
+            drill_engine::model::InjectTrigger::IfNot { .. }
+        );
+        let color = if contingent {
+            egui::Color32::from_rgb(0xe0, 0x90, 0x00)
+        } else {
+            egui::Color32::from_rgb(0x2a, 0x7a, 0xe0)
+        };
+        let center = egui::pos2(x, axis_y - 10.0);
+        painter.circle_filled(center, 8.0, color);
+        painter.text(
+            center,
+            egui::Align2::CENTER_CENTER,
+            inject.number.to_string(),
+            egui::FontId::proportional(10.0),
+            egui::Color32::WHITE,
+        );
+        let marker = egui::Rect::from_center_size(center, egui::vec2(18.0, 18.0));
+        ui.interact(
+            marker,
+            egui::Id::new(("inject_marker", inject.number)),
+            egui::Sense::hover(),
+        )
+        .on_hover_text(&inject.message);
+    }
+    egui::ScrollArea::both()
+        .id_salt("inject_list")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            egui::Grid::new("inject_grid")
+                .striped(true)
+                .num_columns(5)
+                .show(ui, |ui| {
+                    for inject in &sc.injects {
+                        ui.strong(inject.number.to_string());
+                        ui.label(describe::inject_when(sc, inject));
+                        let to: Vec<&str> = inject.to.iter().map(|&a| sc.actor_name(a)).collect();
+                        ui.label(format!(
+                            "{} → {}",
+                            inject.from.as_deref().unwrap_or(""),
+                            to.join("、")
+                        ));
+                        ui.label(&inject.message);
+                        let effects: Vec<String> = inject
+                            .effects
+                            .iter()
+                            .map(|e| describe::effect(sc, e))
+                            .collect();
+                        ui.label(effects.join(";"));
+                        ui.end_row();
+                    }
+                });
+        });
+}
+
+/// 应急处置卡 as a table: who does what, how, with which resources, by when.
+pub fn plan_table(ui: &mut egui::Ui, s: &UiSettings, sc: &Scenario) {
+    if !sc.plan.title.is_empty() {
+        ui.strong(&sc.plan.title);
+    }
+    egui::ScrollArea::both()
+        .id_salt("plan_table")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            egui::Grid::new("plan_grid")
+                .striped(true)
+                .num_columns(8)
+                .show(ui, |ui| {
+                    for key in [
+                        Key::Id,
+                        Key::Task,
+                        Key::When,
+                        Key::Who,
+                        Key::What,
+                        Key::How,
+                        Key::Resources,
+                        Key::Deadline,
+                    ] {
+                        ui.strong(s.t(key));
+                    }
+                    ui.end_row();
+                    for task in &sc.plan.tasks {
+                        ui.label(&task.id);
+                        ui.label(&task.title);
+                        ui.label(describe::trigger(sc, &task.trigger));
+                        ui.label(describe::who(sc, task));
+                        ui.label(describe::work(sc, &task.work));
+                        ui.label(describe::how(task));
+                        ui.label(describe::resources(sc, &task.with));
+                        ui.label(describe::deadline(sc, task));
+                        ui.end_row();
+                    }
+                });
+        });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+    use drill_engine::model::*;
+
+    /// Runs one headless egui frame and returns every text that was painted.
+    fn painted_texts(mut add: impl FnMut(&mut egui::Ui)) -> Vec<String> {
+        let ctx = egui::Context::default();
+        ctx.set_fonts(crate::fonts::font_definitions());
+        let input = || egui::RawInput {
+            screen_rect: Some(egui::Rect::from_min_size(
+                egui::Pos2::ZERO,
+                egui::vec2(1600.0, 900.0),
+            )),
+            ..Default::default()
+        };
+        // Two passes: the first settles fonts and layout.
+        ctx.run_ui(input(), &mut add).drop_without_applying_deltas();
+        let mut out = ctx.run_ui(input(), &mut add);
+        out.textures_delta.clear();
+        out.shapes
+            .iter()
+            .filter_map(|c| match &c.shape {
+                egui::Shape::Text(t) => Some(t.galley.text().to_owned()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn settings() -> UiSettings {
+        UiSettings {
+            mode: Mode::Author,
+            preset: Preset::Laptop,
+            lang: Lang::Zh,
+        }
+    }
+
+    #[test]
+    fn plan_table_lays_out_headers_and_task_cells() {
+        let mut sc = Scenario::default();
+        sc.roles.push(Role {
+            name: "村应急管理员".into(),
+            level: AdminLevel::Village,
+            commander: false,
+            count: 1,
+            post: None,
+            span: Span::default(),
+        });
+        sc.plan.title = "应急处置卡".into();
+        sc.plan.tasks.push(Task {
+            id: "T5".into(),
+            title: "人员到岗".into(),
+            trigger: Trigger::Warning(RiskLevel::Red),
+            who: vec![Actor::Role(RoleIdx(0))],
+            work: Work::ReportAtPost,
+            how: vec![],
+            with: vec![],
+            deadline: Some(Deadline::Within(1800.0)),
+            require: None,
+            span: Span::default(),
+        });
+        let texts = painted_texts(|ui| {
+            egui::CentralPanel::default().show(ui, |ui| plan_table(ui, &settings(), &sc));
+        });
+        for expected in [
+            "谁",
+            "时限",
+            "T5",
+            "人员到岗",
+            "红色预警",
+            "村应急管理员",
+            "到岗",
+            "30 分钟内",
+        ] {
+            assert!(
+                texts.iter().any(|t| t == expected),
+                "{expected} not painted; got {texts:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn text_pane_numbers_every_line() {
+        let mut doc = Document::new(None, 3.0);
+        doc.text = "scenario \"测试\" {\n  id t\n}\n// 结束".into();
+        let texts = painted_texts(|ui| {
+            egui::CentralPanel::default().show(ui, |ui| text_pane(ui, &mut doc, 14.0, 0.0));
+        });
+        for n in ["1", "2", "3", "4"] {
+            assert!(
+                texts.iter().any(|t| t == n),
+                "line number {n} missing: {texts:?}"
+            );
+        }
+        assert!(!texts.iter().any(|t| t == "5"), "only four lines");
+    }
+}

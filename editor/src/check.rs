@@ -1,0 +1,251 @@
+//! The one place the editor asks the engine to check scenario text.
+//!
+//! Everything else in the editor sees only [`Checked`]: the validated
+//! `drill_engine::model::Scenario` (when the text is valid enough) and the
+//! diagnostics with byte ranges, line and column. A change in the engine checker's
+//! API means changing [`check_source`] and nothing else.
+
+use drill_engine::model::Scenario;
+use drill_engine::{io, lang};
+use std::ops::Range;
+use std::path::Path;
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One message from the engine's checker, located in the edited text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diag {
+    pub severity: Severity,
+    /// The message in Chinese and in English (with the checker's help line, if any).
+    pub message: String,
+    pub message_en: String,
+    /// Byte range in the edited text (always on char boundaries, possibly empty).
+    pub range: Range<usize>,
+    /// 1-based line and column (column in characters).
+    pub line: usize,
+    pub col: usize,
+}
+
+/// The result of checking the current text.
+#[derive(Debug, Clone, Default)]
+pub struct Checked {
+    pub scenario: Option<Scenario>,
+    pub diagnostics: Vec<Diag>,
+    /// False only before the first check (and in builds without the engine checker):
+    /// the editor then says so instead of pretending the text is valid.
+    pub checker_available: bool,
+    /// True when `scenario` is the last valid version, kept while the text has errors
+    /// so the map does not vanish on every typo.
+    pub stale: bool,
+}
+
+/// Keeps the previous valid scenario on screen while the new text has errors.
+pub fn keep_last_valid(mut new: Checked, old: Checked) -> Checked {
+    if new.scenario.is_none() {
+        new.scenario = old.scenario;
+        new.stale = new.scenario.is_some();
+    }
+    new
+}
+
+/// Checks scenario text with the engine (`drill_engine::lang::check`), resolving
+/// `include`s relative to `path` through the engine's `io::include_loader`.
+///
+/// Diagnostics inside included files are listed at the top of this file with the
+/// included file's name, since only the main text is open in the editor.
+pub fn check_source(text: &str, path: Option<&Path>) -> Checked {
+    let mut sources = lang::SourceMap::new();
+    let name = path.map_or_else(
+        || "untitled.drill".to_owned(),
+        |p| p.to_string_lossy().replace('\\', "/"),
+    );
+    let main = sources.add(name, text);
+    let result = lang::check(&mut sources, main, &io::include_loader);
+    let diagnostics = result
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let severity = match d.severity {
+                lang::diagnostic::Severity::Error => Severity::Error,
+                lang::diagnostic::Severity::Warning => Severity::Warning,
+            };
+            let help = d
+                .help
+                .as_deref()
+                .map(|h| format!(" — {h}"))
+                .unwrap_or_default();
+            let span = d.primary.span;
+            let (zh, en) = (
+                format!("{} {}{help}", d.code, d.message_zh),
+                format!("{} {}{help}", d.code, d.message_en),
+            );
+            if span.file == main {
+                diag_at(
+                    text,
+                    severity,
+                    zh,
+                    en,
+                    span.start as usize..span.end as usize,
+                )
+            } else {
+                let file = sources.get(span.file).map_or("?", |f| f.path.as_str());
+                diag_at(
+                    text,
+                    severity,
+                    format!("{file}: {zh}"),
+                    format!("{file}: {en}"),
+                    0..0,
+                )
+            }
+        })
+        .collect();
+    Checked {
+        scenario: result.scenario,
+        diagnostics,
+        checker_available: true,
+        stale: false,
+    }
+}
+
+/// 1-based (line, column in chars) of a byte offset; offsets past the end or inside a
+/// character are clamped back to the previous boundary.
+pub fn line_col(text: &str, byte: usize) -> (usize, usize) {
+    let byte = floor_char_boundary(text, byte);
+    let before = &text[..byte];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, text[line_start..byte].chars().count() + 1)
+}
+
+/// Byte offset where 1-based `line` starts (the end of the text past the last line).
+pub fn line_start(text: &str, line: usize) -> usize {
+    if line <= 1 {
+        return 0;
+    }
+    text.match_indices('\n')
+        .nth(line - 2)
+        .map_or(text.len(), |(i, _)| i + 1)
+}
+
+/// Largest char boundary not after `byte`.
+pub fn floor_char_boundary(text: &str, byte: usize) -> usize {
+    let mut b = byte.min(text.len());
+    while !text.is_char_boundary(b) {
+        b -= 1;
+    }
+    b
+}
+
+/// Makes a diagnostic from a byte range, clamping it to the text.
+pub fn diag_at(
+    text: &str,
+    severity: Severity,
+    message: impl Into<String>,
+    message_en: impl Into<String>,
+    range: Range<usize>,
+) -> Diag {
+    let start = floor_char_boundary(text, range.start);
+    let end = floor_char_boundary(text, range.end.max(start));
+    let (line, col) = line_col(text, start);
+    Diag {
+        severity,
+        message: message.into(),
+        message_en: message_en.into(),
+        range: start..end,
+        line,
+        col,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_diagnostics_land_on_the_right_line_in_both_languages() {
+        let text = "scenario \"t\" {\n  id t\n  duration 12\n}\n";
+        let checked = check_source(text, None);
+        assert!(checked.checker_available);
+        assert!(checked.scenario.is_none());
+        let d = checked
+            .diagnostics
+            .iter()
+            .find(|d| d.line == 3)
+            .unwrap_or_else(|| panic!("no diagnostic on line 3: {:#?}", checked.diagnostics));
+        assert_eq!(d.severity, Severity::Error);
+        assert!(!d.message.is_empty() && d.message != d.message_en);
+        assert!(
+            text[d.range.clone()].contains("12") || d.range.is_empty(),
+            "range {:?}",
+            d.range
+        );
+    }
+
+    #[test]
+    fn the_test_fixture_checks_into_a_scenario_with_four_zones() {
+        let text = include_str!("../tests/fixtures/mini-flood.drill");
+        let checked = check_source(text, None);
+        let errors: Vec<_> = checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+        let sc = checked.scenario.expect("scenario");
+        assert_eq!(sc.map.zones.len(), 4);
+        assert_eq!(sc.injects.len(), 4);
+    }
+
+    #[test]
+    fn line_col_counts_chinese_as_one_column_each() {
+        let text = "map {\n  place 村委会 at (1, 2)\n}";
+        let at = text.find("at").unwrap();
+        assert_eq!(line_col(text, at), (2, 13));
+        assert_eq!(line_col(text, 0), (1, 1));
+        // Inside a multi-byte char: clamped to its start.
+        let cun = text.find('村').unwrap();
+        assert_eq!(line_col(text, cun + 1), line_col(text, cun));
+    }
+
+    #[test]
+    fn line_start_finds_each_line_and_clamps_past_the_end() {
+        let text = "a\nbb\n村\n";
+        assert_eq!(line_start(text, 1), 0);
+        assert_eq!(line_start(text, 2), 2);
+        assert_eq!(line_start(text, 3), 5);
+        assert_eq!(line_start(text, 4), text.len());
+        assert_eq!(line_start(text, 99), text.len());
+    }
+
+    #[test]
+    fn diag_ranges_are_clamped_to_char_boundaries() {
+        let text = "村委会";
+        let d = diag_at(text, Severity::Error, "x", "x", 1..100);
+        assert_eq!(d.range, 0..text.len());
+        assert_eq!((d.line, d.col), (1, 1));
+    }
+
+    #[test]
+    fn the_last_valid_scenario_stays_while_the_text_has_errors() {
+        let valid = Checked {
+            scenario: Some(Scenario::default()),
+            checker_available: true,
+            ..Default::default()
+        };
+        let broken = Checked {
+            checker_available: true,
+            ..Default::default()
+        };
+        let kept = keep_last_valid(broken.clone(), valid.clone());
+        assert!(kept.scenario.is_some() && kept.stale);
+        let fresh = keep_last_valid(valid.clone(), broken);
+        assert!(fresh.scenario.is_some() && !fresh.stale);
+        let none = keep_last_valid(Checked::default(), Checked::default());
+        assert!(none.scenario.is_none() && !none.stale);
+    }
+}

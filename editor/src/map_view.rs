@@ -1,0 +1,560 @@
+//! The scenario map: a pan/zoom transform (pure, tested) and the egui painter code
+//! that draws a `Scenario`'s terrain, zones, rivers, roads, places, resources and
+//! team bases.
+//!
+//! Map coordinates are metres, `x` east and `y` south as on the trainer's sketch, so
+//! screen and map y axes point the same way.
+
+use drill_engine::model::{LinkKind, PlaceKind, Point, RiskLevel, Scenario, TerrainSource};
+use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Shape, Stroke, Vec2};
+
+/// An axis-aligned box in map metres.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bounds {
+    pub min: Point,
+    pub max: Point,
+}
+
+impl Bounds {
+    fn around(p: Point) -> Self {
+        Bounds { min: p, max: p }
+    }
+    fn include(&mut self, p: Point) {
+        self.min.x = self.min.x.min(p.x);
+        self.min.y = self.min.y.min(p.y);
+        self.max.x = self.max.x.max(p.x);
+        self.max.y = self.max.y.max(p.y);
+    }
+    pub fn center(&self) -> Point {
+        Point {
+            x: (self.min.x + self.max.x) / 2.0,
+            y: (self.min.y + self.max.y) / 2.0,
+        }
+    }
+}
+
+/// Everything drawn on the map, or `None` for a scenario with nothing placed.
+pub fn scenario_bounds(sc: &Scenario) -> Option<Bounds> {
+    let map = &sc.map;
+    let mut points: Vec<Point> = map.places.iter().map(|p| p.pos).collect();
+    points.extend(map.links.iter().flat_map(|l| l.via.iter().copied()));
+    points.extend(map.rivers.iter().flat_map(|r| r.points.iter().copied()));
+    points.extend(map.zones.iter().flat_map(|z| z.polygon.iter().copied()));
+    if let Some((cols, rows, _)) = terrain_grid(sc) {
+        let cell = terrain_cell_m(sc);
+        points.push(Point { x: 0.0, y: 0.0 });
+        points.push(Point {
+            x: f64::from(cols) * cell,
+            y: f64::from(rows) * cell,
+        });
+    }
+    let mut it = points
+        .into_iter()
+        .filter(|p| p.x.is_finite() && p.y.is_finite());
+    let mut b = Bounds::around(it.next()?);
+    it.for_each(|p| b.include(p));
+    Some(b)
+}
+
+fn terrain_grid(sc: &Scenario) -> Option<(u32, u32, &[f64])> {
+    match &sc.map.terrain.as_ref()?.source {
+        TerrainSource::Grid {
+            cols,
+            rows,
+            elevation_m,
+        } if *cols > 0 && *rows > 0 => Some((*cols, *rows, elevation_m.as_slice())),
+        _ => None,
+    }
+}
+
+fn terrain_cell_m(sc: &Scenario) -> f64 {
+    let cell = sc.map.terrain.as_ref().map_or(sc.map.cell_m, |t| t.cell_m);
+    if cell.is_finite() && cell > 0.0 {
+        cell
+    } else {
+        10.0
+    }
+}
+
+/// Where the map is looking: the map point at the centre of the view and the scale.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MapTransform {
+    pub center: Point,
+    /// Screen points per metre.
+    pub scale: f64,
+}
+
+impl Default for MapTransform {
+    fn default() -> Self {
+        MapTransform {
+            center: Point { x: 0.0, y: 0.0 },
+            scale: 1.0,
+        }
+    }
+}
+
+impl MapTransform {
+    /// Fits `bounds` in `view` with a margin, keeping the aspect ratio.
+    pub fn fit(bounds: Bounds, view: Rect) -> Self {
+        let w = (bounds.max.x - bounds.min.x).max(1.0);
+        let h = (bounds.max.y - bounds.min.y).max(1.0);
+        let margin = 0.9;
+        let scale = (f64::from(view.width()) / w).min(f64::from(view.height()) / h) * margin;
+        MapTransform {
+            center: bounds.center(),
+            scale: scale.max(1e-6),
+        }
+    }
+
+    pub fn to_screen(&self, p: Point, view: Rect) -> Pos2 {
+        let c = view.center();
+        Pos2::new(
+            c.x + ((p.x - self.center.x) * self.scale) as f32,
+            c.y + ((p.y - self.center.y) * self.scale) as f32,
+        )
+    }
+
+    pub fn to_map(&self, pos: Pos2, view: Rect) -> Point {
+        let c = view.center();
+        Point {
+            x: self.center.x + f64::from(pos.x - c.x) / self.scale,
+            y: self.center.y + f64::from(pos.y - c.y) / self.scale,
+        }
+    }
+
+    /// Moves the map with the mouse: a drag of `delta` screen points.
+    pub fn pan(&mut self, delta: Vec2) {
+        self.center.x -= f64::from(delta.x) / self.scale;
+        self.center.y -= f64::from(delta.y) / self.scale;
+    }
+
+    /// Zooms by `factor` keeping the map point under `pos` fixed on screen.
+    pub fn zoom_at(&mut self, factor: f64, pos: Pos2, view: Rect) {
+        if !(factor.is_finite() && factor > 0.0) {
+            return;
+        }
+        let anchor = self.to_map(pos, view);
+        self.scale = (self.scale * factor).clamp(1e-4, 1e3);
+        let moved = self.to_screen(anchor, view);
+        self.pan(pos - moved);
+    }
+}
+
+/// 红橙黄蓝 fill colours of the four risk levels.
+pub fn zone_color(level: RiskLevel) -> Color32 {
+    match level {
+        RiskLevel::Red => Color32::from_rgb(0xe5, 0x1c, 0x23),
+        RiskLevel::Orange => Color32::from_rgb(0xff, 0x8c, 0x00),
+        RiskLevel::Yellow => Color32::from_rgb(0xff, 0xd6, 0x00),
+        RiskLevel::Blue => Color32::from_rgb(0x1e, 0x64, 0xdc),
+    }
+}
+
+/// Terrain shading from low (green) to high (brown), `t` in 0..=1.
+pub fn elevation_color(t: f64) -> Color32 {
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let lerp = |a: f64, b: f64| (a + (b - a) * t).round() as u8;
+    Color32::from_rgb(lerp(196.0, 214.0), lerp(226.0, 190.0), lerp(180.0, 150.0))
+}
+
+/// State kept between frames for one map widget.
+#[derive(Debug, Clone, Default)]
+pub struct MapState {
+    pub transform: MapTransform,
+    /// The view the map was last fitted to; `None` until the first fit.
+    pub fitted_view: Option<Rect>,
+    /// Set once the user pans or zooms; until then the map refits when the panel
+    /// changes size (panels settle over the first frames, presets change the zoom).
+    pub user_moved: bool,
+}
+
+/// Extra things a mode draws over the map (none yet from the simulation).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MapStyle {
+    /// Text scale for labels (projector preset uses larger labels).
+    pub label_size: f32,
+}
+
+/// Draws the scenario and handles pan/zoom. Returns the place clicked, if any.
+pub fn show_map(
+    ui: &mut egui::Ui,
+    state: &mut MapState,
+    sc: Option<&Scenario>,
+    style: MapStyle,
+    empty_text: &str,
+) -> Option<usize> {
+    let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::click_and_drag());
+    let view = response.rect;
+    painter.rect_filled(view, 0.0, Color32::from_rgb(0xf4, 0xf1, 0xea));
+    let Some(sc) = sc else {
+        painter.text(
+            view.center(),
+            Align2::CENTER_CENTER,
+            empty_text,
+            FontId::proportional(18.0),
+            Color32::DARK_GRAY,
+        );
+        return None;
+    };
+    let bounds = scenario_bounds(sc);
+    let refit = response.double_clicked() || (!state.user_moved && state.fitted_view != Some(view));
+    if refit && let Some(b) = bounds {
+        state.transform = MapTransform::fit(b, view);
+        state.fitted_view = Some(view);
+        state.user_moved = false;
+    }
+    if response.dragged() {
+        state.transform.pan(response.drag_delta());
+        state.user_moved = true;
+    }
+    if response.hovered() {
+        let scroll = ui.input(|i| i.smooth_scroll_delta().y);
+        if scroll != 0.0
+            && let Some(pos) = response.hover_pos()
+        {
+            state
+                .transform
+                .zoom_at((f64::from(scroll) / 200.0).exp(), pos, view);
+            state.user_moved = true;
+        }
+    }
+    let t = state.transform;
+    let to = |p: Point| t.to_screen(p, view);
+    let px = |m: f64| (m * t.scale) as f32;
+    let label = FontId::proportional(if style.label_size > 0.0 {
+        style.label_size
+    } else {
+        14.0
+    });
+    let painter = painter.with_clip_rect(view);
+
+    // Terrain: one rectangle per cell (coarsened so at most ~200x200 are drawn).
+    if let Some((cols, rows, elev)) = terrain_grid(sc) {
+        let cell = terrain_cell_m(sc);
+        let (lo, hi) = elev
+            .iter()
+            .filter(|e| e.is_finite())
+            .fold((f64::MAX, f64::MIN), |(a, b), &e| (a.min(e), b.max(e)));
+        let stride = (cols.max(rows) / 200).max(1);
+        let mut mesh = egui::Mesh::default();
+        for r in (0..rows).step_by(stride as usize) {
+            for c in (0..cols).step_by(stride as usize) {
+                let Some(&e) = elev.get((r * cols + c) as usize) else {
+                    continue;
+                };
+                let tt = if hi > lo { (e - lo) / (hi - lo) } else { 0.5 };
+                let p0 = to(Point {
+                    x: f64::from(c) * cell,
+                    y: f64::from(r) * cell,
+                });
+                let p1 = to(Point {
+                    x: f64::from(c + stride) * cell,
+                    y: f64::from(r + stride) * cell,
+                });
+                mesh.add_colored_rect(Rect::from_two_pos(p0, p1), elevation_color(tt));
+            }
+        }
+        painter.add(Shape::mesh(mesh));
+    }
+
+    // Zones, most severe drawn last so it stays visible where zones overlap.
+    let mut zones: Vec<_> = sc.map.zones.iter().collect();
+    zones.sort_by_key(|z| std::cmp::Reverse(z.level));
+    for z in zones {
+        if z.polygon.len() < 3 {
+            continue;
+        }
+        let col = zone_color(z.level);
+        let pts: Vec<Pos2> = z.polygon.iter().map(|&p| to(p)).collect();
+        // egui fills convex polygons only; concave zones get a translucent fan, still in colour.
+        painter.add(Shape::convex_polygon(
+            pts.clone(),
+            col.gamma_multiply(0.35),
+            Stroke::NONE,
+        ));
+        painter.add(Shape::closed_line(pts, Stroke::new(2.0, col)));
+        let c = z
+            .polygon
+            .iter()
+            .fold((0.0, 0.0), |(x, y), p| (x + p.x, y + p.y));
+        let n = z.polygon.len() as f64;
+        painter.text(
+            to(Point {
+                x: c.0 / n,
+                y: c.1 / n,
+            }),
+            Align2::CENTER_CENTER,
+            &z.name,
+            label.clone(),
+            col.gamma_multiply(0.9),
+        );
+    }
+
+    for river in &sc.map.rivers {
+        let pts: Vec<Pos2> = river.points.iter().map(|&p| to(p)).collect();
+        painter.add(Shape::line(
+            pts,
+            Stroke::new(
+                px(river.width_m).max(3.0),
+                Color32::from_rgb(0x4a, 0x90, 0xd9),
+            ),
+        ));
+        if let Some(&first) = river.points.first() {
+            painter.text(
+                to(first) + Vec2::new(4.0, -4.0),
+                Align2::LEFT_BOTTOM,
+                &river.name,
+                label.clone(),
+                Color32::from_rgb(0x1f, 0x5f, 0xa8),
+            );
+        }
+    }
+
+    for link in &sc.map.links {
+        let (Some(a), Some(b)) = (
+            sc.map.places.get(link.from.index()),
+            sc.map.places.get(link.to.index()),
+        ) else {
+            continue;
+        };
+        let mut pts = vec![to(a.pos)];
+        pts.extend(link.via.iter().map(|&p| to(p)));
+        pts.push(to(b.pos));
+        let width = px(link.width_m).clamp(2.0, 12.0);
+        match link.kind {
+            LinkKind::Road => {
+                painter.add(Shape::line(
+                    pts,
+                    Stroke::new(width + 2.0, Color32::from_gray(90)),
+                ));
+            }
+            LinkKind::Path => {
+                painter.add(Shape::dashed_line(
+                    &pts,
+                    Stroke::new(2.0, Color32::from_rgb(0x8b, 0x5a, 0x2b)),
+                    8.0,
+                    5.0,
+                ));
+            }
+            LinkKind::Bridge => {
+                painter.add(Shape::line(
+                    pts.clone(),
+                    Stroke::new(width + 6.0, Color32::from_gray(40)),
+                ));
+                painter.add(Shape::line(
+                    pts,
+                    Stroke::new(width + 2.0, Color32::from_rgb(0xd9, 0xd9, 0xd9)),
+                ));
+            }
+        }
+    }
+
+    // Team bases and resources are listed by place.
+    let mut notes: Vec<Vec<String>> = vec![Vec::new(); sc.map.places.len()];
+    for team in &sc.teams {
+        if let Some(n) = notes.get_mut(team.base.index()) {
+            n.push(format!("▲{} {}", team.name, team.members));
+        }
+    }
+    for res in &sc.resources {
+        if let Some(n) = notes.get_mut(res.at.index()) {
+            n.push(format!("■{}×{}", res.name, res.quantity));
+        }
+    }
+
+    let mut clicked = None;
+    let click_pos = if response.clicked() {
+        response.interact_pointer_pos()
+    } else {
+        None
+    };
+    for (i, place) in sc.map.places.iter().enumerate() {
+        let p = to(place.pos);
+        let (fill, radius) = match place.kind {
+            PlaceKind::Shelter => (Color32::from_rgb(0x1b, 0x9e, 0x3e), 9.0),
+            PlaceKind::Office => (Color32::from_rgb(0x6a, 0x3d, 0x9a), 8.0),
+            PlaceKind::Station => (Color32::from_rgb(0x00, 0x6d, 0x77), 8.0),
+            PlaceKind::Plant => (Color32::from_rgb(0x7f, 0x00, 0x00), 8.0),
+            PlaceKind::Junction => (Color32::from_gray(120), 4.0),
+            PlaceKind::Settlement => (Color32::from_rgb(0x33, 0x33, 0x33), 7.0),
+        };
+        if place.kind == PlaceKind::Shelter {
+            painter.rect_filled(
+                Rect::from_center_size(p, Vec2::splat(radius * 2.0)),
+                2.0,
+                fill,
+            );
+        } else {
+            painter.circle(p, radius, fill, Stroke::new(1.5, Color32::WHITE));
+        }
+        let mut text = place.name.clone();
+        if place.people > 0 {
+            text.push_str(&format!(" ({})", place.people));
+        }
+        if let Some(s) = &place.shelter {
+            text.push_str(&format!(" 容纳{}", s.capacity));
+        }
+        painter.text(
+            p + Vec2::new(radius + 3.0, 0.0),
+            Align2::LEFT_CENTER,
+            text,
+            label.clone(),
+            Color32::BLACK,
+        );
+        for (k, note) in notes[i].iter().enumerate() {
+            let y = (k as f32 + 1.0) * label.size * 1.2;
+            painter.text(
+                p + Vec2::new(radius + 3.0, y),
+                Align2::LEFT_CENTER,
+                note,
+                FontId::proportional(label.size * 0.85),
+                Color32::from_rgb(0x00, 0x4d, 0x40),
+            );
+        }
+        if let Some(c) = click_pos
+            && c.distance(p) <= radius + 6.0
+        {
+            clicked = Some(i);
+        }
+    }
+
+    // Scale bar: a round number of metres about 120 points long.
+    let metres = 120.0 / t.scale;
+    let nice = 10f64.powf(metres.log10().floor());
+    let nice = [1.0, 2.0, 5.0]
+        .iter()
+        .map(|m| m * nice)
+        .rfind(|&m| m <= metres)
+        .unwrap_or(nice);
+    let start = view.left_bottom() + Vec2::new(12.0, -14.0);
+    painter.line_segment(
+        [start, start + Vec2::new(px(nice), 0.0)],
+        Stroke::new(3.0, Color32::BLACK),
+    );
+    let unit = if nice >= 1000.0 {
+        format!("{} km", nice / 1000.0)
+    } else {
+        format!("{nice} m")
+    };
+    painter.text(
+        start + Vec2::new(0.0, -4.0),
+        Align2::LEFT_BOTTOM,
+        unit,
+        FontId::proportional(12.0),
+        Color32::BLACK,
+    );
+    clicked
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view() -> Rect {
+        Rect::from_min_size(Pos2::new(100.0, 50.0), Vec2::new(800.0, 400.0))
+    }
+
+    #[test]
+    fn fit_puts_the_whole_bounds_inside_the_view() {
+        let b = Bounds {
+            min: Point { x: 0.0, y: 0.0 },
+            max: Point { x: 900.0, y: 500.0 },
+        };
+        let t = MapTransform::fit(b, view());
+        for p in [
+            b.min,
+            b.max,
+            Point { x: 0.0, y: 500.0 },
+            Point { x: 900.0, y: 0.0 },
+        ] {
+            assert!(view().contains(t.to_screen(p, view())), "{p:?}");
+        }
+        assert_eq!(t.to_screen(b.center(), view()), view().center());
+    }
+
+    #[test]
+    fn screen_and_map_round_trip_and_y_points_down() {
+        let t = MapTransform {
+            center: Point { x: 300.0, y: 200.0 },
+            scale: 0.5,
+        };
+        let p = Point { x: 123.0, y: 456.0 };
+        let back = t.to_map(t.to_screen(p, view()), view());
+        assert!((back.x - p.x).abs() < 0.01 && (back.y - p.y).abs() < 0.01);
+        let north = t.to_screen(Point { x: 0.0, y: 0.0 }, view());
+        let south = t.to_screen(Point { x: 0.0, y: 100.0 }, view());
+        assert!(south.y > north.y, "larger map y is lower on screen");
+    }
+
+    #[test]
+    fn zoom_keeps_the_point_under_the_cursor_fixed() {
+        let mut t = MapTransform {
+            center: Point { x: 0.0, y: 0.0 },
+            scale: 1.0,
+        };
+        let cursor = Pos2::new(700.0, 120.0);
+        let before = t.to_map(cursor, view());
+        t.zoom_at(2.0, cursor, view());
+        assert_eq!(t.scale, 2.0);
+        let after = t.to_map(cursor, view());
+        assert!((before.x - after.x).abs() < 1e-3 && (before.y - after.y).abs() < 1e-3);
+        t.zoom_at(f64::NAN, cursor, view());
+        assert_eq!(t.scale, 2.0, "a bad factor is ignored");
+    }
+
+    #[test]
+    fn pan_moves_the_map_with_the_mouse() {
+        let mut t = MapTransform {
+            center: Point { x: 0.0, y: 0.0 },
+            scale: 2.0,
+        };
+        let p = Point { x: 10.0, y: 10.0 };
+        let before = t.to_screen(p, view());
+        t.pan(Vec2::new(30.0, -20.0));
+        let after = t.to_screen(p, view());
+        assert!((after - before - Vec2::new(30.0, -20.0)).length() < 1e-3);
+    }
+
+    #[test]
+    fn bounds_cover_places_rivers_zones_and_terrain() {
+        use drill_engine::model::*;
+        let mut sc = Scenario::default();
+        assert_eq!(scenario_bounds(&sc), None);
+        sc.map.places.push(Place {
+            name: "下村".into(),
+            pos: Point { x: 300.0, y: 420.0 },
+            ..Default::default()
+        });
+        sc.map.rivers.push(River {
+            name: "溪".into(),
+            points: vec![Point { x: -50.0, y: 500.0 }],
+            width_m: 8.0,
+        });
+        sc.map.terrain = Some(Terrain {
+            source: TerrainSource::Grid {
+                cols: 3,
+                rows: 2,
+                elevation_m: vec![0.0; 6],
+            },
+            cell_m: 400.0,
+        });
+        let b = scenario_bounds(&sc).unwrap();
+        assert_eq!(
+            (b.min.x, b.min.y, b.max.x, b.max.y),
+            (-50.0, 0.0, 1200.0, 800.0)
+        );
+    }
+
+    #[test]
+    fn zone_colours_are_red_orange_yellow_blue() {
+        let red = zone_color(RiskLevel::Red);
+        let blue = zone_color(RiskLevel::Blue);
+        assert!(red.r() > 200 && red.b() < 60);
+        assert!(blue.b() > 200 && blue.r() < 60);
+        assert_eq!(elevation_color(f64::NAN), elevation_color(0.0));
+    }
+}

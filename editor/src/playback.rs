@@ -1,0 +1,110 @@
+//! Exercise playback: how many fixed simulation steps to run this frame.
+//!
+//! The simulation advances in fixed steps (`Header::step_s`); the trainer picks a
+//! speed from real time (x1) to ten minutes a second (x600). Each frame gets a budget
+//! of steps so a slow step never freezes the projector: time the simulation cannot
+//! keep up with is dropped, not queued.
+
+/// Speeds offered on the exercise toolbar, simulated seconds per real second.
+pub const SPEEDS: [u32; 6] = [1, 10, 30, 60, 300, 600];
+
+#[derive(Debug, Clone)]
+pub struct Playback {
+    pub playing: bool,
+    pub speed: u32,
+    /// Simulation step, seconds.
+    pub step_s: f64,
+    /// Most steps run in one frame.
+    pub max_steps_per_frame: u32,
+    /// Simulated seconds owed but not yet stepped (less than one step, or the capped backlog).
+    owed_s: f64,
+}
+
+impl Playback {
+    pub fn new(step_s: f64) -> Self {
+        let step_s = if step_s.is_finite() && step_s > 0.0 {
+            step_s
+        } else {
+            10.0
+        };
+        Playback {
+            playing: false,
+            speed: 60,
+            step_s,
+            max_steps_per_frame: 64,
+            owed_s: 0.0,
+        }
+    }
+
+    /// Steps to run for a frame that took `real_dt_s`; zero while paused.
+    pub fn steps_for_frame(&mut self, real_dt_s: f64) -> u32 {
+        if !self.playing || !real_dt_s.is_finite() || real_dt_s <= 0.0 {
+            return 0;
+        }
+        self.owed_s += real_dt_s * f64::from(self.speed);
+        let steps = (self.owed_s / self.step_s).floor();
+        let cap = f64::from(self.max_steps_per_frame);
+        if steps > cap {
+            // Behind: drop the backlog instead of spiralling.
+            self.owed_s = 0.0;
+            return self.max_steps_per_frame;
+        }
+        self.owed_s -= steps * self.step_s;
+        steps as u32
+    }
+
+    /// The next faster (or slower) speed in [`SPEEDS`].
+    pub fn faster(&mut self, up: bool) {
+        let i = SPEEDS.iter().position(|&s| s == self.speed).unwrap_or(0);
+        let j = if up {
+            (i + 1).min(SPEEDS.len() - 1)
+        } else {
+            i.saturating_sub(1)
+        };
+        self.speed = SPEEDS[j];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paused_playback_runs_no_steps() {
+        let mut p = Playback::new(10.0);
+        assert_eq!(p.steps_for_frame(1.0), 0);
+    }
+
+    #[test]
+    fn steps_accumulate_fractional_frames() {
+        let mut p = Playback::new(10.0);
+        p.playing = true;
+        p.speed = 60;
+        // 60 frames of 1/60 s at x60 = 60 simulated seconds = 6 steps in total.
+        let total: u32 = (0..60).map(|_| p.steps_for_frame(1.0 / 60.0)).sum();
+        assert_eq!(total, 6);
+    }
+
+    #[test]
+    fn a_long_frame_is_capped_and_the_backlog_dropped() {
+        let mut p = Playback::new(10.0);
+        p.playing = true;
+        p.speed = 600;
+        p.max_steps_per_frame = 8;
+        assert_eq!(p.steps_for_frame(2.0), 8, "120 steps owed, 8 allowed");
+        assert_eq!(p.steps_for_frame(1.0 / 60.0), 1, "backlog was dropped");
+    }
+
+    #[test]
+    fn speed_steps_through_the_list_and_stops_at_the_ends() {
+        let mut p = Playback::new(0.0);
+        assert_eq!(p.step_s, 10.0, "invalid step falls back to the default");
+        p.speed = 1;
+        p.faster(false);
+        assert_eq!(p.speed, 1);
+        for _ in 0..10 {
+            p.faster(true);
+        }
+        assert_eq!(p.speed, 600);
+    }
+}
