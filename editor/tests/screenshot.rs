@@ -20,7 +20,17 @@ struct Xvfb {
 }
 
 impl Xvfb {
+    /// Starts a server, or skips the test where none can run. CI sets
+    /// `DRILL_REQUIRE_XVFB=1` so a broken setup fails there instead of passing silently.
     fn start() -> Option<Xvfb> {
+        let server = Self::try_start();
+        if server.is_none() && std::env::var_os("DRILL_REQUIRE_XVFB").is_some() {
+            panic!("DRILL_REQUIRE_XVFB is set but Xvfb could not be started");
+        }
+        server
+    }
+
+    fn try_start() -> Option<Xvfb> {
         let mut child = Command::new("Xvfb")
             .args([
                 "-displayfd",
