@@ -18,6 +18,42 @@ pub fn read_text(path: &Path) -> Result<String, String> {
     })
 }
 
+/// The files in `dir` with the given extension, sorted by name (so callers that pick
+/// the first match are deterministic).
+pub fn list_files(dir: &Path, extension: &str) -> Result<Vec<std::path::PathBuf>, String> {
+    let entries = fs::read_dir(dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
+    let mut files: Vec<_> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == extension))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// The files under `dir` (and its subfolders) with the given extension, sorted.
+pub fn list_files_recursive(
+    dir: &Path,
+    extension: &str,
+) -> Result<Vec<std::path::PathBuf>, String> {
+    let mut out = list_files(dir, extension)?;
+    let entries = fs::read_dir(dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
+    let mut dirs: Vec<_> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    for sub in dirs {
+        out.extend(list_files_recursive(&sub, extension)?);
+    }
+    Ok(out)
+}
+
+/// The canonical absolute form of an existing path (to tell whether two spellings
+/// name the same file), or `None` if it does not exist.
+pub fn canonical(path: &Path) -> Option<std::path::PathBuf> {
+    fs::canonicalize(path).ok()
+}
+
 /// Writes a file atomically: write a temporary sibling, flush it to disk, rename it
 /// over the target. A crash leaves either the old file or the new one, never half.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), String> {

@@ -136,3 +136,55 @@ fn export_prints_the_validated_scenario_as_ron() {
         Some(1)
     );
 }
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path)
+}
+
+#[test]
+fn check_on_the_scenarios_folder_covers_logs_and_shared_files() {
+    let out = drill()
+        .arg("check")
+        .arg(repo("scenarios"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    // Logs are checked against the scenario they name, the shared file through the
+    // scenarios that include it.
+    assert!(
+        stdout.contains("zhuyuan-flash-flood.actions.drill: ok"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("county-resources.drill: ok, shared file checked as part of"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_log_with_an_unknown_role_fails_against_its_scenario() {
+    let dir = std::env::temp_dir().join(format!("drill-cli-log-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("typo.actions.drill");
+    let text = std::fs::read_to_string(repo("scenarios/zhuyuan-flash-flood.actions.drill"))
+        .unwrap()
+        .replace("21:12 村应急管理员 warn", "21:12 村应急管里员 warn");
+    std::fs::write(&log, text).unwrap();
+    // Not found by id next to the log: a clear error and exit 2.
+    let alone = drill().arg("check").arg(&log).output().unwrap();
+    assert_eq!(alone.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&alone.stderr).contains("--scenario"));
+    // With its scenario named: the typo is an error with a suggestion.
+    let out = drill()
+        .arg("check")
+        .arg("--scenario")
+        .arg(repo("scenarios/zhuyuan-flash-flood.drill"))
+        .arg(&log)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("村应急管理员"), "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

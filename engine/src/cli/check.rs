@@ -1,12 +1,16 @@
-//! `drill check FILE...`: parse and validate scenarios, print every diagnostic.
+//! `drill check FILE...`: parse and validate scenarios and recorders' action logs,
+//! print every diagnostic. A file whose first block is `actions <id>` (行动记录) is a log:
+//! it is checked against the scenario with that id, taken from `--scenario`, from the
+//! other files given, or from the `.drill` files in the log's own folder.
 //!
 //! Exit codes: 0 clean (warnings allowed), 1 when any file has errors, 2 when a
 //! file cannot be read or the arguments are wrong.
 
 use crate::io;
 use crate::lang::{self, SourceMap};
+use crate::model::Scenario;
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -25,6 +29,9 @@ pub struct CheckArgs {
     /// Output format of the diagnostics.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
+    /// The scenario that action logs among FILES belong to (default: found by its id).
+    #[arg(long)]
+    pub scenario: Option<PathBuf>,
 }
 
 /// Reads and checks one file; `Err` when the file itself cannot be read.
@@ -36,23 +43,175 @@ pub fn check_file(path: &std::path::Path) -> Result<(SourceMap, lang::CheckResul
     Ok((sources, result))
 }
 
+/// Finds and checks the scenario an action log belongs to: `--scenario`, else a file
+/// among `given` with that id, else a scenario with that id in the log's folder.
+fn scenario_for_log(
+    id: &str,
+    log: &Path,
+    explicit: Option<&Path>,
+    given: &[PathBuf],
+) -> Result<Scenario, String> {
+    let clean = |path: &Path| -> Option<Scenario> {
+        let (_, result) = check_file(path).ok()?;
+        result.scenario
+    };
+    if let Some(path) = explicit {
+        return clean(path)
+            .ok_or_else(|| format!("the scenario {} has errors; check it first", path.display()));
+    }
+    let folder = log.parent().unwrap_or(Path::new("."));
+    let nearby = io::list_files(folder, "drill").unwrap_or_default();
+    for path in given.iter().chain(&nearby) {
+        if path.as_path() == log {
+            continue;
+        }
+        let Ok(text) = io::read_text(path) else {
+            continue;
+        };
+        if lang::action_log_scenario_id(&text).is_some() || !text.contains(id) {
+            continue;
+        }
+        if let Some(scenario) = clean(path)
+            && scenario.header.id == id
+        {
+            return Ok(scenario);
+        }
+    }
+    Err(format!(
+        "{}: no error-free scenario with id `{id}` among the files given or in {}; name it with --scenario FILE",
+        log.display(),
+        folder.display()
+    ))
+}
+
+/// Checks an action log against its scenario.
+fn check_log(
+    path: &Path,
+    text: String,
+    id: &str,
+    args: &CheckArgs,
+) -> Result<(SourceMap, Vec<lang::Diagnostic>), String> {
+    let scenario = scenario_for_log(id, path, args.scenario.as_deref(), &args.files)?;
+    let mut sources = SourceMap::new();
+    let file = sources.add(path.to_string_lossy().replace('\\', "/"), text);
+    let (_, diagnostics) = lang::check_actions(&scenario, &sources, file);
+    Ok((sources, diagnostics))
+}
+
+/// What one input turned out to be, after a first pass over all of them.
+enum Input {
+    /// Checked: its sources and diagnostics.
+    Checked(SourceMap, Vec<lang::Diagnostic>),
+    /// A shared file (no `scenario` block) that another input includes; it is
+    /// validated as part of that scenario, not alone.
+    IncludedBy(PathBuf),
+    /// Not a `.drill` file (a README next to the scenarios): skipped.
+    NotDrill,
+    Unreadable(String),
+}
+
+/// Directories given on the command line stand for the `.drill` files under them.
+fn expand(files: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for path in files {
+        if path.is_dir() {
+            out.extend(io::list_files_recursive(path, "drill").unwrap_or_default());
+        } else {
+            out.push(path.clone());
+        }
+    }
+    out
+}
+
 pub fn run(args: &CheckArgs) -> ExitCode {
+    let files = expand(&args.files);
+    // Pass 1: check scenarios and logs; note which files the scenarios include.
+    let mut inputs: Vec<Input> = Vec::new();
+    let mut included: Vec<(PathBuf, PathBuf)> = Vec::new(); // (included file, by)
+    for path in &files {
+        if path.extension().is_none_or(|x| x != "drill") {
+            inputs.push(Input::NotDrill);
+            continue;
+        }
+        let text = match io::read_text(path) {
+            Ok(t) => t,
+            Err(e) => {
+                inputs.push(Input::Unreadable(e));
+                continue;
+            }
+        };
+        let checked = match lang::action_log_scenario_id(&text) {
+            Some(id) => check_log(path, text, &id, args),
+            None => check_file(path).map(|(sources, r)| {
+                for source in sources.files.iter().skip(1) {
+                    if let Some(p) = io::canonical(Path::new(&source.path)) {
+                        included.push((p, path.clone()));
+                    }
+                }
+                (sources, r.diagnostics)
+            }),
+        };
+        inputs.push(match checked {
+            Ok((sources, diagnostics)) => Input::Checked(sources, diagnostics),
+            Err(e) => Input::Unreadable(e),
+        });
+    }
+    // Pass 2: a file that fails only for lacking a `scenario` block and that another
+    // input includes is a shared file, fine as it is.
+    for (path, input) in files.iter().zip(inputs.iter_mut()) {
+        let Input::Checked(_, diagnostics) = input else {
+            continue;
+        };
+        let lacks_only_scenario = diagnostics.iter().any(|d| d.code == "E0123")
+            && !diagnostics
+                .iter()
+                .any(|d| d.is_error() && d.code != "E0123");
+        let me = io::canonical(path);
+        if let Some((_, by)) = included
+            .iter()
+            .find(|(p, _)| lacks_only_scenario && Some(p) == me.as_ref())
+        {
+            *input = Input::IncludedBy(by.clone());
+        }
+    }
+    report(args, &files, inputs)
+}
+
+fn report(args: &CheckArgs, files: &[PathBuf], inputs: Vec<Input>) -> ExitCode {
     let mut any_error = false;
     let mut io_error = false;
     let mut json_items: Vec<serde_json::Value> = Vec::new();
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    for path in &args.files {
-        match check_file(path) {
-            Err(e) => {
+    for (path, input) in files.iter().zip(inputs) {
+        match input {
+            Input::NotDrill => {
+                if args.format == OutputFormat::Text {
+                    println!(
+                        "{}: skipped, not a .drill file / 非情景脚本,跳过",
+                        path.display()
+                    );
+                }
+            }
+            Input::IncludedBy(by) => {
+                if args.format == OutputFormat::Text {
+                    println!(
+                        "{}: ok, shared file checked as part of {} / 共享文件,随引用它的情景一并检查",
+                        path.display(),
+                        by.display()
+                    );
+                }
+            }
+            Input::Unreadable(e) => {
                 eprintln!("error: {e}");
                 io_error = true;
             }
-            Ok((sources, result)) => {
-                any_error |= result.has_errors();
+            Input::Checked(sources, diagnostics) => {
+                let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+                any_error |= errors > 0;
                 match args.format {
                     OutputFormat::Json => {
                         if let Ok(serde_json::Value::Array(items)) =
-                            serde_json::from_str(&lang::to_json(&result.diagnostics, &sources))
+                            serde_json::from_str(&lang::to_json(&diagnostics, &sources))
                         {
                             json_items.extend(items);
                         }
@@ -60,10 +219,9 @@ pub fn run(args: &CheckArgs) -> ExitCode {
                     OutputFormat::Text => {
                         eprint!(
                             "{}",
-                            lang::diagnostic::render_with(&result.diagnostics, &sources, color)
+                            lang::diagnostic::render_with(&diagnostics, &sources, color)
                         );
-                        let errors = result.diagnostics.iter().filter(|d| d.is_error()).count();
-                        let warnings = result.diagnostics.len() - errors;
+                        let warnings = diagnostics.len() - errors;
                         if errors == 0 {
                             println!("{}: ok ({warnings} warning(s)) / 检查通过", path.display());
                         } else {

@@ -202,6 +202,23 @@ pub fn check_text(path: &str, text: &str) -> (SourceMap, CheckResult) {
     (sources, result)
 }
 
+/// The scenario id a recorder's log names (`actions <id> {`), or `None` when the
+/// text is not an action log. Lets `drill check` tell logs from scenarios.
+pub fn action_log_scenario_id(text: &str) -> Option<String> {
+    let (tree, _) = parse::parse(text, 0);
+    let tree = tree?;
+    let first = syntax::lines(&tree.nodes).into_iter().next()?;
+    let mut words = first.iter().filter(|n| !n.is_trivia());
+    if !words
+        .next()?
+        .word()
+        .is_some_and(|w| keywords::is(w, "actions"))
+    {
+        return None;
+    }
+    Some(words.next()?.word().unwrap_or_default().to_string())
+}
+
 /// Checks a recorder's `actions` log (in `sources[file]`) against a scenario.
 pub fn check_actions(
     scenario: &Scenario,
