@@ -1496,6 +1496,7 @@ pub fn move_walkers(
 
 /// 开放避灾点 — households waiting at a shelter's gate go in once it is opened (or
 /// are sent on if it closed or filled meanwhile), in the order they arrived.
+#[allow(clippy::too_many_arguments)]
 pub fn admit_at_opened_shelters(
     clock: Res<Clock>,
     ctx: Res<Ctx>,
