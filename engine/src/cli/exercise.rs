@@ -20,7 +20,7 @@ use crate::cli::run::{render, simulate};
 use crate::io::ActionLogFile;
 use crate::lang::{self, SourceMap, print};
 use crate::model::{Action, Scenario};
-use crate::sim::events::{ActionId, SimEvent, TimedEvent, log_hash};
+use crate::sim::events::{ActionId, SimEvent, TaskOutcome, TimedEvent, WorkRef, log_hash};
 use crate::sim::{Mode, Simulation};
 use clap::Args;
 use std::io::{BufRead, IsTerminal};
@@ -128,7 +128,7 @@ impl Drill {
                     verdict = Some("accepted / 已执行".to_string())
                 }
                 SimEvent::ActionRejected { action, reason, .. } if *action == id => {
-                    verdict = Some(format!("REJECTED / 驳回: {reason:?}"))
+                    verdict = Some(format!("REJECTED / 驳回: {}", reason.describe(s)))
                 }
                 SimEvent::ActionMatched { action, task } if *action == id => {
                     matched = Some(s.task(*task).id.clone())
@@ -175,7 +175,17 @@ fn describe(s: &Scenario, e: &TimedEvent) -> Option<String> {
             let tag = if *contingency { " (contingency)" } else { "" };
             format!("INJECT {number}{tag}: {msg}")
         }
-        SimEvent::InjectSkipped { number, why } => format!("inject {number} skipped: {why:?}"),
+        SimEvent::InjectSkipped { number, why } => match why {
+            crate::sim::events::InjectSkip::Trainer => {
+                format!("inject {number} skipped by the trainer")
+            }
+            crate::sim::events::InjectSkip::TaskDone(t) => {
+                format!(
+                    "inject {number} not needed: {} was done / 任务已完成",
+                    s.task(*t).id
+                )
+            }
+        },
         SimEvent::WarningLevelRaised { level, .. } => format!("warning level raised: {level:?}"),
         SimEvent::ZoneDangerous { zone, .. } => {
             format!("zone {} is now dangerous", s.zone(*zone).name)
@@ -198,7 +208,22 @@ fn describe(s: &Scenario, e: &TimedEvent) -> Option<String> {
         SimEvent::Rescued { place, people, .. } => {
             format!("{people} rescued from {}", s.place(*place).name)
         }
-        SimEvent::TaskFinished { work, outcome, .. } => format!("{work:?} finished: {outcome:?}"),
+        SimEvent::TaskFinished {
+            work,
+            actor,
+            outcome,
+        } => {
+            let what = match work {
+                WorkRef::Task(t) => format!("task {}", s.task(*t).id),
+                WorkRef::Action(a) => format!("action #{}", a.0 + 1),
+            };
+            let how = match outcome {
+                TaskOutcome::Done => "done / 完成".to_string(),
+                TaskOutcome::Partial { reached, of } => format!("partly done: {reached} of {of}"),
+                TaskOutcome::Failed(why) => format!("failed: {why:?}"),
+            };
+            format!("{what} by {}: {how}", s.actor_name(*actor))
+        }
         _ => return None,
     })
 }

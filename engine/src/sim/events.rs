@@ -19,6 +19,8 @@
 //! sim.step()                        // one fixed step
 //! sim.run_until(t_s)                // steps while time < t_s
 //! sim.submit(Action) -> ActionId    // validated at its `at_s`; accepted or rejected, both logged
+//! sim.injects() / sim.upcoming_injects() -> Vec<InjectView>   // due time and status
+//! sim.fire_inject(number) / sim.skip_inject(number)           // the trainer's hand, next step
 //! sim.snapshot() -> Snapshot        // plain per-step state for the editor
 //! sim.events() -> &[TimedEvent]     // the log so far
 //! sim.time_s()
@@ -205,6 +207,89 @@ pub enum RejectReason {
     /// The work makes no sense in the current state (the link is already closed, the
     /// shelter is already open, nobody is trapped there).
     NotApplicable(String),
+}
+
+impl RejectReason {
+    /// The reason in words, with the scenario's names (中文 / English), for the
+    /// trainer's console and reports.
+    pub fn describe(&self, s: &crate::model::Scenario) -> String {
+        let resource = |r: u32| {
+            s.resources
+                .get(r as usize)
+                .map_or_else(|| format!("#{r}"), |x| x.name.clone())
+        };
+        let team = |t: TeamIdx| {
+            s.teams
+                .get(t.index())
+                .map_or_else(|| format!("#{}", t.0), |x| x.name.clone())
+        };
+        let work = |w: &WorkRef| match w {
+            WorkRef::Task(t) => s
+                .plan
+                .tasks
+                .get(t.index())
+                .map_or_else(|| format!("task #{}", t.0), |x| format!("task {}", x.id)),
+            WorkRef::Action(a) => format!("action #{}", a.0 + 1),
+        };
+        match self {
+            RejectReason::UnknownRole(r) => format!("无此角色 / unknown role #{r}"),
+            RejectReason::UnknownTeam(t) => format!("无此队伍 / unknown team #{t}"),
+            RejectReason::UnknownTarget(what) => format!("目标不存在 / unknown {what}"),
+            RejectReason::ResourceNotHeld {
+                resource: r,
+                wanted,
+                available,
+            } => format!(
+                "{} 只剩 {available} / wants {wanted} {}, only {available} left",
+                resource(*r),
+                resource(*r)
+            ),
+            RejectReason::ResourceHeldBy {
+                resource: r,
+                team: t,
+            } => format!(
+                "{} 属于 {} / {} is {}'s equipment",
+                resource(*r),
+                team(*t),
+                resource(*r),
+                team(*t)
+            ),
+            RejectReason::TeamBusy { team: t, with } => {
+                format!(
+                    "{} 正忙 / {} is busy with {}",
+                    team(*t),
+                    team(*t),
+                    work(with)
+                )
+            }
+            RejectReason::RoleBusy { role, with } => {
+                let name = s
+                    .roles
+                    .get(role.index())
+                    .map_or_else(|| format!("#{}", role.0), |x| x.name.clone());
+                format!(
+                    "{name} 人手都在忙 / every {name} is busy with {}",
+                    work(with)
+                )
+            }
+            RejectReason::MissingSkill { team: t, skill } => {
+                format!(
+                    "{} 不具备 {skill:?} / {} lacks the skill {skill:?}",
+                    team(*t),
+                    team(*t)
+                )
+            }
+            RejectReason::ChannelUnavailable(c) => {
+                format!("没有可用的 {c:?} / no {c:?} can be used here")
+            }
+            RejectReason::InThePast { at_s, now_s } => format!(
+                "时间已过 / {} is before the drill clock {}",
+                s.header.start.clock_at(*at_s),
+                s.header.start.clock_at(*now_s)
+            ),
+            RejectReason::NotApplicable(why) => format!("不适用 / {why}"),
+        }
+    }
 }
 
 /// Everything that can happen in a drill.
