@@ -444,6 +444,85 @@ fn a_before_task_is_done_first_and_shelters_open_before_taking_people() {
     assert!(first_in >= opened);
 }
 
+/// `before return` + `after`: the assessment (T1) is due when an inject that expects it
+/// fires, and the return (T2, `after T1`) follows it; before the fix neither ever ran
+/// (each waited for the other).
+#[test]
+fn an_assessment_before_return_is_prompted_by_its_inject_and_the_return_follows() {
+    let v = village();
+    let mut b = ScenarioBuilder::new();
+    b.scenario = v.scenario.clone();
+    let assess = b.task(
+        "T1",
+        Trigger::BeforeReturn,
+        &[Actor::Role(v.role)],
+        Work::Assess(Target::Zone(v.zone)),
+        &[],
+    );
+    let back = b.task(
+        "T2",
+        Trigger::After(assess),
+        &[Actor::Role(v.role)],
+        Work::Return(Target::Zone(v.zone)),
+        &[],
+    );
+    b.inject(1, InjectTrigger::At(7200.0), vec![]);
+    b.scenario.injects[0].expects = vec![assess];
+    let scenario = b.build();
+    let mut sim =
+        Simulation::with(&scenario, 5, Vec::new(), obedient(), Mode::PlanAsWritten).unwrap();
+    sim.run_until(4.0 * 3600.0);
+    let ev = sim.events();
+    let started = |t: TaskIdx| {
+        first_time(
+            ev,
+            |e| matches!(e, SimEvent::TaskStarted { work: WorkRef::Task(x), .. } if *x == t),
+        )
+    };
+    assert_eq!(started(assess), Some(7200.0));
+    let assessed = first_time(
+        ev,
+        |e| matches!(e, SimEvent::TaskFinished { work: WorkRef::Task(x), .. } if *x == assess),
+    )
+    .unwrap();
+    assert!(started(back).is_some_and(|t| t > assessed));
+}
+
+/// 救援 needs the skill the hazard calls for: boats in a flood, hazmat in a chemical
+/// zone; a water-rescue team is refused in the chemical zone, a hazmat team is not.
+#[test]
+fn rescue_needs_the_skill_of_the_zones_hazard() {
+    let v = village();
+    let mut b = ScenarioBuilder::new();
+    b.scenario = v.scenario.clone();
+    b.scenario.map.zones[v.zone.index()].hazard = HazardKind::Chemical;
+    let boats = b.team("水上救援队", 6, v.shelter, 0.0, &[Skill::WaterRescue]);
+    let hazmat = b.team("特勤中队", 6, v.shelter, 0.0, &[Skill::Hazmat]);
+    let scenario = b.build();
+    let mut sim = Simulation::with(&scenario, 5, Vec::new(), obedient(), Mode::Actions).unwrap();
+    sim.submit(action(
+        0.0,
+        Actor::Team(boats),
+        Work::Rescue(Target::Zone(v.zone)),
+        &[],
+    ));
+    sim.submit(action(
+        0.0,
+        Actor::Team(hazmat),
+        Work::Rescue(Target::Zone(v.zone)),
+        &[],
+    ));
+    sim.run_until(60.0);
+    assert_eq!(
+        rejection(sim.events(), 0),
+        Some(RejectReason::MissingSkill {
+            team: boats,
+            skill: Skill::Hazmat
+        })
+    );
+    assert_eq!(rejection(sim.events(), 1), None);
+}
+
 /// Households that reach an unopened shelter wait at its gate and go in when it opens.
 #[test]
 fn households_wait_at_an_unopened_shelter_until_it_opens() {

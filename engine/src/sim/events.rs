@@ -197,7 +197,9 @@ pub enum RejectReason {
     /// The resource is another team's equipment (`equipment [...]`), not the common
     /// stock, and none of it is left for this actor.
     ResourceHeldBy { resource: u32, team: TeamIdx },
-    /// The team lacks the skill the work needs (a boat rescue needs `WaterRescue`).
+    /// The team lacks the skill the work needs (a rescue in a flood needs `WaterRescue`,
+    /// in a chemical release `Hazmat`; a fire line `Firefighting`); `skill` is the first
+    /// of those that would do.
     MissingSkill { team: TeamIdx, skill: Skill },
     /// A warning by a channel nobody can use here (a loudspeaker task with no
     /// loudspeaker in the target, door-knocking by a role with nobody in post).

@@ -227,13 +227,21 @@ pub fn dispatch(
                 Trigger::Danger(z) => danger.zone.get(z.index()).copied().unwrap_or(false),
                 Trigger::At(t) => t <= now,
                 Trigger::After(t) => pending.finished.get(t.index()).copied().unwrap_or(false),
-                Trigger::Before(t) => pending
-                    .triggered
-                    .get(t.index())
-                    .is_some_and(|x| x.is_some()),
-                Trigger::BeforeReturn => scenario.plan.tasks.iter().enumerate().any(|(i, t)| {
-                    matches!(t.work, Work::Return(_)) && pending.triggered[i].is_some()
-                }),
+                // A `before` task is due when the task it precedes is, or when an inject
+                // that expects it fires ("降雨已停止" prompts the assessment before
+                // return): the return itself usually waits `after` the assessment.
+                Trigger::Before(t) => {
+                    pending
+                        .triggered
+                        .get(t.index())
+                        .is_some_and(|x| x.is_some())
+                        || prompted(&scenario, &pending, ti)
+                }
+                Trigger::BeforeReturn => {
+                    scenario.plan.tasks.iter().enumerate().any(|(i, t)| {
+                        matches!(t.work, Work::Return(_)) && pending.triggered[i].is_some()
+                    }) || prompted(&scenario, &pending, ti)
+                }
             };
             if fire {
                 pending.triggered[ti] = Some(now);
@@ -364,6 +372,13 @@ pub fn dispatch(
     }
 }
 
+/// Whether a fired inject `expect`s task `ti`.
+fn prompted(s: &Scenario, pending: &Pending, ti: usize) -> bool {
+    s.injects.iter().any(|i| {
+        i.expects.contains(&TaskIdx(ti as u32)) && pending.injects_fired.contains(&i.number)
+    })
+}
+
 /// `before T` (and `before return`) tasks must be done before T (a return) starts:
 /// T waits while one of them is neither finished nor skipped.
 fn waits_for_before_tasks(s: &Scenario, pending: &Pending, t: TaskIdx) -> bool {
@@ -448,15 +463,15 @@ pub fn validate(d: &Dispatch, job: &Job) -> Result<(), RejectReason> {
     match job.actor {
         Actor::Team(t) => {
             let team = &s.teams[t.index()];
-            let needed = match job.work {
-                Work::Rescue(_) => Some(Skill::WaterRescue),
-                Work::FireLine(_) => Some(Skill::Firefighting),
-                _ => None,
+            let needed: &[Skill] = match job.work {
+                Work::Rescue(target) => rescue_skills(s, target),
+                Work::FireLine(_) => &[Skill::Firefighting],
+                _ => &[],
             };
             // A team with no listed skills is a general-purpose team.
-            if let Some(skill) = needed
+            if let Some(&skill) = needed.first()
                 && !team.skills.is_empty()
-                && !team.skills.contains(&skill)
+                && !needed.iter().any(|k| team.skills.contains(k))
             {
                 return Err(RejectReason::MissingSkill { team: t, skill });
             }
@@ -554,6 +569,23 @@ fn share_of_with(ctx: &Ctx, task: &Task, actor: Actor) -> Vec<ResourceUse> {
         }
     }
     out
+}
+
+/// 救援 — the skills that can rescue people trapped by the target's hazard (any one
+/// will do): boats in a flood (水上救援), protective gear in a chemical cloud (危化处置),
+/// and in a fire a firefighting or an evacuation team carrying people out. The
+/// hazard is the target zone's, or the scenario's first for a place or everywhere.
+fn rescue_skills(s: &Scenario, target: Target) -> &'static [Skill] {
+    let kind = match target {
+        Target::Zone(z) => s.map.zones.get(z.index()).map(|z| z.hazard),
+        _ => None,
+    }
+    .or_else(|| s.header.hazard_kinds.first().copied());
+    match kind {
+        Some(HazardKind::Chemical) => &[Skill::Hazmat],
+        Some(HazardKind::ForestFire) => &[Skill::Firefighting, Skill::Evacuation],
+        _ => &[Skill::WaterRescue],
+    }
 }
 
 /// Holders of a post not taken up by running work at `now`.
