@@ -380,3 +380,30 @@ pub fn render(b: &BatchReport) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_use_the_nearest_rank() {
+        let v: Vec<f64> = (1..=20).map(f64::from).collect();
+        let d = Distribution::of(&v);
+        assert_eq!(
+            (d.min, d.p5, d.p25, d.p50, d.p95, d.max),
+            (1.0, 1.0, 5.0, 10.0, 19.0, 20.0)
+        );
+        assert_eq!(d.mean, 10.5);
+        assert_eq!(Distribution::of(&[]), Distribution::default());
+    }
+
+    #[test]
+    fn run_seeds_differ_by_index_and_base() {
+        let seeds: Vec<u64> = (0..100).map(|i| seed_for(7, i)).collect();
+        let mut unique = seeds.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), 100);
+        assert_ne!(seed_for(7, 1), seed_for(8, 0));
+    }
+}

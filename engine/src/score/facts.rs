@@ -61,6 +61,8 @@ pub struct PlaceRescue {
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
     pub seed: u64,
+    /// The simulation's fixed step: event times are quantised to it.
+    pub step_s: f64,
     pub households: Vec<HouseholdInfo>,
     pub hh: Vec<HouseholdFacts>,
     pub injects: BTreeMap<u32, f64>,
@@ -90,9 +92,13 @@ impl Facts {
             f.end_s = f.end_s.max(t);
             match &e.event {
                 SimEvent::Started {
-                    seed, households, ..
+                    seed,
+                    step_s,
+                    households,
+                    ..
                 } => {
                     f.seed = *seed;
+                    f.step_s = *step_s;
                     f.households = households.clone();
                     f.hh = vec![HouseholdFacts::default(); households.len()];
                 }

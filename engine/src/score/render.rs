@@ -599,3 +599,26 @@ svg {{ display: block; margin: 1em 0; }}
 pub fn json(r: &ScoreReport) -> Result<String, String> {
     serde_json::to_string_pretty(r).map_err(|e| e.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn axis_bounds_are_round_and_not_below_the_data() {
+        for (v, want) in [
+            (1.0, 1.0),
+            (7.0, 10.0),
+            (13.0, 20.0),
+            (476.0, 500.0),
+            (2100.0, 2500.0),
+        ] {
+            assert_eq!(nice(v), want, "{v}");
+        }
+    }
+
+    #[test]
+    fn html_text_is_escaped() {
+        assert_eq!(esc("<a & \"b\">"), "&lt;a &amp; &quot;b&quot;&gt;");
+    }
+}

@@ -240,7 +240,6 @@ struct Timing {
     trigger: Vec<Option<f64>>,
     deadline: Vec<Option<f64>>,
     started: Vec<Option<f64>>,
-    finished: Vec<Option<f64>>,
 }
 
 fn timing(
@@ -271,45 +270,57 @@ fn timing(
         .filter(|p| p.accepted() && matches!(p.work, Work::Return(_)))
         .filter_map(|p| p.started_s)
         .reduce(f64::min);
-    let mut trigger: Vec<Option<Option<f64>>> = vec![None; n];
-    let mut deadline: Vec<Option<Option<f64>>> = vec![None; n];
-    fn resolve(
-        i: usize,
-        depth: usize,
-        s: &Scenario,
-        facts: &Facts,
-        started: &[Option<f64>],
-        finished: &[Option<f64>],
-        first_return: Option<f64>,
-        trigger: &mut Vec<Option<Option<f64>>>,
-        deadline: &mut Vec<Option<Option<f64>>>,
-    ) -> (Option<f64>, Option<f64>) {
-        if let (Some(t), Some(d)) = (trigger[i], deadline[i]) {
+    let mut r = Resolver {
+        s: scenario,
+        facts,
+        started: &started,
+        finished: &finished,
+        first_return,
+        trigger: vec![None; n],
+        deadline: vec![None; n],
+    };
+    for i in 0..n {
+        r.resolve(i, 0);
+    }
+    let (trigger, deadline) = (r.trigger, r.deadline);
+    Timing {
+        trigger: trigger.into_iter().map(Option::flatten).collect(),
+        deadline: deadline.into_iter().map(Option::flatten).collect(),
+        started,
+    }
+}
+
+/// Trigger and deadline of each task, memoised; `after T` of an undone task follows
+/// T's own due time, so it needs T resolved first.
+struct Resolver<'a> {
+    s: &'a Scenario,
+    facts: &'a Facts,
+    started: &'a [Option<f64>],
+    finished: &'a [Option<f64>],
+    first_return: Option<f64>,
+    trigger: Vec<Option<Option<f64>>>,
+    deadline: Vec<Option<Option<f64>>>,
+}
+
+impl Resolver<'_> {
+    fn resolve(&mut self, i: usize, depth: usize) -> (Option<f64>, Option<f64>) {
+        if let (Some(t), Some(d)) = (self.trigger[i], self.deadline[i]) {
             return (t, d);
         }
-        if depth > s.plan.tasks.len() {
+        // Validation rejects `after` cycles; the depth cap keeps a bad model finite.
+        if depth > self.s.plan.tasks.len() {
             return (None, None);
         }
-        let task = &s.plan.tasks[i];
+        let task = &self.s.plan.tasks[i];
         let trig = match task.trigger {
-            Trigger::Warning(level) => facts.level_raised(level),
-            Trigger::Inject(n) => facts.injects.get(&n).copied(),
-            Trigger::Danger(z) => facts.zone_dangerous.get(&z.0).copied(),
+            Trigger::Warning(level) => self.facts.level_raised(level),
+            Trigger::Inject(n) => self.facts.injects.get(&n).copied(),
+            Trigger::Danger(z) => self.facts.zone_dangerous.get(&z.0).copied(),
             Trigger::At(t) => Some(t),
-            Trigger::After(t) if t.index() < s.plan.tasks.len() => {
+            Trigger::After(t) if t.index() < self.s.plan.tasks.len() => {
                 // Done: from its finish; not done: from when it should have been done.
-                finished[t.index()].or_else(|| {
-                    let (pt, pd) = resolve(
-                        t.index(),
-                        depth + 1,
-                        s,
-                        facts,
-                        started,
-                        finished,
-                        first_return,
-                        trigger,
-                        deadline,
-                    );
+                self.finished[t.index()].or_else(|| {
+                    let (pt, pd) = self.resolve(t.index(), depth + 1);
                     pd.or(pt)
                 })
             }
@@ -320,32 +331,13 @@ fn timing(
             (Some(Deadline::By(t)), _) => Some(t),
             (Some(Deadline::Within(w)), Trigger::Before(_) | Trigger::BeforeReturn) => Some(w),
             (Some(Deadline::Within(w)), _) => trig.map(|t| t + w),
-            (None, Trigger::Before(t)) => started.get(t.index()).copied().flatten(),
-            (None, Trigger::BeforeReturn) => first_return,
+            (None, Trigger::Before(t)) => self.started.get(t.index()).copied().flatten(),
+            (None, Trigger::BeforeReturn) => self.first_return,
             (None, _) => None,
         };
-        trigger[i] = Some(trig);
-        deadline[i] = Some(dl);
+        self.trigger[i] = Some(trig);
+        self.deadline[i] = Some(dl);
         (trig, dl)
-    }
-    for i in 0..n {
-        resolve(
-            i,
-            0,
-            scenario,
-            facts,
-            &started,
-            &finished,
-            first_return,
-            &mut trigger,
-            &mut deadline,
-        );
-    }
-    Timing {
-        trigger: trigger.into_iter().map(Option::flatten).collect(),
-        deadline: deadline.into_iter().map(Option::flatten).collect(),
-        started,
-        finished,
     }
 }
 
@@ -822,8 +814,10 @@ pub fn score_tasks(
                 }
             };
             let last_start = starts.iter().copied().reduce(f64::max);
+            // Events are stamped at the end of their step, and a `before T` task
+            // is dispatched in the step after T: one step late is on time.
             if let (Some(d), Some(s)) = (deadline, last_start)
-                && s > d + 1e-6
+                && s > d + facts.step_s + 1e-6
             {
                 let late = s - d;
                 score.late_s = Some(late);
