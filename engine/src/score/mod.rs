@@ -267,7 +267,12 @@ pub fn score(
     };
     let pass_score = scenario.scoring.pass_score;
     let passed = total >= pass_score;
-    let conclusion = if passed {
+    let missed = outcomes
+        .targets
+        .iter()
+        .filter(|o| o.target_percent.is_some() && !o.met)
+        .count();
+    let mut conclusion = if passed {
         Text::new(
             format!("合格 (总分 {total:.1}, 合格线 {pass_score:.0})"),
             format!("pass (total {total:.1}, pass mark {pass_score:.0})"),
@@ -278,6 +283,16 @@ pub fn score(
             format!("needs rework (total {total:.1}, pass mark {pass_score:.0})"),
         )
     };
+    // The verdict follows `pass`; missed outcome targets are said alongside it.
+    if missed > 0 {
+        conclusion
+            .zh
+            .push_str(&format!("; {missed}项结果指标未达标"));
+        conclusion.en.push_str(&format!(
+            "; {missed} outcome target{} missed",
+            if missed == 1 { "" } else { "s" }
+        ));
+    }
     let unmatched_actions = perfs
         .iter()
         .enumerate()
