@@ -173,6 +173,19 @@ pub fn markdown(r: &ScoreReport) -> String {
         "- 暴露 / exposed {} · 被困 / trapped {} · 获救 / rescued {} · 仍被困 / still trapped {}\n",
         oc.exposed, oc.trapped, oc.rescued, oc.still_trapped
     );
+    if !r.unmatched_actions.is_empty() {
+        let n: Vec<String> = r
+            .unmatched_actions
+            .iter()
+            .map(|a| (a + 1).to_string())
+            .collect();
+        let _ = writeln!(
+            out,
+            "未对应处置卡任务的行动 / actions matching no plan task: 第 {} 条 / entries {}\n",
+            n.join("、"),
+            n.join(", ")
+        );
+    }
     let _ = writeln!(out, "## 做得好的 / Strengths\n");
     for s in &r.strengths {
         let _ = writeln!(out, "- {} / {}", s.zh, s.en);
