@@ -235,6 +235,22 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn adding_days_composes_and_round_trips(
+            y in 1990i32..2100, m in 1u8..=12, d in 1u8..=28, a in 0u32..2000, b in 0u32..2000
+        ) {
+            let start = date(y, m, d);
+            let z = days_from_civil(y, m, d);
+            proptest::prop_assert_eq!(civil_from_days(z), (i64::from(y), i64::from(m), i64::from(d)));
+            let parse = |s: &str| {
+                let p: Vec<u32> = s.split('-').map(|x| x.parse().unwrap_or(0)).collect();
+                date(p[0] as i32, p[1] as u8, p[2] as u8)
+            };
+            proptest::prop_assert_eq!(add_days(parse(&add_days(start, a)), b), add_days(start, a + b));
+        }
+    }
+
     #[test]
     fn due_dates_cross_months_years_and_leap_days() {
         assert_eq!(add_days(date(2026, 6, 18), 30), "2026-07-18");

@@ -397,6 +397,19 @@ mod tests {
         assert_eq!(Distribution::of(&[]), Distribution::default());
     }
 
+    proptest::proptest! {
+        #[test]
+        fn percentiles_are_ordered_and_within_the_sample(
+            v in proptest::collection::vec(0.0f64..100.0, 1..200)
+        ) {
+            let d = Distribution::of(&v);
+            let ordered = [d.min, d.p5, d.p25, d.p50, d.p75, d.p95, d.max];
+            proptest::prop_assert!(ordered.windows(2).all(|w| w[0] <= w[1]));
+            proptest::prop_assert!(ordered.iter().all(|x| v.contains(x)));
+            proptest::prop_assert!(d.mean >= d.min - 0.05 && d.mean <= d.max + 0.05);
+        }
+    }
+
     #[test]
     fn run_seeds_differ_by_index_and_base() {
         let seeds: Vec<u64> = (0..100).map(|i| seed_for(7, i)).collect();
