@@ -363,7 +363,7 @@ fn resources_are_checked_for_ownership_and_quantity() {
         })
     );
     let held = rejection(ev, 0).unwrap().describe(&v.scenario);
-    assert!(held.contains("冲锋舟 属于 救援队"), "{held}");
+    assert!(held.contains("冲锋舟是救援队的装备"), "{held}");
     assert_eq!(rejection(ev, 1), None);
     assert_eq!(
         rejection(ev, 2),

@@ -88,7 +88,7 @@ impl Drill {
     /// re-running the drill from the start with every action so far.
     fn add(&mut self, action: Action) -> Result<(), String> {
         self.actions.push(action.clone());
-        if action.at_s < self.sim.time_s() - 1e-9 {
+        if self.sim.is_past(action.at_s) {
             let now = self.sim.time_s();
             println!(
                 "  ({} is before the drill clock {}: re-running the drill from the start with the late entry / 补录, 从头重算)",
@@ -101,7 +101,7 @@ impl Drill {
             self.shown = self.sim.events().len();
         } else {
             self.sim.submit(action.clone());
-            self.sim.run_until(action.at_s.min(self.end_s()));
+            self.sim.run_before(action.at_s.min(self.end_s()));
         }
         Ok(())
     }
@@ -224,6 +224,24 @@ fn describe(s: &Scenario, e: &TimedEvent) -> Option<String> {
             };
             format!("{what} by {}: {how}", s.actor_name(*actor))
         }
+        // An entry waits for the step that reaches its time; its verdict comes then.
+        SimEvent::ActionAccepted { action, actor } => {
+            format!(
+                "action #{} by {}: accepted / 已执行",
+                action.0 + 1,
+                s.actor_name(*actor)
+            )
+        }
+        SimEvent::ActionRejected {
+            action,
+            actor,
+            reason,
+        } => format!(
+            "action #{} by {}: REJECTED / 驳回: {}",
+            action.0 + 1,
+            s.actor_name(*actor),
+            reason.describe(s)
+        ),
         _ => return None,
     })
 }
@@ -306,7 +324,7 @@ fn exercise(args: &ExerciseArgs) -> Result<ExitCode, String> {
     let resumed = log.actions.len();
     let mut drill = Drill::new(scenario.clone(), seed, log.actions)?;
     if let Some(last) = drill.actions.iter().map(|a| a.at_s).reduce(f64::max) {
-        drill.sim.run_until(last.min(drill.end_s()));
+        drill.sim.run_before(last.min(drill.end_s()));
     }
     println!(
         "drill exercise: {} (seed {seed}), log {}",

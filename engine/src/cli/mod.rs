@@ -2,10 +2,13 @@
 //! subcommand. Subcommands print to stdout/stderr and return an exit code; they
 //! never panic on bad input.
 
+pub mod batch;
 pub mod check;
+pub mod compare;
 pub mod exercise;
 pub mod export;
 pub mod fmt;
+pub mod report;
 pub mod run;
 
 use clap::{Parser, Subcommand};
@@ -36,6 +39,10 @@ enum Command {
     Run(run::RunArgs),
     /// Conduct a live tabletop drill: type actions, log them, resume after a crash / 桌面推演
     Exercise(exercise::ExerciseArgs),
+    /// Monte Carlo over seeds: distribution of scores and ratings / 多次推演统计
+    Batch(batch::BatchArgs),
+    /// Compare drill reports across years / 历年演练对比
+    Compare(compare::CompareArgs),
     /// Quick hazard calculations: fire, plume, flood / 灾害快速计算
     Calc(calc::CalcArgs),
 }
@@ -49,5 +56,7 @@ pub fn main() -> ExitCode {
         Command::Run(args) => run::run(&args),
         Command::Exercise(args) => exercise::run(&args),
         Command::Calc(args) => calc::run(args),
+        Command::Batch(args) => batch::run(&args),
+        Command::Compare(args) => compare::run(&args),
     }
 }

@@ -215,6 +215,13 @@ impl RejectReason {
     /// The reason in words, with the scenario's names (中文 / English), for the
     /// trainer's console and reports.
     pub fn describe(&self, s: &crate::model::Scenario) -> String {
+        let (zh, en) = self.describe_zh_en(s);
+        format!("{zh} / {en}")
+    }
+
+    /// The reason in Chinese and in English, separately (reports print each language
+    /// in its own column or sentence).
+    pub fn describe_zh_en(&self, s: &crate::model::Scenario) -> (String, String) {
         let resource = |r: u32| {
             s.resources
                 .get(r as usize)
@@ -233,63 +240,69 @@ impl RejectReason {
                 .map_or_else(|| format!("task #{}", t.0), |x| format!("task {}", x.id)),
             WorkRef::Action(a) => format!("action #{}", a.0 + 1),
         };
+        let work_zh = |w: &WorkRef| match w {
+            WorkRef::Task(t) => s
+                .plan
+                .tasks
+                .get(t.index())
+                .map_or_else(|| format!("任务#{}", t.0), |x| format!("任务{}", x.id)),
+            WorkRef::Action(a) => format!("第{}条行动", a.0 + 1),
+        };
         match self {
-            RejectReason::UnknownRole(r) => format!("无此角色 / unknown role #{r}"),
-            RejectReason::UnknownTeam(t) => format!("无此队伍 / unknown team #{t}"),
-            RejectReason::UnknownTarget(what) => format!("目标不存在 / unknown {what}"),
+            RejectReason::UnknownRole(r) => ("无此角色".into(), format!("unknown role #{r}")),
+            RejectReason::UnknownTeam(t) => ("无此队伍".into(), format!("unknown team #{t}")),
+            RejectReason::UnknownTarget(what) => {
+                (format!("目标不存在 ({what})"), format!("unknown {what}"))
+            }
             RejectReason::ResourceNotHeld {
                 resource: r,
                 wanted,
                 available,
-            } => format!(
-                "{} 只剩 {available} / wants {wanted} {}, only {available} left",
-                resource(*r),
-                resource(*r)
+            } => (
+                format!("{}不足 (要{wanted}, 只剩{available})", resource(*r)),
+                format!(
+                    "not enough {} (wanted {wanted}, {available} left)",
+                    resource(*r)
+                ),
             ),
             RejectReason::ResourceHeldBy {
                 resource: r,
                 team: t,
-            } => format!(
-                "{} 属于 {} / {} is {}'s equipment",
-                resource(*r),
-                team(*t),
-                resource(*r),
-                team(*t)
+            } => (
+                format!("{}是{}的装备", resource(*r), team(*t)),
+                format!("{} is {}'s equipment", resource(*r), team(*t)),
             ),
-            RejectReason::TeamBusy { team: t, with } => {
-                format!(
-                    "{} 正忙 / {} is busy with {}",
-                    team(*t),
-                    team(*t),
-                    work(with)
-                )
-            }
+            RejectReason::TeamBusy { team: t, with } => (
+                format!("{}正忙于{}", team(*t), work_zh(with)),
+                format!("{} is busy with {}", team(*t), work(with)),
+            ),
             RejectReason::RoleBusy { role, with } => {
                 let name = s
                     .roles
                     .get(role.index())
                     .map_or_else(|| format!("#{}", role.0), |x| x.name.clone());
-                format!(
-                    "{name} 人手都在忙 / every {name} is busy with {}",
-                    work(with)
+                (
+                    format!("{name}人手都在忙于{}", work_zh(with)),
+                    format!("every {name} is busy with {}", work(with)),
                 )
             }
-            RejectReason::MissingSkill { team: t, skill } => {
-                format!(
-                    "{} 不具备 {skill:?} / {} lacks the skill {skill:?}",
-                    team(*t),
-                    team(*t)
-                )
-            }
-            RejectReason::ChannelUnavailable(c) => {
-                format!("没有可用的 {c:?} / no {c:?} can be used here")
-            }
-            RejectReason::InThePast { at_s, now_s } => format!(
-                "时间已过 / {} is before the drill clock {}",
-                s.header.start.clock_at(*at_s),
-                s.header.start.clock_at(*now_s)
+            RejectReason::MissingSkill { team: t, skill } => (
+                format!("{}不具备 {skill:?} 技能", team(*t)),
+                format!("{} lacks the skill {skill:?}", team(*t)),
             ),
-            RejectReason::NotApplicable(why) => format!("不适用 / {why}"),
+            RejectReason::ChannelUnavailable(c) => (
+                format!("没有可用的 {c:?}"),
+                format!("no {c:?} can be used here"),
+            ),
+            RejectReason::InThePast { at_s, now_s } => (
+                "记录时间早于当前推演时间".into(),
+                format!(
+                    "{} is before the drill clock {}",
+                    s.header.start.clock_at(*at_s),
+                    s.header.start.clock_at(*now_s)
+                ),
+            ),
+            RejectReason::NotApplicable(why) => ("不适用".into(), why.clone()),
         }
     }
 }

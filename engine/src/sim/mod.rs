@@ -314,6 +314,23 @@ impl Simulation {
         }
     }
 
+    /// Steps while the next step would still end before `t_s`, leaving the step that
+    /// reaches `t_s` unrun. A live drill uses this after each entry, so that a second
+    /// entry for the same time joins the same step, exactly as in a replay of the log.
+    pub fn run_before(&mut self, t_s: f64) {
+        let step_s = self.world.resource::<Clock>().step_s;
+        while self.time_s() + step_s < t_s - 1e-9 {
+            self.step();
+        }
+    }
+
+    /// Whether an action at `at_s` would be processed by a step that has already run
+    /// (the step that reaches `at_s` is behind us), so it can only be replayed.
+    pub fn is_past(&self, at_s: f64) -> bool {
+        let now = self.time_s();
+        now > 1e-9 && at_s <= now + 1e-9
+    }
+
     /// Runs to the scenario's end.
     pub fn run_to_end(&mut self) {
         let end = self.world.resource::<Clock>().duration_s;
