@@ -1,13 +1,18 @@
 //! `drill run FILE [--seed N] [--actions LOG] [--until 6h] [--events out.ron] [--json]`:
 //! checks the scenario, runs the simulation (plan as written, or the recorder's actions
 //! when `--actions` is given) and prints a summary: people warned, evacuated and still
-//! in danger hour by hour, exposure, shelter occupancy and team utilisation.
+//! in danger hour by hour, exposure, shelter occupancy and team utilisation. The
+//! scenario's `hazard flood|fire|chemical` blocks run as physical models on its terrain
+//! ([`crate::hazard::scenario_fields`]), alongside the scripted zones.
 
 use crate::cli::check::check_file;
+use crate::hazard::raster::Raster;
+use crate::hazard::{self, HazardField};
 use crate::io;
 use crate::lang::{self, SourceMap};
 use crate::model::{Action, ActionLog, Scenario};
 use crate::sim::events::{SimEvent, Totals, log_hash};
+use crate::sim::scripted::ScriptedHazard;
 use crate::sim::{Mode, Simulation};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -101,9 +106,22 @@ pub struct RunReport {
 }
 
 /// Runs a checked scenario to `until_s` and gathers the report; `on_step` is called
-/// with the time after every step (for a progress bar).
+/// with the time after every step (for a progress bar). Its hazard models are built on
+/// the inline terrain grid, if any; see [`simulate_on`] for a loaded heightmap.
 pub fn simulate(
     scenario: &Scenario,
+    seed: u64,
+    actions: Option<&[Action]>,
+    until_s: f64,
+    on_step: impl FnMut(f64),
+) -> Result<(RunReport, Simulation), String> {
+    simulate_on(scenario, None, seed, actions, until_s, on_step)
+}
+
+/// [`simulate`] with the map's terrain as [`io::load_terrain`] read it.
+pub fn simulate_on(
+    scenario: &Scenario,
+    terrain: Option<&Raster>,
     seed: u64,
     actions: Option<&[Action]>,
     until_s: f64,
@@ -114,7 +132,12 @@ pub fn simulate(
     } else {
         Mode::PlanAsWritten
     };
-    let mut sim = Simulation::with(scenario, seed, Vec::new(), Default::default(), mode)
+    let mut hazards: Vec<Box<dyn HazardField>> = hazard::scenario_fields(scenario, terrain)?;
+    if !hazards.is_empty() {
+        // Scripted zones keep their times next to the physical models.
+        hazards.insert(0, Box::new(ScriptedHazard::new(scenario)));
+    }
+    let mut sim = Simulation::with(scenario, seed, hazards, Default::default(), mode)
         .map_err(|e| e.to_string())?;
     for a in actions.unwrap_or_default() {
         sim.submit(a.clone());
@@ -305,9 +328,23 @@ pub fn run(args: &RunArgs) -> ExitCode {
     if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} steps {elapsed}") {
         bar.set_style(style);
     }
+    let terrain = match &scenario.map.terrain {
+        Some(t) => {
+            let dir = args.file.parent().unwrap_or(std::path::Path::new("."));
+            match io::load_terrain(t, dir) {
+                Ok(r) => Some(r),
+                Err(message) => {
+                    eprintln!("error: terrain: {message}");
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
+        None => None,
+    };
     let step_s = scenario.header.step_s;
-    let result = simulate(
+    let result = simulate_on(
         &scenario,
+        terrain.as_ref(),
         seed,
         actions.as_ref().map(|a| a.actions.as_slice()),
         until_s,

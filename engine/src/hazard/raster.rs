@@ -10,7 +10,7 @@
 //! Cells without data (an ASCII grid's `NODATA_value`) hold `NaN`; models treat them as
 //! outside the domain (closed walls for the flood model).
 
-use crate::model::{Point, Terrain, TerrainSource};
+use crate::model::{Hazard, Point, Scenario, Terrain, TerrainSource};
 
 /// An elevation raster on the scenario map.
 #[derive(Debug, Clone, PartialEq)]
@@ -99,6 +99,100 @@ impl Raster {
                 Ok(raster)
             }
         }
+    }
+
+    /// The raster for a scenario without a terrain file: its inline terrain grid, or
+    /// (when the map has no terrain) a flat raster of the map's cell size covering
+    /// everything the scenario places on the map — places, zones, rivers, fire
+    /// ignitions, chemical sources — with a margin of ten cells. A terrain file is read
+    /// by [`crate::io::load_terrain`] instead.
+    pub fn covering_scenario(scenario: &Scenario) -> Result<Raster, String> {
+        if let Some(terrain) = &scenario.map.terrain {
+            return match &terrain.source {
+                TerrainSource::Grid {
+                    cols,
+                    rows,
+                    elevation_m,
+                } => {
+                    let (cols, rows) = (*cols as usize, *rows as usize);
+                    if cols == 0 || rows == 0 || elevation_m.len() != cols * rows {
+                        return Err(format!(
+                            "terrain grid is {cols}x{rows} but has {} elevations",
+                            elevation_m.len()
+                        ));
+                    }
+                    if !(terrain.cell_m.is_finite() && terrain.cell_m > 0.0) {
+                        return Err("terrain cell size must be positive".to_string());
+                    }
+                    Ok(Raster {
+                        cols,
+                        rows,
+                        cell_m: terrain.cell_m,
+                        origin: Point::default(),
+                        elevation_m: elevation_m.clone(),
+                    })
+                }
+                TerrainSource::File { path, .. } => Err(format!(
+                    "terrain file {path} must be loaded (io::load_terrain) before the hazard models are built"
+                )),
+            };
+        }
+        let cell = if scenario.map.cell_m > 0.0 {
+            scenario.map.cell_m
+        } else {
+            10.0
+        };
+        let mut points: Vec<Point> = scenario.map.places.iter().map(|p| p.pos).collect();
+        points.extend(
+            scenario
+                .map
+                .zones
+                .iter()
+                .flat_map(|z| z.polygon.iter().copied()),
+        );
+        points.extend(
+            scenario
+                .map
+                .rivers
+                .iter()
+                .flat_map(|r| r.points.iter().copied()),
+        );
+        for hazard in &scenario.hazards {
+            match hazard {
+                Hazard::Fire(spec) => points.extend(spec.ignitions.iter().map(|i| i.at)),
+                Hazard::Chemical(spec) => points.push(spec.source),
+                Hazard::Flood(_) => {}
+            }
+        }
+        if points.is_empty() {
+            return Err("the map has nothing on it to size the hazard raster".to_string());
+        }
+        let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+        for p in &points {
+            x0 = x0.min(p.x);
+            y0 = y0.min(p.y);
+            x1 = x1.max(p.x);
+            y1 = y1.max(p.y);
+        }
+        let margin = 10.0 * cell;
+        let origin = Point {
+            x: x0.min(0.0) - margin,
+            y: y0.min(0.0) - margin,
+        };
+        let cols = ((x1 + margin - origin.x) / cell).ceil() as usize;
+        let rows = ((y1 + margin - origin.y) / cell).ceil() as usize;
+        if cols * rows > 25_000_000 {
+            return Err(format!(
+                "map needs a {cols}x{rows} hazard raster; use a larger map cell"
+            ));
+        }
+        Ok(Raster {
+            cols,
+            rows,
+            cell_m: cell,
+            origin,
+            elevation_m: vec![0.0; cols * rows],
+        })
     }
 
     pub fn len(&self) -> usize {
