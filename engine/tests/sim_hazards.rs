@@ -1,0 +1,226 @@
+//! The physical hazard models acting on the simulation: a road through a flooding
+//! valley closes and households walk round by the high road; households downwind of a
+//! chlorine release breathe it (indoors, through the one-box air exchange) and pass its
+//! AEGLs, those upwind do not.
+
+use drill_engine::hazard::HazardField;
+use drill_engine::hazard::flood::{FloodConfig, FloodModel};
+use drill_engine::hazard::plume::PlumeModel;
+use drill_engine::hazard::raster::Raster;
+use drill_engine::model::*;
+use drill_engine::sim::build::ScenarioBuilder;
+use drill_engine::sim::events::{LinkCloseCause, SimEvent, TimedEvent};
+use drill_engine::sim::params::{Delay, SimParams};
+use drill_engine::sim::{Mode, Simulation};
+
+fn obedient() -> SimParams {
+    SimParams {
+        broadcast_reach: 1.0,
+        comply_broadcast: 1.0,
+        leave_delay: Delay::Fixed(0.0),
+        ..SimParams::default()
+    }
+}
+
+fn warn_all(sim: &mut Simulation, t: f64) {
+    sim.submit(Action {
+        at_s: t,
+        actor: Actor::Role(RoleIdx(0)),
+        work: Work::Warn(Target::All),
+        how: vec![Channel::Broadcast],
+        with: Vec::new(),
+        span: Span::default(),
+    });
+}
+
+/// A 500 m × 300 m raster of 10 m cells: high ground (5 m) in the north, a basin (0 m)
+/// from y = 150 m southwards, into which a river pours 50 m³/s from the start.
+fn valley_flood() -> FloodModel {
+    let (cols, rows, cell) = (50, 30, 10.0);
+    let z = (0..rows)
+        .flat_map(|r| (0..cols).map(move |_| if r >= 15 { 0.0 } else { 5.0 }))
+        .collect();
+    let terrain = Raster::from_grid(cols, rows, cell, z).unwrap();
+    let mut m = FloodModel::new(terrain, FloodConfig::default(), None).unwrap();
+    m.add_inflow(Point { x: 255.0, y: 255.0 }, vec![(0.0, 50.0)])
+        .unwrap();
+    m
+}
+
+/// Village and shelter on the high ground; the short road dips through the basin by a
+/// junction on the valley floor, the long road goes round by the north.
+fn two_roads() -> (ScenarioBuilder, LinkIdx, LinkIdx) {
+    let mut b = ScenarioBuilder::new();
+    b.role("村应急管理员", AdminLevel::Village, 1, None);
+    let village = b.settlement("上村", 50.0, 50.0, 4, 12);
+    let shelter = b.shelter("村小学避灾点", 450.0, 50.0, 100);
+    let low = b.junction("谷底桥", 250.0, 280.0);
+    let high = b.junction("北岭垭口", 250.0, -300.0);
+    let low_in = b.straight_road(village, low, 6.0);
+    let low_out = b.straight_road(low, shelter, 6.0);
+    b.straight_road(village, high, 6.0);
+    b.straight_road(high, shelter, 6.0);
+    (b, low_in, low_out)
+}
+
+fn arrivals(events: &[TimedEvent]) -> Vec<f64> {
+    events
+        .iter()
+        .filter(|e| matches!(e.event, SimEvent::Arrived { .. }))
+        .map(|e| e.t_s)
+        .collect()
+}
+
+#[test]
+fn a_road_through_a_flooding_valley_closes_and_households_go_round() {
+    let (b, low_in, low_out) = two_roads();
+    let scenario = b.build();
+    let run = |flood: bool| {
+        let hazards: Vec<Box<dyn HazardField>> = if flood {
+            vec![Box::new(valley_flood())]
+        } else {
+            Vec::new()
+        };
+        let mut sim = Simulation::with(&scenario, 1, hazards, obedient(), Mode::Actions).unwrap();
+        warn_all(&mut sim, 1800.0);
+        sim.run_until(3600.0);
+        sim.events().to_vec()
+    };
+    let dry = run(false);
+    let wet = run(true);
+    let closed: Vec<(f64, LinkIdx)> = wet
+        .iter()
+        .filter_map(|e| match e.event {
+            SimEvent::LinkClosed {
+                link,
+                cause: LinkCloseCause::Hazard,
+            } => Some((e.t_s, link)),
+            _ => None,
+        })
+        .collect();
+    for link in [low_in, low_out] {
+        assert!(
+            closed.iter().any(|&(t, l)| l == link && t < 1800.0),
+            "the valley road {link:?} should close under water before the warning: {closed:?}"
+        );
+    }
+    let (dry_arrivals, wet_arrivals) = (arrivals(&dry), arrivals(&wet));
+    assert_eq!(
+        dry_arrivals.len(),
+        4,
+        "all four households reach the shelter by the short road"
+    );
+    assert_eq!(
+        wet_arrivals.len(),
+        4,
+        "all four reach it by the high road: {wet:#?}"
+    );
+    // The high road is 806 m against 610 m by the valley: about 150 s more at 1.34 m/s.
+    let (d, w) = (dry_arrivals[0] - 1800.0, wet_arrivals[0] - 1800.0);
+    assert!(
+        w > d + 100.0,
+        "going round should take longer: {d} s dry, {w} s wet"
+    );
+    assert!(
+        !wet.iter()
+            .any(|e| matches!(e.event, SimEvent::Exposed { .. })),
+        "nobody should walk into the water"
+    );
+}
+
+fn chlorine(source: Point) -> ChemicalSpec {
+    ChemicalSpec {
+        source,
+        substance: "chlorine".into(),
+        release: Release::Rate {
+            kg_s: 1.0,
+            duration_s: 3600.0,
+        },
+        start_s: 0.0,
+        height_m: 1.0,
+        weather: vec![(
+            0.0,
+            PlumeWeather {
+                wind: Wind {
+                    speed_m_s: 3.0,
+                    // From the west: the plume blows east (+x).
+                    from_deg: 270.0,
+                },
+                stability: Stability::D,
+            },
+        )],
+        urban: false,
+    }
+}
+
+#[test]
+fn households_downwind_of_a_chlorine_release_breathe_it_indoors_and_pass_the_aegls() {
+    let mut b = ScenarioBuilder::new();
+    b.role("村应急管理员", AdminLevel::Village, 1, None);
+    let east = b.settlement("下风村", 1000.0, 0.0, 3, 9);
+    let west = b.settlement("上风村", -1000.0, 0.0, 3, 9);
+    let shelter = b.shelter("避灾点", 0.0, -3000.0, 100);
+    b.straight_road(east, shelter, 6.0);
+    b.straight_road(west, shelter, 6.0);
+    let spec = chlorine(Point { x: 0.0, y: 0.0 });
+    let mut scenario = b.build();
+    scenario.hazards.push(Hazard::Chemical(spec.clone()));
+    let plume = PlumeModel::from_spec(&spec).unwrap();
+    let mut outdoor = plume.clone();
+    let mut sim = Simulation::with(
+        &scenario,
+        1,
+        vec![Box::new(plume)],
+        SimParams::default(),
+        Mode::Actions,
+    )
+    .unwrap();
+    sim.run_until(3600.0);
+    // The outdoor dose at the downwind village over the same steps.
+    let step = scenario.header.step_s;
+    let mut outdoor_dose = 0.0;
+    let mut t = 0.0;
+    while t < 3600.0 - 1e-9 {
+        t += step;
+        outdoor.advance_to(t);
+        outdoor_dose += outdoor.concentration_ppm(Point { x: 1000.0, y: 0.0 }) * step / 60.0;
+    }
+    let started = sim.events().iter().find_map(|e| match &e.event {
+        SimEvent::Started { households, .. } => Some(households.clone()),
+        _ => None,
+    });
+    let homes: Vec<PlaceIdx> = started.unwrap().iter().map(|h| h.home).collect();
+    let breathing = sim.breathing();
+    for (id, home) in homes.iter().enumerate() {
+        let dose = breathing.households[id].exposure.dose_ppm_min;
+        if *home == east {
+            assert!(
+                dose > 30.0,
+                "downwind household {id} should breathe chlorine, dose {dose}"
+            );
+            assert!(
+                dose < outdoor_dose,
+                "indoors the dose ({dose}) is below the outdoor dose ({outdoor_dose})"
+            );
+        } else {
+            assert_eq!(*home, west);
+            assert_eq!(dose, 0.0, "upwind household {id} breathes none");
+        }
+    }
+    let levels: Vec<(PlaceIdx, u8)> = sim
+        .events()
+        .iter()
+        .filter_map(|e| match e.event {
+            SimEvent::AeglReached { at, level, .. } => Some((at, level)),
+            _ => None,
+        })
+        .collect();
+    assert!(levels.iter().all(|&(at, _)| at == east), "{levels:?}");
+    for level in [1, 2] {
+        assert_eq!(
+            levels.iter().filter(|&&(_, l)| l == level).count(),
+            3,
+            "each downwind household passes AEGL-{level} once: {levels:?}"
+        );
+    }
+}
