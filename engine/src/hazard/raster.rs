@@ -72,7 +72,13 @@ impl Raster {
 
     /// Builds the raster for a scenario's terrain. An inline grid needs nothing more; a
     /// heightmap file needs its text, read by [`crate::io::read_text`] (the caller
-    /// reads it so this stays pure). The file's vertical scale multiplies every value.
+    /// reads it so this stays pure).
+    ///
+    /// `vertical` (垂直) is the size of one stored unit in metres: elevation = value ×
+    /// vertical. The default 1 m reads an ESRI ASCII DEM as it is usually written, in
+    /// metres; `vertical 0.1m` reads one stored in decimetres, `vertical 0.3048m` one in
+    /// feet. It scales only the elevations, never the cell size (that is the file's
+    /// `cellsize`), and no-data cells stay no-data.
     pub fn from_terrain(terrain: &Terrain, file_text: Option<&str>) -> Result<Raster, String> {
         match &terrain.source {
             TerrainSource::Grid {
@@ -353,6 +359,22 @@ mod tests {
         assert_eq!(r.cell_of(Point { x: 25.0, y: 5.0 }), Some((2, 0)));
         assert_eq!(r.cell_of(Point { x: 30.0, y: 5.0 }), None);
         assert_eq!(r.cell_of(Point { x: -0.1, y: 5.0 }), None);
+    }
+
+    #[test]
+    fn vertical_is_metres_per_stored_unit() {
+        let text = "ncols 2\nnrows 1\ncellsize 30\nNODATA_value -9999\n1234 -9999\n";
+        let terrain = Terrain {
+            source: TerrainSource::File {
+                path: "dem-decimetres.asc".into(),
+                vertical_m: 0.1,
+            },
+            cell_m: 10.0,
+        };
+        let r = Raster::from_terrain(&terrain, Some(text)).unwrap();
+        assert!((r.elevation_m[0] - 123.4).abs() < 1e-9);
+        assert!(r.elevation_m[1].is_nan(), "no-data stays no-data");
+        assert_eq!(r.cell_m, 30.0, "the cell size is the file's, unscaled");
     }
 
     #[test]
