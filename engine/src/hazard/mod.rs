@@ -98,6 +98,10 @@ pub trait HazardField: Send + Sync {
         0.0
     }
 
+    /// 隔离带 — a fire line along `points`, finished at `time_s`, from which on it stops
+    /// the fire (a no-op for models other than fire).
+    fn add_fire_line(&mut self, _points: &[Point], _time_s: f64) {}
+
     /// Whether a person standing at `p` now is in danger (the model's own threshold:
     /// water above wading depth, inside the fire front, concentration above AEGL-2...).
     fn dangerous(&self, p: Point) -> bool;

@@ -14,15 +14,19 @@
 //!   place: doors and windows shut, fans off) lowers the air exchange, so the indoor
 //!   concentration lags and stays below the outdoor one.
 //!
-//! Both systems only act when a field reports water or a concentration, so a run with
-//! only the scripted hazard is unchanged (the determinism snapshot holds).
+//! - 隔离带 — a fire line a team finishes ([`Work::FireLine`]) is handed to the hazard
+//!   fields, and the fire model stops spreading across it from then on.
+//!
+//! The systems only act when a field reports water or a concentration, or a fire line
+//! is finished, so a run with only the scripted hazard is unchanged (the determinism
+//! snapshot holds).
 
 use bevy_ecs::prelude::*;
 
-use super::events::SimEvent;
-use super::world::{Clock, Ctx, Hazards, HhState, Household, Log, Net};
+use super::events::{SimEvent, TaskOutcome, WorkRef};
+use super::world::{Clock, Ctx, Hazards, HhState, Household, Log, Net, Pending};
 use crate::hazard::plume::{self, AEGL_60_MIN, Exposure};
-use crate::model::{Hazard, Point};
+use crate::model::{Hazard, Point, Work};
 
 /// How hazards act on people; defaults below, each with its basis.
 #[derive(Resource, Debug, Clone, PartialEq)]
@@ -249,6 +253,35 @@ pub fn breathe(
             }
         }
     }
+}
+
+/// 隔离带 — fire lines finished since the last step go to the hazard fields.
+pub fn build_fire_lines(
+    ctx: Res<Ctx>,
+    pending: Res<Pending>,
+    log: Res<Log>,
+    mut hazards: ResMut<Hazards>,
+    mut seen: Local<usize>,
+) {
+    let new = &log.events[(*seen).min(log.events.len())..];
+    for e in new {
+        let SimEvent::TaskFinished { work, outcome, .. } = &e.event else {
+            continue;
+        };
+        if !matches!(outcome, TaskOutcome::Done) {
+            continue;
+        }
+        let done = match work {
+            WorkRef::Task(t) => ctx.scenario.plan.tasks.get(t.index()).map(|t| &t.work),
+            WorkRef::Action(a) => pending.actions.get(a.0 as usize).map(|(a, _)| &a.work),
+        };
+        if let Some(Work::FireLine(points)) = done {
+            for h in hazards.0.iter_mut() {
+                h.add_fire_line(points, e.t_s);
+            }
+        }
+    }
+    *seen = log.events.len();
 }
 
 #[cfg(test)]

@@ -261,6 +261,11 @@ impl Simulation {
                 .after(systems::move_walkers)
                 .before(systems::run_teams),
         );
+        schedule.add_systems(
+            hazard_effects::build_fire_lines
+                .after(systems::finish_role_jobs)
+                .before(systems::check_exposure),
+        );
         Ok(Simulation { world, schedule })
     }
 

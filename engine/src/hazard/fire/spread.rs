@@ -556,6 +556,10 @@ impl HazardField for FireField {
         "fire"
     }
 
+    fn add_fire_line(&mut self, points: &[Point], time_s: f64) {
+        FireField::add_fire_line(self, points, time_s);
+    }
+
     /// Moves the drill clock to `t_s` and computes arrivals up to `t_s` plus the danger
     /// margin (the wind timeline is known in advance, so the look-ahead is exact unless a
     /// fire line is added later, which replays the spread).
