@@ -255,26 +255,22 @@ fn newton_inv_cbrt(y: f64, third_x: f64) -> f64 {
     y * (4.0 / 3.0) - third_x * (y2 * y2)
 }
 
-/// The inertial momentum update (Bates et al. 2010 eq. 11, θ-weighted) of a row of
-/// faces, each between cell `a` (west or north) and cell `b` (east or south). `old` is
-/// the last step's discharge of the face before, the face itself and the face after.
+/// Flow depth `h_f = max(η_a, η_b) − max(z_a, z_b)` and `h_f^(−7/3)` of a row of faces,
+/// each between cell `a` (west or north) and cell `b` (east or south).
 ///
-/// Three short loops rather than one long one: the cube root is a long chain of
+/// Loops of their own, apart from the momentum update: the cube root is a long chain of
 /// dependent multiplications, and short loop bodies let the processor overlap many
 /// faces' chains (one long body filled its reorder window with a single face).
 #[inline(always)]
-fn face_row(
-    k: &FaceConstants,
+fn flow_depths(
     (z_a, z_b): (&[f64], &[f64]),
     (h_a, h_b): (&[f64], &[f64]),
-    (q_before, q_old, q_after): (&[f64], &[f64], &[f64]),
-    q_new: &mut [f64],
-    (flow_depth, inv_pow_7_3): (&mut [f64], &mut [f64]),
+    flow_depth: &mut [f64],
+    inv_pow_7_3: &mut [f64],
 ) {
-    let n = q_new.len();
+    let n = flow_depth.len();
     let (z_a, z_b, h_a, h_b) = (&z_a[..n], &z_b[..n], &h_a[..n], &h_b[..n]);
-    let (q_before, q_old, q_after) = (&q_before[..n], &q_old[..n], &q_after[..n]);
-    let (flow_depth, inv_pow_7_3) = (&mut flow_depth[..n], &mut inv_pow_7_3[..n]);
+    let inv_pow_7_3 = &mut inv_pow_7_3[..n];
     for i in 0..n {
         let (ea, eb) = (z_a[i] + h_a[i], z_b[i] + h_b[i]);
         flow_depth[i] =
@@ -309,14 +305,60 @@ fn face_row(
         let r3 = r * r * r;
         *out = r3 * r3 * r;
     }
+}
+
+/// The inertial momentum update (Bates et al. 2010 eq. 11) of one face from its
+/// θ-weighted old discharge.
+#[inline(always)]
+fn momentum(k: &FaceConstants, q: f64, q_weighted: f64, hf: f64, slope_m: f64, inv7: f64) -> f64 {
+    let friction = 1.0 + k.friction * q.abs() * inv7;
+    let q_next = (q_weighted - k.gravity * hf * slope_m) / friction;
+    if hf > k.wet_threshold_m { q_next } else { 0.0 }
+}
+
+/// The θ-weighted (de Almeida et al. 2012) momentum update of a row of faces, each
+/// between cell `a` and cell `b`; `q_before`, `q_old`, `q_after` are the last step's
+/// discharges of the face before, the face itself and the face after.
+#[inline(always)]
+fn face_row_averaged(
+    k: &FaceConstants,
+    (z_a, z_b): (&[f64], &[f64]),
+    (h_a, h_b): (&[f64], &[f64]),
+    (q_before, q_old, q_after): (&[f64], &[f64], &[f64]),
+    q_new: &mut [f64],
+    (flow_depth, inv_pow_7_3): (&mut [f64], &mut [f64]),
+) {
+    let n = q_new.len();
+    let (flow_depth, inv_pow_7_3) = (&mut flow_depth[..n], &mut inv_pow_7_3[..n]);
+    flow_depths((z_a, z_b), (h_a, h_b), flow_depth, inv_pow_7_3);
+    let (z_a, z_b, h_a, h_b) = (&z_a[..n], &z_b[..n], &h_a[..n], &h_b[..n]);
+    let (q_before, q_old, q_after) = (&q_before[..n], &q_old[..n], &q_after[..n]);
     for i in 0..n {
-        let (ea, eb) = (z_a[i] + h_a[i], z_b[i] + h_b[i]);
-        let hf = flow_depth[i];
+        let slope_m = (z_b[i] + h_b[i]) - (z_a[i] + h_a[i]);
         let q = q_old[i];
         let q_weighted = k.theta * q + k.one_minus_theta * (0.5 * (q_before[i] + q_after[i]));
-        let friction = 1.0 + k.friction * q.abs() * inv_pow_7_3[i];
-        let q_next = (q_weighted - k.gravity * hf * (eb - ea)) / friction;
-        q_new[i] = if hf > k.wet_threshold_m { q_next } else { 0.0 };
+        q_new[i] = momentum(k, q, q_weighted, flow_depth[i], slope_m, inv_pow_7_3[i]);
+    }
+}
+
+/// The θ = 1 (Bates et al. 2010) momentum update of a row of faces, in place: no
+/// neighbour average, so no copy of the old row is needed. Gives the same bits as
+/// [`face_row_averaged`] with θ = 1.
+#[inline(always)]
+fn face_row_in_place(
+    k: &FaceConstants,
+    (z_a, z_b): (&[f64], &[f64]),
+    (h_a, h_b): (&[f64], &[f64]),
+    q: &mut [f64],
+    (flow_depth, inv_pow_7_3): (&mut [f64], &mut [f64]),
+) {
+    let n = q.len();
+    let (flow_depth, inv_pow_7_3) = (&mut flow_depth[..n], &mut inv_pow_7_3[..n]);
+    flow_depths((z_a, z_b), (h_a, h_b), flow_depth, inv_pow_7_3);
+    let (z_a, z_b, h_a, h_b) = (&z_a[..n], &z_b[..n], &h_a[..n], &h_b[..n]);
+    for i in 0..n {
+        let slope_m = (z_b[i] + h_b[i]) - (z_a[i] + h_a[i]);
+        q[i] = momentum(k, q[i], q[i], flow_depth[i], slope_m, inv_pow_7_3[i]);
     }
 }
 
@@ -616,6 +658,8 @@ impl FloodModel {
             wet_threshold_m: cfg.wet_threshold_m,
         };
         self.edge_outflows();
+        // θ = 1 needs no neighbour average: the faces update in place, without copies.
+        let averaged = cfg.theta < 1.0;
         let mut lanes = [0.0f64; 4];
         if let Some(b) = self.wet {
             let FloodModel {
@@ -637,39 +681,70 @@ impl FloodModel {
                     // Momentum, x faces of row j; face (c, r) lies west of cell (c, r).
                     let cell = j * cols + b.c0;
                     let face = j * stride_x + b.c0;
-                    let old = &mut scratch.x_old[..n + 2];
-                    old.copy_from_slice(&qx[face..face + n + 2]);
-                    face_row(
-                        &k,
-                        (&bed[cell..cell + n], &bed[cell + 1..cell + w]),
-                        (&depth[cell..cell + n], &depth[cell + 1..cell + w]),
-                        (&old[..n], &old[1..n + 1], &old[2..n + 2]),
-                        &mut qx[face + 1..face + 1 + n],
-                        (&mut scratch.flow_depth, &mut scratch.inv_pow_7_3),
-                    );
+                    let cells = (&bed[cell..cell + n], &bed[cell + 1..cell + w]);
+                    let depths = (&depth[cell..cell + n], &depth[cell + 1..cell + w]);
+                    let face_scratch = (&mut scratch.flow_depth[..], &mut scratch.inv_pow_7_3[..]);
+                    if averaged {
+                        let old = &mut scratch.x_old[..n + 2];
+                        old.copy_from_slice(&qx[face..face + n + 2]);
+                        face_row_averaged(
+                            &k,
+                            cells,
+                            depths,
+                            (&old[..n], &old[1..n + 1], &old[2..n + 2]),
+                            &mut qx[face + 1..face + 1 + n],
+                            face_scratch,
+                        );
+                    } else {
+                        face_row_in_place(
+                            &k,
+                            cells,
+                            depths,
+                            &mut qx[face + 1..face + 1 + n],
+                            face_scratch,
+                        );
+                    }
                     qx[j * stride_x] = edges.west[j];
                     qx[j * stride_x + cols] = edges.east[j];
                     // Momentum, y faces north of row j; face (c, r) lies north of cell (c, r).
-                    scratch.y_old_this[..w].copy_from_slice(&qy[cell..cell + w]);
+                    if averaged {
+                        scratch.y_old_this[..w].copy_from_slice(&qy[cell..cell + w]);
+                    }
                     if j > b.r0 {
                         let north = cell - cols;
-                        let (upto_row, from_next) = qy.split_at_mut(cell + cols);
-                        face_row(
-                            &k,
-                            (&bed[north..north + w], &bed[cell..cell + w]),
-                            (&depth[north..north + w], &depth[cell..cell + w]),
-                            (
-                                &scratch.y_old_prev[..w],
-                                &scratch.y_old_this[..w],
-                                &from_next[..w],
-                            ),
-                            &mut upto_row[cell..cell + w],
-                            (&mut scratch.flow_depth, &mut scratch.inv_pow_7_3),
-                        );
+                        let cells = (&bed[north..north + w], &bed[cell..cell + w]);
+                        let depths = (&depth[north..north + w], &depth[cell..cell + w]);
+                        let face_scratch =
+                            (&mut scratch.flow_depth[..], &mut scratch.inv_pow_7_3[..]);
+                        if averaged {
+                            let (upto_row, from_next) = qy.split_at_mut(cell + cols);
+                            face_row_averaged(
+                                &k,
+                                cells,
+                                depths,
+                                (
+                                    &scratch.y_old_prev[..w],
+                                    &scratch.y_old_this[..w],
+                                    &from_next[..w],
+                                ),
+                                &mut upto_row[cell..cell + w],
+                                face_scratch,
+                            );
+                        } else {
+                            face_row_in_place(
+                                &k,
+                                cells,
+                                depths,
+                                &mut qy[cell..cell + w],
+                                face_scratch,
+                            );
+                        }
                     } else if j == 0 {
                         qy[b.c0..=b.c1].copy_from_slice(&edges.north[b.c0..=b.c1]);
                     }
-                    std::mem::swap(&mut scratch.y_old_prev, &mut scratch.y_old_this);
+                    if averaged {
+                        std::mem::swap(&mut scratch.y_old_prev, &mut scratch.y_old_this);
+                    }
                     if j == rows - 1 {
                         let south = rows * cols;
                         qy[south + b.c0..=south + b.c1].copy_from_slice(&edges.south[b.c0..=b.c1]);
