@@ -90,6 +90,9 @@ pub struct TeamRow {
 /// What `drill run` reports.
 #[derive(Debug, Clone, Serialize)]
 pub struct RunReport {
+    /// Hazard blocks that could not be modelled on this map, and why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     pub scenario: String,
     pub seed: u64,
     pub until_s: f64,
@@ -132,7 +135,17 @@ pub fn simulate_on(
     } else {
         Mode::PlanAsWritten
     };
-    let mut hazards: Vec<Box<dyn HazardField>> = hazard::scenario_fields(scenario, terrain)?;
+    // A block whose model cannot be built on this map (a flood whose river misses a
+    // small terrain grid) leaves the run to the scripted zones for that hazard, and the
+    // report says so, rather than refusing a scenario `drill check` accepted.
+    let mut warnings = Vec::new();
+    let mut hazards: Vec<Box<dyn HazardField>> = Vec::new();
+    for h in &scenario.hazards {
+        match hazard::scenario_field(scenario, h, terrain) {
+            Ok(field) => hazards.push(field),
+            Err(e) => warnings.push(format!("{e}; this hazard is not modelled in the run")),
+        }
+    }
     if !hazards.is_empty() {
         // Scripted zones keep their times next to the physical models.
         hazards.insert(0, Box::new(ScriptedHazard::new(scenario)));
@@ -165,6 +178,7 @@ pub fn simulate_on(
     let events = sim.events();
     let count = |f: fn(&SimEvent) -> bool| events.iter().filter(|e| f(&e.event)).count();
     let report = RunReport {
+        warnings,
         scenario: scenario.header.id.clone(),
         seed,
         until_s: sim.time_s(),
@@ -209,6 +223,9 @@ pub fn render(r: &RunReport) -> String {
         r.until_s / 3600.0
     );
     let _ = writeln!(out, "event log: {} events, hash {}", r.events, r.log_hash);
+    for w in &r.warnings {
+        let _ = writeln!(out, "warning: {w}");
+    }
     if r.actions_accepted + r.actions_rejected > 0 {
         let _ = writeln!(
             out,

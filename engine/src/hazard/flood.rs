@@ -362,6 +362,33 @@ fn face_row_in_place(
     }
 }
 
+/// Where a river first enters the terrain: its first point on a cell with data, walking
+/// down the polyline in steps of half a cell (a river drawn from beyond the DEM's edge
+/// enters where it crosses it).
+fn river_entry(terrain: &Raster, points: &[Point]) -> Option<Point> {
+    let on_terrain = |p: Point| {
+        terrain
+            .index_of(p)
+            .is_some_and(|i| !terrain.elevation_m[i].is_nan())
+    };
+    if let Some(&p) = points.first().filter(|&&p| on_terrain(p)) {
+        return Some(p);
+    }
+    let step = terrain.cell_m / 2.0;
+    points.windows(2).find_map(|w| {
+        let (a, b) = (w[0], w[1]);
+        let n = (a.distance(b) / step).ceil().max(1.0) as usize;
+        (1..=n).find_map(|k| {
+            let t = k as f64 / n as f64;
+            let p = Point {
+                x: a.x + (b.x - a.x) * t,
+                y: a.y + (b.y - a.y) * t,
+            };
+            on_terrain(p).then_some(p)
+        })
+    })
+}
+
 /// Piecewise-linear value of a timeline at `t`, held constant before the first and
 /// after the last point; 0 for an empty timeline.
 pub fn interpolate(timeline: &Timeline<f64>, t: f64) -> f64 {
@@ -494,12 +521,14 @@ impl FloodModel {
                         inflow.river.0
                     )
                 })?;
-            let first = *river
-                .points
-                .first()
-                .ok_or_else(|| format!("river {} has no points", river.name))?;
+            let entry = river_entry(&model.terrain, &river.points).ok_or_else(|| {
+                format!(
+                    "river {}: no part of it lies on the terrain, so its inflow has nowhere to enter",
+                    river.name
+                )
+            })?;
             model
-                .add_inflow(first, inflow.discharge_m3_s.clone())
+                .add_inflow(entry, inflow.discharge_m3_s.clone())
                 .map_err(|e| format!("river {}: {e}", river.name))?;
         }
         Ok(model)
@@ -1386,6 +1415,17 @@ mod tests {
         m.advance_to(10.0);
         assert!((m.balance().inflow_m3 - 20.0).abs() < 1e-9);
         assert!(m.depth_at(Point { x: 5.0, y: 25.0 }) > 0.0);
+        // A river drawn from beyond the raster's west edge enters where it crosses it.
+        let mut outside = scenario.clone();
+        outside.map.rivers[0].points[0] = Point { x: -200.0, y: 25.0 };
+        let m = FloodModel::from_scenario(&outside, &spec, Raster::flat(10, 5, 10.0, 0.0)).unwrap();
+        assert_eq!(m.inflows[0].cell, m.terrain.index(0, 2));
+        let mut away = scenario.clone();
+        away.map.rivers[0].points =
+            vec![Point { x: -200.0, y: 25.0 }, Point { x: -100.0, y: 25.0 }];
+        let err =
+            FloodModel::from_scenario(&away, &spec, Raster::flat(10, 5, 10.0, 0.0)).unwrap_err();
+        assert!(err.contains("no part of it lies on the terrain"), "{err}");
         let bad = FloodSpec {
             inflows: vec![Inflow {
                 river: RiverIdx(3),

@@ -18,14 +18,27 @@ use crate::hazard::raster::Raster;
 use crate::model::{Hazard, Point, Scenario};
 
 /// The physical models of a scenario's `hazard flood|fire|chemical` blocks, in the order
-/// written. `terrain` is the map's terrain as [`crate::io::load_terrain`] read it (needed
-/// for a heightmap file); without it an inline `terrain grid` is used, and a fire on a
-/// map without terrain burns on a flat raster covering the map. A flood needs terrain.
-/// The simulation samples these alongside the scripted zones.
+/// written; see [`scenario_field`]. The first block that cannot be built is the error.
 pub fn scenario_fields(
     scenario: &Scenario,
     terrain: Option<&Raster>,
 ) -> Result<Vec<Box<dyn HazardField>>, String> {
+    scenario
+        .hazards
+        .iter()
+        .map(|h| scenario_field(scenario, h, terrain))
+        .collect()
+}
+
+/// The physical model of one `hazard` block. `terrain` is the map's terrain as
+/// [`crate::io::load_terrain`] read it (needed for a heightmap file); without it an
+/// inline `terrain grid` is used, and a fire on a map without terrain burns on a flat
+/// raster covering the map. A flood needs terrain, and its rivers must cross it.
+pub fn scenario_field(
+    scenario: &Scenario,
+    hazard: &Hazard,
+    terrain: Option<&Raster>,
+) -> Result<Box<dyn HazardField>, String> {
     let raster = || -> Result<Option<Raster>, String> {
         match (terrain, &scenario.map.terrain) {
             (Some(t), _) => Ok(Some(t.clone())),
@@ -33,38 +46,35 @@ pub fn scenario_fields(
             (None, None) => Ok(None),
         }
     };
-    let mut fields: Vec<Box<dyn HazardField>> = Vec::new();
-    for hazard in &scenario.hazards {
-        match hazard {
-            Hazard::Flood(spec) => {
-                let t = raster()?.ok_or(
-                    "hazard flood needs the map's terrain (`terrain grid [...]` or a heightmap)",
-                )?;
-                fields.push(Box::new(
-                    FloodModel::from_scenario(scenario, spec, t)
-                        .map_err(|e| format!("hazard flood: {e}"))?,
-                ));
-            }
-            Hazard::Fire(_) => {
-                let grid = match raster()? {
-                    Some(t) => t,
-                    None => Raster::covering_scenario(scenario)?,
-                };
-                let field = FireField::from_scenario(
+    Ok(match hazard {
+        Hazard::Flood(spec) => {
+            let t = raster()?.ok_or(
+                "hazard flood needs the map's terrain (`terrain grid [...]` or a heightmap)",
+            )?;
+            Box::new(
+                FloodModel::from_scenario(scenario, spec, t)
+                    .map_err(|e| format!("hazard flood: {e}"))?,
+            )
+        }
+        Hazard::Fire(_) => {
+            let grid = match raster()? {
+                Some(t) => t,
+                None => Raster::covering_scenario(scenario)?,
+            };
+            Box::new(
+                FireField::from_scenario(
                     scenario,
                     grid,
                     &FuelCatalog::standard(),
                     FireSettings::default(),
                 )
-                .map_err(|e| format!("hazard fire: {e}"))?;
-                fields.push(Box::new(field));
-            }
-            Hazard::Chemical(spec) => fields.push(Box::new(
-                PlumeModel::from_spec(spec).map_err(|e| format!("hazard chemical: {e}"))?,
-            )),
+                .map_err(|e| format!("hazard fire: {e}"))?,
+            )
         }
-    }
-    Ok(fields)
+        Hazard::Chemical(spec) => {
+            Box::new(PlumeModel::from_spec(spec).map_err(|e| format!("hazard chemical: {e}"))?)
+        }
+    })
 }
 
 /// What a hazard looks like to the simulation at the current time.
