@@ -311,3 +311,56 @@ fn a_fire_line_built_by_a_team_stops_the_fire() {
     assert!(done, "the team should finish the fire line");
     assert_eq!(trapped_with, 0, "the fire line should hold the fire");
 }
+
+/// Still water 0.35 m deep everywhere: below the flood danger rating, so nothing closes,
+/// but walking it takes 1 / 0.6 as long (DOMAIN.md: about 40 % slower in 0.35 m).
+struct StandingWater;
+
+impl HazardField for StandingWater {
+    fn name(&self) -> &str {
+        "standing water"
+    }
+    fn advance_to(&mut self, _t_s: f64) {}
+    fn water_depth_m(&self, _p: Point) -> f64 {
+        0.35
+    }
+    fn dangerous(&self, _p: Point) -> bool {
+        false
+    }
+}
+
+#[test]
+fn wading_through_shallow_water_slows_households_by_forty_percent() {
+    let mut b = ScenarioBuilder::new();
+    b.role("村应急管理员", AdminLevel::Village, 1, None);
+    let village = b.settlement("下村", 0.0, 0.0, 1, 2);
+    let shelter = b.shelter("避灾点", 1340.0, 0.0, 10);
+    b.straight_road(village, shelter, 6.0);
+    let scenario = b.build();
+    let walk = |water: bool| {
+        let hazards: Vec<Box<dyn HazardField>> = if water {
+            vec![Box::new(StandingWater)]
+        } else {
+            Vec::new()
+        };
+        let mut sim = Simulation::with(&scenario, 1, hazards, obedient(), Mode::Actions).unwrap();
+        warn_all(&mut sim, 0.0);
+        sim.run_until(3600.0);
+        let events = sim.events().to_vec();
+        let depart = events
+            .iter()
+            .find(|e| matches!(e.event, SimEvent::Departed { .. }))
+            .map(|e| e.t_s)
+            .unwrap();
+        arrivals(&events)[0] - depart
+    };
+    let (dry, wet) = (walk(false), walk(true));
+    // 1340 m at the household's speed; the step (10 s) rounds both ends.
+    assert!(dry > 500.0, "dry walk {dry} s");
+    let ratio = wet / dry;
+    assert!(
+        (ratio - 1.0 / 0.6).abs() < 0.05,
+        "wet {wet} s / dry {dry} s = {ratio}, expected about {}",
+        1.0 / 0.6
+    );
+}
