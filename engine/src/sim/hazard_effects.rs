@@ -219,15 +219,19 @@ pub fn breathe(
     let mut list: Vec<&Household> = households.iter().collect();
     // Query order is not part of the contract: go by household id.
     list.sort_by_key(|hh| hh.id.0);
+    // One sample per place, shared by the households there.
+    let mut at_place: Vec<Option<f64>> = vec![None; s.map.places.len()];
     for hh in list {
         let Some(place) = s.map.places.get(hh.at.index()) else {
             continue;
         };
-        let outdoor: f64 = hazards
-            .0
-            .iter()
-            .map(|h| h.concentration_ppm(place.pos))
-            .sum();
+        let outdoor = *at_place[hh.at.index()].get_or_insert_with(|| {
+            hazards
+                .0
+                .iter()
+                .map(|h| h.concentration_ppm(place.pos))
+                .sum()
+        });
         let aegl = breathing.aegl_60_ppm;
         let Some(b) = breathing.households.get_mut(hh.id.0 as usize) else {
             continue;
