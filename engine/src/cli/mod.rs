@@ -3,6 +3,7 @@
 //! never panic on bad input.
 
 pub mod check;
+pub mod exercise;
 pub mod export;
 pub mod fmt;
 pub mod run;
@@ -33,6 +34,8 @@ enum Command {
     Export(export::ExportArgs),
     /// Run the drill simulation and summarise it / 运行推演
     Run(run::RunArgs),
+    /// Conduct a live tabletop drill: type actions, log them, resume after a crash / 桌面推演
+    Exercise(exercise::ExerciseArgs),
     /// Quick hazard calculations: fire, plume, flood / 灾害快速计算
     Calc(calc::CalcArgs),
 }
@@ -44,6 +47,7 @@ pub fn main() -> ExitCode {
         Command::Fmt(args) => fmt::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Run(args) => run::run(&args),
+        Command::Exercise(args) => exercise::run(&args),
         Command::Calc(args) => calc::run(args),
     }
 }

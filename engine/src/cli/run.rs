@@ -121,6 +121,31 @@ pub fn simulate(
     simulate_on(scenario, None, seed, actions, until_s, on_step)
 }
 
+/// The hazard fields a run of `scenario` samples: the physical model of each `hazard`
+/// block ([`hazard::scenario_field`]) next to the scripted zones, or the scripted zones
+/// alone. A block whose model cannot be built on this map (a flood whose river misses a
+/// small terrain grid) is left to the scripted zones, with a warning saying why, rather
+/// than refusing a scenario `drill check` accepted. Every way of running a drill (run,
+/// exercise, replay) must use this, so that their logs agree.
+pub fn scenario_hazards(
+    scenario: &Scenario,
+    terrain: Option<&Raster>,
+) -> (Vec<Box<dyn HazardField>>, Vec<String>) {
+    let mut warnings = Vec::new();
+    let mut hazards: Vec<Box<dyn HazardField>> = Vec::new();
+    for h in &scenario.hazards {
+        match hazard::scenario_field(scenario, h, terrain) {
+            Ok(field) => hazards.push(field),
+            Err(e) => warnings.push(format!("{e}; this hazard is not modelled in the run")),
+        }
+    }
+    if !hazards.is_empty() {
+        // Scripted zones keep their times next to the physical models.
+        hazards.insert(0, Box::new(ScriptedHazard::new(scenario)));
+    }
+    (hazards, warnings)
+}
+
 /// [`simulate`] with the map's terrain as [`io::load_terrain`] read it.
 pub fn simulate_on(
     scenario: &Scenario,
@@ -135,21 +160,7 @@ pub fn simulate_on(
     } else {
         Mode::PlanAsWritten
     };
-    // A block whose model cannot be built on this map (a flood whose river misses a
-    // small terrain grid) leaves the run to the scripted zones for that hazard, and the
-    // report says so, rather than refusing a scenario `drill check` accepted.
-    let mut warnings = Vec::new();
-    let mut hazards: Vec<Box<dyn HazardField>> = Vec::new();
-    for h in &scenario.hazards {
-        match hazard::scenario_field(scenario, h, terrain) {
-            Ok(field) => hazards.push(field),
-            Err(e) => warnings.push(format!("{e}; this hazard is not modelled in the run")),
-        }
-    }
-    if !hazards.is_empty() {
-        // Scripted zones keep their times next to the physical models.
-        hazards.insert(0, Box::new(ScriptedHazard::new(scenario)));
-    }
+    let (hazards, warnings) = scenario_hazards(scenario, terrain);
     let mut sim = Simulation::with(scenario, seed, hazards, Default::default(), mode)
         .map_err(|e| e.to_string())?;
     for a in actions.unwrap_or_default() {

@@ -19,13 +19,16 @@
 //! sim.step()                        // one fixed step
 //! sim.run_until(t_s)                // steps while time < t_s
 //! sim.submit(Action) -> ActionId    // validated at its `at_s`; accepted or rejected, both logged
+//! sim.injects() / sim.upcoming_injects() -> Vec<InjectView>   // due time and status
+//! sim.fire_inject(number) / sim.skip_inject(number)           // the trainer's hand, next step
 //! sim.snapshot() -> Snapshot        // plain per-step state for the editor
 //! sim.events() -> &[TimedEvent]     // the log so far
 //! sim.time_s()
 //! ```
 
 use crate::model::{
-    Actor, Channel, Group, LinkIdx, PlaceIdx, RiskLevel, Skill, Target, TaskIdx, TeamIdx, ZoneIdx,
+    Actor, Channel, Group, LinkIdx, PlaceIdx, RiskLevel, RoleIdx, Skill, Target, TaskIdx, TeamIdx,
+    ZoneIdx,
 };
 use serde::{Deserialize, Serialize};
 
@@ -161,6 +164,15 @@ pub enum Blocked {
     OutOfTime,
 }
 
+/// Why an inject did not fire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InjectSkip {
+    /// The trainer skipped it (`Simulation::skip_inject`).
+    Trainer,
+    /// A contingency inject (`if not T by ...`) whose task was started in time.
+    TaskDone(TaskIdx),
+}
+
 /// Why an action (or a plan task performed as written) was refused. Nothing is dropped
 /// silently: every refusal is logged with one of these.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -179,7 +191,15 @@ pub enum RejectReason {
     },
     /// The team is busy with other work until it finishes.
     TeamBusy { team: TeamIdx, with: WorkRef },
-    /// The team lacks the skill the work needs (a boat rescue needs `WaterRescue`).
+    /// Every holder of the post is busy (door-knocking, calling, carrying a
+    /// megaphone round, or the few minutes an announcement or an order takes).
+    RoleBusy { role: RoleIdx, with: WorkRef },
+    /// The resource is another team's equipment (`equipment [...]`), not the common
+    /// stock, and none of it is left for this actor.
+    ResourceHeldBy { resource: u32, team: TeamIdx },
+    /// The team lacks the skill the work needs (a rescue in a flood needs `WaterRescue`,
+    /// in a chemical release `Hazmat`; a fire line `Firefighting`); `skill` is the first
+    /// of those that would do.
     MissingSkill { team: TeamIdx, skill: Skill },
     /// A warning by a channel nobody can use here (a loudspeaker task with no
     /// loudspeaker in the target, door-knocking by a role with nobody in post).
@@ -189,6 +209,89 @@ pub enum RejectReason {
     /// The work makes no sense in the current state (the link is already closed, the
     /// shelter is already open, nobody is trapped there).
     NotApplicable(String),
+}
+
+impl RejectReason {
+    /// The reason in words, with the scenario's names (中文 / English), for the
+    /// trainer's console and reports.
+    pub fn describe(&self, s: &crate::model::Scenario) -> String {
+        let resource = |r: u32| {
+            s.resources
+                .get(r as usize)
+                .map_or_else(|| format!("#{r}"), |x| x.name.clone())
+        };
+        let team = |t: TeamIdx| {
+            s.teams
+                .get(t.index())
+                .map_or_else(|| format!("#{}", t.0), |x| x.name.clone())
+        };
+        let work = |w: &WorkRef| match w {
+            WorkRef::Task(t) => s
+                .plan
+                .tasks
+                .get(t.index())
+                .map_or_else(|| format!("task #{}", t.0), |x| format!("task {}", x.id)),
+            WorkRef::Action(a) => format!("action #{}", a.0 + 1),
+        };
+        match self {
+            RejectReason::UnknownRole(r) => format!("无此角色 / unknown role #{r}"),
+            RejectReason::UnknownTeam(t) => format!("无此队伍 / unknown team #{t}"),
+            RejectReason::UnknownTarget(what) => format!("目标不存在 / unknown {what}"),
+            RejectReason::ResourceNotHeld {
+                resource: r,
+                wanted,
+                available,
+            } => format!(
+                "{} 只剩 {available} / wants {wanted} {}, only {available} left",
+                resource(*r),
+                resource(*r)
+            ),
+            RejectReason::ResourceHeldBy {
+                resource: r,
+                team: t,
+            } => format!(
+                "{} 属于 {} / {} is {}'s equipment",
+                resource(*r),
+                team(*t),
+                resource(*r),
+                team(*t)
+            ),
+            RejectReason::TeamBusy { team: t, with } => {
+                format!(
+                    "{} 正忙 / {} is busy with {}",
+                    team(*t),
+                    team(*t),
+                    work(with)
+                )
+            }
+            RejectReason::RoleBusy { role, with } => {
+                let name = s
+                    .roles
+                    .get(role.index())
+                    .map_or_else(|| format!("#{}", role.0), |x| x.name.clone());
+                format!(
+                    "{name} 人手都在忙 / every {name} is busy with {}",
+                    work(with)
+                )
+            }
+            RejectReason::MissingSkill { team: t, skill } => {
+                format!(
+                    "{} 不具备 {skill:?} / {} lacks the skill {skill:?}",
+                    team(*t),
+                    team(*t)
+                )
+            }
+            RejectReason::ChannelUnavailable(c) => {
+                format!("没有可用的 {c:?} / no {c:?} can be used here")
+            }
+            RejectReason::InThePast { at_s, now_s } => format!(
+                "时间已过 / {} is before the drill clock {}",
+                s.header.start.clock_at(*at_s),
+                s.header.start.clock_at(*now_s)
+            ),
+            RejectReason::NotApplicable(why) => format!("不适用 / {why}"),
+        }
+    }
 }
 
 /// Everything that can happen in a drill.
@@ -206,6 +309,12 @@ pub enum SimEvent {
     // --- Injects (情景注入) -----------------------------------------------------------
     /// An inject of the MSEL fired; its effects follow as their own events.
     InjectFired { number: u32, contingency: bool },
+    /// The trainer fired an inject by hand (`Simulation::fire_inject`), before or
+    /// instead of its trigger; an `InjectFired` follows in the same step.
+    InjectTriggeredByTrainer { number: u32 },
+    /// An inject will not fire: the trainer skipped it, or the task a contingency
+    /// inject watches was started in time.
+    InjectSkipped { number: u32, why: InjectSkip },
 
     // --- Warnings (预警) --------------------------------------------------------------
     /// A warning was issued to a target by a channel (one event per channel).
@@ -234,6 +343,12 @@ pub enum SimEvent {
         household: HouseholdId,
         home: PlaceIdx,
         leave_at_s: f64,
+    },
+    /// The household was told to shelter in place (就地避险): it stays indoors, doors
+    /// and windows shut, and does not set off (a later evacuation order may move it).
+    ShelteredInPlace {
+        household: HouseholdId,
+        home: PlaceIdx,
     },
     /// The household heard the warning and chose to stay (they may leave on a later
     /// contact: a knock on the door persuades more than a loudspeaker).
@@ -288,6 +403,12 @@ pub enum SimEvent {
     },
     /// A shelter reached capacity.
     ShelterFull { shelter: PlaceIdx, occupancy: u32 },
+    /// A household reached a shelter that has not been opened yet (开放避灾点 is a
+    /// plan task) and waits at its gate; `Arrived` follows when it opens.
+    WaitingAtShelter {
+        household: HouseholdId,
+        shelter: PlaceIdx,
+    },
     /// A household arrived at a full (or closed) shelter and was sent on.
     Redirected {
         household: HouseholdId,
@@ -330,8 +451,9 @@ pub enum SimEvent {
         people: u32,
         household: Option<HouseholdId>,
     },
-    /// A rescue team took trapped people aboard (one event per boat or carry trip,
-    /// stamped when the team reaches the place; the team stays busy for the round trips).
+    /// Trapped people reached safety (one event per boat or carry trip, stamped when
+    /// the load is landed at `to`, a shelter or the team's base; the team stays busy
+    /// for the round trips).
     Rescued {
         place: PlaceIdx,
         people: u32,
@@ -364,6 +486,9 @@ pub enum SimEvent {
     // --- Participants' actions --------------------------------------------------------
     /// An action was accepted and its work begins (a `TaskStarted` follows).
     ActionAccepted { action: ActionId, actor: Actor },
+    /// An accepted action counts as this plan task (same kind of work on the same or
+    /// an enclosing target; see `sim::matching`). Contingency injects watch this.
+    ActionMatched { action: ActionId, task: TaskIdx },
     /// An action was refused, with the reason.
     ActionRejected {
         action: ActionId,

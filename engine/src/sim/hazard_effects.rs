@@ -72,7 +72,13 @@ pub fn air_changes_per_hour(state: HhState, p: &EffectParams) -> Option<f64> {
             Some(p.ach_home)
         }
         HhState::Sheltered => Some(p.ach_home),
-        HhState::AtNode | HhState::Walking | HhState::Stranded => None,
+        // 就地避险: doors and windows shut.
+        HhState::ShelteringInPlace => Some(p.ach_sealed),
+        HhState::AtNode
+        | HhState::Walking
+        | HhState::Stranded
+        | HhState::AtShelterDoor
+        | HhState::Aboard => None,
     }
 }
 
