@@ -5,7 +5,8 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use drill_engine::hazard::HazardField;
-use drill_engine::hazard::fire::{FireField, FireGrid, FireSettings, FuelCatalog, Fuelbed};
+use drill_engine::hazard::fire::{FireField, FireSettings, FuelCatalog, Fuelbed};
+use drill_engine::hazard::raster::Raster;
 use drill_engine::model::{FuelMoisture, Point, Wind};
 use std::hint::black_box;
 
@@ -14,7 +15,7 @@ const CELL_M: f64 = 5.0;
 const HOURS: f64 = 12.0;
 
 fn setup() -> FireField {
-    let mut grid = FireGrid::flat(SIDE, SIDE, CELL_M);
+    let mut grid = Raster::flat(SIDE, SIDE, CELL_M, 0.0);
     for r in 0..SIDE {
         for c in 0..SIDE {
             let (x, y) = (c as f64 * CELL_M, r as f64 * CELL_M);

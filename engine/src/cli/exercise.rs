@@ -56,14 +56,10 @@ struct Drill {
 
 impl Drill {
     fn new(scenario: Scenario, seed: u64, actions: Vec<Action>) -> Result<Drill, String> {
-        let mut sim = Simulation::with(
-            &scenario,
-            seed,
-            Vec::new(),
-            Default::default(),
-            Mode::Actions,
-        )
-        .map_err(|e| e.to_string())?;
+        // The same hazard models as the replay in `simulate`, so the hashes agree.
+        let (hazards, _) = crate::cli::run::scenario_hazards(&scenario, None);
+        let mut sim = Simulation::with(&scenario, seed, hazards, Default::default(), Mode::Actions)
+            .map_err(|e| e.to_string())?;
         for a in &actions {
             sim.submit(a.clone());
         }

@@ -1,13 +1,18 @@
 //! `drill run FILE [--seed N] [--actions LOG] [--until 6h] [--events out.ron] [--json]`:
 //! checks the scenario, runs the simulation (plan as written, or the recorder's actions
 //! when `--actions` is given) and prints a summary: people warned, evacuated and still
-//! in danger hour by hour, exposure, shelter occupancy and team utilisation.
+//! in danger hour by hour, exposure, shelter occupancy and team utilisation. The
+//! scenario's `hazard flood|fire|chemical` blocks run as physical models on its terrain
+//! ([`crate::hazard::scenario_fields`]), alongside the scripted zones.
 
 use crate::cli::check::check_file;
+use crate::hazard::raster::Raster;
+use crate::hazard::{self, HazardField};
 use crate::io;
 use crate::lang::{self, SourceMap};
 use crate::model::{Action, ActionLog, Scenario};
 use crate::sim::events::{SimEvent, Totals, log_hash};
+use crate::sim::scripted::ScriptedHazard;
 use crate::sim::{Mode, Simulation};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -89,6 +94,9 @@ pub struct TeamRow {
 /// What `drill run` reports.
 #[derive(Debug, Clone, Serialize)]
 pub struct RunReport {
+    /// Hazard blocks that could not be modelled on this map, and why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     pub scenario: String,
     pub seed: u64,
     pub until_s: f64,
@@ -105,9 +113,47 @@ pub struct RunReport {
 }
 
 /// Runs a checked scenario to `until_s` and gathers the report; `on_step` is called
-/// with the time after every step (for a progress bar).
+/// with the time after every step (for a progress bar). Its hazard models are built on
+/// the inline terrain grid, if any; see [`simulate_on`] for a loaded heightmap.
 pub fn simulate(
     scenario: &Scenario,
+    seed: u64,
+    actions: Option<&[Action]>,
+    until_s: f64,
+    on_step: impl FnMut(f64),
+) -> Result<(RunReport, Simulation), String> {
+    simulate_on(scenario, None, seed, actions, until_s, on_step)
+}
+
+/// The hazard fields a run of `scenario` samples: the physical model of each `hazard`
+/// block ([`hazard::scenario_field`]) next to the scripted zones, or the scripted zones
+/// alone. A block whose model cannot be built on this map (a flood whose river misses a
+/// small terrain grid) is left to the scripted zones, with a warning saying why, rather
+/// than refusing a scenario `drill check` accepted. Every way of running a drill (run,
+/// exercise, replay) must use this, so that their logs agree.
+pub fn scenario_hazards(
+    scenario: &Scenario,
+    terrain: Option<&Raster>,
+) -> (Vec<Box<dyn HazardField>>, Vec<String>) {
+    let mut warnings = Vec::new();
+    let mut hazards: Vec<Box<dyn HazardField>> = Vec::new();
+    for h in &scenario.hazards {
+        match hazard::scenario_field(scenario, h, terrain) {
+            Ok(field) => hazards.push(field),
+            Err(e) => warnings.push(format!("{e}; this hazard is not modelled in the run")),
+        }
+    }
+    if !hazards.is_empty() {
+        // Scripted zones keep their times next to the physical models.
+        hazards.insert(0, Box::new(ScriptedHazard::new(scenario)));
+    }
+    (hazards, warnings)
+}
+
+/// [`simulate`] with the map's terrain as [`io::load_terrain`] read it.
+pub fn simulate_on(
+    scenario: &Scenario,
+    terrain: Option<&Raster>,
     seed: u64,
     actions: Option<&[Action]>,
     until_s: f64,
@@ -118,7 +164,8 @@ pub fn simulate(
     } else {
         Mode::PlanAsWritten
     };
-    let mut sim = Simulation::with(scenario, seed, Vec::new(), Default::default(), mode)
+    let (hazards, warnings) = scenario_hazards(scenario, terrain);
+    let mut sim = Simulation::with(scenario, seed, hazards, Default::default(), mode)
         .map_err(|e| e.to_string())?;
     for a in actions.unwrap_or_default() {
         sim.submit(a.clone());
@@ -146,6 +193,7 @@ pub fn simulate(
     let events = sim.events();
     let count = |f: fn(&SimEvent) -> bool| events.iter().filter(|e| f(&e.event)).count();
     let report = RunReport {
+        warnings,
         scenario: scenario.header.id.clone(),
         seed,
         until_s: sim.time_s(),
@@ -190,6 +238,9 @@ pub fn render(r: &RunReport) -> String {
         r.until_s / 3600.0
     );
     let _ = writeln!(out, "event log: {} events, hash {}", r.events, r.log_hash);
+    for w in &r.warnings {
+        let _ = writeln!(out, "warning: {w}");
+    }
     if r.actions_accepted + r.actions_rejected > 0 {
         let _ = writeln!(
             out,
@@ -309,9 +360,23 @@ pub fn run(args: &RunArgs) -> ExitCode {
     if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} steps {elapsed}") {
         bar.set_style(style);
     }
+    let terrain = match &scenario.map.terrain {
+        Some(t) => {
+            let dir = args.file.parent().unwrap_or(std::path::Path::new("."));
+            match io::load_terrain(t, dir) {
+                Ok(r) => Some(r),
+                Err(message) => {
+                    eprintln!("error: terrain: {message}");
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
+        None => None,
+    };
     let step_s = scenario.header.step_s;
-    let result = simulate(
+    let result = simulate_on(
         &scenario,
+        terrain.as_ref(),
         seed,
         actions.as_ref().map(|a| a.actions.as_slice()),
         until_s,

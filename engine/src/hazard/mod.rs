@@ -11,7 +11,71 @@ pub mod flood;
 pub mod plume;
 pub mod raster;
 
-use crate::model::Point;
+use crate::hazard::fire::{FireField, FireSettings, FuelCatalog};
+use crate::hazard::flood::FloodModel;
+use crate::hazard::plume::PlumeModel;
+use crate::hazard::raster::Raster;
+use crate::model::{Hazard, Point, Scenario};
+
+/// The physical models of a scenario's `hazard flood|fire|chemical` blocks, in the order
+/// written; see [`scenario_field`]. The first block that cannot be built is the error.
+pub fn scenario_fields(
+    scenario: &Scenario,
+    terrain: Option<&Raster>,
+) -> Result<Vec<Box<dyn HazardField>>, String> {
+    scenario
+        .hazards
+        .iter()
+        .map(|h| scenario_field(scenario, h, terrain))
+        .collect()
+}
+
+/// The physical model of one `hazard` block. `terrain` is the map's terrain as
+/// [`crate::io::load_terrain`] read it (needed for a heightmap file); without it an
+/// inline `terrain grid` is used, and a fire on a map without terrain burns on a flat
+/// raster covering the map. A flood needs terrain, and its rivers must cross it.
+pub fn scenario_field(
+    scenario: &Scenario,
+    hazard: &Hazard,
+    terrain: Option<&Raster>,
+) -> Result<Box<dyn HazardField>, String> {
+    let raster = || -> Result<Option<Raster>, String> {
+        match (terrain, &scenario.map.terrain) {
+            (Some(t), _) => Ok(Some(t.clone())),
+            (None, Some(_)) => Raster::covering_scenario(scenario).map(Some),
+            (None, None) => Ok(None),
+        }
+    };
+    Ok(match hazard {
+        Hazard::Flood(spec) => {
+            let t = raster()?.ok_or(
+                "hazard flood needs the map's terrain (`terrain grid [...]` or a heightmap)",
+            )?;
+            Box::new(
+                FloodModel::from_scenario(scenario, spec, t)
+                    .map_err(|e| format!("hazard flood: {e}"))?,
+            )
+        }
+        Hazard::Fire(_) => {
+            let grid = match raster()? {
+                Some(t) => t,
+                None => Raster::covering_scenario(scenario)?,
+            };
+            Box::new(
+                FireField::from_scenario(
+                    scenario,
+                    grid,
+                    &FuelCatalog::standard(),
+                    FireSettings::default(),
+                )
+                .map_err(|e| format!("hazard fire: {e}"))?,
+            )
+        }
+        Hazard::Chemical(spec) => {
+            Box::new(PlumeModel::from_spec(spec).map_err(|e| format!("hazard chemical: {e}"))?)
+        }
+    })
+}
 
 /// What a hazard looks like to the simulation at the current time.
 ///
@@ -43,6 +107,10 @@ pub trait HazardField: Send + Sync {
     fn concentration_ppm(&self, _p: Point) -> f64 {
         0.0
     }
+
+    /// 隔离带 — a fire line along `points`, finished at `time_s`, from which on it stops
+    /// the fire (a no-op for models other than fire).
+    fn add_fire_line(&mut self, _points: &[Point], _time_s: f64) {}
 
     /// Whether a person standing at `p` now is in danger (the model's own threshold:
     /// water above wading depth, inside the fire front, concentration above AEGL-2...).

@@ -425,6 +425,68 @@ pub struct PlumeModel {
     /// Puff centre and distance travelled (instantaneous releases only).
     puff_centre: Point,
     puff_travel_m: f64,
+    /// The steady plume on the last receptor grid sampled (continuous releases).
+    grid_cache: Option<SteadyGrid>,
+}
+
+/// Receptors farther than this many σ from the plume axis or the puff centre are
+/// taken as clean (exp(−32) ≈ 1e−14 of the peak).
+pub const CUTOFF_SIGMAS: f64 = 8.0;
+
+/// A receptor grid: north-west corner, columns, rows, spacing.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct GridShape {
+    origin: Point,
+    cols: usize,
+    rows: usize,
+    cell_m: f64,
+}
+
+/// A receptor grid kept between samples (for a map overlay or a benchmark): ground-level
+/// ppm at cell centres, row-major, north row first. It remembers which cells it last
+/// wrote, so a new sample rewrites only those and the ones the release covers now.
+#[derive(Debug, Clone)]
+pub struct ReceptorGrid {
+    shape: GridShape,
+    /// Ground-level concentration per receptor, ppm.
+    pub ppm: Vec<f64>,
+    spans: Vec<(usize, usize)>,
+}
+
+impl ReceptorGrid {
+    /// A clean grid of `cols` × `rows` receptors at the centres of `cell_m` cells whose
+    /// north-west corner is `origin`.
+    pub fn new(origin: Point, cols: usize, rows: usize, cell_m: f64) -> ReceptorGrid {
+        ReceptorGrid {
+            shape: GridShape {
+                origin,
+                cols,
+                rows,
+                cell_m,
+            },
+            ppm: vec![0.0; cols * rows],
+            spans: vec![(0, 0); rows],
+        }
+    }
+}
+
+/// The steady plume of one weather segment on one receptor grid. Weather is piecewise
+/// constant, so within a segment a continuous plume's concentration at a receptor is
+/// either this steady value or zero (before the front arrives, after the tail leaves):
+/// the Gaussian is computed once per segment, and each sample only checks every
+/// receptor's downwind distance against the window the material now covers.
+#[derive(Debug, Clone)]
+struct SteadyGrid {
+    shape: GridShape,
+    /// Start of the weather segment it was built for.
+    segment_start_s: f64,
+    /// Downwind distance of each receptor, metres.
+    downwind_m: Vec<f64>,
+    /// Steady ground-level ppm (0 upwind and beyond the cutoff width).
+    steady_ppm: Vec<f64>,
+    /// Per row, the columns `[first, end)` where the steady plume is not zero: the plume
+    /// is convex (its half-width grows concavely with distance), so one run per row.
+    spans: Vec<(usize, usize)>,
 }
 
 impl PlumeModel {
@@ -462,6 +524,7 @@ impl PlumeModel {
             t_s: 0.0,
             puff_centre: spec.source,
             puff_travel_m: 0.0,
+            grid_cache: None,
         })
     }
 
@@ -514,48 +577,168 @@ impl PlumeModel {
                 if emitted < self.start_s.max(f.seg_start) || emitted > self.start_s + duration_s {
                     return 0.0;
                 }
-                let y = -dx * ey + dy * ex;
-                let (sy, sz) = briggs_sigmas(self.set, f.weather.stability, x);
-                if y.abs() > 8.0 * sy {
-                    return 0.0;
-                }
-                plume_concentration(kg_s * 1000.0, u, sy, sz, y, 0.0, self.height_m)
+                self.steady_g_m3(f, kg_s, x, -dx * ey + dy * ex)
             }
             Release::Mass { kg } => {
                 let (dx, dy) = (p.x - self.puff_centre.x, p.y - self.puff_centre.y);
                 let along = dx * ex + dy * ey;
                 let cross = -dx * ey + dy * ex;
                 let (sy, sz) = f.puff_sigmas;
+                if along.abs() > CUTOFF_SIGMAS * sy || cross.abs() > CUTOFF_SIGMAS * sy {
+                    return 0.0;
+                }
                 puff_concentration(kg * 1000.0, sy, sy, sz, along, cross, 0.0, self.height_m)
             }
         }
     }
 
+    /// Steady plume concentration (g/m³) at downwind distance `x` > 0 and crosswind
+    /// offset `y`, zero beyond the cutoff width.
+    fn steady_g_m3(&self, f: &Frame, kg_s: f64, x: f64, y: f64) -> f64 {
+        let (sy, sz) = briggs_sigmas(self.set, f.weather.stability, x);
+        if y.abs() > CUTOFF_SIGMAS * sy {
+            return 0.0;
+        }
+        plume_concentration(kg_s * 1000.0, f.u, sy, sz, y, 0.0, self.height_m)
+    }
+
     /// Fills `out` (row-major, `cols` × `rows`) with ground-level ppm at the centres
-    /// of a receptor grid whose north-west corner is `origin`.
+    /// of a receptor grid whose north-west corner is `origin`. Gives what
+    /// [`HazardField::concentration_ppm`] gives at each centre, but only evaluates the
+    /// Gaussian once per weather segment for a continuous release, and only within
+    /// the cutoff box around the puff for an instantaneous one. A caller that samples
+    /// the same grid again and again should keep a [`ReceptorGrid`] instead, which
+    /// also skips rewriting the clean part of the grid.
     pub fn sample_grid_ppm(
-        &self,
+        &mut self,
         origin: Point,
         cols: usize,
         rows: usize,
         cell_m: f64,
         out: &mut [f64],
     ) {
+        let out = &mut out[..cols * rows];
+        out.fill(0.0);
+        let shape = GridShape {
+            origin,
+            cols,
+            rows,
+            cell_m,
+        };
+        self.write_receptors(shape, out, &mut vec![(0, 0); rows]);
+    }
+
+    /// Updates a receptor grid to the current time.
+    pub fn sample_receptors(&mut self, grid: &mut ReceptorGrid) {
+        self.write_receptors(grid.shape, &mut grid.ppm, &mut grid.spans);
+    }
+
+    /// Writes ground-level ppm into `out`, which is zero outside `spans` (per row, the
+    /// columns `[first, end)` that may be non-zero); sets `spans` to what it wrote.
+    fn write_receptors(&mut self, shape: GridShape, out: &mut [f64], spans: &mut [(usize, usize)]) {
+        let GridShape {
+            origin,
+            cols,
+            rows,
+            cell_m,
+        } = shape;
+        for (r, span) in spans.iter_mut().enumerate() {
+            out[r * cols + span.0..r * cols + span.1].fill(0.0);
+            *span = (0, 0);
+        }
         let Some(frame) = self.frame() else {
-            out.iter_mut().for_each(|c| *c = 0.0);
             return;
         };
         let to_ppm = 1000.0 * MOLAR_VOLUME_25C_L / self.substance.molecular_weight_g_mol;
-        for r in 0..rows {
-            let y = origin.y + (r as f64 + 0.5) * cell_m;
-            for c in 0..cols {
-                let p = Point {
-                    x: origin.x + (c as f64 + 0.5) * cell_m,
-                    y,
-                };
-                out[r * cols + c] = self.concentration_in(&frame, p) * to_ppm;
+        match self.release {
+            Release::Rate { kg_s, duration_s } => {
+                let fresh = self
+                    .grid_cache
+                    .as_ref()
+                    .is_some_and(|g| g.shape == shape && g.segment_start_s == frame.seg_start);
+                if !fresh {
+                    self.grid_cache = Some(self.steady_grid(&frame, kg_s, shape, to_ppm));
+                }
+                let Some(grid) = &self.grid_cache else { return };
+                // The release times whose material is on the ground now.
+                let (first, last) = (self.start_s.max(frame.seg_start), self.start_s + duration_s);
+                for (r, &(c0, c1)) in grid.spans.iter().enumerate() {
+                    let row = r * cols;
+                    let x = &grid.downwind_m[row + c0..row + c1];
+                    let steady = &grid.steady_ppm[row + c0..row + c1];
+                    for ((o, &x), &c) in out[row + c0..row + c1].iter_mut().zip(x).zip(steady) {
+                        let emitted = self.t_s - x / frame.u;
+                        *o = if emitted < first || emitted > last {
+                            0.0
+                        } else {
+                            c
+                        };
+                    }
+                    spans[r] = (c0, c1);
+                }
+            }
+            Release::Mass { .. } => {
+                let reach = CUTOFF_SIGMAS * frame.puff_sigmas.0;
+                let (p, o) = (self.puff_centre, origin);
+                let index = |v: f64, n: usize| ((v / cell_m).floor().max(0.0) as usize).min(n);
+                let (c0, c1) = (
+                    index(p.x - reach - o.x, cols),
+                    index(p.x + reach - o.x + cell_m, cols),
+                );
+                let (r0, r1) = (
+                    index(p.y - reach - o.y, rows),
+                    index(p.y + reach - o.y + cell_m, rows),
+                );
+                for r in r0..r1 {
+                    for c in c0..c1 {
+                        let centre = Point {
+                            x: origin.x + (c as f64 + 0.5) * cell_m,
+                            y: origin.y + (r as f64 + 0.5) * cell_m,
+                        };
+                        out[r * cols + c] = self.concentration_in(&frame, centre) * to_ppm;
+                    }
+                    spans[r] = (c0, c1);
+                }
             }
         }
+    }
+
+    /// The steady plume of the current weather segment on a receptor grid.
+    fn steady_grid(&self, f: &Frame, kg_s: f64, shape: GridShape, to_ppm: f64) -> SteadyGrid {
+        let GridShape {
+            origin,
+            cols,
+            rows,
+            cell_m,
+        } = shape;
+        let mut grid = SteadyGrid {
+            shape,
+            segment_start_s: f.seg_start,
+            downwind_m: vec![0.0; cols * rows],
+            steady_ppm: vec![0.0; cols * rows],
+            spans: vec![(0, 0); rows],
+        };
+        for r in 0..rows {
+            let dy = origin.y + (r as f64 + 0.5) * cell_m - self.source.y;
+            let (mut first, mut end) = (cols, 0);
+            for c in 0..cols {
+                let dx = origin.x + (c as f64 + 0.5) * cell_m - self.source.x;
+                let x = dx * f.ex + dy * f.ey;
+                let i = r * cols + c;
+                grid.downwind_m[i] = x;
+                if x <= 0.0 {
+                    continue;
+                }
+                let ppm = self.steady_g_m3(f, kg_s, x, -dx * f.ey + dy * f.ex) * to_ppm;
+                grid.steady_ppm[i] = ppm;
+                if ppm > 0.0 {
+                    first = first.min(c);
+                    end = c + 1;
+                }
+            }
+            grid.spans[r] = if end > first { (first, end) } else { (0, 0) };
+        }
+        grid
     }
 
     pub fn puff_centre(&self) -> Point {

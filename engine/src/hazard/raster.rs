@@ -10,7 +10,7 @@
 //! Cells without data (an ASCII grid's `NODATA_value`) hold `NaN`; models treat them as
 //! outside the domain (closed walls for the flood model).
 
-use crate::model::{Point, Terrain, TerrainSource};
+use crate::model::{Hazard, Point, Scenario, Terrain, TerrainSource};
 
 /// An elevation raster on the scenario map.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,7 +72,13 @@ impl Raster {
 
     /// Builds the raster for a scenario's terrain. An inline grid needs nothing more; a
     /// heightmap file needs its text, read by [`crate::io::read_text`] (the caller
-    /// reads it so this stays pure). The file's vertical scale multiplies every value.
+    /// reads it so this stays pure).
+    ///
+    /// `vertical` (垂直) is the size of one stored unit in metres: elevation = value ×
+    /// vertical. The default 1 m reads an ESRI ASCII DEM as it is usually written, in
+    /// metres; `vertical 0.1m` reads one stored in decimetres, `vertical 0.3048m` one in
+    /// feet. It scales only the elevations, never the cell size (that is the file's
+    /// `cellsize`), and no-data cells stay no-data.
     pub fn from_terrain(terrain: &Terrain, file_text: Option<&str>) -> Result<Raster, String> {
         match &terrain.source {
             TerrainSource::Grid {
@@ -99,6 +105,100 @@ impl Raster {
                 Ok(raster)
             }
         }
+    }
+
+    /// The raster for a scenario without a terrain file: its inline terrain grid, or
+    /// (when the map has no terrain) a flat raster of the map's cell size covering
+    /// everything the scenario places on the map — places, zones, rivers, fire
+    /// ignitions, chemical sources — with a margin of ten cells. A terrain file is read
+    /// by [`crate::io::load_terrain`] instead.
+    pub fn covering_scenario(scenario: &Scenario) -> Result<Raster, String> {
+        if let Some(terrain) = &scenario.map.terrain {
+            return match &terrain.source {
+                TerrainSource::Grid {
+                    cols,
+                    rows,
+                    elevation_m,
+                } => {
+                    let (cols, rows) = (*cols as usize, *rows as usize);
+                    if cols == 0 || rows == 0 || elevation_m.len() != cols * rows {
+                        return Err(format!(
+                            "terrain grid is {cols}x{rows} but has {} elevations",
+                            elevation_m.len()
+                        ));
+                    }
+                    if !(terrain.cell_m.is_finite() && terrain.cell_m > 0.0) {
+                        return Err("terrain cell size must be positive".to_string());
+                    }
+                    Ok(Raster {
+                        cols,
+                        rows,
+                        cell_m: terrain.cell_m,
+                        origin: Point::default(),
+                        elevation_m: elevation_m.clone(),
+                    })
+                }
+                TerrainSource::File { path, .. } => Err(format!(
+                    "terrain file {path} must be loaded (io::load_terrain) before the hazard models are built"
+                )),
+            };
+        }
+        let cell = if scenario.map.cell_m > 0.0 {
+            scenario.map.cell_m
+        } else {
+            10.0
+        };
+        let mut points: Vec<Point> = scenario.map.places.iter().map(|p| p.pos).collect();
+        points.extend(
+            scenario
+                .map
+                .zones
+                .iter()
+                .flat_map(|z| z.polygon.iter().copied()),
+        );
+        points.extend(
+            scenario
+                .map
+                .rivers
+                .iter()
+                .flat_map(|r| r.points.iter().copied()),
+        );
+        for hazard in &scenario.hazards {
+            match hazard {
+                Hazard::Fire(spec) => points.extend(spec.ignitions.iter().map(|i| i.at)),
+                Hazard::Chemical(spec) => points.push(spec.source),
+                Hazard::Flood(_) => {}
+            }
+        }
+        if points.is_empty() {
+            return Err("the map has nothing on it to size the hazard raster".to_string());
+        }
+        let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+        for p in &points {
+            x0 = x0.min(p.x);
+            y0 = y0.min(p.y);
+            x1 = x1.max(p.x);
+            y1 = y1.max(p.y);
+        }
+        let margin = 10.0 * cell;
+        let origin = Point {
+            x: x0.min(0.0) - margin,
+            y: y0.min(0.0) - margin,
+        };
+        let cols = ((x1 + margin - origin.x) / cell).ceil() as usize;
+        let rows = ((y1 + margin - origin.y) / cell).ceil() as usize;
+        if cols * rows > 25_000_000 {
+            return Err(format!(
+                "map needs a {cols}x{rows} hazard raster; use a larger map cell"
+            ));
+        }
+        Ok(Raster {
+            cols,
+            rows,
+            cell_m: cell,
+            origin,
+            elevation_m: vec![0.0; cols * rows],
+        })
     }
 
     pub fn len(&self) -> usize {
@@ -259,6 +359,22 @@ mod tests {
         assert_eq!(r.cell_of(Point { x: 25.0, y: 5.0 }), Some((2, 0)));
         assert_eq!(r.cell_of(Point { x: 30.0, y: 5.0 }), None);
         assert_eq!(r.cell_of(Point { x: -0.1, y: 5.0 }), None);
+    }
+
+    #[test]
+    fn vertical_is_metres_per_stored_unit() {
+        let text = "ncols 2\nnrows 1\ncellsize 30\nNODATA_value -9999\n1234 -9999\n";
+        let terrain = Terrain {
+            source: TerrainSource::File {
+                path: "dem-decimetres.asc".into(),
+                vertical_m: 0.1,
+            },
+            cell_m: 10.0,
+        };
+        let r = Raster::from_terrain(&terrain, Some(text)).unwrap();
+        assert!((r.elevation_m[0] - 123.4).abs() < 1e-9);
+        assert!(r.elevation_m[1].is_nan(), "no-data stays no-data");
+        assert_eq!(r.cell_m, 30.0, "the cell size is the file's, unscaled");
     }
 
     #[test]

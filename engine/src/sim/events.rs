@@ -447,6 +447,16 @@ pub enum SimEvent {
         at: PlaceIdx,
         people: u32,
     },
+    /// 吸入 — the concentration a household breathes (indoors through the one-box air
+    /// exchange, or outdoors) first exceeded the released substance's 60-minute AEGL of
+    /// `level` (1-3); `dose_ppm_min` is its ∫C dt so far. Logged once per level.
+    AeglReached {
+        household: HouseholdId,
+        at: PlaceIdx,
+        level: u8,
+        ppm: f64,
+        dose_ppm_min: f64,
+    },
     /// People are trapped and need rescue (an inject's `Effect::Trapped`, or a
     /// household still at home when its place turned dangerous).
     Trapped {

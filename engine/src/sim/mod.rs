@@ -12,6 +12,7 @@
 pub mod build;
 pub mod events;
 pub mod generate;
+pub mod hazard_effects;
 pub mod matching;
 pub mod network;
 pub mod params;
@@ -240,6 +241,11 @@ impl Simulation {
             exposed_total: 0,
             aboard_anonymous: 0,
         });
+        world.insert_resource(hazard_effects::Breathing::for_scenario(
+            scenario,
+            households.len(),
+        ));
+        world.insert_resource(hazard_effects::EffectParams::default());
         world.insert_resource(Hazards(hazards));
         world.insert_resource(Contacts::default());
         world.insert_resource(Rngs {
@@ -279,6 +285,19 @@ impl Simulation {
                 systems::check_exposure,
             )
                 .chain(),
+        );
+        // How the physical hazards act on people, between the movement and the exposure
+        // check (kept out of the chain above so that it stays a separate concern).
+        schedule.add_systems(
+            (hazard_effects::wade, hazard_effects::breathe)
+                .chain()
+                .after(systems::move_walkers)
+                .before(systems::run_teams),
+        );
+        schedule.add_systems(
+            hazard_effects::build_fire_lines
+                .after(systems::finish_role_jobs)
+                .before(systems::check_exposure),
         );
         Ok(Simulation { world, schedule })
     }
@@ -431,6 +450,11 @@ impl Simulation {
     }
 
     /// The event log so far.
+    /// What each household has breathed of a chemical release (dose, peak, AEGLs).
+    pub fn breathing(&self) -> &hazard_effects::Breathing {
+        self.world.resource::<hazard_effects::Breathing>()
+    }
+
     pub fn events(&self) -> &[TimedEvent] {
         &self.world.resource::<Log>().events
     }

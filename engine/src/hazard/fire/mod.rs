@@ -12,4 +12,4 @@ pub mod spread;
 
 pub use fuel::{FuelCatalog, FuelModel};
 pub use rothermel::{Fuelbed, SpreadConditions, SurfaceFire, WindLimit};
-pub use spread::{FireField, FireGrid, FireSettings};
+pub use spread::{FireField, FireSettings};

@@ -22,176 +22,38 @@ use std::collections::BinaryHeap;
 use super::fuel::FuelCatalog;
 use super::rothermel::{Fuelbed, SpreadConditions, WindLimit, wind_adjustment_factor};
 use crate::hazard::HazardField;
-use crate::model::{FireSpec, Hazard, LinkKind, Point, Scenario, TerrainSource, Wind};
+use crate::hazard::raster::Raster;
+use crate::model::{FireSpec, Hazard, LinkKind, Point, Scenario, Wind};
 
-/// A regular grid of elevations over the map (the fire model's own minimal raster).
-#[derive(Debug, Clone, PartialEq)]
-pub struct FireGrid {
-    pub cols: usize,
-    pub rows: usize,
-    pub cell_m: f64,
-    /// Map position of the north-west corner of cell (0, 0).
-    pub origin: Point,
-    /// Row-major elevations in metres; `NaN` marks cells outside the domain.
-    pub elevation_m: Vec<f64>,
-}
-
-impl FireGrid {
-    pub fn flat(cols: usize, rows: usize, cell_m: f64) -> FireGrid {
-        FireGrid {
-            cols,
-            rows,
-            cell_m,
-            origin: Point::default(),
-            elevation_m: vec![0.0; cols * rows],
-        }
+/// Slope (rise over run) and aspect (downslope azimuth, degrees from north) of a cell
+/// by central differences, one-sided at the edges. The fire model keeps this stencil
+/// rather than the raster's Horn (1981) gradient so that moving it onto the shared
+/// [`Raster`] changed none of its results (at the raster edge, Horn's repeated edge
+/// cell would also halve the slope).
+fn slope_aspect(grid: &Raster, index: usize) -> (f64, f64) {
+    let (c, r) = (index % grid.cols, index / grid.cols);
+    let z = |c: usize, r: usize| grid.elevation_m[r * grid.cols + c];
+    let (cw, ce) = (c.saturating_sub(1), (c + 1).min(grid.cols - 1));
+    let (rn, rs) = (r.saturating_sub(1), (r + 1).min(grid.rows - 1));
+    let mut dz_east = if ce > cw {
+        (z(ce, r) - z(cw, r)) / ((ce - cw) as f64 * grid.cell_m)
+    } else {
+        0.0
+    };
+    let mut dz_north = if rs > rn {
+        (z(c, rn) - z(c, rs)) / ((rs - rn) as f64 * grid.cell_m)
+    } else {
+        0.0
+    };
+    if !dz_east.is_finite() {
+        dz_east = 0.0;
     }
-
-    /// The grid for a scenario: its inline terrain grid, or (when the map has no terrain)
-    /// a flat grid of the map's cell size covering everything the scenario places on the
-    /// map with a margin of ten cells. A terrain file must be loaded by the caller (via
-    /// `io`) and passed in as a `FireGrid` instead.
-    pub fn for_scenario(scenario: &Scenario) -> Result<FireGrid, String> {
-        if let Some(terrain) = &scenario.map.terrain {
-            return match &terrain.source {
-                TerrainSource::Grid {
-                    cols,
-                    rows,
-                    elevation_m,
-                } => {
-                    let (cols, rows) = (*cols as usize, *rows as usize);
-                    if cols == 0 || rows == 0 || elevation_m.len() != cols * rows {
-                        return Err(format!(
-                            "terrain grid is {cols}x{rows} but has {} elevations",
-                            elevation_m.len()
-                        ));
-                    }
-                    if !(terrain.cell_m.is_finite() && terrain.cell_m > 0.0) {
-                        return Err("terrain cell size must be positive".to_string());
-                    }
-                    Ok(FireGrid {
-                        cols,
-                        rows,
-                        cell_m: terrain.cell_m,
-                        origin: Point::default(),
-                        elevation_m: elevation_m.clone(),
-                    })
-                }
-                TerrainSource::File { path, .. } => Err(format!(
-                    "terrain file {path} must be loaded before the fire model is built"
-                )),
-            };
-        }
-        let cell = if scenario.map.cell_m > 0.0 {
-            scenario.map.cell_m
-        } else {
-            10.0
-        };
-        let mut points: Vec<Point> = scenario.map.places.iter().map(|p| p.pos).collect();
-        points.extend(
-            scenario
-                .map
-                .zones
-                .iter()
-                .flat_map(|z| z.polygon.iter().copied()),
-        );
-        points.extend(
-            scenario
-                .map
-                .rivers
-                .iter()
-                .flat_map(|r| r.points.iter().copied()),
-        );
-        for hazard in &scenario.hazards {
-            if let Hazard::Fire(spec) = hazard {
-                points.extend(spec.ignitions.iter().map(|i| i.at));
-            }
-        }
-        if points.is_empty() {
-            return Err("the map has nothing on it to size the fire grid".to_string());
-        }
-        let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-        for p in &points {
-            x0 = x0.min(p.x);
-            y0 = y0.min(p.y);
-            x1 = x1.max(p.x);
-            y1 = y1.max(p.y);
-        }
-        let margin = 10.0 * cell;
-        let origin = Point {
-            x: x0.min(0.0) - margin,
-            y: y0.min(0.0) - margin,
-        };
-        let cols = ((x1 + margin - origin.x) / cell).ceil() as usize;
-        let rows = ((y1 + margin - origin.y) / cell).ceil() as usize;
-        if cols * rows > 25_000_000 {
-            return Err(format!(
-                "map needs a {cols}x{rows} fire grid; use a larger map cell"
-            ));
-        }
-        Ok(FireGrid {
-            cols,
-            rows,
-            cell_m: cell,
-            origin,
-            elevation_m: vec![0.0; cols * rows],
-        })
+    if !dz_north.is_finite() {
+        dz_north = 0.0;
     }
-
-    pub fn len(&self) -> usize {
-        self.cols * self.rows
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// The cell containing `p`, if inside the grid.
-    pub fn cell_of(&self, p: Point) -> Option<usize> {
-        let c = ((p.x - self.origin.x) / self.cell_m).floor();
-        let r = ((p.y - self.origin.y) / self.cell_m).floor();
-        if c >= 0.0 && r >= 0.0 && (c as usize) < self.cols && (r as usize) < self.rows {
-            Some(r as usize * self.cols + c as usize)
-        } else {
-            None
-        }
-    }
-
-    pub fn center(&self, index: usize) -> Point {
-        let (c, r) = (index % self.cols, index / self.cols);
-        Point {
-            x: self.origin.x + (c as f64 + 0.5) * self.cell_m,
-            y: self.origin.y + (r as f64 + 0.5) * self.cell_m,
-        }
-    }
-
-    /// Slope (rise over run) and aspect (downslope azimuth, degrees from north) of a cell
-    /// by central differences, one-sided at the edges.
-    fn slope_aspect(&self, index: usize) -> (f64, f64) {
-        let (c, r) = (index % self.cols, index / self.cols);
-        let z = |c: usize, r: usize| self.elevation_m[r * self.cols + c];
-        let (cw, ce) = (c.saturating_sub(1), (c + 1).min(self.cols - 1));
-        let (rn, rs) = (r.saturating_sub(1), (r + 1).min(self.rows - 1));
-        let mut dz_east = if ce > cw {
-            (z(ce, r) - z(cw, r)) / ((ce - cw) as f64 * self.cell_m)
-        } else {
-            0.0
-        };
-        let mut dz_north = if rs > rn {
-            (z(c, rn) - z(c, rs)) / ((rs - rn) as f64 * self.cell_m)
-        } else {
-            0.0
-        };
-        if !dz_east.is_finite() {
-            dz_east = 0.0;
-        }
-        if !dz_north.is_finite() {
-            dz_north = 0.0;
-        }
-        let slope = dz_east.hypot(dz_north);
-        let upslope = dz_east.atan2(dz_north).to_degrees();
-        (slope, (upslope + 180.0).rem_euclid(360.0))
-    }
+    let slope = dz_east.hypot(dz_north);
+    let upslope = dz_east.atan2(dz_north).to_degrees();
+    (slope, (upslope + 180.0).rem_euclid(360.0))
 }
 
 /// How the 6.1 m (20 ft) wind becomes the midflame wind.
@@ -266,7 +128,7 @@ struct CellFire {
 /// The spreading fire on a raster: arrival times per cell, advanced on demand.
 #[derive(Debug, Clone)]
 pub struct FireField {
-    grid: FireGrid,
+    grid: Raster,
     /// Fuel bed index per cell (`beds`), `u16::MAX` outside the domain.
     fuel: Vec<u16>,
     beds: Vec<Fuelbed>,
@@ -291,7 +153,7 @@ pub struct FireField {
 impl FireField {
     /// A fire over `grid` with one fuel model everywhere (tests, benches, `drill calc`).
     pub fn uniform(
-        grid: FireGrid,
+        grid: Raster,
         bed: Fuelbed,
         wind: Vec<(f64, Wind)>,
         ignitions: Vec<(f64, Point)>,
@@ -304,7 +166,7 @@ impl FireField {
     /// Builds the fire of a scenario's `hazard fire` block on `grid`.
     pub fn from_scenario(
         scenario: &Scenario,
-        grid: FireGrid,
+        grid: Raster,
         catalog: &FuelCatalog,
         settings: FireSettings,
     ) -> Result<FireField, String> {
@@ -347,7 +209,7 @@ impl FireField {
         }
         let mut fuel = vec![default_bed; grid.len()];
         for (i, f) in fuel.iter_mut().enumerate() {
-            let centre = grid.center(i);
+            let centre = grid.center(i % grid.cols, i / grid.cols);
             // Later zones override earlier ones, as the trainer wrote them.
             if let Some((_, b)) = zone_beds.iter().rev().find(|(z, _)| z.contains(centre)) {
                 *f = *b;
@@ -379,7 +241,7 @@ impl FireField {
     }
 
     fn build(
-        grid: FireGrid,
+        grid: Raster,
         fuel: Vec<u16>,
         beds: Vec<Fuelbed>,
         mut wind: Vec<(f64, Wind)>,
@@ -419,14 +281,14 @@ impl FireField {
             if !grid.elevation_m[i].is_finite() {
                 fuel[i] = u16::MAX;
             }
-            let (s, a) = grid.slope_aspect(i);
+            let (s, a) = slope_aspect(&grid, i);
             slope[i] = s;
             aspect[i] = a;
         }
         let mut cells = Vec::new();
         for (t, p) in ignitions {
             let cell = grid
-                .cell_of(p)
+                .index_of(p)
                 .ok_or_else(|| format!("ignition ({}, {}) is outside the fire grid", p.x, p.y))?;
             cells.push((t.max(0.0), cell));
         }
@@ -452,7 +314,7 @@ impl FireField {
         Ok(field)
     }
 
-    pub fn grid(&self) -> &FireGrid {
+    pub fn grid(&self) -> &Raster {
         &self.grid
     }
 
@@ -464,7 +326,7 @@ impl FireField {
 
     /// When the fire reaches `p` (if it does within the horizon computed so far).
     pub fn arrival_s(&self, p: Point) -> Option<f64> {
-        let cell = self.grid.cell_of(p)?;
+        let cell = self.grid.index_of(p)?;
         let t = self.arrival_s[cell];
         (t <= self.horizon_s).then_some(t)
     }
@@ -502,14 +364,14 @@ impl FireField {
             for r in r0..r1 {
                 for c in c0..c1 {
                     let i = r * g.cols + c;
-                    if distance_to_segment(g.center(i), a, b) <= reach {
+                    if distance_to_segment(g.center(i % g.cols, i / g.cols), a, b) <= reach {
                         marks.push(i);
                     }
                 }
             }
         }
         if points.len() == 1
-            && let Some(i) = g.cell_of(points[0])
+            && let Some(i) = g.index_of(points[0])
         {
             marks.push(i);
         }
@@ -651,7 +513,7 @@ impl FireField {
     }
 
     fn arrival_at(&self, p: Point) -> f64 {
-        self.grid.cell_of(p).map_or(f64::INFINITY, |c| {
+        self.grid.index_of(p).map_or(f64::INFINITY, |c| {
             if self.done[c] {
                 self.arrival_s[c]
             } else {
@@ -694,6 +556,10 @@ impl HazardField for FireField {
         "fire"
     }
 
+    fn add_fire_line(&mut self, points: &[Point], time_s: f64) {
+        FireField::add_fire_line(self, points, time_s);
+    }
+
     /// Moves the drill clock to `t_s` and computes arrivals up to `t_s` plus the danger
     /// margin (the wind timeline is known in advance, so the look-ahead is exact unless a
     /// fire line is added later, which replays the spread).
@@ -730,7 +596,7 @@ mod tests {
 
     fn field(wind: Wind, settings: FireSettings) -> FireField {
         let bed = Fuelbed::new(FuelCatalog::standard().get("GR2").unwrap(), &moisture());
-        let grid = FireGrid::flat(101, 101, 10.0);
+        let grid = Raster::flat(101, 101, 10.0, 0.0);
         let centre = Point { x: 505.0, y: 505.0 };
         FireField::uniform(grid, bed, vec![(0.0, wind)], vec![(0.0, centre)], settings).unwrap()
     }
@@ -881,7 +747,7 @@ mod tests {
     #[test]
     fn scenario_fire_respects_fuel_zones_rivers_and_ignition_time() {
         let scenario = scenario_with_river_and_rock_zone();
-        let grid = FireGrid::for_scenario(&scenario).unwrap();
+        let grid = Raster::covering_scenario(&scenario).unwrap();
         let mut f = FireField::from_scenario(
             &scenario,
             grid,
@@ -903,7 +769,7 @@ mod tests {
     #[test]
     fn scenario_without_fire_block_or_with_unknown_fuel_is_an_error() {
         let mut scenario = scenario_with_river_and_rock_zone();
-        let grid = FireGrid::for_scenario(&scenario).unwrap();
+        let grid = Raster::covering_scenario(&scenario).unwrap();
         if let Hazard::Fire(spec) = &mut scenario.hazards[0] {
             spec.default_fuel = Some("QQ7".into());
         }
@@ -971,13 +837,13 @@ mod tests {
     #[test]
     fn slope_aspect_of_a_north_facing_ramp() {
         // Elevation rises to the south (y grows south): the slope faces north.
-        let mut grid = FireGrid::flat(3, 3, 10.0);
+        let mut grid = Raster::flat(3, 3, 10.0, 0.0);
         for r in 0..3 {
             for c in 0..3 {
                 grid.elevation_m[r * 3 + c] = r as f64 * 5.0;
             }
         }
-        let (slope, aspect) = grid.slope_aspect(4);
+        let (slope, aspect) = slope_aspect(&grid, 4);
         assert!((slope - 0.5).abs() < 1e-12);
         assert!(
             aspect.abs() < 1e-9 || (aspect - 360.0).abs() < 1e-9,
