@@ -177,6 +177,8 @@ pub struct MapState {
 pub struct MapStyle {
     /// Text scale for labels (projector preset uses larger labels).
     pub label_size: f32,
+    /// Leave out the team and resource notes under places (the live map draws teams).
+    pub hide_notes: bool,
 }
 
 /// Draws the scenario and handles pan/zoom. Returns the place clicked, if any.
@@ -186,6 +188,32 @@ pub fn show_map(
     sc: Option<&Scenario>,
     style: MapStyle,
     empty_text: &str,
+) -> Option<usize> {
+    show_map_with(ui, state, sc, style, empty_text, |_, _| {})
+}
+
+/// Where the overlay draws: the clipped painter and the map-to-screen transform.
+pub struct MapCanvas<'a> {
+    pub painter: &'a egui::Painter,
+    pub transform: MapTransform,
+    pub view: Rect,
+}
+
+impl MapCanvas<'_> {
+    pub fn to_screen(&self, p: Point) -> Pos2 {
+        self.transform.to_screen(p, self.view)
+    }
+}
+
+/// [`show_map`] with `overlay` drawn over the places (the simulation's state); the
+/// overlay also gets the label font size.
+pub fn show_map_with(
+    ui: &mut egui::Ui,
+    state: &mut MapState,
+    sc: Option<&Scenario>,
+    style: MapStyle,
+    empty_text: &str,
+    overlay: impl FnOnce(&MapCanvas, f32),
 ) -> Option<usize> {
     let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::click_and_drag());
     let view = response.rect;
@@ -405,7 +433,7 @@ pub fn show_map(
             label.clone(),
             Color32::BLACK,
         );
-        for (k, note) in notes[i].iter().enumerate() {
+        for (k, note) in notes[i].iter().enumerate().filter(|_| !style.hide_notes) {
             let y = (k as f32 + 1.0) * label.size * 1.2;
             painter.text(
                 p + Vec2::new(radius + 3.0, y),
@@ -421,6 +449,15 @@ pub fn show_map(
             clicked = Some(i);
         }
     }
+
+    overlay(
+        &MapCanvas {
+            painter: &painter,
+            transform: t,
+            view,
+        },
+        label.size,
+    );
 
     // Scale bar: a round number of metres about 120 points long.
     let metres = 120.0 / t.scale;
