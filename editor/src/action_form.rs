@@ -252,6 +252,43 @@ pub fn link_name(sc: &Scenario, l: LinkIdx) -> String {
     })
 }
 
+/// A dropdown of toggles for choosing several values (channels, groups).
+fn multi_combo<T: Copy + PartialEq>(
+    ui: &mut egui::Ui,
+    id: &str,
+    label: &str,
+    chosen: &mut Vec<T>,
+    options: &[T],
+    name: impl Fn(T) -> String,
+) {
+    let text = if chosen.is_empty() {
+        "—".to_owned()
+    } else {
+        chosen
+            .iter()
+            .map(|&c| name(c))
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    ui.vertical(|ui| {
+        ui.weak(label);
+        egui::ComboBox::from_id_salt(id)
+            .selected_text(text)
+            .height(480.0)
+            .show_ui(ui, |ui| {
+                for &o in options {
+                    let mut on = chosen.contains(&o);
+                    if ui.checkbox(&mut on, name(o)).changed() {
+                        chosen.retain(|x| *x != o);
+                        if on {
+                            chosen.push(o);
+                        }
+                    }
+                }
+            });
+    });
+}
+
 fn combo<T: Copy + PartialEq>(
     ui: &mut egui::Ui,
     id: &str,
@@ -338,20 +375,20 @@ pub fn form_ui(
                         Some(tr(lang, Key::Nearest)),
                         |p| describe::place(sc, p.index()),
                     );
-                    ui.vertical(|ui| {
-                        ui.weak(tr(lang, Key::Groups));
-                        ui.horizontal(|ui| {
-                            for (g, name) in GROUPS {
-                                let mut on = form.groups.contains(&g);
-                                if ui.toggle_value(&mut on, name).changed() {
-                                    form.groups.retain(|x| *x != g);
-                                    if on {
-                                        form.groups.push(g);
-                                    }
-                                }
-                            }
-                        });
-                    });
+                    multi_combo(
+                        ui,
+                        "form_groups",
+                        tr(lang, Key::Groups),
+                        &mut form.groups,
+                        &GROUPS.map(|(g, _)| g),
+                        |g| {
+                            GROUPS
+                                .iter()
+                                .find(|(x, _)| *x == g)
+                                .map_or("?", |(_, n)| n)
+                                .to_owned()
+                        },
+                    );
                 }
             }
             Object::Shelter => {
@@ -385,20 +422,15 @@ pub fn form_ui(
                 });
             }
         }
-        ui.vertical(|ui| {
-            ui.weak(tr(lang, Key::How));
-            ui.horizontal(|ui| {
-                for c in CHANNELS {
-                    let mut on = form.channels.contains(&c);
-                    if ui.toggle_value(&mut on, describe::channel(c)).changed() {
-                        form.channels.retain(|x| *x != c);
-                        if on {
-                            form.channels.push(c);
-                        }
-                    }
-                }
-            });
-        });
+
+        multi_combo(
+            ui,
+            "form_how",
+            tr(lang, Key::How),
+            &mut form.channels,
+            &CHANNELS,
+            |c| describe::channel(c).to_owned(),
+        );
         ui.vertical(|ui| {
             ui.weak(tr(lang, Key::Resources));
             let with_text = if form.with.iter().any(|(_, q)| *q > 0) {
@@ -622,7 +654,7 @@ mod tests {
         };
         run(false, &mut result);
         let texts = run(false, &mut result);
-        for want in ["民兵应急分队", "转移", "下村低洼区", "大喇叭", "老人"] {
+        for want in ["民兵应急分队", "转移", "下村低洼区", "安置到", "怎么做"] {
             assert!(texts.iter().any(|t| t == want), "{want} missing: {texts:?}");
         }
         assert!(result.is_none());

@@ -25,14 +25,27 @@ pub fn upcoming<'a>(sc: &'a Scenario, fired: &[(u32, f64)]) -> Vec<&'a Inject> {
     list
 }
 
-fn inject_card(ui: &mut egui::Ui, sc: &Scenario, inject: &Inject, size: f32, strong: bool) {
+/// One inject's number, sender, message and effects; `ink` forces a text colour (the
+/// current inject sits on a pale card in both themes).
+fn inject_card(
+    ui: &mut egui::Ui,
+    sc: &Scenario,
+    inject: &Inject,
+    size: f32,
+    strong: bool,
+    ink: Option<Color32>,
+) {
     let from = inject.from.as_deref().unwrap_or("");
-    ui.label(
+    let paint = |t: RichText| match ink {
+        Some(c) => t.color(c),
+        None => t,
+    };
+    ui.label(paint(
         RichText::new(format!("#{} {from}", inject.number))
             .size(size * 0.85)
             .strong(),
-    );
-    let msg = RichText::new(&inject.message).size(if strong { size } else { size * 0.8 });
+    ));
+    let msg = paint(RichText::new(&inject.message).size(if strong { size } else { size * 0.8 }));
     ui.label(if strong { msg.strong() } else { msg });
     if !inject.effects.is_empty() {
         let effects: Vec<String> = inject
@@ -76,7 +89,7 @@ pub fn injects_ui(ui: &mut egui::Ui, run: &mut LiveRun, lang: Lang, size: f32) {
                                         .strong()
                                         .color(Color32::BLACK),
                                 );
-                                inject_card(ui, sc, inject, size, true);
+                                inject_card(ui, sc, inject, size, true, Some(Color32::BLACK));
                             });
                     }
                 }
@@ -119,7 +132,7 @@ pub fn injects_ui(ui: &mut egui::Ui, run: &mut LiveRun, lang: Lang, size: f32) {
                     )
                     .on_disabled_hover_text(tip);
                 });
-                inject_card(ui, sc, inject, size, k == 0);
+                inject_card(ui, sc, inject, size, k == 0, None);
                 ui.separator();
             }
             if fired.len() > 1 {

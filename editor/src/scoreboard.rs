@@ -181,7 +181,7 @@ pub fn gauges_ui(ui: &mut egui::Ui, view: &ScoreView, lang: Lang, size: f32) {
         };
         ui.add(
             egui::ProgressBar::new(frac.clamp(0.0, 1.0))
-                .text(RichText::new(text).size(size * 0.8).color(Color32::BLACK))
+                .text(RichText::new(text).size(size * 0.8))
                 .fill(color)
                 .desired_height(size * 1.1),
         );

@@ -6,6 +6,7 @@
 use crate::app::UiSettings;
 use crate::args::Mode;
 use crate::debrief::{DebriefState, debrief_ready};
+use crate::document::Document;
 use crate::exercise::ExerciseState;
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, save_to_disk};
@@ -18,7 +19,16 @@ const READY_TIMEOUT_FRAMES: u32 = 20_000;
 
 /// Whether the active mode has what it should show: the exercise at its jump target,
 /// the debrief's recording done.
-fn mode_ready(settings: &UiSettings, exercise: &ExerciseState, debrief: &DebriefState) -> bool {
+fn mode_ready(
+    settings: &UiSettings,
+    doc: &Document,
+    exercise: &ExerciseState,
+    debrief: &DebriefState,
+) -> bool {
+    if doc.checked.scenario.is_none() {
+        // Nothing to run: the mode shows why.
+        return true;
+    }
     match settings.mode {
         Mode::Author => true,
         Mode::Exercise => exercise.run.as_ref().is_some_and(|r| r.target_s.is_none()),
@@ -61,10 +71,11 @@ fn take_screenshot(
     settings: Res<UiSettings>,
     exercise: Res<ExerciseState>,
     debrief: Res<DebriefState>,
+    doc: Res<Document>,
 ) {
     plan.elapsed += 1;
     if !plan.requested {
-        let ready = mode_ready(&settings, &exercise, &debrief);
+        let ready = mode_ready(&settings, &doc, &exercise, &debrief);
         if !ready && plan.elapsed == plan.frames + READY_TIMEOUT_FRAMES {
             warn!(
                 "the {:?} mode was not ready; capturing anyway",
