@@ -108,6 +108,7 @@ pub fn run(args: Args) -> AppExit {
         },
         at: args.at.clone(),
         play: args.play,
+        speed: args.speed,
         budget: std::time::Duration::from_secs_f64(args.sim_budget_ms.clamp(0.1, 1000.0) / 1000.0),
     })
     .add_plugins(DocumentPlugin {

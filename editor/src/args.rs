@@ -72,6 +72,9 @@ pub struct Args {
     /// Exercise: start playing at once.
     #[arg(long)]
     pub play: bool,
+    /// Exercise: playback speed, simulated seconds per real second (1, 10, 30, 60, 300, 600).
+    #[arg(long, default_value_t = 60, value_parser = parse_speed)]
+    pub speed: u32,
     /// Open a generated scenario instead of a file: `county` (50,000 people, 2,000 road
     /// links) or `county:PEOPLE`, or `village`.
     #[arg(long, value_name = "KIND")]
@@ -85,6 +88,18 @@ pub struct Args {
     /// Test hook: leave out the CJK font, the negative control of the font screenshot test.
     #[arg(long, hide = true)]
     pub no_cjk_font: bool,
+}
+
+fn parse_speed(s: &str) -> Result<u32, String> {
+    let v: u32 = s.trim().parse().map_err(|e| format!("speed: {e}"))?;
+    if crate::playback::SPEEDS.contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!(
+            "speed must be one of {:?}",
+            crate::playback::SPEEDS
+        ))
+    }
 }
 
 fn parse_size(s: &str) -> Result<(u32, u32), String> {

@@ -47,6 +47,7 @@ pub struct DebriefState {
     /// What the recording was made from, to notice when the exercise moved on.
     source_actions: usize,
     at_applied: bool,
+    score_cache: scoreboard::ScoreCache,
 }
 
 /// Starts recording when the debrief opens, and records a slice per frame.
@@ -124,17 +125,20 @@ fn clock_axis(
     move |mark, _| describe::clock(sc, mark.value * 3600.0)
 }
 
+/// A line of the people chart: Chinese and English name, colour, the total it plots.
+type Series = (
+    &'static str,
+    &'static str,
+    Color32,
+    fn(&drill_engine::sim::events::Totals) -> u32,
+);
+
 /// Time series plot: people by state over the drill.
 fn people_plot(ui: &mut egui::Ui, rec: &Recording, at_s: f64, lang: Lang, height: f32) {
     let sc = &rec.run.scenario;
     let h = &rec.run.history;
     let zh = lang == Lang::Zh;
-    let series: [(
-        &str,
-        &str,
-        Color32,
-        fn(&drill_engine::sim::events::Totals) -> u32,
-    ); 5] = [
+    let series: [Series; 5] = [
         (
             "危险区",
             "in danger",
@@ -338,6 +342,7 @@ fn debrief_ui(
         playing,
         map,
         message,
+        score_cache,
         ..
     } = state;
     let Some(rec) = recording.as_ref() else {
@@ -459,9 +464,12 @@ fn debrief_ui(
                     ui.separator();
                     ui.label(RichText::new(s.t(Key::Scoreboard)).size(size).strong());
                     scoreboard::totals_ui(ui, &frame.totals, lang, size);
-                    let view = scoreboard::score_view(&sc, &rec.run.digest, rec.run.events(), lang);
-                    scoreboard::gauges_ui(ui, &view, lang, size);
-                    scoreboard::checklist_ui(ui, &view, size);
+                    let actions = (rec.run.kind == RunKind::Participants)
+                        .then_some(rec.run.actions.as_slice());
+                    let view =
+                        score_cache.get(&sc, actions, &rec.run.digest, rec.run.events(), lang);
+                    scoreboard::gauges_ui(ui, view, lang, size);
+                    scoreboard::checklist_ui(ui, view, size);
                 });
         });
 

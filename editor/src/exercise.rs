@@ -32,6 +32,7 @@ pub struct RunSetup {
     /// Jump here once the run exists.
     pub at: Option<String>,
     pub play: bool,
+    pub speed: u32,
     /// Wall-clock budget for simulation steps per frame.
     pub budget: Duration,
 }
@@ -49,6 +50,7 @@ impl Plugin for ExercisePlugin {
             jump_text: String::new(),
             help: false,
             form_open: true,
+            score_cache: Default::default(),
             message: None,
             setup_done: false,
         })
@@ -73,6 +75,7 @@ pub struct ExerciseState {
     pub form: ActionForm,
     jump_text: String,
     help: bool,
+    score_cache: scoreboard::ScoreCache,
     /// Whether the decision form is unfolded (D toggles it).
     form_open: bool,
     /// The last thing the trainer did and what the engine said, shown under the form.
@@ -125,6 +128,7 @@ impl ExerciseState {
         if !self.setup_done {
             self.setup_done = true;
             self.playback.playing = setup.play;
+            self.playback.speed = setup.speed;
             if let (Some(at), Some(run)) = (&setup.at, self.run.as_mut()) {
                 match parse_time(at, sc.header.start.seconds_of_day()) {
                     Some(t) => {
@@ -377,6 +381,7 @@ fn exercise_ui(
         help,
         message,
         form_open,
+        score_cache,
         ..
     } = state;
     let Some(run) = run_slot.as_mut() else {
@@ -555,7 +560,10 @@ fn exercise_ui(
             injects::injects_ui(ui, run, lang, size);
         });
 
-    let view = scoreboard::score_view(&sc, &run.digest, run.events(), lang);
+    let actions = (run.kind == RunKind::Participants).then_some(run.actions.as_slice());
+    let view = score_cache
+        .get(&sc, actions, &run.digest, run.events(), lang)
+        .clone();
     egui::Panel::right("exercise_scoreboard")
         .resizable(true)
         .default_size(body.0.width() * 0.2)

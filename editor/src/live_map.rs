@@ -86,7 +86,9 @@ pub fn bin_people(
     to_screen: impl Fn(Point) -> Pos2,
     cell_px: f32,
 ) -> Vec<(Pos2, [u32; 5])> {
-    let mut bins: BTreeMap<(i32, i32), ([f32; 2], u32, [u32; 5])> = BTreeMap::new();
+    // Per screen cell: sum of positions, households, people by category.
+    type Bin = ([f32; 2], u32, [u32; 5]);
+    let mut bins: BTreeMap<(i32, i32), Bin> = BTreeMap::new();
     for h in &snap.households {
         let p = to_screen(h.pos);
         if !(p.x.is_finite() && p.y.is_finite()) {

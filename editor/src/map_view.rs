@@ -400,8 +400,21 @@ pub fn show_map_with(
     } else {
         None
     };
+    // Level of detail: with more places on screen than fit a label each, only the
+    // shelters, offices, stations and plants keep theirs (a county has ~1,000 places).
+    let on_screen = sc
+        .map
+        .places
+        .iter()
+        .filter(|p| view.contains(to(p.pos)))
+        .count();
+    let crowded = on_screen as f32 > view.area() / (label.size * 12.0).powi(2);
     for (i, place) in sc.map.places.iter().enumerate() {
         let p = to(place.pos);
+        if !view.expand(40.0).contains(p) {
+            continue;
+        }
+        let minor = matches!(place.kind, PlaceKind::Settlement | PlaceKind::Junction);
         let (fill, radius) = match place.kind {
             PlaceKind::Shelter => (Color32::from_rgb(0x1b, 0x9e, 0x3e), 9.0),
             PlaceKind::Office => (Color32::from_rgb(0x6a, 0x3d, 0x9a), 8.0),
@@ -418,6 +431,14 @@ pub fn show_map_with(
             );
         } else {
             painter.circle(p, radius, fill, Stroke::new(1.5, Color32::WHITE));
+        }
+        if let Some(c) = click_pos
+            && c.distance(p) <= radius + 6.0
+        {
+            clicked = Some(i);
+        }
+        if crowded && minor {
+            continue;
         }
         let mut text = place.name.clone();
         if place.people > 0 {
@@ -442,11 +463,6 @@ pub fn show_map_with(
                 FontId::proportional(label.size * 0.85),
                 Color32::from_rgb(0x00, 0x4d, 0x40),
             );
-        }
-        if let Some(c) = click_pos
-            && c.distance(p) <= radius + 6.0
-        {
-            clicked = Some(i);
         }
     }
 

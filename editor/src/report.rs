@@ -111,7 +111,9 @@ pub fn markdown(rec: &Recording) -> String {
         );
     }
     let _ = writeln!(out, "\n## 应急处置卡 / Plan tasks\n");
-    let view = scoreboard::score_view(sc, &run.digest, run.events(), Lang::Zh);
+    let actions =
+        (run.kind == crate::drill::RunKind::Participants).then_some(run.actions.as_slice());
+    let view = scoreboard::score_view(sc, actions, &run.digest, run.events(), Lang::Zh);
     for (i, task) in sc.plan.tasks.iter().enumerate() {
         let progress = match run.digest.tasks.get(i).copied().unwrap_or_default() {
             TaskProgress::NotStarted => "not started in the log / 未开始".to_owned(),

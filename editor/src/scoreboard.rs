@@ -9,9 +9,10 @@
 
 use crate::drill::{Digest, TaskProgress};
 use crate::i18n::Lang;
-use drill_engine::model::{Outcome, Scenario};
+use drill_engine::model::{Action, Outcome, Scenario};
 use drill_engine::sim::events::{TaskOutcome, TimedEvent, Totals};
 use egui::{Color32, RichText};
+use std::time::{Duration, Instant};
 
 /// One checklist line.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,8 +58,15 @@ pub fn outcome_name(o: Outcome, lang: Lang) -> &'static str {
     if lang == Lang::Zh { zh } else { en }
 }
 
-/// The scoreboard's content at this moment of the run.
-pub fn score_view(sc: &Scenario, digest: &Digest, _events: &[TimedEvent], lang: Lang) -> ScoreView {
+/// The scoreboard's content at this moment of the run. `actions` are the run's
+/// submitted actions (`None` for a plan-as-written run).
+pub fn score_view(
+    sc: &Scenario,
+    _actions: Option<&[Action]>,
+    digest: &Digest,
+    _events: &[TimedEvent],
+    lang: Lang,
+) -> ScoreView {
     let checklist =
         sc.plan
             .tasks
@@ -91,6 +99,43 @@ pub fn score_view(sc: &Scenario, digest: &Digest, _events: &[TimedEvent], lang: 
         checklist,
         gauges,
         scored: false,
+    }
+}
+
+/// Scoring reads the whole event log, so the scoreboard is recomputed when the log
+/// has grown and at most every half second, not every frame.
+#[derive(Default)]
+pub struct ScoreCache {
+    events: usize,
+    lang: Option<Lang>,
+    at: Option<Instant>,
+    view: Option<ScoreView>,
+}
+
+const RESCORE_EVERY: Duration = Duration::from_millis(500);
+
+impl ScoreCache {
+    pub fn get(
+        &mut self,
+        sc: &Scenario,
+        actions: Option<&[Action]>,
+        digest: &Digest,
+        events: &[TimedEvent],
+        lang: Lang,
+    ) -> &ScoreView {
+        let due = self.view.is_none()
+            || self.lang != Some(lang)
+            || (events.len() != self.events
+                && self.at.is_none_or(|t| t.elapsed() >= RESCORE_EVERY))
+            || events.len() < self.events;
+        if due {
+            self.view = Some(score_view(sc, actions, digest, events, lang));
+            self.events = events.len();
+            self.lang = Some(lang);
+            self.at = Some(Instant::now());
+        }
+        self.view
+            .get_or_insert_with(|| score_view(sc, actions, digest, events, lang))
     }
 }
 

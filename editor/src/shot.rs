@@ -63,6 +63,7 @@ impl Plugin for ScreenshotPlugin {
     }
 }
 
+#[allow(clippy::too_many_arguments)] // a Bevy system: one parameter per resource it reads
 fn take_screenshot(
     mut commands: Commands,
     mut plan: ResMut<ShotPlan>,
