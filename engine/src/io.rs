@@ -81,6 +81,11 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), String> {
     })
 }
 
+/// Creates a folder (and its parents) if it does not exist yet.
+pub fn ensure_dir(dir: &Path) -> Result<(), String> {
+    fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))
+}
+
 /// The include loader for `lang::check`: reads the (already resolved) path as
 /// UTF-8 text. Paths are `/`-separated as the language writes them.
 /// Its errors leave the path out: the diagnostic already names the include as written,

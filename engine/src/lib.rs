@@ -12,4 +12,5 @@ pub mod hazard;
 pub mod io;
 pub mod lang;
 pub mod model;
+pub mod score;
 pub mod sim;

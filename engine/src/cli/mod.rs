@@ -2,9 +2,12 @@
 //! subcommand. Subcommands print to stdout/stderr and return an exit code; they
 //! never panic on bad input.
 
+pub mod batch;
 pub mod check;
+pub mod compare;
 pub mod export;
 pub mod fmt;
+pub mod report;
 pub mod run;
 
 use clap::{Parser, Subcommand};
@@ -33,6 +36,10 @@ enum Command {
     Export(export::ExportArgs),
     /// Run the drill simulation and summarise it / 运行推演
     Run(run::RunArgs),
+    /// Monte Carlo over seeds: distribution of scores and ratings / 多次推演统计
+    Batch(batch::BatchArgs),
+    /// Compare drill reports across years / 历年演练对比
+    Compare(compare::CompareArgs),
     /// Quick hazard calculations: fire, plume, flood / 灾害快速计算
     Calc(calc::CalcArgs),
 }
@@ -45,5 +52,7 @@ pub fn main() -> ExitCode {
         Command::Export(args) => export::run(&args),
         Command::Run(args) => run::run(&args),
         Command::Calc(args) => calc::run(args),
+        Command::Batch(args) => batch::run(&args),
+        Command::Compare(args) => compare::run(&args),
     }
 }

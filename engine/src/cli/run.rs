@@ -35,6 +35,10 @@ pub struct RunArgs {
     /// Print the summary as JSON
     #[arg(long)]
     pub json: bool,
+    /// Score the run and write report.html, report.md and report.json here
+    /// (总结评估报告; the plan as written is scored when no --actions is given)
+    #[arg(long)]
+    pub report: Option<PathBuf>,
 }
 
 /// Parses `6h`, `90min`, `45m`, `1800s` or a bare number of seconds.
@@ -332,6 +336,21 @@ pub fn run(args: &RunArgs) -> ExitCode {
         if let Err(message) = text.and_then(|t| io::write_atomic(path, t.as_bytes())) {
             eprintln!("error: {message}");
             return ExitCode::FAILURE;
+        }
+    }
+    if let Some(dir) = &args.report {
+        let scored = crate::score::score(&scenario, actions.as_ref(), sim.events());
+        match crate::cli::report::write_report(dir, &scored) {
+            Ok(paths) => {
+                for p in paths {
+                    eprintln!("wrote {}", p.display());
+                }
+                eprintln!("{} / {}", scored.conclusion.zh, scored.conclusion.en);
+            }
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::FAILURE;
+            }
         }
     }
     if args.json {

@@ -1,0 +1,73 @@
+//! `drill batch FILE --runs N [--actions LOG] [--seed BASE] [--json]`: Monte Carlo over
+//! seeds on all cores, with a progress bar on stderr when it is a terminal.
+
+use crate::cli::report::load;
+use crate::score::batch::{render, run_batch};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Args, Debug)]
+pub struct BatchArgs {
+    /// Scenario file (.drill)
+    pub file: PathBuf,
+    /// Number of runs (seeds)
+    #[arg(long, default_value_t = 100)]
+    pub runs: u32,
+    /// A recorder's `actions` log replayed in every run (default: the plan as written)
+    #[arg(long)]
+    pub actions: Option<PathBuf>,
+    /// Base seed the runs' seeds derive from (default: the scenario's `seed`)
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Print the distribution as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: &BatchArgs) -> ExitCode {
+    let (scenario, actions) = match load(&args.file, args.actions.as_deref()) {
+        Ok(x) => x,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if args.runs == 0 {
+        eprintln!("error: --runs must be at least 1");
+        return ExitCode::from(2);
+    }
+    let base = args.seed.unwrap_or(scenario.header.seed);
+    let bar = ProgressBar::new(u64::from(args.runs));
+    if !std::io::stderr().is_terminal() {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:40} {pos}/{len} runs {elapsed} (eta {eta})")
+    {
+        bar.set_style(style);
+    }
+    let result = run_batch(&scenario, actions.as_ref(), args.runs, base, &|| bar.inc(1));
+    bar.finish_and_clear();
+    let report = match result {
+        Ok(r) => r,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if args.json {
+        match serde_json::to_string_pretty(&report) {
+            Ok(t) => println!("{t}"),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        print!("{}", render(&report));
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,52 @@
+//! `drill compare REPORT.json...`: a village's drills across years side by side.
+
+use crate::io;
+use crate::score::ScoreReport;
+use crate::score::compare::{compare, render};
+use clap::Args;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Args, Debug)]
+pub struct CompareArgs {
+    /// `report.json` files written by `drill run --report` (any order; sorted by date)
+    #[arg(required = true)]
+    pub reports: Vec<PathBuf>,
+    /// Print the comparison as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: &CompareArgs) -> ExitCode {
+    let mut reports = Vec::new();
+    for path in &args.reports {
+        let parsed = io::read_text(path).and_then(|text| {
+            serde_json::from_str::<ScoreReport>(&text).map_err(|e| {
+                format!(
+                    "{} is not a drill report (report.json from `drill run --report`): {e}",
+                    path.display()
+                )
+            })
+        });
+        match parsed {
+            Ok(r) => reports.push(r),
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    let comparison = compare(&reports);
+    if args.json {
+        match serde_json::to_string_pretty(&comparison) {
+            Ok(t) => println!("{t}"),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        print!("{}", render(&comparison));
+    }
+    ExitCode::SUCCESS
+}
