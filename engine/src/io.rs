@@ -118,6 +118,101 @@ pub fn load_terrain(
     crate::hazard::raster::Raster::from_terrain(terrain, text.as_deref())
 }
 
+/// 行动记录 — a recorder's action log kept on disk as it grows: every line is written
+/// and flushed to the disk (`fsync`) before the call returns, so a crash or a killed
+/// process loses nothing that was acknowledged. The file is always a complete
+/// `actions ID { ... }` block: each append overwrites the closing brace with the new
+/// line and writes the brace again after it.
+pub struct ActionLogFile {
+    file: fs::File,
+    /// Byte offset of the closing `}`: where the next line goes.
+    body_end: u64,
+}
+
+impl ActionLogFile {
+    /// Opens `path` for appending, creating it with `header` (`actions ID {`) when it
+    /// does not exist. Returns the file and its text as it now stands on disk. A log
+    /// cut short (a power loss mid-line, the brace missing) is repaired: a last
+    /// partial line is dropped and the brace written back.
+    pub fn open(path: &Path, header: &str) -> Result<(ActionLogFile, String), String> {
+        use std::io::{Seek, SeekFrom};
+        let err = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
+        if !path.exists() {
+            let mut file = fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create_new(true)
+                .open(path)
+                .map_err(err)?;
+            let text = format!("{header}\n}}\n");
+            file.write_all(text.as_bytes()).map_err(err)?;
+            file.sync_all().map_err(err)?;
+            sync_dir(path);
+            let body_end = (header.len() + 1) as u64;
+            return Ok((ActionLogFile { file, body_end }, text));
+        }
+        let text = read_text(path)?;
+        let trimmed = text.trim_end();
+        let (body_end, repaired) = match trimmed.strip_suffix('}') {
+            Some(body) => (body.len(), None),
+            None => {
+                let end = text.rfind('\n').map_or(0, |i| i + 1);
+                (end, Some(format!("{}}}\n", &text[..end])))
+            }
+        };
+        let mut file = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(path)
+            .map_err(err)?;
+        let text = match repaired {
+            Some(fixed) => {
+                file.set_len(body_end as u64).map_err(err)?;
+                file.seek(SeekFrom::Start(body_end as u64)).map_err(err)?;
+                file.write_all(b"}\n").map_err(err)?;
+                file.sync_all().map_err(err)?;
+                fixed
+            }
+            None => text,
+        };
+        Ok((
+            ActionLogFile {
+                file,
+                body_end: body_end as u64,
+            },
+            text,
+        ))
+    }
+
+    /// Appends one line (without indentation or line break) and syncs it to disk.
+    pub fn append(&mut self, line: &str) -> Result<(), String> {
+        use std::io::{Seek, SeekFrom};
+        let tail = format!("  {line}\n}}\n");
+        let result = (|| {
+            self.file.seek(SeekFrom::Start(self.body_end))?;
+            self.file.write_all(tail.as_bytes())?;
+            let new_body_end = self.body_end + (tail.len() - 2) as u64;
+            self.file.set_len(new_body_end + 2)?;
+            self.file.sync_data()?;
+            self.body_end = new_body_end;
+            Ok::<(), std::io::Error>(())
+        })();
+        result.map_err(|e| format!("cannot append to the action log: {e}"))
+    }
+}
+
+/// Makes a new file's directory entry durable too (best effort: not every platform
+/// lets a directory be opened for syncing).
+fn sync_dir(path: &Path) {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,6 +272,39 @@ mod tests {
             load_terrain(&missing, &dir)
                 .unwrap_err()
                 .contains("cannot read")
+        );
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn action_log_appends_keep_the_block_closed_and_survive_reopening() {
+        let dir = std::env::temp_dir().join(format!("drill-io-test-log-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("drill.actions.drill");
+        let _ = fs::remove_file(&path);
+        let (mut log, text) = ActionLogFile::open(&path, "actions x {").unwrap();
+        assert_eq!(text, "actions x {\n}\n");
+        log.append("20:07 a report").unwrap();
+        assert_eq!(
+            read_text(&path).unwrap(),
+            "actions x {\n  20:07 a report\n}\n"
+        );
+        drop(log);
+        let (mut log, text) = ActionLogFile::open(&path, "ignored {").unwrap();
+        assert_eq!(text, "actions x {\n  20:07 a report\n}\n");
+        log.append("20:08 b report").unwrap();
+        assert_eq!(
+            read_text(&path).unwrap(),
+            "actions x {\n  20:07 a report\n  20:08 b report\n}\n"
+        );
+        // Cut off mid-line (a power loss): the partial line goes, the brace comes back.
+        fs::write(&path, "actions x {\n  20:07 a report\n  20:0").unwrap();
+        let (mut log, text) = ActionLogFile::open(&path, "actions x {").unwrap();
+        assert_eq!(text, "actions x {\n  20:07 a report\n}\n");
+        log.append("20:09 c report").unwrap();
+        assert_eq!(
+            read_text(&path).unwrap(),
+            "actions x {\n  20:07 a report\n  20:09 c report\n}\n"
         );
         fs::remove_dir_all(&dir).unwrap();
     }

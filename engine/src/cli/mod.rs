@@ -5,6 +5,7 @@
 pub mod batch;
 pub mod check;
 pub mod compare;
+pub mod exercise;
 pub mod export;
 pub mod fmt;
 pub mod report;
@@ -40,6 +41,8 @@ enum Command {
     Batch(batch::BatchArgs),
     /// Compare drill reports across years / 历年演练对比
     Compare(compare::CompareArgs),
+    /// Conduct a live tabletop drill: type actions, log them, resume after a crash / 桌面推演
+    Exercise(exercise::ExerciseArgs),
     /// Quick hazard calculations: fire, plume, flood / 灾害快速计算
     Calc(calc::CalcArgs),
 }
@@ -51,6 +54,7 @@ pub fn main() -> ExitCode {
         Command::Fmt(args) => fmt::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Run(args) => run::run(&args),
+        Command::Exercise(args) => exercise::run(&args),
         Command::Calc(args) => calc::run(args),
         Command::Batch(args) => batch::run(&args),
         Command::Compare(args) => compare::run(&args),

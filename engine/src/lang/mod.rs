@@ -12,6 +12,7 @@ pub mod format;
 pub mod generate;
 pub mod keywords;
 pub mod parse;
+pub mod print;
 pub mod syntax;
 pub mod validate;
 

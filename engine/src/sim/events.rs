@@ -25,7 +25,8 @@
 //! ```
 
 use crate::model::{
-    Actor, Channel, Group, LinkIdx, PlaceIdx, RiskLevel, Skill, Target, TaskIdx, TeamIdx, ZoneIdx,
+    Actor, Channel, Group, LinkIdx, PlaceIdx, RiskLevel, RoleIdx, Skill, Target, TaskIdx, TeamIdx,
+    ZoneIdx,
 };
 use serde::{Deserialize, Serialize};
 
@@ -161,6 +162,15 @@ pub enum Blocked {
     OutOfTime,
 }
 
+/// Why an inject did not fire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InjectSkip {
+    /// The trainer skipped it (`Simulation::skip_inject`).
+    Trainer,
+    /// A contingency inject (`if not T by ...`) whose task was started in time.
+    TaskDone(TaskIdx),
+}
+
 /// Why an action (or a plan task performed as written) was refused. Nothing is dropped
 /// silently: every refusal is logged with one of these.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -179,6 +189,12 @@ pub enum RejectReason {
     },
     /// The team is busy with other work until it finishes.
     TeamBusy { team: TeamIdx, with: WorkRef },
+    /// Every holder of the post is busy (door-knocking, calling, carrying a
+    /// megaphone round, or the few minutes an announcement or an order takes).
+    RoleBusy { role: RoleIdx, with: WorkRef },
+    /// The resource is another team's equipment (`equipment [...]`), not the common
+    /// stock, and none of it is left for this actor.
+    ResourceHeldBy { resource: u32, team: TeamIdx },
     /// The team lacks the skill the work needs (a boat rescue needs `WaterRescue`).
     MissingSkill { team: TeamIdx, skill: Skill },
     /// A warning by a channel nobody can use here (a loudspeaker task with no
@@ -206,6 +222,12 @@ pub enum SimEvent {
     // --- Injects (情景注入) -----------------------------------------------------------
     /// An inject of the MSEL fired; its effects follow as their own events.
     InjectFired { number: u32, contingency: bool },
+    /// The trainer fired an inject by hand (`Simulation::fire_inject`), before or
+    /// instead of its trigger; an `InjectFired` follows in the same step.
+    InjectTriggeredByTrainer { number: u32 },
+    /// An inject will not fire: the trainer skipped it, or the task a contingency
+    /// inject watches was started in time.
+    InjectSkipped { number: u32, why: InjectSkip },
 
     // --- Warnings (预警) --------------------------------------------------------------
     /// A warning was issued to a target by a channel (one event per channel).
@@ -234,6 +256,12 @@ pub enum SimEvent {
         household: HouseholdId,
         home: PlaceIdx,
         leave_at_s: f64,
+    },
+    /// The household was told to shelter in place (就地避险): it stays indoors, doors
+    /// and windows shut, and does not set off (a later evacuation order may move it).
+    ShelteredInPlace {
+        household: HouseholdId,
+        home: PlaceIdx,
     },
     /// The household heard the warning and chose to stay (they may leave on a later
     /// contact: a knock on the door persuades more than a loudspeaker).
@@ -288,6 +316,12 @@ pub enum SimEvent {
     },
     /// A shelter reached capacity.
     ShelterFull { shelter: PlaceIdx, occupancy: u32 },
+    /// A household reached a shelter that has not been opened yet (开放避灾点 is a
+    /// plan task) and waits at its gate; `Arrived` follows when it opens.
+    WaitingAtShelter {
+        household: HouseholdId,
+        shelter: PlaceIdx,
+    },
     /// A household arrived at a full (or closed) shelter and was sent on.
     Redirected {
         household: HouseholdId,
@@ -320,8 +354,9 @@ pub enum SimEvent {
         people: u32,
         household: Option<HouseholdId>,
     },
-    /// A rescue team took trapped people aboard (one event per boat or carry trip,
-    /// stamped when the team reaches the place; the team stays busy for the round trips).
+    /// Trapped people reached safety (one event per boat or carry trip, stamped when
+    /// the load is landed at `to`, a shelter or the team's base; the team stays busy
+    /// for the round trips).
     Rescued {
         place: PlaceIdx,
         people: u32,
@@ -354,6 +389,9 @@ pub enum SimEvent {
     // --- Participants' actions --------------------------------------------------------
     /// An action was accepted and its work begins (a `TaskStarted` follows).
     ActionAccepted { action: ActionId, actor: Actor },
+    /// An accepted action counts as this plan task (same kind of work on the same or
+    /// an enclosing target; see `sim::matching`). Contingency injects watch this.
+    ActionMatched { action: ActionId, task: TaskIdx },
     /// An action was refused, with the reason.
     ActionRejected {
         action: ActionId,

@@ -12,6 +12,7 @@
 pub mod build;
 pub mod events;
 pub mod generate;
+pub mod matching;
 pub mod network;
 pub mod params;
 pub mod scripted;
@@ -43,6 +44,19 @@ pub enum SimError {
         place: u32,
         places: usize,
     },
+}
+
+/// Why a trainer's inject request was refused.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum InjectError {
+    #[error("the scenario has no inject number {0} / 没有第 {0} 号注入")]
+    Unknown(u32),
+    #[error("inject {0} has already fired / 第 {0} 号注入已下达")]
+    AlreadyFired(u32),
+    #[error("inject {0} was already skipped / 第 {0} 号注入已跳过")]
+    AlreadySkipped(u32),
+    #[error("inject {0} already has a request waiting for the next step")]
+    AlreadyRequested(u32),
 }
 
 /// How plan tasks are treated.
@@ -156,6 +170,16 @@ impl Simulation {
             .iter()
             .map(|p| p.shelter.as_ref().map_or(0, |s| s.capacity))
             .collect();
+        // A shelter the plan opens (开放避灾点) takes nobody in until it is opened.
+        let opened = (0..places)
+            .map(|p| {
+                !scenario
+                    .plan
+                    .tasks
+                    .iter()
+                    .any(|t| t.work == crate::model::Work::OpenShelter(PlaceIdx(p as u32)))
+            })
+            .collect();
         let mut log = Log::default();
         log.push(
             0.0,
@@ -189,6 +213,7 @@ impl Simulation {
             by_place,
             shelters: shelter_places,
             follow_plan: mode == Mode::PlanAsWritten,
+            holdings: Holdings::new(scenario),
         });
         world.insert_resource(log);
         world.insert_resource(Net {
@@ -203,7 +228,7 @@ impl Simulation {
             capacity,
             closed: vec![false; places],
             full_logged: vec![false; places],
-            opened: vec![false; places],
+            opened,
         });
         world.insert_resource(Danger {
             zone: vec![false; zones],
@@ -213,6 +238,7 @@ impl Simulation {
             rescued_total: 0,
             rescued_anonymous: 0,
             exposed_total: 0,
+            aboard_anonymous: 0,
         });
         world.insert_resource(Hazards(hazards));
         world.insert_resource(Contacts::default());
@@ -227,9 +253,14 @@ impl Simulation {
             finished: vec![false; tasks],
             inject_done: vec![false; scenario.injects.len()],
             committed: vec![0; scenario.resources.len()],
+            committed_own: vec![vec![0; scenario.resources.len()]; scenario.teams.len()],
+            skipped: vec![false; tasks],
+            role_busy: vec![Vec::new(); scenario.roles.len()],
+            inject_status: vec![InjectStatus::Pending { requested: false }; scenario.injects.len()],
             ..Pending::default()
         });
         world.insert_resource(Movers::default());
+        world.insert_resource(Landings::default());
         let mut schedule = Schedule::default();
         schedule.set_executor(SingleThreadedExecutor::new());
         schedule.add_systems(
@@ -240,8 +271,10 @@ impl Simulation {
                 systems::sample_hazards,
                 systems::deliver_contacts,
                 systems::depart,
+                systems::admit_at_opened_shelters,
                 systems::move_walkers,
                 systems::run_teams,
+                systems::land_rescued,
                 systems::finish_role_jobs,
                 systems::check_exposure,
             )
@@ -309,6 +342,75 @@ impl Simulation {
             );
         }
         id
+    }
+
+    /// Every inject of the scenario with its due time and status, in due-time order
+    /// (then number): what the trainer's console lists.
+    pub fn injects(&self) -> Vec<InjectView> {
+        let ctx = self.world.resource::<Ctx>();
+        let pending = self.world.resource::<Pending>();
+        let mut out: Vec<InjectView> = ctx
+            .scenario
+            .injects
+            .iter()
+            .zip(&pending.inject_status)
+            .map(|(inject, status)| {
+                let (due_s, unless_task) = match inject.trigger {
+                    crate::model::InjectTrigger::At(t) => (t, None),
+                    crate::model::InjectTrigger::IfNot { task, by_s } => (by_s, Some(task)),
+                };
+                InjectView {
+                    number: inject.number,
+                    due_s,
+                    unless_task,
+                    message: inject.message.clone(),
+                    status: *status,
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| a.due_s.total_cmp(&b.due_s).then(a.number.cmp(&b.number)));
+        out
+    }
+
+    /// The injects that have not fired nor been skipped yet, in due-time order.
+    pub fn upcoming_injects(&self) -> Vec<InjectView> {
+        self.injects()
+            .into_iter()
+            .filter(|i| matches!(i.status, InjectStatus::Pending { .. }))
+            .collect()
+    }
+
+    /// The trainer fires an inject now (导调: ahead of its time, or a contingency
+    /// inject regardless of its task). It fires, with its effects, in the next step.
+    pub fn fire_inject(&mut self, number: u32) -> Result<(), InjectError> {
+        self.request_inject(number, InjectRequest::Fire)
+    }
+
+    /// The trainer drops an inject: it will not fire. Logged in the next step.
+    pub fn skip_inject(&mut self, number: u32) -> Result<(), InjectError> {
+        self.request_inject(number, InjectRequest::Skip)
+    }
+
+    fn request_inject(&mut self, number: u32, request: InjectRequest) -> Result<(), InjectError> {
+        let index = self
+            .world
+            .resource::<Ctx>()
+            .scenario
+            .injects
+            .iter()
+            .position(|i| i.number == number)
+            .ok_or(InjectError::Unknown(number))?;
+        let mut pending = self.world.resource_mut::<Pending>();
+        match pending.inject_status[index] {
+            InjectStatus::Fired { .. } => Err(InjectError::AlreadyFired(number)),
+            InjectStatus::Skipped { .. } => Err(InjectError::AlreadySkipped(number)),
+            InjectStatus::Pending { requested: true } => Err(InjectError::AlreadyRequested(number)),
+            InjectStatus::Pending { requested: false } => {
+                pending.inject_status[index] = InjectStatus::Pending { requested: true };
+                pending.inject_requests.push((index, request));
+                Ok(())
+            }
+        }
     }
 
     /// The event log so far.

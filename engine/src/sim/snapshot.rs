@@ -64,3 +64,34 @@ pub struct ShelterView {
     pub open: bool,
     pub closed: bool,
 }
+
+/// Where an inject of the master scenario events list (情景注入) stands.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum InjectStatus {
+    /// Not fired yet. A trainer's `fire_inject`/`skip_inject` request waits for the
+    /// next step (`requested`).
+    Pending { requested: bool },
+    /// Fired at `t_s`.
+    Fired {
+        t_s: f64,
+        contingency: bool,
+        by_trainer: bool,
+    },
+    /// Will not fire (skipped by the trainer, or its contingency task was done).
+    Skipped {
+        t_s: f64,
+        why: super::events::InjectSkip,
+    },
+}
+
+/// One inject as the trainer's console lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InjectView {
+    pub number: u32,
+    /// When it is due: its `at` time, or a contingency inject's `by` time.
+    pub due_s: f64,
+    /// For a contingency inject (`if not T by ...`): the task it watches.
+    pub unless_task: Option<crate::model::TaskIdx>,
+    pub message: String,
+    pub status: InjectStatus,
+}

@@ -19,7 +19,8 @@ pub fn tick_clock(mut clock: ResMut<Clock>) {
     clock.now_s = clock.steps as f64 * clock.step_s;
 }
 
-/// 情景注入 — fire injects whose time has come and apply their effects.
+/// 情景注入 — fire injects whose time has come (or that the trainer fired), skip
+/// those the trainer dropped or whose contingency task was started, apply effects.
 pub fn fire_injects(
     clock: Res<Clock>,
     ctx: Res<Ctx>,
@@ -30,6 +31,35 @@ pub fn fire_injects(
     mut shelters: ResMut<Shelters>,
 ) {
     let now = clock.now_s;
+    let mut w = InjectWorld {
+        now,
+        log: &mut log,
+        net: &mut net,
+        danger: &mut danger,
+        shelters: &mut shelters,
+    };
+    // The trainer's requests first, in the order they were made.
+    for (i, request) in std::mem::take(&mut pending.inject_requests) {
+        if pending.inject_done[i] {
+            continue;
+        }
+        let inject = &ctx.scenario.injects[i];
+        match request {
+            InjectRequest::Fire => {
+                w.log.push(
+                    now,
+                    SimEvent::InjectTriggeredByTrainer {
+                        number: inject.number,
+                    },
+                );
+                let contingency = matches!(inject.trigger, InjectTrigger::IfNot { .. });
+                fire_inject(&mut w, &mut pending, i, inject, contingency, true);
+            }
+            InjectRequest::Skip => {
+                skip_inject(&mut w, &mut pending, i, inject.number, InjectSkip::Trainer)
+            }
+        }
+    }
     for (i, inject) in ctx.scenario.injects.iter().enumerate() {
         if pending.inject_done[i] {
             continue;
@@ -38,78 +68,116 @@ pub fn fire_injects(
             InjectTrigger::At(t) if t <= now => false,
             InjectTrigger::IfNot { task, by_s } if by_s <= now => {
                 if pending.started.get(task.index()).copied().unwrap_or(false) {
-                    pending.inject_done[i] = true;
+                    skip_inject(
+                        &mut w,
+                        &mut pending,
+                        i,
+                        inject.number,
+                        InjectSkip::TaskDone(task),
+                    );
                     continue;
                 }
                 true
             }
             _ => continue,
         };
-        pending.inject_done[i] = true;
-        pending.injects_fired.push(inject.number);
-        log.push(
-            now,
-            SimEvent::InjectFired {
-                number: inject.number,
-                contingency,
-            },
-        );
-        for effect in &inject.effects {
-            match *effect {
-                Effect::Warning(level) => {
-                    pending.levels.push(level);
-                    log.push(
+        fire_inject(&mut w, &mut pending, i, inject, contingency, false);
+    }
+}
+
+/// What an inject's effects change.
+struct InjectWorld<'a> {
+    now: f64,
+    log: &'a mut Log,
+    net: &'a mut Net,
+    danger: &'a mut Danger,
+    shelters: &'a mut Shelters,
+}
+
+fn skip_inject(w: &mut InjectWorld, pending: &mut Pending, i: usize, number: u32, why: InjectSkip) {
+    pending.inject_done[i] = true;
+    pending.inject_status[i] = super::snapshot::InjectStatus::Skipped { t_s: w.now, why };
+    w.log.push(w.now, SimEvent::InjectSkipped { number, why });
+}
+
+fn fire_inject(
+    w: &mut InjectWorld,
+    pending: &mut Pending,
+    i: usize,
+    inject: &Inject,
+    contingency: bool,
+    by_trainer: bool,
+) {
+    let now = w.now;
+    pending.inject_done[i] = true;
+    pending.inject_status[i] = super::snapshot::InjectStatus::Fired {
+        t_s: now,
+        contingency,
+        by_trainer,
+    };
+    pending.injects_fired.push(inject.number);
+    w.log.push(
+        now,
+        SimEvent::InjectFired {
+            number: inject.number,
+            contingency,
+        },
+    );
+    for effect in &inject.effects {
+        match *effect {
+            Effect::Warning(level) => {
+                pending.levels.push(level);
+                w.log.push(
+                    now,
+                    SimEvent::WarningLevelRaised {
+                        level,
+                        inject: inject.number,
+                    },
+                );
+            }
+            Effect::CloseLink(link) => {
+                if link.index() < w.net.net.open.len() && w.net.net.close(link) {
+                    w.log.push(
                         now,
-                        SimEvent::WarningLevelRaised {
-                            level,
-                            inject: inject.number,
+                        SimEvent::LinkClosed {
+                            link,
+                            cause: LinkCloseCause::Inject(inject.number),
                         },
                     );
                 }
-                Effect::CloseLink(link) => {
-                    if link.index() < net.net.open.len() && net.net.close(link) {
-                        log.push(
+            }
+            Effect::Danger(zone) => {
+                if zone.index() < w.danger.zone.len() {
+                    w.danger.zone_by_inject[zone.index()] = true;
+                    if !w.danger.zone[zone.index()] {
+                        w.danger.zone[zone.index()] = true;
+                        w.log.push(
                             now,
-                            SimEvent::LinkClosed {
-                                link,
-                                cause: LinkCloseCause::Inject(inject.number),
+                            SimEvent::ZoneDangerous {
+                                zone,
+                                cause: DangerCause::Inject(inject.number),
                             },
                         );
                     }
                 }
-                Effect::Danger(zone) => {
-                    if zone.index() < danger.zone.len() {
-                        danger.zone_by_inject[zone.index()] = true;
-                        if !danger.zone[zone.index()] {
-                            danger.zone[zone.index()] = true;
-                            log.push(
-                                now,
-                                SimEvent::ZoneDangerous {
-                                    zone,
-                                    cause: DangerCause::Inject(inject.number),
-                                },
-                            );
-                        }
-                    }
+            }
+            Effect::Trapped { place, people } => {
+                if place.index() < w.danger.trapped_people.len() {
+                    w.danger.trapped_people[place.index()] += people;
+                    w.log.push(
+                        now,
+                        SimEvent::Trapped {
+                            place,
+                            people,
+                            household: None,
+                        },
+                    );
                 }
-                Effect::Trapped { place, people } => {
-                    if place.index() < danger.trapped_people.len() {
-                        danger.trapped_people[place.index()] += people;
-                        log.push(
-                            now,
-                            SimEvent::Trapped {
-                                place,
-                                people,
-                                household: None,
-                            },
-                        );
-                    }
-                }
-                Effect::ShelterClosed(place) => {
-                    if place.index() < shelters.closed.len() && !shelters.closed[place.index()] {
-                        shelters.closed[place.index()] = true;
-                        log.push(now, SimEvent::ShelterClosed { shelter: place });
-                    }
+            }
+            Effect::ShelterClosed(place) => {
+                if place.index() < w.shelters.closed.len() && !w.shelters.closed[place.index()] {
+                    w.shelters.closed[place.index()] = true;
+                    w.log.push(now, SimEvent::ShelterClosed { shelter: place });
                 }
             }
         }
@@ -170,6 +238,7 @@ pub fn dispatch(
             if fire {
                 pending.triggered[ti] = Some(now);
                 if task.who.is_empty() {
+                    pending.skipped[ti] = true;
                     log.push(
                         now,
                         SimEvent::TaskSkipped {
@@ -197,31 +266,50 @@ pub fn dispatch(
         teams: &mut teams,
         index: &index,
     };
-    // Queued plan work, in trigger order; a busy team keeps its work queued.
+    // Queued plan work, in trigger order; a busy team or post keeps its work queued,
+    // and so does a task that a `before` task must precede until that one is done.
     let queued = std::mem::take(&mut d.pending.queued);
     for (task_idx, actor) in queued {
         let task = &scenario.plan.tasks[task_idx.index()];
+        if waits_for_before_tasks(&scenario, d.pending, task_idx) {
+            d.pending.queued.push((task_idx, actor));
+            continue;
+        }
         let job = Job {
             work_ref: WorkRef::Task(task_idx),
             actor,
             work: task.work.clone(),
             how: task.how.clone(),
-            with: task.with.clone(),
+            with: if task.who.len() > 1 {
+                share_of_with(&ctx, task, actor)
+            } else {
+                task.with.clone()
+            },
             places: Vec::new(),
             reached: 0,
             of: 0,
             drop_at: None,
+            task: Some(task_idx),
+            drawn: Vec::new(),
         };
         match validate(&d, &job) {
             Ok(()) => start_job(&mut d, job),
-            Err(RejectReason::TeamBusy { .. }) => d.pending.queued.push((task_idx, actor)),
-            Err(why) => d.log.push(
-                now,
-                SimEvent::TaskSkipped {
-                    task: task_idx,
-                    why,
-                },
-            ),
+            Err(RejectReason::TeamBusy { .. } | RejectReason::RoleBusy { .. }) => {
+                d.pending.queued.push((task_idx, actor))
+            }
+            Err(RejectReason::ResourceNotHeld { .. }) if could_ever_draw(&ctx, &job) => {
+                d.pending.queued.push((task_idx, actor))
+            }
+            Err(why) => {
+                d.pending.skipped[task_idx.index()] = true;
+                d.log.push(
+                    now,
+                    SimEvent::TaskSkipped {
+                        task: task_idx,
+                        why,
+                    },
+                )
+            }
         }
     }
     // Submitted actions that are due, in submission order.
@@ -233,7 +321,7 @@ pub fn dispatch(
         let action = action.clone();
         d.pending.actions[i].1 = true;
         let id = ActionId(i as u32);
-        let job = Job {
+        let mut job = Job {
             work_ref: WorkRef::Action(id),
             actor: action.actor,
             work: action.work.clone(),
@@ -243,6 +331,8 @@ pub fn dispatch(
             reached: 0,
             of: 0,
             drop_at: None,
+            task: None,
+            drawn: Vec::new(),
         };
         match validate(&d, &job) {
             Ok(()) => {
@@ -253,11 +343,12 @@ pub fn dispatch(
                         actor: action.actor,
                     },
                 );
-                // An action doing exactly a plan task's work counts as that task.
-                for (ti, task) in scenario.plan.tasks.iter().enumerate() {
-                    if task.work == action.work && !d.pending.started[ti] {
-                        d.pending.started[ti] = true;
-                    }
+                // The plan task it counts as: same kind of work, same or enclosed target.
+                job.task = super::matching::task_for(&scenario, &action, &d.pending.started);
+                if let Some(task) = job.task {
+                    d.pending.started[task.index()] = true;
+                    d.log
+                        .push(now, SimEvent::ActionMatched { action: id, task });
                 }
                 start_job(&mut d, job);
             }
@@ -271,6 +362,20 @@ pub fn dispatch(
             ),
         }
     }
+}
+
+/// `before T` (and `before return`) tasks must be done before T (a return) starts:
+/// T waits while one of them is neither finished nor skipped.
+fn waits_for_before_tasks(s: &Scenario, pending: &Pending, t: TaskIdx) -> bool {
+    let returns = matches!(s.task(t).work, Work::Return(_));
+    s.plan.tasks.iter().enumerate().any(|(i, b)| {
+        let precedes = match b.trigger {
+            Trigger::Before(x) => x == t,
+            Trigger::BeforeReturn => returns,
+            _ => false,
+        };
+        precedes && !pending.finished[i] && !pending.skipped[i]
+    })
 }
 
 fn team_of(d: &Dispatch, t: TeamIdx) -> Option<Entity> {
@@ -324,22 +429,13 @@ pub fn validate(d: &Dispatch, job: &Job) -> Result<(), RejectReason> {
                 s.place(*p).name
             )));
         }
-        _ => {}
-    }
-    for r in &job.with {
-        let Some(res) = s.resources.get(r.resource.index()) else {
-            return unknown("resource");
-        };
-        let available = res
-            .quantity
-            .saturating_sub(d.pending.committed[r.resource.index()]);
-        if r.quantity > available {
-            return Err(RejectReason::ResourceNotHeld {
-                resource: r.resource.0,
-                wanted: r.quantity,
-                available,
-            });
+        Work::OpenShelter(p) if d.shelters.opened[p.index()] => {
+            return Err(RejectReason::NotApplicable(format!(
+                "{} is already open",
+                s.place(*p).name
+            )));
         }
+        _ => {}
     }
     if job.how.contains(&Channel::Loudspeaker)
         && !s
@@ -381,9 +477,160 @@ pub fn validate(d: &Dispatch, job: &Job) -> Result<(), RejectReason> {
                     s.roles[r.index()].name
                 )));
             }
+            // Reporting (at the post, or up the line by phone) can be done by someone
+            // who is out knocking on doors; anything else needs a free holder.
+            if !matches!(job.work, Work::ReportAtPost | Work::Report)
+                && free_holders(s, d.pending, r, d.now) == 0
+                && let Some(hold) = d.pending.role_busy[r.index()]
+                    .iter()
+                    .find(|h| h.until > d.now)
+            {
+                return Err(RejectReason::RoleBusy {
+                    role: r,
+                    with: hold.work,
+                });
+            }
         }
     }
-    Ok(())
+    // Resources last: a busy team is refused as busy, not for its own boats in use.
+    draw_resources(d.ctx, d.pending, job).map(|_| ())
+}
+
+/// Whether the work's resources could be drawn at all when nothing else is running
+/// (plan work waits for equipment in use; it is skipped only if there is never enough).
+fn could_ever_draw(ctx: &Ctx, job: &Job) -> bool {
+    let h = &ctx.holdings;
+    job.with.iter().all(|u| {
+        let ri = u.resource.index();
+        let own = match job.actor {
+            Actor::Team(t) => h
+                .own
+                .get(t.index())
+                .map_or(0, |o| o.get(ri).copied().unwrap_or(0)),
+            Actor::Role(_) => 0,
+        };
+        let total: u32 = job
+            .with
+            .iter()
+            .filter(|x| x.resource == u.resource)
+            .map(|x| x.quantity)
+            .sum();
+        total <= own + h.common.get(ri).copied().unwrap_or(0)
+    })
+}
+
+/// 分工 — a plan task's `with` shared among its `who`: each team takes the units of
+/// its own equipment the task names (in `who` order), and what must come from the
+/// common stock goes to the first of `who`.
+fn share_of_with(ctx: &Ctx, task: &Task, actor: Actor) -> Vec<ResourceUse> {
+    let h = &ctx.holdings;
+    let own = |a: &Actor, ri: usize| match a {
+        Actor::Team(t) => h
+            .own
+            .get(t.index())
+            .map_or(0, |o| o.get(ri).copied().unwrap_or(0)),
+        Actor::Role(_) => 0,
+    };
+    let mut out = Vec::new();
+    for u in &task.with {
+        let ri = u.resource.index();
+        let mut left = u.quantity;
+        let mut mine = 0;
+        for a in &task.who {
+            let take = left.min(own(a, ri));
+            if *a == actor {
+                mine += take;
+            }
+            left -= take;
+        }
+        if task.who.first() == Some(&actor) {
+            mine += left;
+        }
+        if mine > 0 {
+            out.push(ResourceUse {
+                resource: u.resource,
+                quantity: mine,
+            });
+        }
+    }
+    out
+}
+
+/// Holders of a post not taken up by running work at `now`.
+fn free_holders(s: &Scenario, pending: &Pending, r: RoleIdx, now: f64) -> u32 {
+    let busy: u32 = pending.role_busy[r.index()]
+        .iter()
+        .filter(|h| h.until > now)
+        .map(|h| h.holders)
+        .sum();
+    s.roles[r.index()].count.max(1).saturating_sub(busy)
+}
+
+/// Whether a role's work is done on foot, house to house (敲门: door-knocking,
+/// explicitly or as the default way to evacuate), which keeps its holders busy.
+fn on_foot(job: &Job) -> bool {
+    channels_of(job).contains(&Channel::DoorKnock)
+}
+
+/// 资源 — what the work draws from which stock: the acting team's own equipment
+/// first, then the common stock. Refuses a resource that is another team's
+/// equipment, or more units than are left.
+pub fn draw_resources(ctx: &Ctx, pending: &Pending, job: &Job) -> Result<Vec<Draw>, RejectReason> {
+    let s = &ctx.scenario;
+    let h = &ctx.holdings;
+    let mut draws: Vec<Draw> = Vec::new();
+    for r in &job.with {
+        let ri = r.resource.index();
+        if ri >= s.resources.len() {
+            return Err(RejectReason::UnknownTarget("resource".into()));
+        }
+        // The same resource named twice in one `with` adds up.
+        let already: u32 = draws
+            .iter()
+            .filter(|x| x.resource == r.resource)
+            .map(|x| x.own + x.common)
+            .sum();
+        let own_left = match job.actor {
+            Actor::Team(t) => h.own.get(t.index()).map_or(0, |o| {
+                o[ri].saturating_sub(pending.committed_own[t.index()][ri])
+            }),
+            Actor::Role(_) => 0,
+        };
+        let common_left = h.common[ri].saturating_sub(pending.committed[ri]);
+        let available = (own_left + common_left).saturating_sub(already);
+        if r.quantity > available {
+            let mine = matches!(job.actor, Actor::Team(t) if h.own.get(t.index()).is_some_and(|o| o[ri] > 0));
+            if h.common[ri] == 0
+                && !mine
+                && let Some(owner) = h.own.iter().position(|o| o[ri] > 0)
+            {
+                return Err(RejectReason::ResourceHeldBy {
+                    resource: r.resource.0,
+                    team: TeamIdx(owner as u32),
+                });
+            }
+            return Err(RejectReason::ResourceNotHeld {
+                resource: r.resource.0,
+                wanted: r.quantity,
+                available,
+            });
+        }
+        let own = r.quantity.min(own_left.saturating_sub(already));
+        draws.push(Draw {
+            resource: r.resource,
+            own,
+            common: r.quantity - own,
+        });
+    }
+    Ok(draws)
+}
+
+/// What a warning-like work tells people: 就地避险 says stay, everything else go.
+fn order_of(work: &Work) -> Order {
+    match work {
+        Work::ShelterInPlace(_) => Order::StayIndoors,
+        _ => Order::Leave,
+    }
 }
 
 /// The channels a warning-like work uses, with a sensible default when none is given.
@@ -401,8 +648,14 @@ fn channels_of(job: &Job) -> Vec<Channel> {
 pub fn start_job(d: &mut Dispatch, mut job: Job) {
     let now = d.now;
     let s = d.ctx.scenario.clone();
-    for r in &job.with {
-        d.pending.committed[r.resource.index()] += r.quantity;
+    // Validated just before, so the draw succeeds; an error leaves nothing drawn.
+    job.drawn = draw_resources(d.ctx, d.pending, &job).unwrap_or_default();
+    for draw in &job.drawn {
+        let ri = draw.resource.index();
+        d.pending.committed[ri] += draw.common;
+        if let Actor::Team(t) = job.actor {
+            d.pending.committed_own[t.index()][ri] += draw.own;
+        }
     }
     if let WorkRef::Task(t) = job.work_ref {
         d.pending.started[t.index()] = true;
@@ -418,6 +671,29 @@ pub fn start_job(d: &mut Dispatch, mut job: Job) {
         Actor::Role(r) => {
             let role = &s.roles[r.index()];
             let origin = role.post.map(|p| s.place(p).pos);
+            // House-to-house work takes the free holders (as many as carry a
+            // megaphone when megaphones are named); other work is done by one
+            // holder in a moment and holds no one afterwards.
+            let free = free_holders(&s, d.pending, r, now).max(1);
+            let megaphones: u32 = job
+                .with
+                .iter()
+                .filter(|u| {
+                    s.resources
+                        .get(u.resource.index())
+                        .is_some_and(|x| x.kind == ResourceKind::Megaphone)
+                })
+                .map(|u| u.quantity)
+                .sum();
+            let walkers = if on_foot(&job) {
+                if megaphones > 0 {
+                    megaphones.min(free)
+                } else {
+                    free
+                }
+            } else {
+                role.count.max(1)
+            };
             let finish = match job.work.clone() {
                 Work::Warn(t)
                 | Work::KnockDoors(t)
@@ -445,12 +721,21 @@ pub fn start_job(d: &mut Dispatch, mut job: Job) {
                         &how,
                         &places,
                         origin,
-                        role.count.max(1),
+                        walkers,
                         &job.with,
                         now,
+                        order_of(&job.work),
                     );
                     job.of = of;
                     job.reached = of;
+                    if on_foot(&job) {
+                        d.pending.role_busy[r.index()].retain(|h| h.until > now);
+                        d.pending.role_busy[r.index()].push(RoleHold {
+                            until: finish,
+                            holders: walkers,
+                            work: job.work_ref,
+                        });
+                    }
                     finish
                 }
                 Work::OpenShelter(p) => {
@@ -567,6 +852,7 @@ pub fn warning_contacts(
     workers: u32,
     with: &[ResourceUse],
     start: f64,
+    order: Order,
 ) -> (f64, u32) {
     let s = ctx.scenario.clone();
     let p = &ctx.params;
@@ -619,6 +905,7 @@ pub fn warning_contacts(
                                 t,
                                 Contact {
                                     household: h,
+                                    order,
                                     channel,
                                     reach: p.loudspeaker_reach * audible,
                                 },
@@ -635,6 +922,7 @@ pub fn warning_contacts(
                         t,
                         Contact {
                             household: h,
+                            order,
                             channel,
                             reach: p.sms_seen * night,
                         },
@@ -648,6 +936,7 @@ pub fn warning_contacts(
                         start,
                         Contact {
                             household: h,
+                            order,
                             channel,
                             reach: p.broadcast_reach,
                         },
@@ -661,6 +950,7 @@ pub fn warning_contacts(
                         t,
                         Contact {
                             household: h,
+                            order,
                             channel,
                             reach: p.phone_reach,
                         },
@@ -686,6 +976,7 @@ pub fn warning_contacts(
                             clock,
                             Contact {
                                 household: h,
+                                order,
                                 channel,
                                 reach: p.knock_reach,
                             },
@@ -716,6 +1007,7 @@ pub fn warning_contacts(
                                 t,
                                 Contact {
                                     household: h,
+                                    order,
                                     channel,
                                     reach,
                                 },
@@ -848,7 +1140,11 @@ pub fn deliver_contacts(
         };
         if matches!(
             hh.state,
-            HhState::Sheltered | HhState::Walking | HhState::AtNode
+            HhState::Sheltered
+                | HhState::Walking
+                | HhState::AtNode
+                | HhState::AtShelterDoor
+                | HhState::Aboard
         ) {
             continue;
         }
@@ -868,7 +1164,23 @@ pub fn deliver_contacts(
                 contact,
             },
         );
-        if hh.state != HhState::Home {
+        if c.order == Order::StayIndoors {
+            // 就地避险: staying put asks nothing of anyone, so whoever hears it does
+            // (a household already decided to leave stays instead).
+            if matches!(hh.state, HhState::Home | HhState::Decided) {
+                hh.state = HhState::ShelteringInPlace;
+                hh.leave_at_s = f64::INFINITY;
+                log.push(
+                    now,
+                    SimEvent::ShelteredInPlace {
+                        household: id,
+                        home,
+                    },
+                );
+            }
+            continue;
+        }
+        if !matches!(hh.state, HhState::Home | HhState::ShelteringInPlace) {
             continue;
         }
         let base = match c.channel {
@@ -1161,6 +1473,9 @@ pub fn move_walkers(
                 hh.lane = None;
                 if node == hh.target {
                     arrive(&ctx, &net, &mut shelters, &mut log, &mut hh, now);
+                    if hh.state == HhState::AtShelterDoor {
+                        movers.at_door.push(head.household);
+                    }
                 }
                 if hh.state == HhState::Walking {
                     hh.state = HhState::AtNode;
@@ -1179,6 +1494,39 @@ pub fn move_walkers(
     }
 }
 
+/// 开放避灾点 — households waiting at a shelter's gate go in once it is opened (or
+/// are sent on if it closed or filled meanwhile), in the order they arrived.
+pub fn admit_at_opened_shelters(
+    clock: Res<Clock>,
+    ctx: Res<Ctx>,
+    index: Res<Index>,
+    mut net: ResMut<Net>,
+    mut shelters: ResMut<Shelters>,
+    mut movers: ResMut<Movers>,
+    mut log: ResMut<Log>,
+    mut households: Households,
+) {
+    if movers.at_door.is_empty() {
+        return;
+    }
+    let now = clock.now_s;
+    net.refresh(&ctx.shelters);
+    for h in std::mem::take(&mut movers.at_door) {
+        let Ok(mut hh) = households.get_mut(index.households[h as usize]) else {
+            continue;
+        };
+        let sh = hh.target.index();
+        if !shelters.opened[sh] && !shelters.closed[sh] {
+            movers.at_door.push(h);
+            continue;
+        }
+        arrive(&ctx, &net, &mut shelters, &mut log, &mut hh, now);
+        if hh.state == HhState::AtNode {
+            movers.at_node.push(h);
+        }
+    }
+}
+
 /// A household reaches its target shelter: taken in, or sent on when it is full.
 fn arrive(
     ctx: &Ctx,
@@ -1191,6 +1539,20 @@ fn arrive(
     let sh = hh.target;
     let n = hh.people();
     let i = sh.index();
+    if !shelters.closed[i] && !shelters.opened[i] {
+        // Not opened yet: wait at the gate (admit_at_opened_shelters lets them in).
+        if hh.state != HhState::AtShelterDoor {
+            hh.state = HhState::AtShelterDoor;
+            log.push(
+                now,
+                SimEvent::WaitingAtShelter {
+                    household: hh.id,
+                    shelter: sh,
+                },
+            );
+        }
+        return;
+    }
     if !shelters.closed[i] && shelters.occupancy[i] + n <= shelters.capacity[i] {
         shelters.occupancy[i] += n;
         hh.state = HhState::Sheltered;
@@ -1269,6 +1631,7 @@ pub fn run_teams(
     mut net: ResMut<Net>,
     mut shelters: ResMut<Shelters>,
     mut danger: ResMut<Danger>,
+    mut landings: ResMut<Landings>,
     mut households: Households,
     mut teams: Teams,
 ) {
@@ -1385,6 +1748,7 @@ pub fn run_teams(
                         &mut danger,
                         &index,
                         &mut households,
+                        &mut landings,
                         &mut unit,
                         &mut job,
                         to,
@@ -1405,12 +1769,53 @@ pub fn run_teams(
     }
 }
 
-fn end_job(log: &mut Log, pending: &mut Pending, job: &Job, now: f64, outcome: TaskOutcome) {
-    for r in &job.with {
-        let c = &mut pending.committed[r.resource.index()];
-        *c = c.saturating_sub(r.quantity);
+/// 获救 — rescued loads reach safety: households are taken in, counts move from
+/// aboard to rescued, and `Rescued` is logged at the landing.
+pub fn land_rescued(
+    clock: Res<Clock>,
+    index: Res<Index>,
+    mut landings: ResMut<Landings>,
+    mut danger: ResMut<Danger>,
+    mut log: ResMut<Log>,
+    mut households: Households,
+) {
+    let now = clock.now_s;
+    while let Some(entry) = landings.due.first_entry() {
+        if f64::from_bits(entry.key().0) > now {
+            break;
+        }
+        let l = entry.remove();
+        for &h in &l.households {
+            if let Ok(mut hh) = households.get_mut(index.households[h as usize]) {
+                hh.state = HhState::Sheltered;
+                hh.at = l.to;
+            }
+        }
+        danger.aboard_anonymous = danger.aboard_anonymous.saturating_sub(l.anonymous);
+        danger.rescued_anonymous += l.anonymous;
+        danger.rescued_total += l.people;
+        log.push(
+            now,
+            SimEvent::Rescued {
+                place: l.place,
+                people: l.people,
+                team: l.team,
+                to: l.to,
+            },
+        );
     }
-    if let WorkRef::Task(t) = job.work_ref {
+}
+
+fn end_job(log: &mut Log, pending: &mut Pending, job: &Job, now: f64, outcome: TaskOutcome) {
+    for draw in &job.drawn {
+        let ri = draw.resource.index();
+        pending.committed[ri] = pending.committed[ri].saturating_sub(draw.common);
+        if let Actor::Team(t) = job.actor {
+            let c = &mut pending.committed_own[t.index()][ri];
+            *c = c.saturating_sub(draw.own);
+        }
+    }
+    if let Some(t) = job.task {
         pending.finished[t.index()] = true;
     }
     log.push(
@@ -1436,6 +1841,7 @@ fn work_at(
     danger: &mut Danger,
     index: &Index,
     households: &mut Households,
+    landings: &mut Landings,
     unit: &mut TeamUnit,
     job: &mut Job,
     place: PlaceIdx,
@@ -1479,6 +1885,7 @@ fn work_at(
                 team.members.max(1),
                 &job.with,
                 t,
+                order_of(&job.work),
             );
             job.of += of;
             job.reached += of;
@@ -1532,51 +1939,52 @@ fn work_at(
                 if load == 0 {
                     break;
                 }
-                let drop = job
-                    .drop_at
-                    .filter(|d| {
-                        shelters.capacity[d.index()] >= shelters.occupancy[d.index()] + load
-                    })
-                    .or_else(|| {
-                        ctx.shelters
-                            .iter()
-                            .copied()
-                            .filter(|sh| {
-                                !shelters.closed[sh.index()]
-                                    && shelters.occupancy[sh.index()] + load
-                                        <= shelters.capacity[sh.index()]
-                            })
-                            .min_by(|a, b| {
-                                s.place(*a)
-                                    .pos
-                                    .distance(here)
-                                    .total_cmp(&s.place(*b).pos.distance(here))
-                                    .then(a.cmp(b))
-                            })
-                    });
+                let usable = |sh: PlaceIdx| {
+                    !shelters.closed[sh.index()]
+                        && shelters.opened[sh.index()]
+                        && shelters.occupancy[sh.index()] + load <= shelters.capacity[sh.index()]
+                };
+                let drop = job.drop_at.filter(|d| usable(*d)).or_else(|| {
+                    ctx.shelters
+                        .iter()
+                        .copied()
+                        .filter(|sh| usable(*sh))
+                        .min_by(|a, b| {
+                            s.place(*a)
+                                .pos
+                                .distance(here)
+                                .total_cmp(&s.place(*b).pos.distance(here))
+                                .then(a.cmp(b))
+                        })
+                });
                 let to = drop.unwrap_or(team.base);
                 if drop.is_some() {
+                    // Seats are held from loading so walkers cannot take them.
                     shelters.occupancy[to.index()] += load;
                 }
-                for h in load_hh {
+                for &h in &load_hh {
                     if let Ok(mut hh) = households.get_mut(index.households[h as usize]) {
-                        hh.state = HhState::Sheltered;
-                        hh.at = to;
+                        hh.state = HhState::Aboard;
                     }
                 }
-                danger.rescued_anonymous += anonymous;
-                danger.rescued_total += load;
+                danger.aboard_anonymous += anonymous;
                 job.reached += load;
-                clock_t += 2.0 * here.distance(s.place(to).pos) / speed + 2.0 * p.load_s;
-                log.push(
-                    now,
-                    SimEvent::Rescued {
+                // Load, cross, unload: safe then (Rescued is stamped there); back empty.
+                let leg = here.distance(s.place(to).pos) / speed;
+                let landed = clock_t + leg + 2.0 * p.load_s;
+                landings.schedule(
+                    landed,
+                    Landing {
                         place,
-                        people: load,
                         team: team_idx,
                         to,
+                        households: load_hh,
+                        anonymous,
+                        people: load,
+                        shelter: drop.is_some(),
                     },
                 );
+                clock_t = landed + leg;
             }
             clock_t
         }
@@ -1646,7 +2054,7 @@ pub fn check_exposure(
     let now = clock.now_s;
     for mut hh in households.iter_mut() {
         let here_bad = match hh.state {
-            HhState::Sheltered => false,
+            HhState::Sheltered | HhState::Aboard => false,
             HhState::Walking => hh.lane.is_some_and(|d| net.link_danger[d.link.index()]),
             _ => danger.place[hh.at.index()],
         };
@@ -1697,6 +2105,7 @@ pub fn totals<'a>(
     };
     t.trapped = danger.trapped_people.iter().sum();
     t.evacuated = danger.rescued_anonymous;
+    t.moving = danger.aboard_anonymous;
     for hh in world_households {
         let n = hh.people();
         if hh.contacts > 0 {
@@ -1704,12 +2113,14 @@ pub fn totals<'a>(
         }
         match hh.state {
             HhState::Sheltered => t.evacuated += n,
-            HhState::Walking | HhState::AtNode => t.moving += n,
+            HhState::Walking | HhState::AtNode | HhState::AtShelterDoor | HhState::Aboard => {
+                t.moving += n
+            }
             HhState::Trapped => t.trapped += n,
             _ => {}
         }
         let bad = match hh.state {
-            HhState::Sheltered => false,
+            HhState::Sheltered | HhState::Aboard => false,
             HhState::Walking => hh.lane.is_some_and(|d| net.link_danger[d.link.index()]),
             _ => danger.place[hh.at.index()],
         };

@@ -64,6 +64,12 @@ pub enum HhState {
     Stranded,
     /// Caught at home by the hazard; needs rescue.
     Trapped,
+    /// 就地避险 — told to stay indoors; does not set off unless ordered to evacuate.
+    ShelteringInPlace,
+    /// At the gate of a shelter that has not been opened yet.
+    AtShelterDoor,
+    /// Rescued and on a boat (or carried) towards safety.
+    Aboard,
 }
 
 /// 户 — one household entity.
@@ -141,6 +147,19 @@ pub struct Job {
     pub of: u32,
     /// The shelter rescued people are taken to.
     pub drop_at: Option<PlaceIdx>,
+    /// The plan task this work counts as (its own task, or the one an action matched).
+    pub task: Option<TaskIdx>,
+    /// What was drawn from which stock for `with`, returned when the work ends.
+    pub drawn: Vec<Draw>,
+}
+
+/// Units of one resource drawn for a job: from the acting team's own equipment and
+/// from the common stock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Draw {
+    pub resource: crate::model::ResourceIdx,
+    pub own: u32,
+    pub common: u32,
 }
 
 /// 队伍 — one team entity.
@@ -188,6 +207,8 @@ pub struct Ctx {
     pub shelters: Vec<PlaceIdx>,
     /// Whether plan tasks are performed as written.
     pub follow_plan: bool,
+    /// Who may draw on which resource.
+    pub holdings: Holdings,
 }
 
 impl Ctx {
@@ -245,6 +266,8 @@ pub struct Shelters {
     pub capacity: Vec<u32>,
     pub closed: Vec<bool>,
     pub full_logged: Vec<bool>,
+    /// Open and taking people in. A shelter that some plan task opens (`open X`)
+    /// starts closed to arrivals; the others stand open from the start.
     pub opened: Vec<bool>,
 }
 
@@ -260,6 +283,8 @@ pub struct Danger {
     /// Inject-trapped people rescued (they have no household to count them).
     pub rescued_anonymous: u32,
     pub exposed_total: u32,
+    /// Inject-trapped people on a boat, not yet landed.
+    pub aboard_anonymous: u32,
 }
 
 #[derive(Resource)]
@@ -272,6 +297,17 @@ pub struct Contact {
     pub channel: Channel,
     /// Chance it gets through.
     pub reach: f64,
+    /// What the message tells people to do.
+    pub order: Order,
+}
+
+/// The instruction a contact carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// 转移 — a warning or evacuation order: leave for a shelter.
+    Leave,
+    /// 就地避险 — stay indoors, shut doors and windows (chemical releases).
+    StayIndoors,
 }
 
 /// Contacts scheduled in the future, ordered by (time, scheduling order).
@@ -321,8 +357,97 @@ pub struct Pending {
     pub injects_fired: Vec<u32>,
     /// Per inject (by index): already fired or dismissed.
     pub inject_done: Vec<bool>,
-    /// Resources committed to running work, by resource index.
+    /// Common-stock units committed to running work, by resource index.
     pub committed: Vec<u32>,
+    /// A team's own equipment committed to its running work, `[team][resource]`.
+    pub committed_own: Vec<Vec<u32>>,
+    /// Plan tasks skipped (nobody can do them): `before` holds no longer wait on them.
+    pub skipped: Vec<bool>,
+    /// Trainer requests (`fire_inject` / `skip_inject`), applied in the next step.
+    pub inject_requests: Vec<(usize, InjectRequest)>,
+    /// Per role: holders busy until a time, with which work.
+    pub role_busy: Vec<Vec<RoleHold>>,
+    /// Per inject (by index): pending, fired or skipped.
+    pub inject_status: Vec<super::snapshot::InjectStatus>,
+}
+
+/// A trainer's request about one inject (by index).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InjectRequest {
+    Fire,
+    Skip,
+}
+
+/// Holders of a post taken up by a piece of work until `until`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RoleHold {
+    pub until: f64,
+    pub holders: u32,
+    pub work: WorkRef,
+}
+
+/// 资源归属 — who may draw on each resource. A team's `equipment` is its own; what is
+/// left of a stock beyond every team's equipment is common to all roles and teams.
+#[derive(Debug, Clone, Default)]
+pub struct Holdings {
+    /// `[team][resource]`: units of the resource that are the team's equipment.
+    pub own: Vec<Vec<u32>>,
+    /// `[resource]`: units in the common stock.
+    pub common: Vec<u32>,
+}
+
+impl Holdings {
+    pub fn new(s: &Scenario) -> Holdings {
+        let n = s.resources.len();
+        let mut own = vec![vec![0u32; n]; s.teams.len()];
+        let mut assigned = vec![0u32; n];
+        for (t, team) in s.teams.iter().enumerate() {
+            for u in &team.equipment {
+                if let Some(r) = s.resources.get(u.resource.index()) {
+                    // Never more than the stock: the checker warns, the sim caps.
+                    let q = u
+                        .quantity
+                        .min(r.quantity.saturating_sub(assigned[u.resource.index()]));
+                    own[t][u.resource.index()] += q;
+                    assigned[u.resource.index()] += q;
+                }
+            }
+        }
+        let common = s
+            .resources
+            .iter()
+            .zip(&assigned)
+            .map(|(r, a)| r.quantity.saturating_sub(*a))
+            .collect();
+        Holdings { own, common }
+    }
+}
+
+/// Rescued people on their way to safety, landed at `t_s` (see `SimEvent::Rescued`).
+#[derive(Debug, Clone)]
+pub struct Landing {
+    pub place: PlaceIdx,
+    pub team: TeamIdx,
+    pub to: PlaceIdx,
+    pub households: Vec<u32>,
+    pub anonymous: u32,
+    pub people: u32,
+    /// Landed at a shelter (seats were held at loading), not at the team's base.
+    pub shelter: bool,
+}
+
+/// Boat and carry loads under way, ordered by (landing time, loading order).
+#[derive(Resource, Default)]
+pub struct Landings {
+    pub due: BTreeMap<(u64, u64), Landing>,
+    pub seq: u64,
+}
+
+impl Landings {
+    pub fn schedule(&mut self, t_s: f64, l: Landing) {
+        self.seq += 1;
+        self.due.insert((t_s.max(0.0).to_bits(), self.seq), l);
+    }
 }
 
 /// The households spawned, and the indexes built while spawning them.
@@ -490,5 +615,7 @@ pub fn split_members(place: &crate::model::Place, rng: &mut ChaCha8Rng) -> Vec<M
 #[derive(Resource, Default)]
 pub struct Movers {
     pub at_node: Vec<u32>,
+    /// Households waiting at the gate of an unopened shelter, in arrival order.
+    pub at_door: Vec<u32>,
     pub active_lanes: std::collections::BTreeSet<usize>,
 }

@@ -1,0 +1,404 @@
+//! `drill exercise FILE --log LOG [--speed N] [--seed N]`: a live tabletop drill
+//! (桌面推演) on a terminal. The recorder types participants' actions, one per line in
+//! the `actions` syntax (`21:12 村应急管理员 warn zone 下村低洼区 via [loudspeaker]`).
+//! Each line is checked against the scenario: a line that does not parse is refused
+//! with line and column and is *not* logged; a line that parses is appended to LOG
+//! (flushed and synced before anything else happens) and given to the simulation,
+//! which accepts it or rejects it with a reason — rejected actions stay in the log.
+//! The sim is advanced to each action's time (or, with `--speed`, runs on by the wall
+//! clock); injects are printed as they fire. An entry for a time already simulated
+//! re-runs the drill from the start with the whole log, so the live run always equals
+//! the replay `drill run FILE --actions LOG`.
+//!
+//! If LOG exists the drill resumes: the log is replayed and input continues after it
+//! (after a crash, start the same command again). Ctrl-D ends the drill: the sim runs
+//! to the scenario's end, the live log hash is checked against a fresh replay of LOG,
+//! and the `drill run` summary is printed.
+
+use crate::cli::check::check_file;
+use crate::cli::run::{render, simulate};
+use crate::io::ActionLogFile;
+use crate::lang::{self, SourceMap, print};
+use crate::model::{Action, Scenario};
+use crate::sim::events::{ActionId, SimEvent, TimedEvent, log_hash};
+use crate::sim::{Mode, Simulation};
+use clap::Args;
+use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+#[derive(Args, Debug)]
+pub struct ExerciseArgs {
+    /// Scenario file (.drill)
+    pub file: PathBuf,
+    /// The action log to append to (created if missing, resumed if present)
+    #[arg(long)]
+    pub log: PathBuf,
+    /// Run the drill clock on by itself, N simulated seconds per real second
+    #[arg(long)]
+    pub speed: Option<f64>,
+    /// Random seed (default: the scenario's `seed`)
+    #[arg(long)]
+    pub seed: Option<u64>,
+}
+
+/// The live drill: the scenario, the actions so far (the log's, in order) and the sim.
+struct Drill {
+    scenario: Scenario,
+    seed: u64,
+    actions: Vec<Action>,
+    sim: Simulation,
+    /// Events already shown.
+    shown: usize,
+}
+
+impl Drill {
+    fn new(scenario: Scenario, seed: u64, actions: Vec<Action>) -> Result<Drill, String> {
+        let mut sim = Simulation::with(
+            &scenario,
+            seed,
+            Vec::new(),
+            Default::default(),
+            Mode::Actions,
+        )
+        .map_err(|e| e.to_string())?;
+        for a in &actions {
+            sim.submit(a.clone());
+        }
+        Ok(Drill {
+            scenario,
+            seed,
+            actions,
+            sim,
+            shown: 0,
+        })
+    }
+
+    fn clock(&self) -> String {
+        self.scenario.header.start.clock_at(self.sim.time_s())
+    }
+
+    fn end_s(&self) -> f64 {
+        self.scenario.header.duration_s
+    }
+
+    /// Adds an action: submitted now, or, when its time is already simulated, by
+    /// re-running the drill from the start with every action so far.
+    fn add(&mut self, action: Action) -> Result<(), String> {
+        self.actions.push(action.clone());
+        if action.at_s < self.sim.time_s() - 1e-9 {
+            let now = self.sim.time_s();
+            println!(
+                "  ({} is before the drill clock {}: re-running the drill from the start with the late entry / 补录, 从头重算)",
+                self.scenario.header.start.clock_at(action.at_s),
+                self.clock()
+            );
+            *self = Drill::new(self.scenario.clone(), self.seed, self.actions.clone())?;
+            self.sim.run_until(now);
+            // The new run's events up to `now` stand in for what was shown.
+            self.shown = self.sim.events().len();
+        } else {
+            self.sim.submit(action.clone());
+            self.sim.run_until(action.at_s.min(self.end_s()));
+        }
+        Ok(())
+    }
+
+    /// Prints what a trainer wants to see of the events since the last call.
+    fn show_new_events(&mut self) {
+        let events: Vec<TimedEvent> = self.sim.events()[self.shown..].to_vec();
+        self.shown = self.sim.events().len();
+        for e in events {
+            if let Some(text) = describe(&self.scenario, &e) {
+                println!("  {} {text}", self.scenario.header.start.clock_at(e.t_s));
+            }
+        }
+    }
+
+    /// What became of the action with this id, if it has been dealt with.
+    fn outcome(&self, id: ActionId) -> Option<String> {
+        let s = &self.scenario;
+        let mut matched = None;
+        let mut verdict = None;
+        for e in self.sim.events() {
+            match &e.event {
+                SimEvent::ActionAccepted { action, .. } if *action == id => {
+                    verdict = Some("accepted / 已执行".to_string())
+                }
+                SimEvent::ActionRejected { action, reason, .. } if *action == id => {
+                    verdict = Some(format!("REJECTED / 驳回: {reason:?}"))
+                }
+                SimEvent::ActionMatched { action, task } if *action == id => {
+                    matched = Some(s.task(*task).id.clone())
+                }
+                _ => {}
+            }
+        }
+        verdict.map(|v| match matched {
+            Some(t) => format!("{v} (plan task {t})"),
+            None => v,
+        })
+    }
+
+    fn print_upcoming(&self) {
+        let upcoming = self.sim.upcoming_injects();
+        if upcoming.is_empty() {
+            println!("  no injects left / 注入已全部下达");
+        }
+        for i in upcoming.iter().take(5) {
+            let when = self.scenario.header.start.clock_at(i.due_s);
+            let kind = if i.unless_task.is_some() {
+                "if not done"
+            } else {
+                "at"
+            };
+            println!("  inject {} {kind} {when}: {}", i.number, i.message);
+        }
+    }
+}
+
+/// One line about an event a trainer follows live; `None` for the routine ones
+/// (every household's warning, decision and step).
+fn describe(s: &Scenario, e: &TimedEvent) -> Option<String> {
+    Some(match &e.event {
+        SimEvent::InjectFired {
+            number,
+            contingency,
+        } => {
+            let msg = s
+                .injects
+                .iter()
+                .find(|i| i.number == *number)
+                .map_or("", |i| i.message.as_str());
+            let tag = if *contingency { " (contingency)" } else { "" };
+            format!("INJECT {number}{tag}: {msg}")
+        }
+        SimEvent::InjectSkipped { number, why } => format!("inject {number} skipped: {why:?}"),
+        SimEvent::WarningLevelRaised { level, .. } => format!("warning level raised: {level:?}"),
+        SimEvent::ZoneDangerous { zone, .. } => {
+            format!("zone {} is now dangerous", s.zone(*zone).name)
+        }
+        SimEvent::LinkClosed { link, .. } => {
+            let l = s.link(*link);
+            format!("closed: {} - {}", s.place(l.from).name, s.place(l.to).name)
+        }
+        SimEvent::Trapped {
+            place,
+            people,
+            household: None,
+        } => format!("{people} people trapped at {}", s.place(*place).name),
+        SimEvent::ShelterOpened { shelter, .. } => {
+            format!("shelter {} opened", s.place(*shelter).name)
+        }
+        SimEvent::ShelterFull { shelter, .. } => {
+            format!("shelter {} is full", s.place(*shelter).name)
+        }
+        SimEvent::Rescued { place, people, .. } => {
+            format!("{people} rescued from {}", s.place(*place).name)
+        }
+        SimEvent::TaskFinished { work, outcome, .. } => format!("{work:?} finished: {outcome:?}"),
+        _ => return None,
+    })
+}
+
+/// `line N, col C: error E0202: ...` for each error of a typed line.
+fn line_errors(
+    diags: &[lang::Diagnostic],
+    header_len: usize,
+    line: &str,
+    line_no: usize,
+) -> Vec<String> {
+    diags
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| {
+            let at = (d.primary.span.start as usize).saturating_sub(header_len + 1);
+            let col = line
+                .get(..at.min(line.len()))
+                .map_or(1, |p| p.chars().count() + 1);
+            let mut text = format!(
+                "input line {line_no}, col {col}: error {}: {} / {}",
+                d.code, d.message_en, d.message_zh
+            );
+            if let Some(help) = &d.help {
+                text.push_str(&format!("\n    help: {help}"));
+            }
+            text
+        })
+        .collect()
+}
+
+/// Where the after-action report goes once the `score` module is on main: score the
+/// finished drill and render its report here (the summary below is the sim's own).
+fn after_action_report(_scenario: &Scenario, _events: &[TimedEvent]) -> Option<String> {
+    None
+}
+
+fn load_scenario(args: &ExerciseArgs) -> Result<Scenario, String> {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let (sources, result) = check_file(&args.file)?;
+    let has_errors = result.has_errors();
+    result
+        .scenario
+        .filter(|_| !has_errors)
+        .ok_or_else(|| lang::diagnostic::render_with(&result.diagnostics, &sources, color))
+}
+
+pub fn run(args: &ExerciseArgs) -> ExitCode {
+    match exercise(args) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn exercise(args: &ExerciseArgs) -> Result<ExitCode, String> {
+    let scenario = load_scenario(args)?;
+    if let Some(speed) = args.speed
+        && !(speed.is_finite() && speed > 0.0)
+    {
+        return Err(format!(
+            "error: --speed must be a positive number, got {speed}"
+        ));
+    }
+    let seed = args.seed.unwrap_or(scenario.header.seed);
+    let header = print::action_log_header(&scenario);
+    let (mut log_file, text) = ActionLogFile::open(&args.log, &header)?;
+    let mut sources = SourceMap::new();
+    let file = sources.add(args.log.display().to_string(), text);
+    let (log, diags) = lang::check_actions(&scenario, &sources, file);
+    let Some(log) = log else {
+        return Err(format!(
+            "{}\nerror: {} cannot be resumed; fix it or start a new log",
+            lang::diagnostic::render_with(&diags, &sources, false),
+            args.log.display()
+        ));
+    };
+    let resumed = log.actions.len();
+    let mut drill = Drill::new(scenario.clone(), seed, log.actions)?;
+    if let Some(last) = drill.actions.iter().map(|a| a.at_s).reduce(f64::max) {
+        drill.sim.run_until(last.min(drill.end_s()));
+    }
+    println!(
+        "drill exercise: {} (seed {seed}), log {}",
+        scenario.header.id,
+        args.log.display()
+    );
+    if resumed > 0 {
+        println!(
+            "resumed / 续演: {resumed} actions replayed, drill clock at {}",
+            drill.clock()
+        );
+    }
+    drill.show_new_events();
+    println!("next injects / 即将注入:");
+    drill.print_upcoming();
+    println!(
+        "type actions as in the log (`21:12 村应急管理员 warn zone 下村低洼区 via [loudspeaker]`); `injects` lists what is next; Ctrl-D ends the drill"
+    );
+
+    // Input comes from a thread so that, with --speed, the clock runs between lines.
+    let (tx, rx) = mpsc::channel::<Option<String>>();
+    std::thread::spawn(move || {
+        let stdin = std::io::stdin();
+        for line in stdin.lock().lines() {
+            match line {
+                Ok(l) => {
+                    if tx.send(Some(l)).is_err() {
+                        return;
+                    }
+                }
+                Err(_) => break,
+            }
+        }
+        let _ = tx.send(None);
+    });
+    let mut line_no = 0usize;
+    let mut anchor = (Instant::now(), drill.sim.time_s());
+    loop {
+        let next = match args.speed {
+            Some(speed) => match rx.recv_timeout(Duration::from_millis(250)) {
+                Ok(x) => x,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    let target = anchor.1 + anchor.0.elapsed().as_secs_f64() * speed;
+                    drill.sim.run_until(target.min(drill.end_s()));
+                    drill.show_new_events();
+                    continue;
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => None,
+            },
+            None => rx.recv().unwrap_or(None),
+        };
+        let Some(raw) = next else { break };
+        line_no += 1;
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with("//") {
+            continue;
+        }
+        if line == "injects" || line == "注入" {
+            drill.print_upcoming();
+            continue;
+        }
+        let mut sources = SourceMap::new();
+        let file = sources.add(
+            format!("input line {line_no}"),
+            format!("{header}\n{line}\n}}\n"),
+        );
+        let (parsed, diags) = lang::check_actions(&scenario, &sources, file);
+        let action = match parsed.map(|l| l.actions) {
+            Some(mut actions) if actions.len() == 1 => actions.remove(0),
+            _ => {
+                let errors = line_errors(&diags, header.len(), line, line_no);
+                if errors.is_empty() {
+                    println!("input line {line_no}: write one action per line / 每行一条行动");
+                }
+                for e in errors {
+                    println!("{e}");
+                }
+                println!("  not logged / 未记录");
+                continue;
+            }
+        };
+        // Durable first: the line is on disk before the sim sees it.
+        log_file.append(&print::action_line(&scenario, &action))?;
+        let id = ActionId(drill.actions.len() as u32);
+        drill.add(action)?;
+        drill.show_new_events();
+        let outcome = drill
+            .outcome(id)
+            .unwrap_or_else(|| "waiting for its time / 待执行".into());
+        println!("logged #{} at {}: {outcome}", id.0 + 1, drill.clock());
+        anchor = (Instant::now(), drill.sim.time_s());
+    }
+
+    // Ctrl-D: finish the drill and check the live run against a replay of the log.
+    drill.sim.run_to_end();
+    drill.show_new_events();
+    let live = format!("{:016x}", log_hash(drill.sim.events()));
+    let until = drill.end_s();
+    let (report, replay) = simulate(&scenario, seed, Some(&drill.actions), until, |_| {})?;
+    println!();
+    print!("{}", render(&report));
+    if let Some(text) = after_action_report(&scenario, replay.events()) {
+        print!("{text}");
+    }
+    if report.log_hash != live {
+        eprintln!(
+            "error: the live run (hash {live}) differs from the replay of {} (hash {}); please report this",
+            args.log.display(),
+            report.log_hash
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    println!(
+        "live run = replay of {} (hash {live}); score it with `drill run {} --actions {}`",
+        args.log.display(),
+        args.file.display(),
+        args.log.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}

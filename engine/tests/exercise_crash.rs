@@ -1,0 +1,158 @@
+//! `drill exercise` end to end, with a crash: a drill typed in one go and the same
+//! drill killed (`kill -9`) halfway and resumed from its log end with the same log,
+//! the same event log hash, and the hash `drill run FILE --actions LOG` gives.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdout, Command, Stdio};
+
+const SCENARIO: &str = "../scenarios/zhuyuan-flash-flood.drill";
+
+/// The recorder's lines: the example log's actions, a typo'd role (refused, not
+/// logged), a shelter opened twice (rejected by the sim, logged), and a late entry
+/// typed after a later one (the drill re-runs from the start).
+fn lines() -> Vec<String> {
+    let text = std::fs::read_to_string("../scenarios/zhuyuan-flash-flood.actions.drill").unwrap();
+    let mut out: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_digit()))
+        .map(String::from)
+        .collect();
+    assert_eq!(out.len(), 18);
+    out.insert(5, "21:13 村应急管理元 report_at_post".into());
+    out.insert(9, "21:29 网格长 open 村文化礼堂".into());
+    out.insert(13, "21:40 网格长 report".into());
+    out
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("drill-exercise-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn spawn(log: &Path) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_drill"))
+        .args(["exercise", SCENARIO, "--log"])
+        .arg(log)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Reads the child's output until a line contains `marker`; returns all lines read.
+fn read_until(out: &mut BufReader<ChildStdout>, marker: &str) -> Vec<String> {
+    let mut seen = Vec::new();
+    loop {
+        let mut line = String::new();
+        let n = out.read_line(&mut line).unwrap();
+        assert!(n > 0, "output ended before `{marker}`:\n{}", seen.join(""));
+        seen.push(line.clone());
+        if line.contains(marker) {
+            return seen;
+        }
+    }
+}
+
+/// Feeds lines, one at a time, each answered before the next; returns the output.
+fn feed(child: &mut Child, out: &mut BufReader<ChildStdout>, lines: &[String]) -> String {
+    let mut text = String::new();
+    for line in lines {
+        let stdin = child.stdin.as_mut().unwrap();
+        writeln!(stdin, "{line}").unwrap();
+        stdin.flush().unwrap();
+        let marker = if line.contains("村应急管理元") {
+            "not logged"
+        } else {
+            "logged #"
+        };
+        text.extend(read_until(out, marker));
+    }
+    text
+}
+
+/// Ends input (Ctrl-D) and returns the rest of the output and the live hash.
+fn finish(mut child: Child, mut out: BufReader<ChildStdout>) -> (String, String) {
+    drop(child.stdin.take());
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut out, &mut rest).unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{rest}");
+    let hash = rest
+        .lines()
+        .find_map(|l| l.split("(hash ").nth(1))
+        .and_then(|h| h.split(')').next())
+        .map(String::from)
+        .unwrap_or_else(|| panic!("no live hash in:\n{rest}"));
+    (rest, hash)
+}
+
+#[test]
+fn a_drill_killed_halfway_resumes_from_its_log_with_the_same_result() {
+    let all = lines();
+    let dir = temp_dir("crash");
+
+    // One uninterrupted session.
+    let whole_log = dir.join("whole.actions.drill");
+    let mut child = spawn(&whole_log);
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let typed = feed(&mut child, &mut out, &all);
+    assert!(
+        typed.contains("input line 6, col 7: error E0202"),
+        "the typo is refused with its line and column:\n{typed}"
+    );
+    assert!(typed.contains("REJECTED / 驳回: NotApplicable"), "{typed}");
+    assert!(
+        typed.contains("re-running the drill from the start"),
+        "{typed}"
+    );
+    let (_, whole_hash) = finish(child, out);
+
+    // The same drill, killed after the tenth logged action and started again.
+    let log = dir.join("crashed.actions.drill");
+    let mut child = spawn(&log);
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let (first, rest) = all.split_at(11); // ten actions and the typo
+    let typed = feed(&mut child, &mut out, first);
+    assert!(typed.contains("logged #10 "), "{typed}");
+    child.kill().unwrap(); // SIGKILL: no chance to flush or clean up
+    child.wait().unwrap();
+    let on_disk = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(
+        on_disk.lines().filter(|l| l.starts_with("  ")).count(),
+        10,
+        "every acknowledged action survived the kill:\n{on_disk}"
+    );
+    let mut child = spawn(&log);
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let resumed = read_until(&mut out, "resumed").join("");
+    assert!(resumed.contains("10 actions replayed"), "{resumed}");
+    feed(&mut child, &mut out, rest);
+    let (_, resumed_hash) = finish(child, out);
+
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap(),
+        std::fs::read_to_string(&whole_log).unwrap(),
+        "the resumed log is the uninterrupted one"
+    );
+    assert_eq!(resumed_hash, whole_hash);
+
+    // And `drill run --actions LOG` replays it to the same event log.
+    let run = Command::new(env!("CARGO_BIN_EXE_drill"))
+        .args(["run", SCENARIO, "--json", "--actions"])
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert!(run.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(report["log_hash"].as_str(), Some(whole_hash.as_str()));
+    assert_eq!(
+        report["actions_accepted"].as_u64().unwrap() + report["actions_rejected"].as_u64().unwrap(),
+        20
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
