@@ -198,6 +198,17 @@ pub fn reject_reason(sc: &Scenario, r: &drill_engine::sim::events::RejectReason)
         R::TeamBusy { team, with } => {
             format!("{} 正忙 / busy ({with:?})", actor(sc, Actor::Team(*team)))
         }
+        R::RoleBusy { role, .. } => format!(
+            "{} 均在忙 / every holder busy",
+            actor(sc, Actor::Role(*role))
+        ),
+        R::ResourceHeldBy { resource, team } => format!(
+            "{} 属于 {} / another team's equipment",
+            sc.resources
+                .get(*resource as usize)
+                .map_or("?", |r| r.name.as_str()),
+            actor(sc, Actor::Team(*team))
+        ),
         R::MissingSkill { team, skill } => format!(
             "{} 不具备技能 / lacks skill {skill:?}",
             actor(sc, Actor::Team(*team))

@@ -20,16 +20,22 @@ pub enum Category {
     Stuck,
     /// 转移中 — on the road or about to leave.
     Moving,
+    /// 就地避险 — sheltering in place (told to stay indoors).
+    InPlace,
     /// 在家 — at home.
     Home,
     /// 已安置 — in a shelter.
     Sheltered,
 }
 
-pub const CATEGORIES: [Category; 5] = [
+/// How many categories there are.
+pub const N: usize = 6;
+
+pub const CATEGORIES: [Category; N] = [
     Category::Trapped,
     Category::Stuck,
     Category::Moving,
+    Category::InPlace,
     Category::Home,
     Category::Sheltered,
 ];
@@ -38,8 +44,11 @@ impl Category {
     pub fn of(state: HhState) -> Category {
         match state {
             HhState::Trapped => Category::Trapped,
-            HhState::WaitingHelp | HhState::Stranded => Category::Stuck,
-            HhState::Decided | HhState::AtNode | HhState::Walking => Category::Moving,
+            HhState::WaitingHelp | HhState::Stranded | HhState::AtShelterDoor => Category::Stuck,
+            HhState::Decided | HhState::AtNode | HhState::Walking | HhState::Aboard => {
+                Category::Moving
+            }
+            HhState::ShelteringInPlace => Category::InPlace,
             HhState::Home => Category::Home,
             HhState::Sheltered => Category::Sheltered,
         }
@@ -50,6 +59,7 @@ impl Category {
             Category::Trapped => Color32::from_rgb(0xd5, 0x00, 0x00),
             Category::Stuck => Color32::from_rgb(0x8e, 0x24, 0xaa),
             Category::Moving => Color32::from_rgb(0x15, 0x65, 0xc0),
+            Category::InPlace => Color32::from_rgb(0x00, 0x89, 0x7b),
             Category::Home => Color32::from_rgb(0x4a, 0x4a, 0x4a),
             Category::Sheltered => Color32::from_rgb(0x1b, 0x8a, 0x2e),
         }
@@ -60,6 +70,7 @@ impl Category {
             Category::Trapped => ("被困", "trapped"),
             Category::Stuck => ("待援/受阻", "waiting/stranded"),
             Category::Moving => ("转移中", "moving"),
+            Category::InPlace => ("就地避险", "sheltering in place"),
             Category::Home => ("在家", "at home"),
             Category::Sheltered => ("已安置", "sheltered"),
         };
@@ -72,8 +83,8 @@ impl Category {
 }
 
 /// People per category in the whole snapshot.
-pub fn people_by_category(snap: &Snapshot) -> [u32; 5] {
-    let mut out = [0; 5];
+pub fn people_by_category(snap: &Snapshot) -> [u32; N] {
+    let mut out = [0; N];
     for h in &snap.households {
         out[Category::of(h.state).index()] += h.people;
     }
@@ -85,9 +96,9 @@ pub fn bin_people(
     snap: &Snapshot,
     to_screen: impl Fn(Point) -> Pos2,
     cell_px: f32,
-) -> Vec<(Pos2, [u32; 5])> {
+) -> Vec<(Pos2, [u32; N])> {
     // Per screen cell: sum of positions, households, people by category.
-    type Bin = ([f32; 2], u32, [u32; 5]);
+    type Bin = ([f32; 2], u32, [u32; N]);
     let mut bins: BTreeMap<(i32, i32), Bin> = BTreeMap::new();
     for h in &snap.households {
         let p = to_screen(h.pos);
@@ -98,7 +109,7 @@ pub fn bin_people(
             (p.x / cell_px).floor() as i32,
             (p.y / cell_px).floor() as i32,
         );
-        let e = bins.entry(key).or_insert(([0.0; 2], 0, [0; 5]));
+        let e = bins.entry(key).or_insert(([0.0; 2], 0, [0; N]));
         // Centre of the bin's households, so a lone walker sits on its road.
         e.0[0] += p.x;
         e.0[1] += p.y;
@@ -110,7 +121,7 @@ pub fn bin_people(
         .collect()
 }
 
-fn pie(shapes: &mut Vec<Shape>, center: Pos2, radius: f32, counts: &[u32; 5]) {
+fn pie(shapes: &mut Vec<Shape>, center: Pos2, radius: f32, counts: &[u32; N]) {
     let total: u32 = counts.iter().sum();
     if total == 0 {
         return;
@@ -397,9 +408,9 @@ mod tests {
         };
         let bins = bin_people(&snap, |p| Pos2::new(p.x as f32, p.y as f32), 10.0);
         assert_eq!(bins.len(), 2);
-        assert_eq!(bins[0].1, [4, 0, 2, 3, 0]);
+        assert_eq!(bins[0].1, [4, 0, 2, 0, 3, 0]);
         assert_eq!(bins[0].0, Pos2::new(2.0, 0.0), "centre of its households");
-        assert_eq!(bins[1].1, [0, 0, 0, 0, 5]);
-        assert_eq!(people_by_category(&snap), [4, 0, 2, 3, 5]);
+        assert_eq!(bins[1].1, [0, 0, 0, 0, 0, 5]);
+        assert_eq!(people_by_category(&snap), [4, 0, 2, 0, 3, 5]);
     }
 }

@@ -643,6 +643,25 @@ fn reject_text(s: &Scenario, r: &RejectReason) -> (String, String) {
                 format!("not enough {name} (wanted {wanted}, {available} available)"),
             )
         }
+        // Added by conduct's sim changes; named here when merging score with conduct.
+        RejectReason::RoleBusy { role, .. } => {
+            let name = s.roles.get(role.index()).map_or("?", |r| r.name.as_str());
+            (
+                format!("{name}均在执行其他任务"),
+                format!("every {name} was busy with other work"),
+            )
+        }
+        RejectReason::ResourceHeldBy { resource, team } => {
+            let res = s
+                .resources
+                .get(*resource as usize)
+                .map_or("?", |r| r.name.as_str());
+            let name = s.teams.get(team.index()).map_or("?", |t| t.name.as_str());
+            (
+                format!("{res}是{name}的装备"),
+                format!("{res} is {name}'s equipment"),
+            )
+        }
         RejectReason::MissingSkill { team, skill } => {
             let name = s.teams.get(team.index()).map_or("?", |t| t.name.as_str());
             (
