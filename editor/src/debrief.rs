@@ -66,8 +66,14 @@ fn drive_recording(
     if state.recording.is_none() {
         // The exercise's run if there is one (its decisions), else the setup's.
         let made = if let Some(run) = &exercise.run {
-            state.source_actions = run.actions.len();
-            Recording::new(&run.scenario, run.seed, run.kind, run.actions.clone())
+            state.source_actions = run.actions.len() + run.inject_commands.len();
+            Recording::new(
+                &run.scenario,
+                run.seed,
+                run.kind,
+                run.actions.clone(),
+                run.inject_commands.clone(),
+            )
         } else if let Some(sc) = doc.checked.scenario.as_ref() {
             let actions = match (&setup.actions, setup.kind) {
                 (Some(path), RunKind::Participants) => crate::check::load_actions(sc, path)
@@ -77,7 +83,7 @@ fn drive_recording(
                     }),
                 _ => Vec::new(),
             };
-            Recording::new(sc, sc.header.seed, setup.kind, actions)
+            Recording::new(sc, sc.header.seed, setup.kind, actions, Vec::new())
         } else {
             return;
         };
@@ -334,7 +340,7 @@ fn debrief_ui(
     let stale = exercise
         .run
         .as_ref()
-        .is_some_and(|r| r.actions.len() != state.source_actions);
+        .is_some_and(|r| r.actions.len() + r.inject_commands.len() != state.source_actions);
 
     let DebriefState {
         recording,
@@ -468,6 +474,7 @@ fn debrief_ui(
                         .then_some(rec.run.actions.as_slice());
                     let view =
                         score_cache.get(&sc, actions, &rec.run.digest, rec.run.events(), lang);
+                    scoreboard::total_ui(ui, view, size);
                     scoreboard::gauges_ui(ui, view, lang, size);
                     scoreboard::checklist_ui(ui, view, size);
                 });

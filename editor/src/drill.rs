@@ -166,6 +166,15 @@ impl RunKind {
     }
 }
 
+/// The trainer fired or skipped an inject by hand at a drill time. Kept so a re-run
+/// (a jump back, the debrief) repeats it at the same moment.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct InjectCommand {
+    pub at_s: f64,
+    pub number: u32,
+    pub fire: bool,
+}
+
 /// A live run of the scenario.
 pub struct LiveRun {
     pub scenario: Scenario,
@@ -174,6 +183,11 @@ pub struct LiveRun {
     sim: Simulation,
     /// Actions submitted, in order (`ActionId` is the index).
     pub actions: Vec<Action>,
+    /// Injects fired or skipped by hand, in order.
+    pub inject_commands: Vec<InjectCommand>,
+    /// Of those, how many have been issued to this simulation (a re-run issues them
+    /// again as its clock reaches their times).
+    issued: usize,
     pub digest: Digest,
     /// The latest snapshot (taken after each frame's steps).
     pub snapshot: Snapshot,
@@ -206,6 +220,8 @@ impl LiveRun {
             kind,
             sim,
             actions,
+            inject_commands: Vec::new(),
+            issued: 0,
             digest: Digest::new(scenario),
             history: Vec::new(),
             sample_every_s: 60.0,
@@ -255,6 +271,7 @@ impl LiveRun {
         let start = Instant::now();
         let mut done = 0;
         while done < steps && !self.sim.finished() {
+            self.issue_due_commands();
             self.sim.step();
             done += 1;
             let t = self.sim.time_s();
@@ -306,6 +323,48 @@ impl LiveRun {
         !arrived
     }
 
+    /// Issues the recorded inject commands whose time has come (re-runs only: live
+    /// commands are issued at once).
+    fn issue_due_commands(&mut self) {
+        while let Some(c) = self.inject_commands.get(self.issued).copied() {
+            if c.at_s > self.sim.time_s() + 1e-9 {
+                break;
+            }
+            // A command that no longer applies (the inject fired on its own in this
+            // re-run) is refused by the engine; nothing else to do.
+            let _ = if c.fire {
+                self.sim.fire_inject(c.number)
+            } else {
+                self.sim.skip_inject(c.number)
+            };
+            self.issued += 1;
+        }
+    }
+
+    /// The trainer fires (or skips) inject `number` now; it takes effect in the next
+    /// step. The engine's refusal (already fired, unknown) comes back as text.
+    pub fn command_inject(&mut self, number: u32, fire: bool) -> Result<(), String> {
+        self.issue_due_commands();
+        let r = if fire {
+            self.sim.fire_inject(number)
+        } else {
+            self.sim.skip_inject(number)
+        };
+        r.map_err(|e| format!("{e:?}"))?;
+        self.inject_commands.push(InjectCommand {
+            at_s: self.time_s(),
+            number,
+            fire,
+        });
+        self.issued = self.inject_commands.len();
+        Ok(())
+    }
+
+    /// The engine's view of every inject: due time and status.
+    pub fn injects(&self) -> Vec<drill_engine::sim::snapshot::InjectView> {
+        self.sim.injects()
+    }
+
     /// Submits a decision now (its `at_s` is set to the current time) and returns its id.
     pub fn submit_now(&mut self, mut action: Action) -> ActionId {
         action.at_s = self.time_s();
@@ -338,6 +397,12 @@ impl LiveRun {
             .collect();
         let dropped = self.actions.len() - keep.len();
         let mut fresh = LiveRun::new(&self.scenario, self.seed, self.kind, keep)?;
+        fresh.inject_commands = self
+            .inject_commands
+            .iter()
+            .filter(|c| c.at_s < t_s + 1e-9)
+            .copied()
+            .collect();
         fresh.sample_every_s = self.sample_every_s;
         fresh.target_s = Some(t_s);
         *self = fresh;
@@ -416,6 +481,43 @@ mod tests {
         while run.chase_target(BUDGET) {}
         assert!((run.time_s() - 2.0 * 3600.0).abs() < 1e-6);
         assert_eq!(cut(&run, 2.0 * 3600.0), before);
+    }
+
+    #[test]
+    fn a_hand_fired_inject_is_repeated_by_a_re_run() {
+        let sc = generate::village(9);
+        let mut run = LiveRun::new(&sc, 9, RunKind::PlanAsWritten, Vec::new()).unwrap();
+        run.jump_to(600.0).unwrap();
+        while run.chase_target(BUDGET) {}
+        let later = run
+            .injects()
+            .into_iter()
+            .filter(|i| i.due_s > 3600.0)
+            .map(|i| i.number)
+            .next()
+            .expect("an inject due after an hour");
+        run.command_inject(later, true).unwrap();
+        assert!(run.command_inject(later, true).is_err(), "requested twice");
+        run.advance(1, BUDGET);
+        let fired_at = |run: &LiveRun| {
+            run.digest
+                .fired_injects
+                .iter()
+                .find(|(n, _)| *n == later)
+                .map(|(_, t)| *t)
+        };
+        assert_eq!(fired_at(&run), Some(610.0));
+        // Back to 10 min (the command's time, kept) and forward again: the re-run
+        // issues it at 10 min again.
+        run.jump_to(600.0).unwrap();
+        while run.chase_target(BUDGET) {}
+        assert_eq!(fired_at(&run), None);
+        run.jump_to(1200.0).unwrap();
+        while run.chase_target(BUDGET) {}
+        assert_eq!(fired_at(&run), Some(610.0));
+        // Going back before the command drops it.
+        run.jump_to(100.0).unwrap();
+        assert!(run.inject_commands.is_empty());
     }
 
     #[test]

@@ -244,6 +244,25 @@ fn exercise_keys(
     if pressed(K::F1) || pressed(K::H) {
         state.help = !state.help;
     }
+    for (key, fire) in [(K::N, true), (K::K, false)] {
+        if pressed(key)
+            && let Some(run) = state.run.as_mut()
+        {
+            match injects::command_next(run, fire) {
+                Ok(Some(n)) => {
+                    let verb = match (settings.lang, fire) {
+                        (Lang::Zh, true) => "触发注入",
+                        (Lang::Zh, false) => "跳过注入",
+                        (Lang::En, true) => "fired inject",
+                        (Lang::En, false) => "skipped inject",
+                    };
+                    state.message = Some((format!("{verb} #{n}"), true));
+                }
+                Ok(None) => {}
+                Err(e) => state.message = Some((e, false)),
+            }
+        }
+    }
     if pressed(K::D) {
         state.form_open = !state.form_open;
     }
@@ -557,7 +576,9 @@ fn exercise_ui(
         .resizable(true)
         .default_size(body.0.width() * 0.2)
         .show(&mut ui, |ui| {
-            injects::injects_ui(ui, run, lang, size);
+            if let Some(e) = injects::injects_ui(ui, run, lang, size) {
+                *message = Some((e, false));
+            }
         });
 
     let actions = (run.kind == RunKind::Participants).then_some(run.actions.as_slice());
@@ -574,6 +595,7 @@ fn exercise_ui(
                     ui.label(big(s.t(Key::Scoreboard), size).strong());
                     scoreboard::totals_ui(ui, &run.snapshot.totals, lang, size);
                     ui.separator();
+                    scoreboard::total_ui(ui, &view, size);
                     if !view.gauges.is_empty() {
                         ui.label(
                             big(

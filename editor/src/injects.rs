@@ -1,28 +1,33 @@
 //! 情景注入 for the trainer: the injects already fired (from the event log, newest
-//! first, the latest one large to read out), and the upcoming ones with their times.
-//! This is the one module that drives injects by hand, so wiring the engine's
-//! fire/skip API in means changing [`fire_skip_available`] and the two buttons.
+//! first, the latest one large to read out), and the upcoming ones as the engine lists
+//! them (`Simulation::upcoming_injects`), each with fire/skip buttons that call the
+//! engine's `fire_inject`/`skip_inject` through [`LiveRun::command_inject`].
 
 use crate::describe;
 use crate::drill::LiveRun;
 use crate::i18n::Lang;
 use drill_engine::model::{Inject, Scenario};
+use drill_engine::sim::snapshot::InjectStatus;
 use egui::{Color32, RichText};
 
-/// Whether the engine in this build lets the trainer fire or skip an inject by hand.
-pub fn fire_skip_available() -> bool {
-    false
+/// The injects still to come, in the engine's order (due time, then number), with
+/// whether a fire/skip request is already waiting for the next step.
+pub fn upcoming(run: &LiveRun) -> Vec<(u32, bool)> {
+    run.injects()
+        .into_iter()
+        .filter_map(|v| match v.status {
+            InjectStatus::Pending { requested } => Some((v.number, requested)),
+            _ => None,
+        })
+        .collect()
 }
 
-/// Injects not fired yet, by their time.
-pub fn upcoming<'a>(sc: &'a Scenario, fired: &[(u32, f64)]) -> Vec<&'a Inject> {
-    let mut list: Vec<&Inject> = sc
-        .injects
-        .iter()
-        .filter(|i| !fired.iter().any(|(n, _)| *n == i.number))
-        .collect();
-    list.sort_by(|a, b| describe::inject_time_s(a).total_cmp(&describe::inject_time_s(b)));
-    list
+/// Fires (or skips) the next upcoming inject that has no request yet: keys N and K.
+pub fn command_next(run: &mut LiveRun, fire: bool) -> Result<Option<u32>, String> {
+    match upcoming(run).into_iter().find(|(_, requested)| !requested) {
+        Some((n, _)) => run.command_inject(n, fire).map(|()| Some(n)),
+        None => Ok(None),
+    }
 }
 
 /// One inject's number, sender, message and effects; `ink` forces a text colour (the
@@ -61,10 +66,14 @@ fn inject_card(
     }
 }
 
-pub fn injects_ui(ui: &mut egui::Ui, run: &mut LiveRun, lang: Lang, size: f32) {
+/// Draws the panel; returns a message when a fire/skip was refused.
+pub fn injects_ui(ui: &mut egui::Ui, run: &mut LiveRun, lang: Lang, size: f32) -> Option<String> {
     let zh = lang == Lang::Zh;
-    let sc = &run.scenario;
-    let fired = &run.digest.fired_injects;
+    let sc = run.scenario.clone();
+    let sc = &sc;
+    let fired = run.digest.fired_injects.clone();
+    let upcoming = upcoming(run);
+    let mut command = None;
     egui::ScrollArea::vertical()
         .id_salt("exercise_inject_list")
         .show(ui, |ui| {
@@ -103,7 +112,10 @@ pub fn injects_ui(ui: &mut egui::Ui, run: &mut LiveRun, lang: Lang, size: f32) {
                     .size(size)
                     .strong(),
             );
-            for (k, inject) in upcoming(sc, fired).into_iter().enumerate() {
+            for (k, (number, requested)) in upcoming.iter().copied().enumerate() {
+                let Some(inject) = sc.injects.iter().find(|i| i.number == number) else {
+                    continue;
+                };
                 ui.horizontal(|ui| {
                     ui.label(
                         RichText::new(describe::inject_when(sc, inject))
@@ -111,26 +123,28 @@ pub fn injects_ui(ui: &mut egui::Ui, run: &mut LiveRun, lang: Lang, size: f32) {
                             .monospace()
                             .strong(),
                     );
-                    let tip = if zh {
-                        "需要引擎的注入触发/跳过接口"
-                    } else {
-                        "needs the engine's inject fire/skip API"
-                    };
-                    let avail = fire_skip_available();
-                    ui.add_enabled(
-                        avail,
-                        egui::Button::new(
-                            RichText::new(if zh { "触发" } else { "Fire" }).size(size * 0.8),
-                        ),
-                    )
-                    .on_disabled_hover_text(tip);
-                    ui.add_enabled(
-                        avail,
-                        egui::Button::new(
-                            RichText::new(if zh { "跳过" } else { "Skip" }).size(size * 0.8),
-                        ),
-                    )
-                    .on_disabled_hover_text(tip);
+                    if requested {
+                        ui.label(
+                            RichText::new(if zh { "下一步执行" } else { "next step" })
+                                .size(size * 0.8)
+                                .color(Color32::from_rgb(0x15, 0x65, 0xc0)),
+                        );
+                        return;
+                    }
+                    if ui
+                        .button(RichText::new(if zh { "触发" } else { "Fire" }).size(size * 0.8))
+                        .on_hover_text("N")
+                        .clicked()
+                    {
+                        command = Some((number, true));
+                    }
+                    if ui
+                        .button(RichText::new(if zh { "跳过" } else { "Skip" }).size(size * 0.8))
+                        .on_hover_text("K")
+                        .clicked()
+                    {
+                        command = Some((number, false));
+                    }
                 });
                 inject_card(ui, sc, inject, size, k == 0, None);
                 ui.separator();
@@ -156,4 +170,6 @@ pub fn injects_ui(ui: &mut egui::Ui, run: &mut LiveRun, lang: Lang, size: f32) {
                 }
             }
         });
+    let (number, fire) = command?;
+    run.command_inject(number, fire).err()
 }

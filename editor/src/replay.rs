@@ -5,7 +5,7 @@
 //! Recording happens a slice per frame under the same wall-clock budget as the
 //! exercise, with a progress bar, so opening the debrief never freezes the window.
 
-use crate::drill::{LiveRun, RunKind};
+use crate::drill::{InjectCommand, LiveRun, RunKind};
 use drill_engine::model::{Action, Scenario};
 use drill_engine::sim::snapshot::Snapshot;
 use std::time::{Duration, Instant};
@@ -33,13 +33,16 @@ pub fn keyframe_interval(sc: &Scenario, households: usize) -> f64 {
 }
 
 impl Recording {
+    /// Re-runs a scenario with the given actions and the trainer's inject commands.
     pub fn new(
         sc: &Scenario,
         seed: u64,
         kind: RunKind,
         actions: Vec<Action>,
+        commands: Vec<InjectCommand>,
     ) -> Result<Recording, String> {
-        let run = LiveRun::new(sc, seed, kind, actions)?;
+        let mut run = LiveRun::new(sc, seed, kind, actions)?;
+        run.inject_commands = commands;
         let every = keyframe_interval(sc, run.snapshot.households.len());
         Ok(Recording {
             keyframes: vec![run.snapshot.clone()],
@@ -95,7 +98,8 @@ mod tests {
     #[test]
     fn a_recording_keeps_evenly_spaced_keyframes_and_matches_a_straight_run() {
         let sc = generate::village(5);
-        let mut rec = Recording::new(&sc, 5, RunKind::PlanAsWritten, Vec::new()).unwrap();
+        let mut rec =
+            Recording::new(&sc, 5, RunKind::PlanAsWritten, Vec::new(), Vec::new()).unwrap();
         while !rec.done() {
             rec.record(Duration::from_millis(50));
         }

@@ -155,13 +155,36 @@ pub fn export_paths(scenario_path: Option<&Path>, id: &str) -> (PathBuf, PathBuf
     )
 }
 
-/// Writes the summary and the event log; returns the paths written.
+/// The scorer's after-action report of the recorded run (总结评估报告).
+pub fn score_report(rec: &Recording) -> drill_engine::score::ScoreReport {
+    let run = &rec.run;
+    let log =
+        (run.kind == crate::drill::RunKind::Participants).then(|| drill_engine::model::ActionLog {
+            scenario_id: run.scenario.header.id.clone(),
+            actions: run.actions.clone(),
+        });
+    drill_engine::score::score(&run.scenario, log.as_ref(), run.events())
+}
+
+/// Writes the run summary, the event log, and the scorer's after-action report as
+/// Markdown and HTML (`drill_engine::score::render`); returns the paths written.
 pub fn export(rec: &Recording, scenario_path: Option<&Path>) -> Result<Vec<PathBuf>, String> {
     let (md, json) = export_paths(scenario_path, &rec.run.scenario.header.id);
     io::write_atomic(&md, markdown(rec).as_bytes())?;
     let log = serde_json::to_vec_pretty(rec.run.events()).map_err(|e| e.to_string())?;
     io::write_atomic(&json, &log)?;
-    Ok(vec![md, json])
+    let report = score_report(rec);
+    let aar_md = md.with_extension("").with_extension("aar.md");
+    let aar_html = md.with_extension("").with_extension("aar.html");
+    io::write_atomic(
+        &aar_md,
+        drill_engine::score::render::markdown(&report).as_bytes(),
+    )?;
+    io::write_atomic(
+        &aar_html,
+        drill_engine::score::render::html(&report).as_bytes(),
+    )?;
+    Ok(vec![md, json, aar_md, aar_html])
 }
 
 #[cfg(test)]
@@ -174,7 +197,8 @@ mod tests {
     #[test]
     fn the_summary_lists_hours_shelters_and_plan_tasks_from_the_run() {
         let sc = generate::village(2);
-        let mut rec = Recording::new(&sc, 2, RunKind::PlanAsWritten, Vec::new()).unwrap();
+        let mut rec =
+            Recording::new(&sc, 2, RunKind::PlanAsWritten, Vec::new(), Vec::new()).unwrap();
         while !rec.done() {
             rec.record(Duration::from_secs(10));
         }
@@ -195,7 +219,39 @@ mod tests {
     }
 
     #[test]
-    fn exports_land_next_to_the_scenario() {
+    fn exports_land_next_to_the_scenario_and_include_the_scorers_report() {
+        let sc = generate::village(3);
+        let mut rec =
+            Recording::new(&sc, 3, RunKind::PlanAsWritten, Vec::new(), Vec::new()).unwrap();
+        while !rec.done() {
+            rec.record(Duration::from_secs(10));
+        }
+        let dir = std::env::temp_dir().join(format!("drill-editor-export-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let paths = export(&rec, Some(&dir.join("v.drill"))).unwrap();
+        let names: Vec<String> = paths
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            names,
+            ["v.debrief.md", "v.events.json", "v.aar.md", "v.aar.html"]
+        );
+        let json = std::fs::read_to_string(&paths[1]).unwrap();
+        let back: Vec<drill_engine::sim::events::TimedEvent> = serde_json::from_str(&json).unwrap();
+        // (serde_json's default float parsing is not bit-exact, so compare the shape.)
+        assert_eq!(back.len(), rec.run.events().len());
+        assert!(matches!(
+            back.last().map(|e| &e.event),
+            Some(drill_engine::sim::events::SimEvent::Finished { .. })
+        ));
+        let aar = std::fs::read_to_string(&paths[2]).unwrap();
+        assert_eq!(
+            aar,
+            drill_engine::score::render::markdown(&score_report(&rec))
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+
         let (md, json) = export_paths(Some(Path::new("scenarios/a.drill")), "x");
         assert_eq!(md, Path::new("scenarios/a.debrief.md"));
         assert_eq!(json, Path::new("scenarios/a.events.json"));

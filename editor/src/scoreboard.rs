@@ -3,14 +3,15 @@
 //! so wiring the engine's scorer (`drill_engine::score`) in means changing
 //! [`score_view`] only.
 //!
-//! Until the scorer is in the build, ticks come straight from the event log (a plan
-//! task the engine logged as finished, in plan-as-written runs) and the gauges show
-//! their targets with no value rather than an estimate made here.
+//! Everything shown comes from `drill_engine::score::score` over the run's actions and
+//! event log so far: each task's HSEEP rating (P/S/M/U) as a tick, the outcome targets
+//! (四个100%) as gauges, the weighted total and the pass/rework conclusion.
 
 use crate::drill::{Digest, TaskProgress};
 use crate::i18n::Lang;
-use drill_engine::model::{Action, Outcome, Scenario};
-use drill_engine::sim::events::{TaskOutcome, TimedEvent, Totals};
+use drill_engine::model::{Action, ActionLog, Scenario};
+use drill_engine::score::{self, Rating, ScoreReport, Text};
+use drill_engine::sim::events::{TimedEvent, Totals};
 use egui::{Color32, RichText};
 use std::time::{Duration, Instant};
 
@@ -20,6 +21,10 @@ pub struct CheckLine {
     pub id: String,
     pub title: String,
     pub tick: Tick,
+    /// The scorer's rating letter (P/S/M/U), once the task is rated.
+    pub rating: Option<&'static str>,
+    /// The scorer's first reason, if any (late, rejected, short...).
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -34,7 +39,9 @@ pub enum Tick {
 /// One outcome gauge: its name, the target share and the achieved share when known.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Gauge {
-    pub name: &'static str,
+    pub name: String,
+    /// What the share counts, e.g. "268 / 281 人".
+    pub detail: String,
     pub target_pct: f64,
     pub value_pct: Option<f64>,
 }
@@ -43,62 +50,87 @@ pub struct Gauge {
 pub struct ScoreView {
     pub checklist: Vec<CheckLine>,
     pub gauges: Vec<Gauge>,
-    /// Whether the values come from the engine's scorer.
-    pub scored: bool,
-}
-
-pub fn outcome_name(o: Outcome, lang: Lang) -> &'static str {
-    let (zh, en) = match o {
-        Outcome::AtPost => ("责任人员到岗", "officials at post"),
-        Outcome::Evacuated => ("危险区人员转移", "danger-zone people moved"),
-        Outcome::VulnerableMoved => ("危房和户外人员转移", "vulnerable people moved"),
-        Outcome::AssessedBeforeReturn => ("返回前评估", "assessed before return"),
-        Outcome::Warned => ("预警覆盖", "warning coverage"),
-    };
-    if lang == Lang::Zh { zh } else { en }
+    /// The weighted total (0..=100) and the conclusion (合格 / 需整改).
+    pub total: f64,
+    pub passed: bool,
+    pub conclusion: String,
 }
 
 /// The scoreboard's content at this moment of the run. `actions` are the run's
 /// submitted actions (`None` for a plan-as-written run).
 pub fn score_view(
     sc: &Scenario,
-    _actions: Option<&[Action]>,
+    actions: Option<&[Action]>,
     digest: &Digest,
-    _events: &[TimedEvent],
+    events: &[TimedEvent],
     lang: Lang,
 ) -> ScoreView {
-    let checklist =
-        sc.plan
-            .tasks
-            .iter()
-            .enumerate()
-            .map(|(i, t)| CheckLine {
+    let log = actions.map(|a| ActionLog {
+        scenario_id: sc.header.id.clone(),
+        actions: a.to_vec(),
+    });
+    let report = score::score(sc, log.as_ref(), events);
+    view_of(&report, digest, lang)
+}
+
+fn pick(t: &Text, lang: Lang) -> String {
+    if lang == Lang::Zh {
+        t.zh.clone()
+    } else {
+        t.en.clone()
+    }
+}
+
+/// The scoreboard's lines from the scorer's report (and, for tasks not rated yet,
+/// whether the log shows them under way).
+pub fn view_of(report: &ScoreReport, digest: &Digest, lang: Lang) -> ScoreView {
+    let checklist = report
+        .tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let progress = digest.tasks.get(i).copied().unwrap_or_default();
+            let tick = match t.rating {
+                Some(Rating::P) => Tick::Done,
+                Some(Rating::S | Rating::M) => Tick::Partial,
+                Some(Rating::U) => Tick::Failed,
+                None if t.started_s.is_some() || matches!(progress, TaskProgress::Started(_)) => {
+                    Tick::InProgress
+                }
+                None => Tick::Open,
+            };
+            CheckLine {
                 id: t.id.clone(),
                 title: t.title.clone(),
-                tick: match digest.tasks.get(i).copied().unwrap_or_default() {
-                    TaskProgress::NotStarted => Tick::Open,
-                    TaskProgress::Started(_) => Tick::InProgress,
-                    TaskProgress::Finished(_, TaskOutcome::Done) => Tick::Done,
-                    TaskProgress::Finished(_, TaskOutcome::Partial { .. }) => Tick::Partial,
-                    TaskProgress::Finished(_, TaskOutcome::Failed(_))
-                    | TaskProgress::Skipped(_) => Tick::Failed,
-                },
-            })
-            .collect();
-    let gauges = sc
-        .scoring
+                tick,
+                rating: t.rating.map(Rating::letter),
+                reason: t.reasons.first().map(|r| {
+                    if lang == Lang::Zh {
+                        r.zh.clone()
+                    } else {
+                        r.en.clone()
+                    }
+                }),
+            }
+        })
+        .collect();
+    let gauges = report
         .outcomes
+        .targets
         .iter()
         .map(|o| Gauge {
-            name: outcome_name(o.metric, lang),
-            target_pct: o.percent,
-            value_pct: None,
+            name: pick(&o.name, lang),
+            detail: pick(&o.detail, lang),
+            target_pct: o.target_percent.unwrap_or(100.0),
+            value_pct: Some(o.value_percent),
         })
         .collect();
     ScoreView {
         checklist,
         gauges,
-        scored: false,
+        total: report.total,
+        passed: report.passed,
+        conclusion: pick(&report.conclusion, lang),
     }
 }
 
@@ -193,18 +225,45 @@ pub fn checklist_ui(ui: &mut egui::Ui, view: &ScoreView, size: f32) {
         let (mark, color) = tick_mark(line.tick);
         ui.horizontal(|ui| {
             ui.label(RichText::new(mark).size(size).color(color).strong());
-            ui.label(RichText::new(format!("{} {}", line.id, line.title)).size(size * 0.85));
+            if let Some(letter) = line.rating {
+                ui.label(
+                    RichText::new(letter)
+                        .size(size * 0.85)
+                        .color(color)
+                        .strong(),
+                );
+            }
+            let label =
+                ui.label(RichText::new(format!("{} {}", line.id, line.title)).size(size * 0.85));
+            if let Some(reason) = &line.reason {
+                label.on_hover_text(reason);
+            }
         });
     }
 }
 
+/// The weighted total and the conclusion, large.
+pub fn total_ui(ui: &mut egui::Ui, view: &ScoreView, size: f32) {
+    let color = if view.passed {
+        Color32::from_rgb(0x1b, 0x8a, 0x2e)
+    } else {
+        Color32::from_rgb(0xd5, 0x00, 0x00)
+    };
+    ui.label(
+        RichText::new(&view.conclusion)
+            .size(size)
+            .strong()
+            .color(color),
+    );
+}
+
 pub fn gauges_ui(ui: &mut egui::Ui, view: &ScoreView, lang: Lang, size: f32) {
     for g in &view.gauges {
-        ui.label(RichText::new(g.name).size(size * 0.85));
+        ui.label(RichText::new(&g.name).size(size * 0.85));
         let (frac, text) = match g.value_pct {
             Some(v) => (
                 (v / 100.0) as f32,
-                format!("{v:.0}% / {:.0}%", g.target_pct),
+                format!("{v:.0}% / {:.0}%  {}", g.target_pct, g.detail),
             ),
             None => (
                 0.0,
