@@ -13,6 +13,7 @@ use drill_engine::model::{Action, ActionLog, Scenario};
 use drill_engine::score::{self, Rating, ScoreReport, Text};
 use drill_engine::sim::events::{TimedEvent, Totals};
 use egui::{Color32, RichText};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// One checklist line.
@@ -134,17 +135,31 @@ pub fn view_of(report: &ScoreReport, digest: &Digest, lang: Lang) -> ScoreView {
     }
 }
 
-/// Scoring reads the whole event log, so the scoreboard is recomputed when the log
-/// has grown and at most every half second, not every frame.
+/// Scoring reads the whole event log (100,000+ events at county scale), so it runs on
+/// a worker thread: the first score is computed at once, later ones are requested when
+/// the log has grown (at most every half second) and picked up when ready; meanwhile
+/// the scoreboard shows the previous score. Going back in time (a shorter log) or a
+/// language switch rescores at once.
 #[derive(Default)]
 pub struct ScoreCache {
+    /// Events in the log the current report scored.
     events: usize,
     lang: Option<Lang>,
-    at: Option<Instant>,
+    asked: Option<Instant>,
+    report: Option<ScoreReport>,
     view: Option<ScoreView>,
+    /// The event count and the worker's answer for a rescoring under way.
+    pending: Option<(usize, JoinHandle<ScoreReport>)>,
 }
 
 const RESCORE_EVERY: Duration = Duration::from_millis(500);
+
+fn log_of(sc: &Scenario, actions: Option<&[Action]>) -> Option<ActionLog> {
+    actions.map(|a| ActionLog {
+        scenario_id: sc.header.id.clone(),
+        actions: a.to_vec(),
+    })
+}
 
 impl ScoreCache {
     pub fn get(
@@ -155,16 +170,35 @@ impl ScoreCache {
         events: &[TimedEvent],
         lang: Lang,
     ) -> &ScoreView {
-        let due = self.view.is_none()
-            || self.lang != Some(lang)
-            || (events.len() != self.events
-                && self.at.is_none_or(|t| t.elapsed() >= RESCORE_EVERY))
-            || events.len() < self.events;
-        if due {
-            self.view = Some(score_view(sc, actions, digest, events, lang));
+        if self.pending.as_ref().is_some_and(|(_, h)| h.is_finished())
+            && let Some((n, handle)) = self.pending.take()
+            && let Ok(report) = handle.join()
+        {
+            self.events = n;
+            self.report = Some(report);
+            self.view = None;
+        }
+        let rewound = events.len() < self.events;
+        if self.report.is_none() || rewound {
+            // At once: nothing to show yet, or the old score is from the future.
+            self.pending = None;
+            self.report = Some(score::score(sc, log_of(sc, actions).as_ref(), events));
             self.events = events.len();
+            self.asked = Some(Instant::now());
+            self.view = None;
+        } else if events.len() != self.events
+            && self.pending.is_none()
+            && self.asked.is_none_or(|t| t.elapsed() >= RESCORE_EVERY)
+        {
+            let (sc, log, events) = (sc.clone(), log_of(sc, actions), events.to_vec());
+            let n = events.len();
+            let handle = std::thread::spawn(move || score::score(&sc, log.as_ref(), &events));
+            self.pending = Some((n, handle));
+            self.asked = Some(Instant::now());
+        }
+        if self.view.is_none() || self.lang != Some(lang) {
             self.lang = Some(lang);
-            self.at = Some(Instant::now());
+            self.view = self.report.as_ref().map(|r| view_of(r, digest, lang));
         }
         self.view
             .get_or_insert_with(|| score_view(sc, actions, digest, events, lang))
@@ -288,6 +322,48 @@ pub fn gauges_ui(ui: &mut egui::Ui, view: &ScoreView, lang: Lang, size: f32) {
                 .text(RichText::new(text).size(size * 0.8))
                 .fill(color)
                 .desired_height(size * 1.1),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::drill::{LiveRun, RunKind};
+    use drill_engine::sim::generate;
+
+    /// The scoreboard shows the scorer's verdict; the cache's worker thread catches up
+    /// with a grown log, and a rewound log is rescored at once.
+    #[test]
+    fn the_cache_follows_the_log_and_matches_a_direct_score() {
+        let sc = generate::village(6);
+        let mut run = LiveRun::new(&sc, 6, RunKind::PlanAsWritten, Vec::new()).unwrap();
+        run.jump_to(6.0 * 3600.0).unwrap();
+        while run.chase_target(Duration::from_secs(60)) {}
+        let mut cache = ScoreCache::default();
+        let direct = score_view(&sc, None, &run.digest, run.events(), Lang::Zh);
+        assert_eq!(
+            cache.get(&sc, None, &run.digest, run.events(), Lang::Zh),
+            &direct
+        );
+        assert!(direct.checklist.iter().any(|l| l.rating.is_some()));
+        assert!(!direct.conclusion.is_empty());
+        // Grow the log; the worker's answer arrives within a few polls.
+        run.advance(360, Duration::from_secs(60));
+        std::thread::sleep(RESCORE_EVERY);
+        let want = score_view(&sc, None, &run.digest, run.events(), Lang::Zh);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while cache.get(&sc, None, &run.digest, run.events(), Lang::Zh) != &want {
+            assert!(Instant::now() < deadline, "the worker never answered");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        // Back to 1 h: scored at once.
+        run.jump_to(3600.0).unwrap();
+        while run.chase_target(Duration::from_secs(60)) {}
+        let early = score_view(&sc, None, &run.digest, run.events(), Lang::Zh);
+        assert_eq!(
+            cache.get(&sc, None, &run.digest, run.events(), Lang::Zh),
+            &early
         );
     }
 }
