@@ -54,14 +54,33 @@ impl Plugin for ExercisePlugin {
             message: None,
             setup_done: false,
         })
+        .init_resource::<UiTimer>()
         .add_systems(Update, drive_run)
         .add_systems(
             EguiPrimaryContextPass,
-            (exercise_keys, exercise_ui)
+            (exercise_keys, ui_timer_start, exercise_ui, ui_timer_end)
                 .chain()
                 .in_set(UiSet::Body)
                 .run_if(|s: Res<UiSettings>| s.mode == Mode::Exercise),
         );
+    }
+}
+
+/// Wall time the exercise's egui code took this frame (layout and our drawing, not
+/// egui's tessellation or the GPU), for `--frame-stats`.
+#[derive(Resource, Default)]
+pub struct UiTimer {
+    start: Option<std::time::Instant>,
+    pub last: Duration,
+}
+
+fn ui_timer_start(mut t: ResMut<UiTimer>) {
+    t.start = Some(std::time::Instant::now());
+}
+
+fn ui_timer_end(mut t: ResMut<UiTimer>) {
+    if let Some(s) = t.start.take() {
+        t.last = s.elapsed();
     }
 }
 

@@ -111,6 +111,7 @@ pub struct FrameStatsPlugin;
 struct FrameTimes {
     frame_ms: Vec<f64>,
     sim_ms: Vec<f64>,
+    ui_ms: Vec<f64>,
 }
 
 /// Frames skipped at the start (window creation, font upload, first layout).
@@ -128,8 +129,10 @@ fn collect_frame_time(
     mut times: ResMut<FrameTimes>,
     time: Res<Time<Real>>,
     exercise: Res<ExerciseState>,
+    ui: Res<crate::exercise::UiTimer>,
 ) {
     times.frame_ms.push(time.delta_secs_f64() * 1000.0);
+    times.ui_ms.push(ui.last.as_secs_f64() * 1000.0);
     times.sim_ms.push(
         exercise
             .run
@@ -159,7 +162,11 @@ fn print_frame_stats(mut exits: MessageReader<AppExit>, times: Res<FrameTimes>) 
         return;
     }
     let skip = WARMUP_FRAMES.min(times.frame_ms.len());
-    for (name, values) in [("frame", &times.frame_ms), ("sim", &times.sim_ms)] {
+    for (name, values) in [
+        ("frame", &times.frame_ms),
+        ("sim", &times.sim_ms),
+        ("ui", &times.ui_ms),
+    ] {
         if let Some((mean, p50, p95, max)) = summary(&values[skip..]) {
             println!(
                 "{name}-time ms over {} frames: mean {mean:.2} median {p50:.2} p95 {p95:.2} max {max:.2}",
