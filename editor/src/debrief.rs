@@ -176,6 +176,7 @@ fn people_plot(ui: &mut egui::Ui, rec: &Recording, at_s: f64, lang: Lang, height
             |t| t.trapped,
         ),
     ];
+    let ink = ui.visuals().text_color();
     Plot::new("people_plot")
         .height(height)
         .legend(Legend::default())
@@ -193,17 +194,14 @@ fn people_plot(ui: &mut egui::Ui, rec: &Recording, at_s: f64, lang: Lang, height
                         .width(2.5),
                 );
             }
-            p.vline(
-                VLine::new("", at_s / 3600.0)
-                    .color(Color32::BLACK)
-                    .width(1.5),
-            );
+            p.vline(VLine::new("", at_s / 3600.0).color(ink).width(1.5));
         });
 }
 
 fn occupancy_plot(ui: &mut egui::Ui, rec: &Recording, at_s: f64, height: f32) {
     let sc = &rec.run.scenario;
     let h = &rec.run.history;
+    let ink = ui.visuals().text_color();
     Plot::new("occupancy_plot")
         .height(height)
         .legend(Legend::default())
@@ -217,11 +215,7 @@ fn occupancy_plot(ui: &mut egui::Ui, rec: &Recording, at_s: f64, height: f32) {
                     .collect();
                 p.line(Line::new(describe::place(sc, sv.place.index()), pts).width(2.5));
             }
-            p.vline(
-                VLine::new("", at_s / 3600.0)
-                    .color(Color32::BLACK)
-                    .width(1.5),
-            );
+            p.vline(VLine::new("", at_s / 3600.0).color(ink).width(1.5));
         });
 }
 
@@ -284,6 +278,7 @@ fn timeline_plot(ui: &mut egui::Ui, rec: &Recording, at_s: f64, height: f32) {
     let sc = &rec.run.scenario;
     let bars = task_bars(sc, &rec.run.actions, rec.run.events());
     let end = rec.end_s();
+    let ink = ui.visuals().text_color();
     Plot::new("task_timeline")
         .height(height)
         .x_axis_formatter(clock_axis(sc))
@@ -309,16 +304,12 @@ fn timeline_plot(ui: &mut egui::Ui, rec: &Recording, at_s: f64, height: f32) {
                     egui_plot::Text::new(
                         "",
                         egui_plot::PlotPoint::new(x1, y),
-                        RichText::new(format!(" {}", bar.label)).color(Color32::BLACK),
+                        RichText::new(format!(" {}", bar.label)).color(ink),
                     )
                     .anchor(egui::Align2::LEFT_CENTER),
                 );
             }
-            p.vline(
-                VLine::new("", at_s / 3600.0)
-                    .color(Color32::BLACK)
-                    .width(1.5),
-            );
+            p.vline(VLine::new("", at_s / 3600.0).color(ink).width(1.5));
         });
 }
 
