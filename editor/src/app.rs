@@ -61,6 +61,18 @@ pub fn root_ui(ctx: &egui::Context, id: &str, rect: egui::Rect) -> egui::Ui {
 /// Runs the editor until its window closes (or a screenshot is taken).
 pub fn run(args: Args) -> AppExit {
     let (w, h) = args.size;
+    let generated = match args
+        .generate
+        .as_deref()
+        .map(crate::drill::generated_scenario)
+    {
+        None => None,
+        Some(Ok(sc)) => Some(sc),
+        Some(Err(e)) => {
+            eprintln!("editor: --generate: {e}");
+            return AppExit::error();
+        }
+    };
     let mut app = App::new();
     app.add_plugins(DefaultPlugins.set(WindowPlugin {
         primary_window: Some(Window {
@@ -87,7 +99,20 @@ pub fn run(args: Args) -> AppExit {
     .init_resource::<BodyRect>()
     .init_resource::<OpenDialog>()
     .configure_sets(EguiPrimaryContextPass, (UiSet::Chrome, UiSet::Body).chain())
+    .insert_resource(crate::exercise::RunSetup {
+        actions: args.actions.clone(),
+        kind: if args.plan {
+            crate::drill::RunKind::PlanAsWritten
+        } else {
+            crate::drill::RunKind::Participants
+        },
+        at: args.at.clone(),
+        play: args.play,
+        speed: args.speed,
+        budget: std::time::Duration::from_secs_f64(args.sim_budget_ms.clamp(0.1, 1000.0) / 1000.0),
+    })
     .add_plugins(DocumentPlugin {
+        generated,
         path: args.file.clone(),
         autosave_s: args.autosave_secs,
         type_text: args.type_text.clone(),
@@ -106,6 +131,9 @@ pub fn run(args: Args) -> AppExit {
             .chain()
             .in_set(UiSet::Chrome),
     );
+    if args.frame_stats {
+        app.add_plugins(crate::shot::FrameStatsPlugin);
+    }
     if let Some(path) = args.screenshot.clone() {
         app.add_plugins(crate::shot::ScreenshotPlugin {
             path,
@@ -282,7 +310,7 @@ fn chrome(
                 ui.label(status);
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                ui.weak("Ctrl+S · Ctrl+O · F5/F6/F7 · F9 · F10");
+                ui.weak("F1 · Ctrl+S · Ctrl+O · F5/F6/F7 · F9 · F10");
             });
         });
     });

@@ -58,9 +58,48 @@ pub struct Args {
     /// Test hook: text appended to the document on startup, as if typed.
     #[arg(long, value_name = "TEXT")]
     pub type_text: Option<String>,
+    /// Exercise and debrief: a recorder's `actions` log to run (the participants' decisions
+    /// so far); without it the exercise starts with none.
+    #[arg(long, value_name = "LOG.drill")]
+    pub actions: Option<PathBuf>,
+    /// Exercise and debrief: perform the plan as written instead of the participants'
+    /// decisions (a demonstration run).
+    #[arg(long)]
+    pub plan: bool,
+    /// Exercise: jump to this drill time at start, `21:30` or `2h`.
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// Exercise: start playing at once.
+    #[arg(long)]
+    pub play: bool,
+    /// Exercise: playback speed, simulated seconds per real second (1, 10, 30, 60, 300, 600).
+    #[arg(long, default_value_t = 60, value_parser = parse_speed)]
+    pub speed: u32,
+    /// Open a generated scenario instead of a file: `county` (50,000 people, 2,000 road
+    /// links) or `county:PEOPLE`, or `village`.
+    #[arg(long, value_name = "KIND")]
+    pub generate: Option<String>,
+    /// Most wall-clock milliseconds the simulation may take per frame.
+    #[arg(long, default_value_t = 8.0)]
+    pub sim_budget_ms: f64,
+    /// Print frame-time statistics (mean, median, 95th percentile, max) on exit.
+    #[arg(long)]
+    pub frame_stats: bool,
     /// Test hook: leave out the CJK font, the negative control of the font screenshot test.
     #[arg(long, hide = true)]
     pub no_cjk_font: bool,
+}
+
+fn parse_speed(s: &str) -> Result<u32, String> {
+    let v: u32 = s.trim().parse().map_err(|e| format!("speed: {e}"))?;
+    if crate::playback::SPEEDS.contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!(
+            "speed must be one of {:?}",
+            crate::playback::SPEEDS
+        ))
+    }
 }
 
 fn parse_size(s: &str) -> Result<(u32, u32), String> {

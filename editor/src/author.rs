@@ -103,6 +103,7 @@ fn author_ui(
         });
         let style = MapStyle {
             label_size: font_size,
+            hide_notes: false,
         };
         let empty = if doc.checked.checker_available {
             s.t(Key::NoScenario)

@@ -5,7 +5,7 @@
 //! diagnostics with byte ranges, line and column. A change in the engine checker's
 //! API means changing [`check_source`] and nothing else.
 
-use drill_engine::model::Scenario;
+use drill_engine::model::{Action, Scenario};
 use drill_engine::{io, lang};
 use std::ops::Range;
 use std::path::Path;
@@ -112,6 +112,23 @@ pub fn check_source(text: &str, path: Option<&Path>) -> Checked {
     }
 }
 
+/// Reads and checks a recorder's `actions` log against `scenario` with the engine
+/// (`drill_engine::lang::check_actions`); the first error comes back as text.
+pub fn load_actions(scenario: &Scenario, path: &Path) -> Result<Vec<Action>, String> {
+    let text = io::read_text(path)?;
+    let mut sources = lang::SourceMap::new();
+    let name = path.to_string_lossy().replace('\\', "/");
+    let file = sources.add(name.clone(), text);
+    let (log, diags) = lang::check_actions(scenario, &sources, file);
+    match log {
+        Some(log) => Ok(log.actions),
+        None => Err(diags.iter().find(|d| d.is_error()).map_or_else(
+            || format!("{name}: not an actions log"),
+            |d| format!("{name}: {} {}", d.code, d.message_en),
+        )),
+    }
+}
+
 /// 1-based (line, column in chars) of a byte offset; offsets past the end or inside a
 /// character are clamped back to the previous boundary.
 pub fn line_col(text: &str, byte: usize) -> (usize, usize) {
@@ -199,6 +216,19 @@ mod tests {
         let sc = checked.scenario.expect("scenario");
         assert_eq!(sc.map.zones.len(), 4);
         assert_eq!(sc.injects.len(), 4);
+    }
+
+    #[test]
+    fn the_example_actions_log_checks_against_its_scenario() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
+        let main = root.join("zhuyuan-flash-flood.drill");
+        let text = std::fs::read_to_string(&main).unwrap();
+        let sc = check_source(&text, Some(&main)).scenario.expect("scenario");
+        let actions = load_actions(&sc, &root.join("zhuyuan-flash-flood.actions.drill")).unwrap();
+        assert_eq!(actions.len(), 18);
+        assert!(actions.windows(2).all(|w| w[0].at_s <= w[1].at_s));
+        let wrong = load_actions(&sc, &root.join("forest-edge-fire.actions.drill"));
+        assert!(wrong.is_err(), "a log for another scenario is refused");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use drill_engine::model::{
     Scenario, Target, Task, Trigger, Work,
 };
 
-fn level(l: RiskLevel) -> &'static str {
+pub fn level(l: RiskLevel) -> &'static str {
     match l {
         RiskLevel::Red => "红",
         RiskLevel::Orange => "橙",
@@ -16,7 +16,7 @@ fn level(l: RiskLevel) -> &'static str {
     }
 }
 
-fn target(sc: &Scenario, t: &Target) -> String {
+pub fn target(sc: &Scenario, t: &Target) -> String {
     match t {
         Target::Zone(z) => sc
             .map
@@ -28,7 +28,7 @@ fn target(sc: &Scenario, t: &Target) -> String {
     }
 }
 
-fn place(sc: &Scenario, i: usize) -> String {
+pub fn place(sc: &Scenario, i: usize) -> String {
     sc.map.places.get(i).map_or("?".into(), |p| p.name.clone())
 }
 
@@ -36,7 +36,7 @@ fn task_id(sc: &Scenario, i: usize) -> String {
     sc.plan.tasks.get(i).map_or("?".into(), |t| t.id.clone())
 }
 
-fn actor(sc: &Scenario, a: Actor) -> String {
+pub fn actor(sc: &Scenario, a: Actor) -> String {
     match a {
         Actor::Role(r) => sc.roles.get(r.index()).map(|r| r.name.clone()),
         Actor::Team(t) => sc.teams.get(t.index()).map(|t| t.name.clone()),
@@ -174,6 +174,52 @@ pub fn effect(sc: &Scenario, e: &Effect) -> String {
         Effect::Danger(z) => format!("危险 {}", target(sc, &Target::Zone(*z))),
         Effect::Trapped { place: p, people } => format!("被困 {} {people}人", place(sc, p.index())),
         Effect::ShelterClosed(p) => format!("关闭 {}", place(sc, p.index())),
+    }
+}
+
+/// The engine's reason for refusing an action, in words (Chinese names from the scenario).
+pub fn reject_reason(sc: &Scenario, r: &drill_engine::sim::events::RejectReason) -> String {
+    use drill_engine::sim::events::RejectReason as R;
+    match r {
+        R::UnknownRole(i) => format!("没有第{i}个角色 / unknown role"),
+        R::UnknownTeam(i) => format!("没有第{i}支队伍 / unknown team"),
+        R::UnknownTarget(t) => format!("对象不存在 / unknown target: {t}"),
+        R::ResourceNotHeld {
+            resource,
+            wanted,
+            available,
+        } => {
+            let name = sc
+                .resources
+                .get(*resource as usize)
+                .map_or("?", |r| r.name.as_str());
+            format!("{name} 需要{wanted} 可用{available} / not enough")
+        }
+        R::TeamBusy { team, with } => {
+            format!("{} 正忙 / busy ({with:?})", actor(sc, Actor::Team(*team)))
+        }
+        R::RoleBusy { role, .. } => format!(
+            "{} 均在忙 / every holder busy",
+            actor(sc, Actor::Role(*role))
+        ),
+        R::ResourceHeldBy { resource, team } => format!(
+            "{} 属于 {} / another team's equipment",
+            sc.resources
+                .get(*resource as usize)
+                .map_or("?", |r| r.name.as_str()),
+            actor(sc, Actor::Team(*team))
+        ),
+        R::MissingSkill { team, skill } => format!(
+            "{} 不具备技能 / lacks skill {skill:?}",
+            actor(sc, Actor::Team(*team))
+        ),
+        R::ChannelUnavailable(c) => format!("无法使用 {} / channel unavailable", channel(*c)),
+        R::InThePast { at_s, now_s } => format!(
+            "时间已过 / in the past: {} < {}",
+            clock(sc, *at_s),
+            clock(sc, *now_s)
+        ),
+        R::NotApplicable(why) => format!("不适用 / not applicable: {why}"),
     }
 }
 

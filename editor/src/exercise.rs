@@ -1,21 +1,41 @@
-//! 推演 — exercise mode, for a projector in front of the command post: the map large,
-//! the drill clock, playback controls (play, pause, step, x1..x600), the inject list
-//! and a scoreboard area.
+//! 推演 — exercise mode, for a projector in front of the command post: the drill clock
+//! and playback (play, pause, step, x1..x600, jump to a time), the map animated from
+//! the engine's snapshots, the injects for the trainer, the participants' decision
+//! form, and the live scoreboard. Keyboard shortcuts for all of it (F1 lists them).
 //!
-//! The engine's simulation (`drill_engine::sim`) is not in this build, so the mode
-//! draws the checked scenario, shows plainly that the simulation is not connected and
-//! keeps the controls disabled: no simulated data is ever invented here. When the
-//! simulation lands, `advance` runs `Playback::steps_for_frame` fixed steps per frame.
+//! The simulation is stepped in [`Update`] in fixed steps, as many per frame as the
+//! speed asks for but never more wall time than `--sim-budget-ms`: a slow step makes
+//! the drill clock lag, never the window.
 
+use crate::action_form::{ActionForm, form_ui};
 use crate::app::{BodyRect, UiSet, UiSettings, root_ui};
 use crate::args::{Mode, Preset};
 use crate::describe;
 use crate::document::Document;
-use crate::i18n::Key;
-use crate::map_view::{MapState, MapStyle, show_map};
-use crate::playback::{Playback, SPEEDS};
+use crate::drill::{ActionStatus, LiveRun, RunKind};
+use crate::i18n::{Key, Lang};
+use crate::map_view::{MapState, MapStyle, show_map_with};
+use crate::playback::{Playback, SPEEDS, parse_time};
+use crate::{injects, live_map, scoreboard};
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+use egui::{Color32, RichText};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// How the exercise's run is set up (from the command line).
+#[derive(Resource, Debug, Clone)]
+pub struct RunSetup {
+    /// A recorder's actions log to preload.
+    pub actions: Option<PathBuf>,
+    pub kind: RunKind,
+    /// Jump here once the run exists.
+    pub at: Option<String>,
+    pub play: bool,
+    pub speed: u32,
+    /// Wall-clock budget for simulation steps per frame.
+    pub budget: Duration,
+}
 
 pub struct ExercisePlugin;
 
@@ -23,28 +43,64 @@ impl Plugin for ExercisePlugin {
     fn build(&self, app: &mut App) {
         app.insert_resource(ExerciseState {
             playback: Playback::new(10.0),
-            sim_time_s: 0.0,
             map: MapState::default(),
+            run: None,
+            run_rev: 0,
+            form: ActionForm::default(),
+            jump_text: String::new(),
+            help: false,
+            form_open: true,
+            score_cache: Default::default(),
+            message: None,
+            setup_done: false,
         })
+        .init_resource::<UiTimer>()
+        .add_systems(Update, drive_run)
         .add_systems(
             EguiPrimaryContextPass,
-            exercise_ui
+            (exercise_keys, ui_timer_start, exercise_ui, ui_timer_end)
+                .chain()
                 .in_set(UiSet::Body)
                 .run_if(|s: Res<UiSettings>| s.mode == Mode::Exercise),
         );
     }
 }
 
+/// Wall time the exercise's egui code took this frame (layout and our drawing, not
+/// egui's tessellation or the GPU), for `--frame-stats`.
+#[derive(Resource, Default)]
+pub struct UiTimer {
+    start: Option<std::time::Instant>,
+    pub last: Duration,
+}
+
+fn ui_timer_start(mut t: ResMut<UiTimer>) {
+    t.start = Some(std::time::Instant::now());
+}
+
+fn ui_timer_end(mut t: ResMut<UiTimer>) {
+    if let Some(s) = t.start.take() {
+        t.last = s.elapsed();
+    }
+}
+
 #[derive(Resource)]
 pub struct ExerciseState {
     pub playback: Playback,
-    /// Drill time shown on the clock, seconds from the start (the simulation's time once connected).
-    pub sim_time_s: f64,
     map: MapState,
+    pub run: Option<LiveRun>,
+    /// The document revision the run was built from.
+    run_rev: u64,
+    pub form: ActionForm,
+    jump_text: String,
+    help: bool,
+    score_cache: scoreboard::ScoreCache,
+    /// Whether the decision form is unfolded (D toggles it).
+    form_open: bool,
+    /// The last thing the trainer did and what the engine said, shown under the form.
+    message: Option<(String, bool)>,
+    setup_done: bool,
 }
-
-/// Whether a simulation is driving the exercise. Always false in this build.
-pub const SIMULATION_CONNECTED: bool = false;
 
 pub fn big_font(s: &UiSettings) -> f32 {
     if s.preset == Preset::Projector {
@@ -54,20 +110,266 @@ pub fn big_font(s: &UiSettings) -> f32 {
     }
 }
 
-/// A red-on-pale banner saying the simulation is not connected.
-pub fn not_connected_banner(ui: &mut egui::Ui, s: &UiSettings) {
-    egui::Frame::new()
-        .fill(egui::Color32::from_rgb(0xff, 0xe8, 0xe8))
-        .inner_margin(6.0)
-        .corner_radius(4.0)
-        .show(ui, |ui| {
-            ui.label(
-                egui::RichText::new(s.t(Key::SimNotConnected))
-                    .color(egui::Color32::from_rgb(0xb0, 0x00, 0x00))
-                    .size(big_font(s))
-                    .strong(),
-            );
-        });
+impl ExerciseState {
+    /// Builds the run from the checked scenario (and the preloaded actions) if there is
+    /// none yet.
+    fn ensure_run(&mut self, doc: &Document, setup: &RunSetup) {
+        if self.run.is_some() {
+            return;
+        }
+        let Some(sc) = doc.checked.scenario.as_ref() else {
+            return;
+        };
+        let actions = match &setup.actions {
+            Some(path) if setup.kind == RunKind::Participants => {
+                match crate::check::load_actions(sc, path) {
+                    Ok(a) => a,
+                    Err(e) => {
+                        self.message = Some((e, false));
+                        Vec::new()
+                    }
+                }
+            }
+            _ => Vec::new(),
+        };
+        match LiveRun::new(sc, sc.header.seed, setup.kind, actions) {
+            Ok(run) => {
+                let (playing, speed) = (self.playback.playing, self.playback.speed);
+                self.playback = Playback::new(sc.header.step_s);
+                self.playback.playing = playing;
+                self.playback.speed = speed;
+                self.run = Some(run);
+                self.run_rev = doc.rev;
+                self.form.forget_indices();
+            }
+            Err(e) => self.message = Some((e, false)),
+        }
+        if !self.setup_done {
+            self.setup_done = true;
+            self.playback.playing = setup.play;
+            self.playback.speed = setup.speed;
+            if let (Some(at), Some(run)) = (&setup.at, self.run.as_mut()) {
+                match parse_time(at, sc.header.start.seconds_of_day()) {
+                    Some(t) => {
+                        let _ = run.jump_to(t);
+                    }
+                    None => self.message = Some((format!("--at {at}: not a time"), false)),
+                }
+            }
+        }
+    }
+
+    fn jump(&mut self, t_s: f64, lang: Lang) {
+        if let Some(run) = self.run.as_mut() {
+            self.message = jump_message(run.jump_to(t_s), lang);
+        }
+    }
+}
+
+/// What to tell the trainer after a jump: nothing, dropped decisions, or an error.
+fn jump_message(result: Result<usize, String>, lang: Lang) -> Option<(String, bool)> {
+    match result {
+        Ok(0) => None,
+        Ok(n) => Some((
+            if lang == Lang::Zh {
+                format!("回到较早时间:其后的 {n} 条决策已撤销")
+            } else {
+                format!("went back in time: {n} later decisions dropped")
+            },
+            false,
+        )),
+        Err(e) => Some((e, false)),
+    }
+}
+
+/// Steps the simulation: towards a jump target, or as the playback speed asks.
+fn drive_run(
+    mut state: ResMut<ExerciseState>,
+    settings: Res<UiSettings>,
+    doc: Res<Document>,
+    setup: Res<RunSetup>,
+    time: Res<Time<Real>>,
+) {
+    if settings.mode != Mode::Exercise {
+        return;
+    }
+    let state = &mut *state;
+    state.ensure_run(&doc, &setup);
+    let Some(run) = state.run.as_mut() else {
+        return;
+    };
+    if run.target_s.is_some() {
+        run.chase_target(setup.budget);
+        return;
+    }
+    let steps = state.playback.steps_for_frame(time.delta_secs_f64());
+    if steps > 0 {
+        run.advance(steps, setup.budget);
+    }
+    if run.finished() {
+        state.playback.playing = false;
+    }
+}
+
+/// Space, arrows, +/-, Home, Enter, F1, N/K: see [`HELP`].
+fn exercise_keys(
+    mut contexts: EguiContexts,
+    settings: Res<UiSettings>,
+    mut state: ResMut<ExerciseState>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?.clone();
+    if ctx.egui_wants_keyboard_input() {
+        return Ok(());
+    }
+    use egui::Key as K;
+    let pressed = |k: K| ctx.input(|i| i.key_pressed(k));
+    let state = &mut *state;
+    let step_s = state.playback.step_s;
+    if pressed(K::Space) {
+        state.playback.playing = !state.playback.playing;
+    }
+    if pressed(K::ArrowRight)
+        && let Some(run) = state.run.as_mut()
+    {
+        state.playback.playing = false;
+        run.advance(1, Duration::from_secs(5));
+    }
+    if pressed(K::ArrowLeft)
+        && let Some(t) = state.run.as_ref().map(|r| r.time_s())
+    {
+        state.playback.playing = false;
+        state.jump((t - step_s).max(0.0), settings.lang);
+    }
+    if pressed(K::ArrowUp) || pressed(K::Plus) || pressed(K::Equals) {
+        state.playback.faster(true);
+    }
+    if pressed(K::ArrowDown) || pressed(K::Minus) {
+        state.playback.faster(false);
+    }
+    if pressed(K::PageDown)
+        && let Some(t) = state.run.as_ref().map(|r| r.time_s())
+    {
+        state.jump(t + 600.0, settings.lang);
+    }
+    if pressed(K::PageUp)
+        && let Some(t) = state.run.as_ref().map(|r| r.time_s())
+    {
+        state.jump((t - 600.0).max(0.0), settings.lang);
+    }
+    if pressed(K::Home) {
+        state.playback.playing = false;
+        state.jump(0.0, settings.lang);
+    }
+    if pressed(K::F1) || pressed(K::H) {
+        state.help = !state.help;
+    }
+    for (key, fire) in [(K::N, true), (K::K, false)] {
+        if pressed(key)
+            && let Some(run) = state.run.as_mut()
+        {
+            match injects::command_next(run, fire) {
+                Ok(Some(n)) => {
+                    let verb = match (settings.lang, fire) {
+                        (Lang::Zh, true) => "触发注入",
+                        (Lang::Zh, false) => "跳过注入",
+                        (Lang::En, true) => "fired inject",
+                        (Lang::En, false) => "skipped inject",
+                    };
+                    state.message = Some((format!("{verb} #{n}"), true));
+                }
+                Ok(None) => {}
+                Err(e) => state.message = Some((e, false)),
+            }
+        }
+    }
+    if pressed(K::D) {
+        state.form_open = !state.form_open;
+    }
+    if pressed(K::Escape) {
+        state.help = false;
+    }
+    if pressed(K::J) {
+        ctx.memory_mut(|m| m.request_focus(egui::Id::new("jump_field")));
+    }
+    Ok(())
+}
+
+/// The shortcut list shown by F1.
+pub const HELP: &[(&str, &str, &str)] = &[
+    ("Space", "开始 / 暂停", "play / pause"),
+    ("→", "单步", "one step"),
+    ("←", "后退一步(重算)", "one step back (re-run)"),
+    (
+        "PgDn / PgUp",
+        "前进 / 后退 10 分钟",
+        "10 minutes forward / back",
+    ),
+    ("↑ + / ↓ -", "加速 / 减速", "faster / slower"),
+    ("Home", "回到开始", "back to the start"),
+    (
+        "J",
+        "跳转到时间(21:30 或 2h)",
+        "jump to a time (21:30 or 2h)",
+    ),
+    ("Enter", "提交决策", "submit the decision"),
+    ("D", "展开 / 收起决策面板", "show / hide the decision panel"),
+    (
+        "N / K",
+        "触发 / 跳过下一条注入",
+        "fire / skip the next inject",
+    ),
+    ("F1 / H", "快捷键说明", "this help"),
+    (
+        "F5 F6 F7",
+        "编写 / 推演 / 复盘",
+        "author / exercise / debrief",
+    ),
+    ("F9", "笔记本 ⇄ 投影", "laptop ⇄ projector"),
+    ("F10", "中文 ⇄ English", "中文 ⇄ English"),
+];
+
+fn big(text: impl Into<String>, size: f32) -> RichText {
+    RichText::new(text).size(size)
+}
+
+fn status_text(
+    status: &ActionStatus,
+    lang: Lang,
+    sc: &drill_engine::model::Scenario,
+    due_later: bool,
+) -> (String, Color32) {
+    let zh = lang == Lang::Zh;
+    match status {
+        ActionStatus::Pending if due_later => (
+            if zh { "按时执行" } else { "scheduled" }.into(),
+            Color32::from_gray(110),
+        ),
+        ActionStatus::Pending => (
+            if zh {
+                "待处理(下一步检查)"
+            } else {
+                "pending (checked next step)"
+            }
+            .into(),
+            Color32::from_rgb(0x15, 0x65, 0xc0),
+        ),
+        ActionStatus::Accepted => (
+            if zh { "已接受" } else { "accepted" }.into(),
+            Color32::from_rgb(0x1b, 0x8a, 0x2e),
+        ),
+        ActionStatus::Finished(o) => (
+            format!("{} {o:?}", if zh { "完成" } else { "finished" }),
+            Color32::from_rgb(0x1b, 0x8a, 0x2e),
+        ),
+        ActionStatus::Rejected(r) => (
+            format!(
+                "{} {}",
+                if zh { "被拒绝:" } else { "rejected:" },
+                describe::reject_reason(sc, r)
+            ),
+            Color32::from_rgb(0xd5, 0x00, 0x00),
+        ),
+    }
 }
 
 fn exercise_ui(
@@ -80,115 +382,305 @@ fn exercise_ui(
     let ctx = contexts.ctx_mut()?.clone();
     let mut ui = root_ui(&ctx, "exercise", body.0);
     let s = *settings;
+    let lang = s.lang;
+    let zh = lang == Lang::Zh;
     let state = &mut *state;
     let size = big_font(&s);
-    let sc = doc.checked.scenario.as_ref();
-    if let Some(sc) = sc {
-        state.playback.step_s = if sc.header.step_s > 0.0 {
-            sc.header.step_s
-        } else {
-            10.0
-        };
-    }
+    let enter = ctx.input(|i| i.key_pressed(egui::Key::Enter)) && !ctx.egui_wants_keyboard_input();
+
+    if state.run.is_none() {
+        egui::CentralPanel::default().show(&mut ui, |ui| {
+            let sc = doc.checked.scenario.as_ref();
+            let empty = state
+                .message
+                .as_ref()
+                .map_or_else(|| s.t(Key::NoScenario).to_owned(), |m| m.0.clone());
+            show_map_with(
+                ui,
+                &mut state.map,
+                sc,
+                MapStyle {
+                    label_size: size,
+                    hide_notes: true,
+                },
+                &empty,
+                |_, _| {},
+            );
+        });
+        return Ok(());
+    };
+    let ExerciseState {
+        playback,
+        map,
+        run: run_slot,
+        run_rev,
+        form,
+        jump_text,
+        help,
+        message,
+        form_open,
+        score_cache,
+        ..
+    } = state;
+    let Some(run) = run_slot.as_mut() else {
+        return Ok(());
+    };
+    let sc = run.scenario.clone();
+    let now = run.time_s();
+    let mut restart = false;
 
     egui::Panel::top("exercise_controls").show(&mut ui, |ui| {
         ui.horizontal(|ui| {
-            let clock = sc.map_or_else(
-                || "--:--".to_owned(),
-                |sc| describe::clock(sc, state.sim_time_s),
-            );
             ui.label(
-                egui::RichText::new(clock)
-                    .size(size * 2.0)
+                RichText::new(describe::clock(&sc, now))
+                    .size(size * 2.6)
                     .monospace()
                     .strong(),
             );
-            if let Some(sc) = sc {
-                ui.label(egui::RichText::new(&sc.header.title).size(size).strong());
-            }
-            ui.separator();
-            ui.add_enabled_ui(SIMULATION_CONNECTED, |ui| {
-                let pb = &mut state.playback;
-                let label = if pb.playing {
-                    s.t(Key::Pause)
-                } else {
-                    s.t(Key::Play)
-                };
-                if ui.button(egui::RichText::new(label).size(size)).clicked() {
-                    pb.playing = !pb.playing;
-                }
-                let _ = ui.button(egui::RichText::new(s.t(Key::Step)).size(size));
-                ui.label(egui::RichText::new(s.t(Key::Speed)).size(size));
-                for speed in SPEEDS {
+            ui.vertical(|ui| {
+                ui.horizontal(|ui| {
+                    ui.label(big(&sc.header.title, size).strong());
+                    let kind = match run.kind {
+                        RunKind::PlanAsWritten => s.t(Key::PlanAsWritten),
+                        RunKind::Participants => s.t(Key::ParticipantsRun),
+                    };
+                    let left = (run.duration_s() - now).max(0.0);
+                    ui.label(big(
+                        format!(
+                            "{kind} · +{:.0}:{:02.0} · {} {:.1} h",
+                            (now / 3600.0).floor(),
+                            (now % 3600.0 / 60.0).floor(),
+                            if zh { "剩余" } else { "left" },
+                            left / 3600.0
+                        ),
+                        size * 0.75,
+                    ));
+                });
+                ui.horizontal(|ui| {
+                    let pb = &mut *playback;
+                    let label = if pb.playing {
+                        format!("⏸ {}", s.t(Key::Pause))
+                    } else {
+                        format!("▶ {}", s.t(Key::Play))
+                    };
                     if ui
-                        .selectable_label(
-                            pb.speed == speed,
-                            egui::RichText::new(format!("×{speed}")).size(size),
-                        )
+                        .add_enabled(!run.finished(), egui::Button::new(big(label, size)))
                         .clicked()
                     {
-                        pb.speed = speed;
+                        pb.playing = !pb.playing;
                     }
-                }
+                    if ui
+                        .button(big(format!("⏭ {}", s.t(Key::Step)), size))
+                        .clicked()
+                    {
+                        pb.playing = false;
+                        run.advance(1, Duration::from_secs(5));
+                    }
+                    for speed in SPEEDS {
+                        if ui
+                            .selectable_label(pb.speed == speed, big(format!("×{speed}"), size))
+                            .clicked()
+                        {
+                            pb.speed = speed;
+                        }
+                    }
+                    ui.separator();
+                    let field = ui.add(
+                        egui::TextEdit::singleline(jump_text)
+                            .id(egui::Id::new("jump_field"))
+                            .hint_text("21:30 / 2h")
+                            .font(egui::FontId::proportional(size))
+                            .desired_width(size * 4.0),
+                    );
+                    let go = ui.button(big(s.t(Key::JumpTo), size)).clicked()
+                        || (field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)));
+                    if go {
+                        *message = match parse_time(jump_text, sc.header.start.seconds_of_day()) {
+                            Some(t) => jump_message(run.jump_to(t.min(run.duration_s())), lang),
+                            None => Some((format!("{}: {}", s.t(Key::BadTime), jump_text), false)),
+                        };
+                    }
+                    if ui.button(big("?", size)).on_hover_text("F1").clicked() {
+                        *help = !*help;
+                    }
+                });
             });
         });
-        if !SIMULATION_CONNECTED {
-            not_connected_banner(ui, &s);
+        if let Some(target) = run.target_s {
+            ui.add(
+                egui::ProgressBar::new((now / target.max(1.0)) as f32)
+                    .text(format!("→ {}", describe::clock(&sc, target))),
+            );
+        }
+        if doc.rev != *run_rev && doc.checked.scenario.is_some() {
+            ui.horizontal(|ui| {
+                ui.label(
+                    big(s.t(Key::ScenarioChanged), size * 0.85)
+                        .color(Color32::from_rgb(0xb0, 0x00, 0x00)),
+                );
+                if ui.button(big(s.t(Key::Restart), size * 0.85)).clicked() {
+                    restart = true;
+                }
+            });
         }
     });
-    egui::Panel::left("exercise_injects")
+    egui::Panel::bottom("exercise_decisions")
         .resizable(true)
-        .default_size(body.0.width() * 0.24)
         .show(&mut ui, |ui| {
-            ui.label(egui::RichText::new(s.t(Key::Injects)).size(size).strong());
-            egui::ScrollArea::vertical()
-                .id_salt("exercise_inject_list")
-                .show(ui, |ui| {
-                    let Some(sc) = sc else { return };
-                    for inject in &sc.injects {
-                        let when = describe::inject_when(sc, inject);
-                        ui.label(
-                            egui::RichText::new(format!("{}  {when}", inject.number))
-                                .size(size)
-                                .strong(),
+            ui.horizontal(|ui| {
+                if ui
+                    .selectable_label(
+                        *form_open,
+                        big(format!("{} (D)", s.t(Key::Decision)), size * 0.9),
+                    )
+                    .clicked()
+                {
+                    *form_open = !*form_open;
+                }
+                if let Some((text, ok)) = &*message {
+                    ui.label(big(text, size * 0.85).color(if *ok {
+                        Color32::from_rgb(0x1b, 0x8a, 0x2e)
+                    } else {
+                        Color32::from_rgb(0xd5, 0x00, 0x00)
+                    }));
+                }
+            });
+            if !*form_open {
+                return;
+            }
+            if let Some(result) = form_ui(ui, form, &sc, lang, now, enter) {
+                match result {
+                    Ok(action) => {
+                        let text = format!(
+                            "{} {}",
+                            describe::actor(&sc, action.actor),
+                            describe::work(&sc, &action.work)
                         );
-                        ui.label(egui::RichText::new(&inject.message).size(size * 0.85));
-                        ui.separator();
+                        run.submit_now(action);
+                        *message = Some((text, true));
+                    }
+                    Err(missing) => *message = Some((missing.text(lang).to_owned(), false)),
+                }
+            }
+            egui::ScrollArea::vertical()
+                .id_salt("decision_log")
+                .max_height(size * 3.2)
+                .stick_to_bottom(true)
+                .show(ui, |ui| {
+                    for (i, a) in run.actions.iter().enumerate() {
+                        let status = run
+                            .digest
+                            .actions
+                            .get(i)
+                            .cloned()
+                            .unwrap_or(ActionStatus::Pending);
+                        let (st, color) = status_text(&status, lang, &sc, a.at_s > now + 1e-9);
+                        ui.horizontal(|ui| {
+                            ui.label(big(describe::clock(&sc, a.at_s), size * 0.8).monospace());
+                            ui.label(big(
+                                format!(
+                                    "{} {}",
+                                    describe::actor(&sc, a.actor),
+                                    describe::work(&sc, &a.work)
+                                ),
+                                size * 0.8,
+                            ));
+                            ui.label(big(st, size * 0.8).color(color).strong());
+                        });
                     }
                 });
         });
-    egui::Panel::right("exercise_scoreboard")
+
+    egui::Panel::left("exercise_injects")
         .resizable(true)
-        .default_size(body.0.width() * 0.22)
+        .default_size(body.0.width() * 0.2)
         .show(&mut ui, |ui| {
-            ui.label(
-                egui::RichText::new(s.t(Key::Scoreboard))
-                    .size(size)
-                    .strong(),
-            );
-            ui.label(egui::RichText::new(s.t(Key::SimNotConnected)).size(size * 0.85));
-            if let Some(sc) = sc {
-                ui.separator();
-                ui.label(
-                    egui::RichText::new(s.t(Key::Plan))
-                        .size(size * 0.9)
-                        .strong(),
-                );
-                for task in &sc.plan.tasks {
-                    ui.label(
-                        egui::RichText::new(format!("{} {}  —", task.id, task.title))
-                            .size(size * 0.85),
-                    );
-                }
+            if let Some(e) = injects::injects_ui(ui, run, lang, size) {
+                *message = Some((e, false));
             }
         });
+
+    let actions = (run.kind == RunKind::Participants).then_some(run.actions.as_slice());
+    let view = score_cache
+        .get(&sc, actions, &run.digest, run.events(), lang)
+        .clone();
+    egui::Panel::right("exercise_scoreboard")
+        .resizable(true)
+        .default_size(body.0.width() * 0.2)
+        .show(&mut ui, |ui| {
+            egui::ScrollArea::vertical()
+                .id_salt("scoreboard_scroll")
+                .show(ui, |ui| {
+                    ui.label(big(s.t(Key::Scoreboard), size).strong());
+                    scoreboard::totals_ui(ui, &run.snapshot.totals, lang, size);
+                    ui.separator();
+                    scoreboard::total_ui(ui, &view, size);
+                    if !view.gauges.is_empty() {
+                        ui.label(
+                            big(
+                                if sc.scoring.outcomes_title.is_empty() {
+                                    "四个100%"
+                                } else {
+                                    &sc.scoring.outcomes_title
+                                },
+                                size * 0.9,
+                            )
+                            .strong(),
+                        );
+                        scoreboard::gauges_ui(ui, &view, lang, size);
+                        ui.separator();
+                    }
+                    ui.label(big(s.t(Key::Plan), size * 0.9).strong());
+                    scoreboard::checklist_ui(ui, &view, size);
+                });
+        });
+
     egui::CentralPanel::default().show(&mut ui, |ui| {
-        let empty = if doc.checked.checker_available {
-            s.t(Key::NoScenario)
-        } else {
-            s.t(Key::CheckerMissing)
-        };
-        show_map(ui, &mut state.map, sc, MapStyle { label_size: size }, empty);
+        let snap = &run.snapshot;
+        let digest = &run.digest;
+        let t = snap.t_s;
+        show_map_with(
+            ui,
+            map,
+            Some(&sc),
+            MapStyle {
+                label_size: size * 0.8,
+                hide_notes: true,
+            },
+            "",
+            |canvas, font| {
+                live_map::draw_run(
+                    canvas,
+                    font,
+                    &sc,
+                    snap,
+                    &|z| digest.zone_dangerous_at(z, t),
+                    lang,
+                )
+            },
+        );
     });
+
+    if *help {
+        egui::Window::new(s.t(Key::Shortcuts))
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+            .show(&ctx, |ui| {
+                egui::Grid::new("help_grid").striped(true).show(ui, |ui| {
+                    for (key, z, e) in HELP {
+                        ui.label(big(*key, size).monospace().strong());
+                        ui.label(big(if zh { *z } else { *e }, size));
+                        ui.end_row();
+                    }
+                });
+                if ui.button(big(s.t(Key::Close), size)).clicked() {
+                    *help = false;
+                }
+            });
+    }
+    if restart {
+        *run_slot = None;
+    }
     Ok(())
 }

@@ -59,7 +59,6 @@ strings! {
     Pause => "暂停", "Pause";
     Step => "单步", "Step";
     Speed => "倍速", "Speed";
-    SimNotConnected => "推演引擎未接入:不显示模拟数据", "Simulation not connected: no simulated data is shown";
     Scoreboard => "评分", "Scoreboard";
     NoRun => "尚无推演记录可复盘", "No recorded run to replay yet";
     Timeline => "时间轴", "Timeline";
@@ -73,6 +72,26 @@ strings! {
     Shelters => "避灾点", "Shelters";
     Teams => "队伍", "Teams";
     StaleMap => "文本有错误:地图显示上次有效版本", "The text has errors: the map shows the last valid version";
+    PlanAsWritten => "按预案自动推演", "plan as written";
+    ParticipantsRun => "按参演人员决策推演", "participants' decisions";
+    JumpTo => "跳转", "Jump";
+    BadTime => "无法识别的时间", "not a time";
+    ScenarioChanged => "场景文本已修改:重新开始推演才会生效", "The scenario text changed: restart the run to apply it";
+    Restart => "重新开始", "Restart";
+    Decision => "参演人员决策", "Participants' decision";
+    Shortcuts => "快捷键", "Keyboard shortcuts";
+    Close => "关闭", "Close";
+    Target => "对象", "Target";
+    ToShelter => "安置到", "To shelter";
+    Nearest => "最近的避灾点", "nearest shelter";
+    Groups => "人群", "Groups";
+    Submit => "提交 (Enter)", "Submit (Enter)";
+    Recording => "正在重算整场推演", "Re-running the whole drill";
+    Export => "导出报告", "Export report";
+    Charts => "图表", "Charts";
+    InDangerChart => "危险区人数", "People in danger";
+    OccupancyChart => "避灾点人数", "Shelter occupancy";
+    TaskTimeline => "任务时间线", "Task timeline";
     FitMap => "双击地图:适应窗口;滚轮:缩放;拖动:平移", "Double-click: fit; wheel: zoom; drag: pan";
 }
 

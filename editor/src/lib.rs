@@ -7,6 +7,7 @@
 //! modules with unit tests; the Bevy plugins in [`app`], [`author`], [`exercise`],
 //! [`debrief`] and [`shot`] only wire them to the window.
 
+pub mod action_form;
 pub mod app;
 pub mod args;
 pub mod author;
@@ -14,11 +15,17 @@ pub mod check;
 pub mod debrief;
 pub mod describe;
 pub mod document;
+pub mod drill;
 pub mod exercise;
 pub mod fonts;
 pub mod highlight;
 pub mod i18n;
+pub mod injects;
+pub mod live_map;
 pub mod map_view;
 pub mod playback;
 pub mod recovery;
+pub mod replay;
+pub mod report;
+pub mod scoreboard;
 pub mod shot;

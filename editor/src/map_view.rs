@@ -177,6 +177,8 @@ pub struct MapState {
 pub struct MapStyle {
     /// Text scale for labels (projector preset uses larger labels).
     pub label_size: f32,
+    /// Leave out the team and resource notes under places (the live map draws teams).
+    pub hide_notes: bool,
 }
 
 /// Draws the scenario and handles pan/zoom. Returns the place clicked, if any.
@@ -186,6 +188,32 @@ pub fn show_map(
     sc: Option<&Scenario>,
     style: MapStyle,
     empty_text: &str,
+) -> Option<usize> {
+    show_map_with(ui, state, sc, style, empty_text, |_, _| {})
+}
+
+/// Where the overlay draws: the clipped painter and the map-to-screen transform.
+pub struct MapCanvas<'a> {
+    pub painter: &'a egui::Painter,
+    pub transform: MapTransform,
+    pub view: Rect,
+}
+
+impl MapCanvas<'_> {
+    pub fn to_screen(&self, p: Point) -> Pos2 {
+        self.transform.to_screen(p, self.view)
+    }
+}
+
+/// [`show_map`] with `overlay` drawn over the places (the simulation's state); the
+/// overlay also gets the label font size.
+pub fn show_map_with(
+    ui: &mut egui::Ui,
+    state: &mut MapState,
+    sc: Option<&Scenario>,
+    style: MapStyle,
+    empty_text: &str,
+    overlay: impl FnOnce(&MapCanvas, f32),
 ) -> Option<usize> {
     let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::click_and_drag());
     let view = response.rect;
@@ -372,8 +400,21 @@ pub fn show_map(
     } else {
         None
     };
+    // Level of detail: with more places on screen than fit a label each, only the
+    // shelters, offices, stations and plants keep theirs (a county has ~1,000 places).
+    let on_screen = sc
+        .map
+        .places
+        .iter()
+        .filter(|p| view.contains(to(p.pos)))
+        .count();
+    let crowded = on_screen as f32 > view.area() / (label.size * 12.0).powi(2);
     for (i, place) in sc.map.places.iter().enumerate() {
         let p = to(place.pos);
+        if !view.expand(40.0).contains(p) {
+            continue;
+        }
+        let minor = matches!(place.kind, PlaceKind::Settlement | PlaceKind::Junction);
         let (fill, radius) = match place.kind {
             PlaceKind::Shelter => (Color32::from_rgb(0x1b, 0x9e, 0x3e), 9.0),
             PlaceKind::Office => (Color32::from_rgb(0x6a, 0x3d, 0x9a), 8.0),
@@ -391,6 +432,14 @@ pub fn show_map(
         } else {
             painter.circle(p, radius, fill, Stroke::new(1.5, Color32::WHITE));
         }
+        if let Some(c) = click_pos
+            && c.distance(p) <= radius + 6.0
+        {
+            clicked = Some(i);
+        }
+        if crowded && minor {
+            continue;
+        }
         let mut text = place.name.clone();
         if place.people > 0 {
             text.push_str(&format!(" ({})", place.people));
@@ -405,7 +454,7 @@ pub fn show_map(
             label.clone(),
             Color32::BLACK,
         );
-        for (k, note) in notes[i].iter().enumerate() {
+        for (k, note) in notes[i].iter().enumerate().filter(|_| !style.hide_notes) {
             let y = (k as f32 + 1.0) * label.size * 1.2;
             painter.text(
                 p + Vec2::new(radius + 3.0, y),
@@ -415,12 +464,16 @@ pub fn show_map(
                 Color32::from_rgb(0x00, 0x4d, 0x40),
             );
         }
-        if let Some(c) = click_pos
-            && c.distance(p) <= radius + 6.0
-        {
-            clicked = Some(i);
-        }
     }
+
+    overlay(
+        &MapCanvas {
+            painter: &painter,
+            transform: t,
+            view,
+        },
+        label.size,
+    );
 
     // Scale bar: a round number of metres about 120 points long.
     let metres = 120.0 / t.scale;

@@ -65,9 +65,49 @@ impl Playback {
     }
 }
 
+/// Parses a jump target typed by the trainer, as seconds from the drill start:
+/// a clock time `HH:MM` on or after the start (past midnight wraps to the next day),
+/// or an offset with a unit, `+90min`, `2h`, `1800s`, `45m`.
+pub fn parse_time(text: &str, start_s_of_day: f64) -> Option<f64> {
+    let t = text.trim().trim_start_matches('+');
+    if let Some((h, m)) = t.split_once(':').or_else(|| t.split_once('：')) {
+        let h: u32 = h.trim().parse().ok()?;
+        let m: u32 = m.trim().parse().ok()?;
+        if h > 23 || m > 59 {
+            return None;
+        }
+        let of_day = f64::from(h * 3600 + m * 60);
+        return Some((of_day - start_s_of_day).rem_euclid(86_400.0));
+    }
+    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+    let (num, unit) = t.split_at(split);
+    let value: f64 = num.parse().ok()?;
+    let factor = match unit.trim() {
+        "s" | "秒" => 1.0,
+        "m" | "min" | "分" | "分钟" => 60.0,
+        "h" | "小时" => 3600.0,
+        _ => return None,
+    };
+    (value.is_finite() && value >= 0.0).then_some(value * factor)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn jump_targets_parse_as_clock_times_or_offsets() {
+        let start = 20.0 * 3600.0; // 20:00
+        assert_eq!(parse_time("21:30", start), Some(5400.0));
+        assert_eq!(parse_time("05:50", start), Some(9.0 * 3600.0 + 50.0 * 60.0));
+        assert_eq!(parse_time("20:00", start), Some(0.0));
+        assert_eq!(parse_time("+90min", start), Some(5400.0));
+        assert_eq!(parse_time("2h", start), Some(7200.0));
+        assert_eq!(parse_time("30分钟", start), Some(1800.0));
+        for bad in ["", "25:00", "12:61", "soon", "5", "-1h"] {
+            assert_eq!(parse_time(bad, start), None, "{bad}");
+        }
+    }
 
     #[test]
     fn paused_playback_runs_no_steps() {

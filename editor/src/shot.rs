@@ -1,12 +1,40 @@
-//! `--screenshot OUT.png`: wait a number of frames (fonts load, layout settles),
-//! capture the primary window with Bevy's `Screenshot`, exit once the file is written.
+//! `--screenshot OUT.png`: wait a number of frames (fonts load, layout settles) and
+//! until the mode is ready (the exercise reached its `--at` time, the debrief finished
+//! recording), capture the primary window with Bevy's `Screenshot`, exit once the file
+//! is written. `--frame-stats`: frame times printed on exit.
 
+use crate::app::UiSettings;
+use crate::args::Mode;
+use crate::debrief::{DebriefState, debrief_ready};
+use crate::document::Document;
+use crate::exercise::ExerciseState;
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, save_to_disk};
 use std::path::PathBuf;
 
 /// Frames after the capture request before giving up.
 const CAPTURE_TIMEOUT_FRAMES: u32 = 600;
+/// Frames to wait for a mode to become ready before capturing anyway.
+const READY_TIMEOUT_FRAMES: u32 = 20_000;
+
+/// Whether the active mode has what it should show: the exercise at its jump target,
+/// the debrief's recording done.
+fn mode_ready(
+    settings: &UiSettings,
+    doc: &Document,
+    exercise: &ExerciseState,
+    debrief: &DebriefState,
+) -> bool {
+    if doc.checked.scenario.is_none() {
+        // Nothing to run: the mode shows why.
+        return true;
+    }
+    match settings.mode {
+        Mode::Author => true,
+        Mode::Exercise => exercise.run.as_ref().is_some_and(|r| r.target_s.is_none()),
+        Mode::Debrief => debrief_ready(debrief),
+    }
+}
 
 pub struct ScreenshotPlugin {
     pub path: PathBuf,
@@ -35,15 +63,29 @@ impl Plugin for ScreenshotPlugin {
     }
 }
 
+#[allow(clippy::too_many_arguments)] // a Bevy system: one parameter per resource it reads
 fn take_screenshot(
     mut commands: Commands,
     mut plan: ResMut<ShotPlan>,
     pending: Query<(), With<Screenshot>>,
     mut exit: MessageWriter<AppExit>,
+    settings: Res<UiSettings>,
+    exercise: Res<ExerciseState>,
+    debrief: Res<DebriefState>,
+    doc: Res<Document>,
 ) {
     plan.elapsed += 1;
     if !plan.requested {
-        if plan.elapsed >= plan.frames {
+        let ready = mode_ready(&settings, &doc, &exercise, &debrief);
+        if !ready && plan.elapsed == plan.frames + READY_TIMEOUT_FRAMES {
+            warn!(
+                "the {:?} mode was not ready; capturing anyway",
+                settings.mode
+            );
+        }
+        if plan.elapsed >= plan.frames
+            && (ready || plan.elapsed >= plan.frames + READY_TIMEOUT_FRAMES)
+        {
             commands
                 .spawn(Screenshot::primary_window())
                 .observe(save_to_disk(plan.path.clone()));
@@ -58,5 +100,90 @@ fn take_screenshot(
     } else if plan.elapsed > CAPTURE_TIMEOUT_FRAMES {
         error!("screenshot was not written after {CAPTURE_TIMEOUT_FRAMES} frames");
         exit.write(AppExit::error());
+    }
+}
+
+/// Collects frame times (and the simulation's share of each frame) and prints a
+/// summary when the app exits.
+pub struct FrameStatsPlugin;
+
+#[derive(Resource, Default)]
+struct FrameTimes {
+    frame_ms: Vec<f64>,
+    sim_ms: Vec<f64>,
+    ui_ms: Vec<f64>,
+}
+
+/// Frames skipped at the start (window creation, font upload, first layout).
+const WARMUP_FRAMES: usize = 30;
+
+impl Plugin for FrameStatsPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<FrameTimes>()
+            .add_systems(Update, collect_frame_time)
+            .add_systems(Last, print_frame_stats);
+    }
+}
+
+fn collect_frame_time(
+    mut times: ResMut<FrameTimes>,
+    time: Res<Time<Real>>,
+    exercise: Res<ExerciseState>,
+    ui: Res<crate::exercise::UiTimer>,
+) {
+    times.frame_ms.push(time.delta_secs_f64() * 1000.0);
+    times.ui_ms.push(ui.last.as_secs_f64() * 1000.0);
+    times.sim_ms.push(
+        exercise
+            .run
+            .as_ref()
+            .map_or(0.0, |r| r.last_slice.as_secs_f64() * 1000.0),
+    );
+}
+
+/// `(mean, median, 95th percentile, max)` of a sample.
+pub fn summary(values: &[f64]) -> Option<(f64, f64, f64, f64)> {
+    if values.is_empty() {
+        return None;
+    }
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    let at = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
+    Some((
+        v.iter().sum::<f64>() / v.len() as f64,
+        at(0.5),
+        at(0.95),
+        v[v.len() - 1],
+    ))
+}
+
+fn print_frame_stats(mut exits: MessageReader<AppExit>, times: Res<FrameTimes>) {
+    if exits.read().next().is_none() {
+        return;
+    }
+    let skip = WARMUP_FRAMES.min(times.frame_ms.len());
+    for (name, values) in [
+        ("frame", &times.frame_ms),
+        ("sim", &times.sim_ms),
+        ("ui", &times.ui_ms),
+    ] {
+        if let Some((mean, p50, p95, max)) = summary(&values[skip..]) {
+            println!(
+                "{name}-time ms over {} frames: mean {mean:.2} median {p50:.2} p95 {p95:.2} max {max:.2}",
+                values.len() - skip
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frame_summary_is_mean_median_p95_max() {
+        let v: Vec<f64> = (1..=100).map(f64::from).collect();
+        assert_eq!(summary(&v), Some((50.5, 51.0, 95.0, 100.0)));
+        assert_eq!(summary(&[]), None);
     }
 }

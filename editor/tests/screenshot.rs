@@ -174,6 +174,144 @@ fn scenario_files() -> Vec<PathBuf> {
     files
 }
 
+/// The example scenarios proper (not their actions logs) plus the fixture, each with
+/// the recorder's log next to it when there is one.
+fn scenarios_with_logs() -> Vec<(PathBuf, Option<PathBuf>)> {
+    scenario_files()
+        .into_iter()
+        .filter(|p| !p.to_string_lossy().ends_with(".actions.drill"))
+        .map(|p| {
+            let log = p.with_extension("actions.drill");
+            let log = log.exists().then_some(log);
+            (p, log)
+        })
+        .collect()
+}
+
+/// Arguments that run `file` with its actions log, or the plan as written without one.
+fn run_args(file: &Path, log: Option<&Path>) -> Vec<String> {
+    let mut args = vec![file.to_string_lossy().into_owned()];
+    match log {
+        Some(log) => args.extend(["--actions".into(), log.to_string_lossy().into_owned()]),
+        None => args.push("--plan".into()),
+    }
+    args
+}
+
+/// Pixels that differ clearly between two shots of the same size.
+fn changed_pixels(a: &[[u8; 3]], b: &[[u8; 3]]) -> usize {
+    a.iter()
+        .zip(b)
+        .filter(|(p, q)| (0..3).any(|c| (i32::from(p[c]) - i32::from(q[c])).abs() > 40))
+        .count()
+}
+
+/// The exercise's map region (between the inject and scoreboard panels, under the
+/// clock, above the decision form) at the laptop preset.
+const EXERCISE_MAP: (f32, f32, f32, f32) = (0.24, 0.2, 0.76, 0.62);
+
+/// Exercise mode on every example: the map is drawn (the paper colour and the
+/// simulation's people pies), and the map region changes between two drill times, so
+/// the simulation moves and the map follows it.
+#[test]
+fn exercise_map_animates_between_two_drill_times() {
+    let Some(x) = Xvfb::start() else { return };
+    for (i, (file, log)) in scenarios_with_logs().iter().enumerate() {
+        let base = run_args(file, log.as_deref());
+        let shot_at = |at: &str, name: &str| {
+            let mut args: Vec<&str> = base.iter().map(String::as_str).collect();
+            args.extend(["--mode", "exercise", "--at", at]);
+            Shot::take(&x, &args, name)
+        };
+        let early = shot_at("10min", &format!("ex-{i}-early.png"));
+        let late = shot_at("4h", &format!("ex-{i}-late.png"));
+        let (x0, y0, x1, y1) = EXERCISE_MAP;
+        let (a, b) = (early.region(x0, y0, x1, y1), late.region(x0, y0, x1, y1));
+        let paper = count_near(&a, [0xf4, 0xf1, 0xea], 6);
+        assert!(
+            paper > a.len() / 10,
+            "{}: map background covers only {paper} of {} pixels",
+            file.display(),
+            a.len()
+        );
+        let changed = changed_pixels(&a, &b);
+        assert!(
+            changed > 400,
+            "{}: the map barely changed between 10 min and 4 h ({changed} pixels)",
+            file.display()
+        );
+        // People are drawn as pies in the state colours (at home: dark grey; sheltered:
+        // green), with a legend.
+        let people =
+            count_near(&b, [0x4a, 0x4a, 0x4a], 12) + count_near(&b, [0x1b, 0x8a, 0x2e], 12);
+        assert!(
+            people > 100,
+            "{}: no people drawn ({people})",
+            file.display()
+        );
+    }
+}
+
+/// Debrief mode on every example: the replay's charts are drawn (egui_plot lines in the
+/// series colours) and the map shows the people.
+#[test]
+fn debrief_draws_charts_and_the_replayed_map() {
+    let Some(x) = Xvfb::start() else { return };
+    for (i, (file, log)) in scenarios_with_logs().iter().enumerate() {
+        let mut args: Vec<String> = run_args(file, log.as_deref());
+        args.extend([
+            "--mode".into(),
+            "debrief".into(),
+            "--at".into(),
+            "3h".into(),
+        ]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let shot = Shot::take(&x, &args, &format!("debrief-{i}.png"));
+        let charts = shot.region(0.6, 0.1, 1.0, 0.95);
+        // The "warned" series (orange) is on the people chart of every run.
+        let warned = count_near(&charts, [0xe6, 0x8a, 0x00], 30);
+        assert!(
+            warned > 150,
+            "{}: no warned line ({warned})",
+            file.display()
+        );
+        let map = shot.region(0.0, 0.15, 0.55, 0.95);
+        assert!(
+            count_near(&map, [0xf4, 0xf1, 0xea], 6) > map.len() / 10,
+            "{}: no map",
+            file.display()
+        );
+        assert!(variance(&charts) > 100.0);
+    }
+}
+
+/// Chinese text in exercise mode (projector preset: black on white) comes from the
+/// bundled font: the inject panel carries far more ink with it than with egui's
+/// missing-glyph boxes.
+#[test]
+fn exercise_injects_render_chinese() {
+    let Some(x) = Xvfb::start() else { return };
+    let (file, log) = scenarios_with_logs()
+        .into_iter()
+        .next()
+        .expect("a scenario");
+    let mut args = run_args(&file, log.as_deref());
+    args.extend(["--mode", "exercise", "--at", "3h", "--preset", "projector"].map(String::from));
+    let with: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut without = with.clone();
+    without.push("--no-cjk-font");
+    let ink = |shot: &Shot| {
+        shot.region(0.0, 0.15, 0.2, 0.7)
+            .iter()
+            .filter(|&&p| luma(p) < 90.0)
+            .count()
+    };
+    let a = ink(&Shot::take(&x, &with, "ex-cjk.png"));
+    let b = ink(&Shot::take(&x, &without, "ex-nocjk.png"));
+    assert!(a > 1500, "too little text in the inject panel: {a}");
+    assert!(a as f64 > 1.3 * b as f64, "CJK {a} vs missing glyphs {b}");
+}
+
 #[test]
 fn every_mode_of_every_scenario_renders_something() {
     let Some(x) = Xvfb::start() else { return };

@@ -1,0 +1,530 @@
+//! One drill run as the editor drives it: the engine's [`Simulation`] stepped in fixed
+//! slices under a per-frame time budget, the participants' actions submitted to it, and
+//! a digest of its event log (fired injects, dangerous zones, action outcomes, task
+//! progress) kept up to date incrementally.
+//!
+//! Nothing here simulates or scores: every number shown comes from a `Snapshot` or a
+//! `SimEvent`. Going back in time re-runs the simulation from the start with the same
+//! seed and actions, which the engine guarantees gives the same log.
+
+use drill_engine::model::{Action, Scenario, TaskIdx};
+use drill_engine::sim::events::{
+    ActionId, RejectReason, SimEvent, TaskOutcome, TimedEvent, WorkRef,
+};
+use drill_engine::sim::snapshot::Snapshot;
+use drill_engine::sim::{Mode, Simulation};
+use std::time::{Duration, Instant};
+
+/// What became of a submitted action.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ActionStatus {
+    /// Submitted; the engine checks it in the step that reaches its time.
+    Pending,
+    Accepted,
+    Rejected(RejectReason),
+    /// Accepted and finished, with the engine's outcome.
+    Finished(TaskOutcome),
+}
+
+/// Progress of one plan task as the event log reports it (plan-as-written runs log
+/// `TaskStarted`/`TaskFinished` with `WorkRef::Task`).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum TaskProgress {
+    #[default]
+    NotStarted,
+    Started(f64),
+    Finished(f64, TaskOutcome),
+    Skipped(f64),
+}
+
+/// What the event log says so far, folded event by event.
+#[derive(Debug, Clone, Default)]
+pub struct Digest {
+    /// Events folded in so far.
+    pub seen: usize,
+    /// `(number, time)` of each fired inject, in firing order.
+    pub fired_injects: Vec<(u32, f64)>,
+    /// Time each zone turned dangerous, by zone index.
+    pub zone_danger_s: Vec<Option<f64>>,
+    /// Per submitted action, by `ActionId`.
+    pub actions: Vec<ActionStatus>,
+    /// Per plan task, by `TaskIdx`.
+    pub tasks: Vec<TaskProgress>,
+}
+
+impl Digest {
+    pub fn new(sc: &Scenario) -> Self {
+        Digest {
+            zone_danger_s: vec![None; sc.map.zones.len()],
+            tasks: vec![TaskProgress::NotStarted; sc.plan.tasks.len()],
+            ..Default::default()
+        }
+    }
+
+    /// Folds in the events after the ones already seen.
+    pub fn absorb(&mut self, events: &[TimedEvent]) {
+        for e in events.iter().skip(self.seen) {
+            self.fold(e);
+        }
+        self.seen = self.seen.max(events.len());
+    }
+
+    fn action(&mut self, id: ActionId) -> Option<&mut ActionStatus> {
+        let i = id.0 as usize;
+        if self.actions.len() <= i {
+            self.actions.resize(i + 1, ActionStatus::Pending);
+        }
+        self.actions.get_mut(i)
+    }
+
+    fn task(&mut self, t: TaskIdx) -> Option<&mut TaskProgress> {
+        self.tasks.get_mut(t.index())
+    }
+
+    fn fold(&mut self, e: &TimedEvent) {
+        let t = e.t_s;
+        match &e.event {
+            SimEvent::InjectFired { number, .. } => self.fired_injects.push((*number, t)),
+            SimEvent::ZoneDangerous { zone, .. } => {
+                if let Some(z) = self.zone_danger_s.get_mut(zone.index()) {
+                    z.get_or_insert(t);
+                }
+            }
+            SimEvent::ActionAccepted { action, .. } => {
+                if let Some(a) = self.action(*action) {
+                    *a = ActionStatus::Accepted;
+                }
+            }
+            SimEvent::ActionRejected { action, reason, .. } => {
+                if let Some(a) = self.action(*action) {
+                    *a = ActionStatus::Rejected(reason.clone());
+                }
+            }
+            SimEvent::TaskStarted { work, .. } => {
+                if let WorkRef::Task(ti) = work
+                    && let Some(p) = self.task(*ti)
+                    && *p == TaskProgress::NotStarted
+                {
+                    *p = TaskProgress::Started(t);
+                }
+            }
+            SimEvent::TaskFinished { work, outcome, .. } => match work {
+                WorkRef::Task(ti) => {
+                    if let Some(p) = self.task(*ti) {
+                        *p = TaskProgress::Finished(t, *outcome);
+                    }
+                }
+                WorkRef::Action(id) => {
+                    if let Some(a) = self.action(*id) {
+                        *a = ActionStatus::Finished(*outcome);
+                    }
+                }
+            },
+            SimEvent::TaskSkipped { task, .. } => {
+                if let Some(p) = self.task(*task) {
+                    *p = TaskProgress::Skipped(t);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether zone `z` is dangerous at time `t_s`.
+    pub fn zone_dangerous_at(&self, z: usize, t_s: f64) -> bool {
+        self.zone_danger_s
+            .get(z)
+            .copied()
+            .flatten()
+            .is_some_and(|from| from <= t_s + 1e-9)
+    }
+}
+
+/// One point of the run's time series, for the charts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sample {
+    pub t_s: f64,
+    pub totals: drill_engine::sim::events::Totals,
+    /// Shelter occupancy, in the snapshot's shelter order.
+    pub occupancy: Vec<u32>,
+}
+
+/// How a run treats the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunKind {
+    /// The plan is performed as written (a demonstration, or a baseline).
+    PlanAsWritten,
+    /// Only the participants' decisions happen; the plan is the yardstick.
+    Participants,
+}
+
+impl RunKind {
+    fn mode(self) -> Mode {
+        match self {
+            RunKind::PlanAsWritten => Mode::PlanAsWritten,
+            RunKind::Participants => Mode::Actions,
+        }
+    }
+}
+
+/// The trainer fired or skipped an inject by hand at a drill time. Kept so a re-run
+/// (a jump back, the debrief) repeats it at the same moment.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct InjectCommand {
+    pub at_s: f64,
+    pub number: u32,
+    pub fire: bool,
+}
+
+/// A live run of the scenario.
+pub struct LiveRun {
+    pub scenario: Scenario,
+    pub seed: u64,
+    pub kind: RunKind,
+    sim: Simulation,
+    /// Actions submitted, in order (`ActionId` is the index).
+    pub actions: Vec<Action>,
+    /// Injects fired or skipped by hand, in order.
+    pub inject_commands: Vec<InjectCommand>,
+    /// Of those, how many have been issued to this simulation (a re-run issues them
+    /// again as its clock reaches their times).
+    issued: usize,
+    pub digest: Digest,
+    /// The latest snapshot (taken after each frame's steps).
+    pub snapshot: Snapshot,
+    /// Totals and occupancy every `sample_every_s`.
+    pub history: Vec<Sample>,
+    pub sample_every_s: f64,
+    /// Where a jump is heading; `advance` steps towards it.
+    pub target_s: Option<f64>,
+    /// Wall time of the last frame's steps, for the status line.
+    pub last_slice: Duration,
+}
+
+impl LiveRun {
+    /// Starts a run at time 0 with `actions` already submitted (a recorder's log).
+    pub fn new(
+        scenario: &Scenario,
+        seed: u64,
+        kind: RunKind,
+        actions: Vec<Action>,
+    ) -> Result<LiveRun, String> {
+        let mut sim = Simulation::with(scenario, seed, Vec::new(), Default::default(), kind.mode())
+            .map_err(|e| e.to_string())?;
+        for a in &actions {
+            sim.submit(a.clone());
+        }
+        let snapshot = sim.snapshot();
+        let mut run = LiveRun {
+            scenario: scenario.clone(),
+            seed,
+            kind,
+            sim,
+            actions,
+            inject_commands: Vec::new(),
+            issued: 0,
+            digest: Digest::new(scenario),
+            history: Vec::new(),
+            sample_every_s: 60.0,
+            snapshot,
+            target_s: None,
+            last_slice: Duration::ZERO,
+        };
+        run.digest.absorb(run.sim.events());
+        run.record_sample();
+        Ok(run)
+    }
+
+    pub fn time_s(&self) -> f64 {
+        self.sim.time_s()
+    }
+
+    pub fn duration_s(&self) -> f64 {
+        self.scenario.header.duration_s
+    }
+
+    pub fn finished(&self) -> bool {
+        self.sim.finished()
+    }
+
+    pub fn events(&self) -> &[TimedEvent] {
+        self.sim.events()
+    }
+
+    fn record_sample(&mut self) {
+        let totals = self.sim.totals();
+        let occupancy = self.snapshot_occupancy();
+        self.history.push(Sample {
+            t_s: self.sim.time_s(),
+            totals,
+            occupancy,
+        });
+    }
+
+    fn snapshot_occupancy(&self) -> Vec<u32> {
+        self.snapshot.shelters.iter().map(|s| s.occupancy).collect()
+    }
+
+    /// Runs up to `steps` fixed steps, stopping early once `budget` of wall time is
+    /// spent (at least one step runs when any is asked for, so the clock always moves).
+    /// Then refreshes the snapshot and the digest. Returns the steps run.
+    pub fn advance(&mut self, steps: u32, budget: Duration) -> u32 {
+        let start = Instant::now();
+        let mut done = 0;
+        while done < steps && !self.sim.finished() {
+            self.issue_due_commands();
+            self.sim.step();
+            done += 1;
+            let t = self.sim.time_s();
+            let last = self.history.last().map_or(f64::NEG_INFINITY, |s| s.t_s);
+            if t - last >= self.sample_every_s - 1e-9 {
+                // Occupancy is refreshed from the snapshot taken below; the sample
+                // keeps the last one seen, which is at most one frame old.
+                let totals = self.sim.totals();
+                let occupancy = self.snapshot_occupancy();
+                self.history.push(Sample {
+                    t_s: t,
+                    totals,
+                    occupancy,
+                });
+            }
+            if start.elapsed() >= budget {
+                break;
+            }
+        }
+        if done > 0 {
+            self.snapshot = self.sim.snapshot();
+            if let Some(s) = self.history.last_mut()
+                && (s.t_s - self.snapshot.t_s).abs() < 1e-9
+            {
+                s.occupancy = self.snapshot.shelters.iter().map(|s| s.occupancy).collect();
+            }
+            self.digest.absorb(self.sim.events());
+        }
+        self.last_slice = start.elapsed();
+        done
+    }
+
+    /// Steps towards a pending jump target within `budget`; true while still on the way.
+    pub fn chase_target(&mut self, budget: Duration) -> bool {
+        let Some(target) = self.target_s else {
+            return false;
+        };
+        let step = self.scenario.header.step_s.max(1e-6);
+        let left = ((target - self.time_s()) / step).ceil().max(0.0);
+        if left < 1.0 || self.finished() {
+            self.target_s = None;
+            return false;
+        }
+        self.advance(left.min(f64::from(u32::MAX)) as u32, budget);
+        let arrived = self.time_s() >= target - 1e-9 || self.finished();
+        if arrived {
+            self.target_s = None;
+        }
+        !arrived
+    }
+
+    /// Issues the recorded inject commands whose time has come (re-runs only: live
+    /// commands are issued at once).
+    fn issue_due_commands(&mut self) {
+        while let Some(c) = self.inject_commands.get(self.issued).copied() {
+            if c.at_s > self.sim.time_s() + 1e-9 {
+                break;
+            }
+            // A command that no longer applies (the inject fired on its own in this
+            // re-run) is refused by the engine; nothing else to do.
+            let _ = if c.fire {
+                self.sim.fire_inject(c.number)
+            } else {
+                self.sim.skip_inject(c.number)
+            };
+            self.issued += 1;
+        }
+    }
+
+    /// The trainer fires (or skips) inject `number` now; it takes effect in the next
+    /// step. The engine's refusal (already fired, unknown) comes back as text.
+    pub fn command_inject(&mut self, number: u32, fire: bool) -> Result<(), String> {
+        self.issue_due_commands();
+        let r = if fire {
+            self.sim.fire_inject(number)
+        } else {
+            self.sim.skip_inject(number)
+        };
+        r.map_err(|e| format!("{e:?}"))?;
+        self.inject_commands.push(InjectCommand {
+            at_s: self.time_s(),
+            number,
+            fire,
+        });
+        self.issued = self.inject_commands.len();
+        Ok(())
+    }
+
+    /// The engine's view of every inject: due time and status.
+    pub fn injects(&self) -> Vec<drill_engine::sim::snapshot::InjectView> {
+        self.sim.injects()
+    }
+
+    /// Submits a decision now (its `at_s` is set to the current time) and returns its id.
+    pub fn submit_now(&mut self, mut action: Action) -> ActionId {
+        action.at_s = self.time_s();
+        let id = self.sim.submit(action.clone());
+        self.actions.push(action);
+        if self.digest.actions.len() < self.actions.len() {
+            self.digest
+                .actions
+                .resize(self.actions.len(), ActionStatus::Pending);
+        }
+        self.digest.absorb(self.sim.events());
+        id
+    }
+
+    /// Jumps to `t_s`. Forward: steps there over the next frames. Backward: rebuilds
+    /// the run from the start (same seed; the actions submitted before `t_s` are kept,
+    /// later ones are dropped, as the drill is being replayed from that moment) and
+    /// steps there. Returns how many actions were dropped.
+    pub fn jump_to(&mut self, t_s: f64) -> Result<usize, String> {
+        let t_s = t_s.clamp(0.0, self.duration_s());
+        if t_s + 1e-9 >= self.time_s() {
+            self.target_s = Some(t_s);
+            return Ok(0);
+        }
+        let keep: Vec<Action> = self
+            .actions
+            .iter()
+            .filter(|a| a.at_s < t_s + 1e-9)
+            .cloned()
+            .collect();
+        let dropped = self.actions.len() - keep.len();
+        let mut fresh = LiveRun::new(&self.scenario, self.seed, self.kind, keep)?;
+        fresh.inject_commands = self
+            .inject_commands
+            .iter()
+            .filter(|c| c.at_s < t_s + 1e-9)
+            .copied()
+            .collect();
+        fresh.sample_every_s = self.sample_every_s;
+        fresh.target_s = Some(t_s);
+        *self = fresh;
+        Ok(dropped)
+    }
+}
+
+/// The scenario for `--generate`: `county` (50,000 people on 2,000 road links, the
+/// engine's county benchmark), `county:PEOPLE`, or `village`.
+pub fn generated_scenario(spec: &str) -> Result<Scenario, String> {
+    use drill_engine::sim::generate;
+    let (kind, arg) = spec.split_once(':').unwrap_or((spec, ""));
+    match kind.trim() {
+        "county" => {
+            let people = if arg.is_empty() {
+                50_000
+            } else {
+                arg.trim()
+                    .parse()
+                    .map_err(|_| format!("`{arg}` is not a number of people"))?
+            };
+            Ok(generate::county(people, 2_000, 1))
+        }
+        "village" => Ok(generate::village(1)),
+        other => Err(format!(
+            "unknown generated scenario `{other}`; use county, county:PEOPLE or village"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use drill_engine::sim::generate;
+
+    const BUDGET: Duration = Duration::from_secs(60);
+
+    #[test]
+    fn a_run_advances_and_folds_the_plan_tasks_and_injects() {
+        let sc = generate::village(7);
+        let mut run = LiveRun::new(&sc, 7, RunKind::PlanAsWritten, Vec::new()).unwrap();
+        assert_eq!(run.time_s(), 0.0);
+        let steps = (4.0 * 3600.0 / sc.header.step_s) as u32;
+        assert_eq!(run.advance(steps, BUDGET), steps);
+        assert!((run.time_s() - 4.0 * 3600.0).abs() < 1e-6);
+        assert_eq!(run.snapshot.t_s, run.time_s());
+        assert!(!run.digest.fired_injects.is_empty());
+        assert!(
+            run.digest
+                .tasks
+                .iter()
+                .any(|t| matches!(t, TaskProgress::Finished(..))),
+            "{:?}",
+            run.digest.tasks
+        );
+        // One sample a minute plus the start.
+        assert_eq!(run.history.len(), 4 * 60 + 1);
+        assert!(run.history.windows(2).all(|w| w[0].t_s < w[1].t_s));
+    }
+
+    #[test]
+    fn jumping_back_replays_the_same_log_up_to_that_time() {
+        let sc = generate::village(3);
+        let mut run = LiveRun::new(&sc, 3, RunKind::PlanAsWritten, Vec::new()).unwrap();
+        run.jump_to(5.0 * 3600.0).unwrap();
+        while run.chase_target(BUDGET) {}
+        let cut = |run: &LiveRun, t: f64| -> Vec<TimedEvent> {
+            run.events()
+                .iter()
+                .filter(|e| e.t_s <= t + 1e-9)
+                .cloned()
+                .collect()
+        };
+        let before = cut(&run, 2.0 * 3600.0);
+        assert_eq!(run.jump_to(2.0 * 3600.0).unwrap(), 0);
+        while run.chase_target(BUDGET) {}
+        assert!((run.time_s() - 2.0 * 3600.0).abs() < 1e-6);
+        assert_eq!(cut(&run, 2.0 * 3600.0), before);
+    }
+
+    #[test]
+    fn a_hand_fired_inject_is_repeated_by_a_re_run() {
+        let sc = generate::village(9);
+        let mut run = LiveRun::new(&sc, 9, RunKind::PlanAsWritten, Vec::new()).unwrap();
+        run.jump_to(600.0).unwrap();
+        while run.chase_target(BUDGET) {}
+        let later = run
+            .injects()
+            .into_iter()
+            .filter(|i| i.due_s > 3600.0)
+            .map(|i| i.number)
+            .next()
+            .expect("an inject due after an hour");
+        run.command_inject(later, true).unwrap();
+        assert!(run.command_inject(later, true).is_err(), "requested twice");
+        run.advance(1, BUDGET);
+        let fired_at = |run: &LiveRun| {
+            run.digest
+                .fired_injects
+                .iter()
+                .find(|(n, _)| *n == later)
+                .map(|(_, t)| *t)
+        };
+        assert_eq!(fired_at(&run), Some(610.0));
+        // Back to 10 min (the command's time, kept) and forward again: the re-run
+        // issues it at 10 min again.
+        run.jump_to(600.0).unwrap();
+        while run.chase_target(BUDGET) {}
+        assert_eq!(fired_at(&run), None);
+        run.jump_to(1200.0).unwrap();
+        while run.chase_target(BUDGET) {}
+        assert_eq!(fired_at(&run), Some(610.0));
+        // Going back before the command drops it.
+        run.jump_to(100.0).unwrap();
+        assert!(run.inject_commands.is_empty());
+    }
+
+    #[test]
+    fn a_step_budget_of_zero_still_moves_one_step() {
+        let sc = generate::village(1);
+        let mut run = LiveRun::new(&sc, 1, RunKind::PlanAsWritten, Vec::new()).unwrap();
+        assert_eq!(run.advance(100, Duration::ZERO), 1);
+        assert_eq!(run.time_s(), sc.header.step_s);
+    }
+}
