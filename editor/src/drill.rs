@@ -200,6 +200,19 @@ pub struct LiveRun {
     pub last_slice: Duration,
 }
 
+/// The same hazard models `drill run` builds (flood, fire, plume on the map's terrain),
+/// so the editor's run and the command line's give the same event log. An inline
+/// terrain grid is used as is; a heightmap file is not read here (the map is treated
+/// as flat), the one case where the two can differ.
+fn physical_hazards(scenario: &Scenario) -> Vec<Box<dyn drill_engine::hazard::HazardField>> {
+    let terrain = scenario
+        .map
+        .terrain
+        .as_ref()
+        .and_then(|t| drill_engine::hazard::raster::Raster::from_terrain(t, None).ok());
+    drill_engine::cli::run::scenario_hazards(scenario, terrain.as_ref()).0
+}
+
 impl LiveRun {
     /// Starts a run at time 0 with `actions` already submitted (a recorder's log).
     pub fn new(
@@ -208,8 +221,14 @@ impl LiveRun {
         kind: RunKind,
         actions: Vec<Action>,
     ) -> Result<LiveRun, String> {
-        let mut sim = Simulation::with(scenario, seed, Vec::new(), Default::default(), kind.mode())
-            .map_err(|e| e.to_string())?;
+        let mut sim = Simulation::with(
+            scenario,
+            seed,
+            physical_hazards(scenario),
+            Default::default(),
+            kind.mode(),
+        )
+        .map_err(|e| e.to_string())?;
         for a in &actions {
             sim.submit(a.clone());
         }
