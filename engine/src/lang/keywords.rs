@@ -4,6 +4,9 @@
 //! Where one Chinese word serves two keywords (转移 is the verb `evacuate` and the
 //! skill `evacuation`), the position in the statement decides, so both entries list it.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 /// `(keyword, Chinese aliases)`.
 pub const KEYWORDS: &[(&str, &[&str])] = &[
     ("scenario", &["场景"]),
@@ -178,13 +181,26 @@ pub const KEYWORDS: &[(&str, &[&str])] = &[
 ];
 
 /// Whether `word` spells keyword `kw` (in English or one of its Chinese aliases).
+///
+/// Called for nearly every word of a scenario, so it must not scan [`KEYWORDS`]: the
+/// aliases are all Chinese (a test checks it), so an ASCII word only matches its
+/// own spelling, and the aliases of `kw` come from an index built once.
 pub fn is(word: &str, kw: &str) -> bool {
-    if word == kw {
-        return true;
-    }
-    KEYWORDS
-        .iter()
-        .any(|(k, aliases)| *k == kw && aliases.contains(&word))
+    word == kw || (!word.is_ascii() && aliases(kw).contains(&word))
+}
+
+/// The Chinese aliases of keyword `kw` (empty for an unknown keyword).
+fn aliases(kw: &str) -> &'static [&'static str] {
+    static INDEX: OnceLock<HashMap<&'static str, &'static [&'static str]>> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut index = HashMap::with_capacity(KEYWORDS.len());
+        for (k, aliases) in KEYWORDS {
+            // The first entry wins, as the linear scan this replaces did.
+            index.entry(*k).or_insert(*aliases);
+        }
+        index
+    });
+    index.get(kw).copied().unwrap_or(&[])
 }
 
 /// The first of `candidates` that `word` spells.
@@ -243,5 +259,15 @@ mod tests {
         );
         assert_eq!(nearest("xyz", spellings(&["place", "shelter"])), None);
         assert_eq!(nearest("下材", ["下村", "上村"]), Some("下村"));
+    }
+
+    #[test]
+    fn every_alias_is_chinese() {
+        // `is` answers ASCII words without looking at the aliases.
+        for (kw, aliases) in KEYWORDS {
+            for alias in *aliases {
+                assert!(!alias.is_ascii(), "alias {alias} of {kw}");
+            }
+        }
     }
 }
