@@ -5,6 +5,7 @@
 //! skill `evacuation`), the position in the statement decides, so both entries list it.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 /// `(keyword, Chinese aliases)`.
@@ -191,9 +192,10 @@ pub fn is(word: &str, kw: &str) -> bool {
 
 /// The Chinese aliases of keyword `kw` (empty for an unknown keyword).
 fn aliases(kw: &str) -> &'static [&'static str] {
-    static INDEX: OnceLock<HashMap<&'static str, &'static [&'static str]>> = OnceLock::new();
+    type Index = HashMap<&'static str, &'static [&'static str], BuildHasherDefault<Fnv>>;
+    static INDEX: OnceLock<Index> = OnceLock::new();
     let index = INDEX.get_or_init(|| {
-        let mut index = HashMap::with_capacity(KEYWORDS.len());
+        let mut index = Index::with_capacity_and_hasher(KEYWORDS.len(), Default::default());
         for (k, aliases) in KEYWORDS {
             // The first entry wins, as the linear scan this replaces did.
             index.entry(*k).or_insert(*aliases);
@@ -201,6 +203,28 @@ fn aliases(kw: &str) -> &'static [&'static str] {
         index
     });
     index.get(kw).copied().unwrap_or(&[])
+}
+
+/// FNV-1a: the keys are short fixed keywords, so a cheap hash beats SipHash's
+/// resistance to chosen keys, which a compile-time table does not need.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
 }
 
 /// The first of `candidates` that `word` spells.
