@@ -130,6 +130,9 @@ fn prescan(text: &str, file: u32) -> (Cow<'_, str>, Vec<Diagnostic>, bool) {
     let mut full_width_reported = 0usize;
     while let Some((i, c)) = chars.next() {
         match c {
+            // Most characters of a scenario: nothing to check (the fast path; CJK
+            // ideographs hold no full-width punctuation or digits).
+            'a'..='z' | 'A'..='Z' | '0'..='9' | ' ' | '\n' | '\u{4e00}'..='\u{9fff}' => {}
             '\0' | '\u{1}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}' => {
                 diags.push(
                     Diagnostic::error("E0101", sp(i, i + 1), "文件含有二进制或控制字符,不是文本", format!("the file contains binary data (byte 0x{:02x}); it is not a scenario text", c as u32))
