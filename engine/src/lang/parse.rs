@@ -49,10 +49,14 @@ pub fn parse(text: &str, file: u32) -> (Option<SyntaxFile>, Vec<Diagnostic>) {
             Some(file_pair) => convert_items(file_pair.into_inner(), &mut diags, file),
             None => Ok(Vec::new()),
         },
-        Err(err) => Err(match err.location {
-            pest::error::InputLocation::Pos(p) => p,
-            pest::error::InputLocation::Span((s, _)) => s,
-        }),
+        Err(err) => {
+            let pos = match err.location {
+                pest::error::InputLocation::Pos(p) => p,
+                pest::error::InputLocation::Span((s, _)) => s,
+            };
+            // A name with a bad `/` tail before that point is the first mistake.
+            Err(first_bad_unit_word(&fixed, pos).map_or(pos, |q| q.min(pos)))
+        }
     };
     match converted {
         Ok(nodes) => (Some(SyntaxFile { nodes }), diags),
@@ -408,13 +412,21 @@ fn convert_items(
         let span = span_of(&pair);
         let kind = match pair.as_rule() {
             Rule::token => token_kind(pair.as_str(), span, diags, file)?,
+            Rule::quantity => {
+                let (value, text, unit) = split_quantity(pair.as_str());
+                NodeKind::Quantity { value, text, unit }
+            }
             Rule::offset => {
                 let q = pair.into_inner().next().map_or("", |p| p.as_str());
                 let (value, text, unit) = split_quantity(q);
                 NodeKind::Offset { value, text, unit }
             }
             Rule::point => {
-                let mut numbers = pair.into_inner().map(|p| p.as_str());
+                // (a point written over several lines also holds `nl` pairs)
+                let mut numbers = pair
+                    .into_inner()
+                    .filter(|p| p.as_rule() == Rule::number)
+                    .map(|p| p.as_str());
                 let xt = numbers.next().unwrap_or("0");
                 let yt = numbers.next().unwrap_or("0");
                 NodeKind::Point {
@@ -531,19 +543,67 @@ fn token_kind(
             }
             NodeKind::Time { hour, minute }
         }
-        b'0'..=b'9' | b'-' => {
-            let (value, text, unit) = split_quantity(s);
-            NodeKind::Quantity { value, text, unit }
-        }
         _ => {
-            if let Some(slash) = s.find('/')
-                && !UNIT_WORDS.contains(&s)
-            {
+            if let Some(slash) = bad_unit_word(s) {
                 return Err(span.start as usize + slash);
             }
             NodeKind::Word(s.to_string())
         }
     })
+}
+
+/// Where a name token has a `/s`, `/h` or `/m3` tail without being one of the unit
+/// words (`kg/h`), the offset of its `/`: the grammar this one replaced stopped there.
+fn bad_unit_word(token: &str) -> Option<usize> {
+    let first = *token.as_bytes().first()?;
+    if matches!(
+        first,
+        b'\n' | b'\r' | b'/' | b'"' | b',' | b';' | b'>' | b'-' | b'0'..=b'9'
+    ) {
+        return None; // not a name
+    }
+    let slash = token.find('/')?;
+    (!UNIT_WORDS.contains(&token)).then_some(slash)
+}
+
+/// The first bad unit word before `end`, found by walking the tokens with the
+/// grammar's own rules. Only runs when pest has refused the text at `end`: a bad unit
+/// word earlier on must be reported instead, as it was the first thing refused.
+fn first_bad_unit_word(text: &str, end: usize) -> Option<usize> {
+    let mut i = 0;
+    while i < end {
+        let rest = &text[i..];
+        let rule = match rest.as_bytes()[0] {
+            b' ' | b'\t' | b'{' | b'}' | b'[' | b']' => {
+                i += 1;
+                continue;
+            }
+            _ if rest.starts_with('\u{FEFF}') => {
+                i += '\u{FEFF}'.len_utf8();
+                continue;
+            }
+            b'(' => Rule::point,
+            b'+' => Rule::offset,
+            _ => Rule::token,
+        };
+        let parsed = DrillParser::parse(rule, rest);
+        let parsed = match (parsed, rule) {
+            (Err(_), Rule::token) => DrillParser::parse(Rule::quantity, rest),
+            (parsed, _) => parsed,
+        };
+        let pair = parsed.ok()?.next()?;
+        let len = pair.as_span().end();
+        if rule == Rule::token
+            && let Some(slash) = bad_unit_word(pair.as_str())
+        {
+            return Some(i + slash);
+        }
+        if len == 0 {
+            return None;
+        }
+        i += len;
+    }
+    None
 }
 
 #[cfg(test)]
