@@ -7,6 +7,9 @@
 //! -> simulation (actions and injects in, typed event log out) -> scoring -> report.
 //! Only [`io`] touches the file system.
 
+// pest's derive without its `std` feature names `alloc` (see the root Cargo.toml).
+extern crate alloc;
+
 pub mod cli;
 pub mod hazard;
 pub mod io;

@@ -4,6 +4,10 @@
 //! Where one Chinese word serves two keywords (转移 is the verb `evacuate` and the
 //! skill `evacuation`), the position in the statement decides, so both entries list it.
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
+
 /// `(keyword, Chinese aliases)`.
 pub const KEYWORDS: &[(&str, &[&str])] = &[
     ("scenario", &["场景"]),
@@ -178,13 +182,50 @@ pub const KEYWORDS: &[(&str, &[&str])] = &[
 ];
 
 /// Whether `word` spells keyword `kw` (in English or one of its Chinese aliases).
+///
+/// Called for nearly every word of a scenario, so it must not scan [`KEYWORDS`]: the
+/// aliases are written in Chinese characters only (a test checks it), so a word with
+/// any ASCII in it (`place`, `村12`) only matches its own spelling, and the aliases of
+/// `kw` come from an index built once.
 pub fn is(word: &str, kw: &str) -> bool {
-    if word == kw {
-        return true;
+    word == kw || (!word.bytes().any(|b| b.is_ascii()) && aliases(kw).contains(&word))
+}
+
+/// The Chinese aliases of keyword `kw` (empty for an unknown keyword).
+fn aliases(kw: &str) -> &'static [&'static str] {
+    type Index = HashMap<&'static str, &'static [&'static str], BuildHasherDefault<Fnv>>;
+    static INDEX: OnceLock<Index> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut index = Index::with_capacity_and_hasher(KEYWORDS.len(), Default::default());
+        for (k, aliases) in KEYWORDS {
+            // The first entry wins, as the linear scan this replaces did.
+            index.entry(*k).or_insert(*aliases);
+        }
+        index
+    });
+    index.get(kw).copied().unwrap_or(&[])
+}
+
+/// FNV-1a: the keys are short fixed keywords, so a cheap hash beats SipHash's
+/// resistance to chosen keys, which a compile-time table does not need.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
     }
-    KEYWORDS
-        .iter()
-        .any(|(k, aliases)| *k == kw && aliases.contains(&word))
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
 }
 
 /// The first of `candidates` that `word` spells.
@@ -243,5 +284,19 @@ mod tests {
         );
         assert_eq!(nearest("xyz", spellings(&["place", "shelter"])), None);
         assert_eq!(nearest("下材", ["下村", "上村"]), Some("下村"));
+    }
+
+    #[test]
+    fn every_alias_is_chinese() {
+        // `is` answers words with any ASCII in them without looking at the aliases.
+        for (kw, aliases) in KEYWORDS {
+            for alias in *aliases {
+                assert!(
+                    !alias.bytes().any(|b| b.is_ascii()),
+                    "alias {alias} of {kw}"
+                );
+            }
+        }
+        assert!(is("村", "village") && !is("村1", "village") && is("village", "village"));
     }
 }

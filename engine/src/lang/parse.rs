@@ -11,7 +11,7 @@ use super::diagnostic::Diagnostic;
 use super::syntax::{ByteSpan, Node, NodeKind, SyntaxFile};
 use crate::model::Span;
 use pest::Parser;
-use pest::iterators::Pair;
+use pest::iterators::{Pair, Pairs};
 use std::borrow::Cow;
 
 #[derive(pest_derive::Parser)]
@@ -43,19 +43,27 @@ pub fn parse(text: &str, file: u32) -> (Option<SyntaxFile>, Vec<Diagnostic>) {
     if fatal {
         return (None, diags);
     }
-    match DrillParser::parse(Rule::file, &fixed) {
-        Ok(mut pairs) => {
-            let nodes = pairs
-                .next()
-                .map(|file_pair| convert_body(file_pair, &mut diags, file))
-                .unwrap_or_default();
-            (Some(SyntaxFile { nodes }), diags)
-        }
+    let prescan_diags = diags.len();
+    let converted = match DrillParser::parse(Rule::file, &fixed) {
+        Ok(mut pairs) => match pairs.next() {
+            Some(file_pair) => convert_items(file_pair.into_inner(), &mut diags, file),
+            None => Ok(Vec::new()),
+        },
         Err(err) => {
             let pos = match err.location {
                 pest::error::InputLocation::Pos(p) => p,
                 pest::error::InputLocation::Span((s, _)) => s,
             };
+            // A name with a bad `/` tail before that point is the first mistake.
+            Err(first_bad_unit_word(&fixed, pos).map_or(pos, |q| q.min(pos)))
+        }
+    };
+    match converted {
+        Ok(nodes) => (Some(SyntaxFile { nodes }), diags),
+        Err(pos) => {
+            // What conversion said about tokens before the failure is dropped, as if
+            // pest had refused the text outright.
+            diags.truncate(prescan_diags);
             // A failure right next to a replaced full-width character is that
             // character's fault (`20：00` cannot become a time); it has its message.
             let near_full_width = diags.iter().any(|d| {
@@ -126,6 +134,9 @@ fn prescan(text: &str, file: u32) -> (Cow<'_, str>, Vec<Diagnostic>, bool) {
     let mut full_width_reported = 0usize;
     while let Some((i, c)) = chars.next() {
         match c {
+            // Most characters of a scenario: nothing to check (the fast path; CJK
+            // ideographs hold no full-width punctuation or digits).
+            'a'..='z' | 'A'..='Z' | '0'..='9' | ' ' | '\n' | '\u{4e00}'..='\u{9fff}' => {}
             '\0' | '\u{1}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}' => {
                 diags.push(
                     Diagnostic::error("E0101", sp(i, i + 1), "文件含有二进制或控制字符,不是文本", format!("the file contains binary data (byte 0x{:02x}); it is not a scenario text", c as u32))
@@ -384,65 +395,113 @@ fn span_of(pair: &Pair<'_, Rule>) -> ByteSpan {
     ByteSpan::new(s.start(), s.end())
 }
 
-fn convert_body(pair: Pair<'_, Rule>, diags: &mut Vec<Diagnostic>, file: u32) -> Vec<Node> {
-    let mut nodes = Vec::new();
-    for inner in pair.into_inner() {
-        if let Some(node) = convert(inner, diags, file) {
-            nodes.push(node);
-        }
-    }
-    nodes
-}
+/// The spellings a unit may have when it stands alone as a word (`rain mm/h [...]`);
+/// the grammar lets any name take a `/s`, `/h` or `/m3` tail and this list decides.
+const UNIT_WORDS: [&str; 7] = ["m3/s", "mm/h", "kg/s", "g/s", "km/h", "m/s", "mg/m3"];
 
-fn parse_quantity(pair: Pair<'_, Rule>) -> (f64, String, Option<String>) {
-    let mut text = String::new();
-    let mut unit = None;
-    for p in pair.into_inner() {
-        match p.as_rule() {
-            Rule::number => text = p.as_str().to_string(),
-            Rule::unit => unit = Some(p.as_str().to_string()),
-            _ => {}
-        }
-    }
-    (text.parse().unwrap_or(0.0), text, unit)
-}
-
-fn convert(pair: Pair<'_, Rule>, diags: &mut Vec<Diagnostic>, file: u32) -> Option<Node> {
-    let span = span_of(&pair);
-    let s = pair.as_str();
-    let kind = match pair.as_rule() {
-        Rule::nl => NodeKind::Newline,
-        Rule::line_comment | Rule::block_comment => NodeKind::Comment(s.trim_end().to_string()),
-        // (a `\r` before the newline ends up in the line comment and is trimmed here)
-        Rule::ident | Rule::unit_word => NodeKind::Word(s.to_string()),
-        Rule::string => {
-            let raw = &s[1..s.len() - 1];
-            let mut value = String::with_capacity(raw.len());
-            let mut it = raw.chars();
-            while let Some(c) = it.next() {
-                if c == '\\' {
-                    if let Some(n) = it.next() {
-                        value.push(n);
-                    }
-                } else {
-                    value.push(c);
+/// Turns the pairs of one bracket level into nodes. `Err(pos)` when the text is not
+/// in the language after all: a name with a `/` tail that is not a unit word, refused
+/// at the `/` exactly as the grammar refuses a stray `/`.
+fn convert_items(
+    pairs: Pairs<'_, Rule>,
+    diags: &mut Vec<Diagnostic>,
+    file: u32,
+) -> Result<Vec<Node>, usize> {
+    let mut nodes = Vec::with_capacity(pairs.len());
+    for pair in pairs {
+        let span = span_of(&pair);
+        let kind = match pair.as_rule() {
+            Rule::token => token_kind(pair.as_str(), span, diags, file)?,
+            Rule::quantity => {
+                let (value, text, unit) = split_quantity(pair.as_str());
+                NodeKind::Quantity { value, text, unit }
+            }
+            Rule::offset => {
+                let q = pair.into_inner().next().map_or("", |p| p.as_str());
+                let (value, text, unit) = split_quantity(q);
+                NodeKind::Offset { value, text, unit }
+            }
+            Rule::point => {
+                // (a point written over several lines also holds `nl` pairs)
+                let mut numbers = pair
+                    .into_inner()
+                    .filter(|p| p.as_rule() == Rule::number)
+                    .map(|p| p.as_str());
+                let xt = numbers.next().unwrap_or("0");
+                let yt = numbers.next().unwrap_or("0");
+                NodeKind::Point {
+                    x: xt.parse().unwrap_or(0.0),
+                    y: yt.parse().unwrap_or(0.0),
+                    x_text: xt.into(),
+                    y_text: yt.into(),
                 }
             }
+            Rule::list => NodeKind::List(convert_items(pair.into_inner(), diags, file)?),
+            Rule::block => NodeKind::Block(convert_items(pair.into_inner(), diags, file)?),
+            _ => continue, // EOI
+        };
+        nodes.push(Node { kind, span });
+    }
+    Ok(nodes)
+}
+
+/// A quantity's text (`600m`, `4 m`, `-3`) split into value, number as written, unit.
+fn split_quantity(s: &str) -> (f64, String, Option<String>) {
+    let number_len = s
+        .bytes()
+        .enumerate()
+        .position(|(i, b)| !(b.is_ascii_digit() || b == b'.' || (i == 0 && b == b'-')))
+        .unwrap_or(s.len());
+    let number = &s[..number_len];
+    let unit = s[number_len..].trim_start_matches([' ', '\t', '\u{FEFF}']);
+    (
+        number.parse().unwrap_or(0.0),
+        number.to_string(),
+        (!unit.is_empty()).then(|| unit.to_string()),
+    )
+}
+
+/// The kind of one `token`, read from its first character (the grammar's token
+/// alternatives all start differently; see `grammar.pest`).
+fn token_kind(
+    s: &str,
+    span: ByteSpan,
+    diags: &mut Vec<Diagnostic>,
+    file: u32,
+) -> Result<NodeKind, usize> {
+    let bytes = s.as_bytes();
+    Ok(match bytes.first().copied().unwrap_or(b'\n') {
+        b'\n' | b'\r' => NodeKind::Newline,
+        // (a `\r` before the newline ends up in the line comment and is trimmed here)
+        b'/' => NodeKind::Comment(s.trim_end().to_string()),
+        b'"' => {
+            let raw = &s[1..s.len() - 1];
+            let value = if raw.contains('\\') {
+                let mut value = String::with_capacity(raw.len());
+                let mut it = raw.chars();
+                while let Some(c) = it.next() {
+                    if c == '\\' {
+                        if let Some(n) = it.next() {
+                            value.push(n);
+                        }
+                    } else {
+                        value.push(c);
+                    }
+                }
+                value
+            } else {
+                raw.to_string()
+            };
             NodeKind::Str {
                 value,
                 raw: raw.to_string(),
             }
         }
-        Rule::quantity => {
-            let (value, text, unit) = parse_quantity(pair);
-            NodeKind::Quantity { value, text, unit }
-        }
-        Rule::offset => {
-            let q = pair.into_inner().next()?;
-            let (value, text, unit) = parse_quantity(q);
-            NodeKind::Offset { value, text, unit }
-        }
-        Rule::date => {
+        b',' => NodeKind::Comma,
+        b';' => NodeKind::Semi,
+        b'>' => NodeKind::Ge,
+        b'-' if s == "->" => NodeKind::Arrow,
+        b'0'..=b'9' if bytes.len() == 10 && bytes[4] == b'-' => {
             let year = s[0..4].parse().unwrap_or(0);
             let month: u8 = s[5..7].parse().unwrap_or(0);
             let day: u8 = s[8..10].parse().unwrap_or(0);
@@ -463,7 +522,7 @@ fn convert(pair: Pair<'_, Rule>, diags: &mut Vec<Diagnostic>, file: u32) -> Opti
             }
             NodeKind::Date { year, month, day }
         }
-        Rule::time => {
+        b'0'..=b'9' if bytes.contains(&b':') => {
             let (h, m) = s.split_once(':').unwrap_or(("0", "0"));
             let hour: u8 = h.parse().unwrap_or(0);
             let minute: u8 = m.parse().unwrap_or(0);
@@ -484,33 +543,67 @@ fn convert(pair: Pair<'_, Rule>, diags: &mut Vec<Diagnostic>, file: u32) -> Opti
             }
             NodeKind::Time { hour, minute }
         }
-        Rule::arrow => NodeKind::Arrow,
-        Rule::ge => NodeKind::Ge,
-        Rule::comma => NodeKind::Comma,
-        Rule::semi => NodeKind::Semi,
-        Rule::point => {
-            let nums: Vec<&str> = pair
-                .into_inner()
-                .filter(|p| p.as_rule() == Rule::number)
-                .map(|p| p.as_str())
-                .collect();
-            let (xt, yt) = (
-                nums.first().copied().unwrap_or("0"),
-                nums.get(1).copied().unwrap_or("0"),
-            );
-            NodeKind::Point {
-                x: xt.parse().unwrap_or(0.0),
-                y: yt.parse().unwrap_or(0.0),
-                x_text: xt.into(),
-                y_text: yt.into(),
+        _ => {
+            if let Some(slash) = bad_unit_word(s) {
+                return Err(span.start as usize + slash);
             }
+            NodeKind::Word(s.to_string())
         }
-        Rule::list => NodeKind::List(convert_body(pair, diags, file)),
-        Rule::block => NodeKind::Block(convert_body(pair, diags, file)),
-        Rule::EOI => return None,
-        _ => return None,
-    };
-    Some(Node { kind, span })
+    })
+}
+
+/// Where a name token has a `/s`, `/h` or `/m3` tail without being one of the unit
+/// words (`kg/h`), the offset of its `/`: the grammar this one replaced stopped there.
+fn bad_unit_word(token: &str) -> Option<usize> {
+    let first = *token.as_bytes().first()?;
+    if matches!(
+        first,
+        b'\n' | b'\r' | b'/' | b'"' | b',' | b';' | b'>' | b'-' | b'0'..=b'9'
+    ) {
+        return None; // not a name
+    }
+    let slash = token.find('/')?;
+    (!UNIT_WORDS.contains(&token)).then_some(slash)
+}
+
+/// The first bad unit word before `end`, found by walking the tokens with the
+/// grammar's own rules. Only runs when pest has refused the text at `end`: a bad unit
+/// word earlier on must be reported instead, as it was the first thing refused.
+fn first_bad_unit_word(text: &str, end: usize) -> Option<usize> {
+    let mut i = 0;
+    while i < end {
+        let rest = &text[i..];
+        let rule = match rest.as_bytes()[0] {
+            b' ' | b'\t' | b'{' | b'}' | b'[' | b']' => {
+                i += 1;
+                continue;
+            }
+            _ if rest.starts_with('\u{FEFF}') => {
+                i += '\u{FEFF}'.len_utf8();
+                continue;
+            }
+            b'(' => Rule::point,
+            b'+' => Rule::offset,
+            _ => Rule::token,
+        };
+        let parsed = DrillParser::parse(rule, rest);
+        let parsed = match (parsed, rule) {
+            (Err(_), Rule::token) => DrillParser::parse(Rule::quantity, rest),
+            (parsed, _) => parsed,
+        };
+        let pair = parsed.ok()?.next()?;
+        let len = pair.as_span().end();
+        if rule == Rule::token
+            && let Some(slash) = bad_unit_word(pair.as_str())
+        {
+            return Some(i + slash);
+        }
+        if len == 0 {
+            return None;
+        }
+        i += len;
+    }
+    None
 }
 
 #[cfg(test)]

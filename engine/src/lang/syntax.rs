@@ -134,21 +134,19 @@ pub type Line<'a> = Vec<&'a Node>;
 /// Splits a body at newlines into lines of meaningful nodes (comments dropped, empty
 /// lines skipped).
 pub fn lines(body: &[Node]) -> Vec<Line<'_>> {
+    // Each line's vector is allocated once at its final size (validation calls this
+    // for every block, so growing vectors node by node showed in the profile).
     let mut out = Vec::new();
-    let mut current: Line<'_> = Vec::new();
-    for node in body {
-        match node.kind {
-            NodeKind::Newline => {
-                if !current.is_empty() {
-                    out.push(std::mem::take(&mut current));
-                }
-            }
-            NodeKind::Comment(_) => {}
-            _ => current.push(node),
+    for chunk in body.split(|n| matches!(n.kind, NodeKind::Newline)) {
+        let mut line: Line<'_> = Vec::with_capacity(chunk.len());
+        line.extend(
+            chunk
+                .iter()
+                .filter(|n| !matches!(n.kind, NodeKind::Comment(_))),
+        );
+        if !line.is_empty() {
+            out.push(line);
         }
-    }
-    if !current.is_empty() {
-        out.push(current);
     }
     out
 }
