@@ -173,13 +173,6 @@ const SIM_LIMITS: &[(&str, &str, &str)] = &[
     // A team re-mobilises (its `arrives` time) for every job and refuses a job while
     // busy; the police (on foot) cannot do two roadblocks 2 km apart in 30 min.
     ("haiyan-chemical-release", "T12", "team busy"),
-    // A team closing a bridge heads for the link's `from` end (溪口, across the
-    // flooded bridge) rather than the near end, and finds no route.
-    (
-        "zhuyuan-flash-flood",
-        "T11",
-        "close-link team goes to the far end",
-    ),
     // A team's evacuation is one more warning contact: households may still refuse,
     // so 100 % of the plant's workers never leave.
     (

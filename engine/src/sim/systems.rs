@@ -803,7 +803,7 @@ pub fn start_job(d: &mut Dispatch, mut job: Job) {
                     d.ctx.places_in(*from)
                 }
                 Work::OpenShelter(p) | Work::Roadblock(p) => vec![*p],
-                Work::CloseLink(l) => vec![s.link(*l).from],
+                Work::CloseLink(l) => vec![near_end(d, t, *l)],
                 Work::FireLine(points) => points
                     .first()
                     .and_then(|p0| {
@@ -837,6 +837,29 @@ pub fn start_job(d: &mut Dispatch, mut job: Job) {
             }
         }
     }
+}
+
+/// The end of `link` a team closing it (封闭) heads for: the one it reaches soonest
+/// from where it stands, by road or else on foot, so it never crosses the hazard the
+/// closure is for. `from` when neither end is reachable (the job then fails NoRoute).
+fn near_end(d: &Dispatch, t: TeamIdx, link: LinkIdx) -> PlaceIdx {
+    let l = d.ctx.scenario.link(link);
+    let Some(unit) = team_of(d, t).and_then(|e| d.teams.get(e).ok()) else {
+        return l.from;
+    };
+    let cost = |end: PlaceIdx| {
+        if end == unit.at {
+            return 0.0;
+        }
+        let road = d.net.net.tree_to(end, unit.has_vehicle).dist[unit.at.index()];
+        if road.is_finite() {
+            road
+        } else {
+            d.net.net.tree_to(end, false).dist[unit.at.index()]
+        }
+    };
+    let (a, b) = (cost(l.from), cost(l.to));
+    if b < a { l.to } else { l.from }
 }
 
 fn open_shelter(d: &mut Dispatch, p: PlaceIdx, by: Option<Actor>) {

@@ -1,0 +1,60 @@
+//! Simulation fixes the example scenarios' perfect action logs rely on: a team closing
+//! a link (封闭) goes to its near end, not across the hazard to its `from` end.
+
+use drill_engine::model::*;
+use drill_engine::sim::build::ScenarioBuilder;
+use drill_engine::sim::events::{SimEvent, TimedEvent};
+use drill_engine::sim::params::{Delay, SimParams};
+use drill_engine::sim::{Mode, Simulation};
+
+fn obedient() -> SimParams {
+    SimParams {
+        broadcast_reach: 1.0,
+        comply_broadcast: 1.0,
+        leave_delay: Delay::Fixed(0.0),
+        ..SimParams::default()
+    }
+}
+
+fn action(at_s: f64, actor: Actor, work: Work) -> Action {
+    Action {
+        at_s,
+        actor,
+        work,
+        how: Vec::new(),
+        with: Vec::new(),
+        span: Span::default(),
+    }
+}
+
+fn arrivals(ev: &[TimedEvent], team: TeamIdx) -> Vec<PlaceIdx> {
+    ev.iter()
+        .filter_map(|e| match &e.event {
+            SimEvent::TeamArrived { team: t, at } if *t == team => Some(*at),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The bridge is written 溪口 → 下村 (`from` is the far bank); the team stands by the
+/// school on the 下村 side and must close it from there.
+#[test]
+fn a_team_closing_a_bridge_goes_to_its_near_end() {
+    let mut b = ScenarioBuilder::new();
+    let home = b.settlement("下村", 0.0, 0.0, 10, 30);
+    let school = b.shelter("小学", 600.0, 0.0, 100);
+    let far = b.settlement("溪口", 0.0, 500.0, 5, 15);
+    b.straight_road(home, school, 4.0);
+    let bridge = b.straight_road(far, home, 4.0);
+    let team = b.team("民兵", 8, school, 0.0, &[]);
+    let scenario = b.build();
+    assert_eq!(scenario.link(bridge).from, far);
+    let mut sim = Simulation::with(&scenario, 5, Vec::new(), obedient(), Mode::Actions).unwrap();
+    sim.submit(action(0.0, Actor::Team(team), Work::CloseLink(bridge)));
+    sim.run_until(1800.0);
+    assert_eq!(arrivals(sim.events(), team), vec![home]);
+    assert!(sim.events().iter().any(|e| matches!(
+        e.event,
+        SimEvent::LinkClosed { link, .. } if link == bridge
+    )));
+}
