@@ -152,17 +152,18 @@ const SIM_LIMITS: &[(&str, &str, &str)] = &[
     // evacuation the plan orders *after* the danger (within 45 min) cannot happen.
     ("zhuyuan-flash-flood", "T10", "instant entrapment on danger"),
     ("forest-edge-fire", "T13", "instant entrapment on danger"),
-    // Teams cannot route into a dangerous zone, even fire and hazmat teams whose
-    // work is there: the work ends Failed(NoRoute).
-    ("forest-edge-fire", "T15", "no route into danger"),
-    ("haiyan-chemical-release", "T7", "no route into danger"),
-    ("haiyan-chemical-release", "T9", "no route into danger"),
+    // Teams whose work is in the danger now route into it, but the fire line is
+    // still unfinished when the drill ends, and T9 still leaves people behind.
+    ("forest-edge-fire", "T15", "fire line unfinished at the end"),
     (
         "haiyan-chemical-release",
-        "T10",
-        "no route into danger; team busy",
+        "T9",
+        "evacuation leaves people behind",
     ),
-    ("haiyan-chemical-release", "T16", "no route into danger"),
+    ("haiyan-chemical-release", "T10", "team busy"),
+    // 镇应急救援队 now reaches 东塘 for T9 and is still busy there when the school's
+    // evacuation is ordered: a team cannot split into crews.
+    ("haiyan-chemical-release", "T14", "team busy"),
     // Every rescue needs the water-rescue skill, also a fire or chemical rescue.
     ("forest-edge-fire", "T16", "rescue needs water_rescue"),
     (
@@ -203,6 +204,9 @@ fn perfect_logs_score_p_on_every_task() {
                 )),
                 (true, true) => {
                     eprintln!("{name} {} now scores P: remove it from SIM_LIMITS", t.id)
+                }
+                (false, true) => {
+                    eprintln!("LIMITED {name} {} {:?}: {}", t.id, t.rating, why.join("; "))
                 }
                 _ => {}
             }

@@ -1,9 +1,10 @@
 //! Simulation fixes the example scenarios' perfect action logs rely on: a team closing
-//! a link (封闭) goes to its near end, not across the hazard to its `from` end.
+//! a link (封闭) goes to its near end, not across the hazard to its `from` end; teams
+//! whose work is in the danger (危化处置, 灭火, 转移) route into it, others keep out.
 
 use drill_engine::model::*;
 use drill_engine::sim::build::ScenarioBuilder;
-use drill_engine::sim::events::{SimEvent, TimedEvent};
+use drill_engine::sim::events::{LinkCloseCause, SimEvent, TimedEvent};
 use drill_engine::sim::params::{Delay, SimParams};
 use drill_engine::sim::{Mode, Simulation};
 
@@ -57,4 +58,43 @@ fn a_team_closing_a_bridge_goes_to_its_near_end() {
         e.event,
         SimEvent::LinkClosed { link, .. } if link == bridge
     )));
+}
+
+/// The road into the village runs through the declared gas zone: the hazmat team goes
+/// in to assess, the police (设卡 only) find no route.
+#[test]
+fn hazmat_teams_route_into_a_dangerous_zone_and_others_do_not() {
+    let mut b = ScenarioBuilder::new();
+    b.scenario.header.hazard_kinds = vec![HazardKind::Chemical];
+    let village = b.settlement("东塘", 0.0, 0.0, 10, 30);
+    let station = b.station("消防站", 1000.0, 0.0);
+    b.straight_road(station, village, 6.0);
+    let zone = b.zone(
+        "下风向疏散区",
+        &[
+            (-100.0, -100.0),
+            (700.0, -100.0),
+            (700.0, 100.0),
+            (-100.0, 100.0),
+        ],
+        None,
+    );
+    let hazmat = b.team("特勤中队", 8, station, 0.0, &[Skill::Hazmat]);
+    let police = b.team("派出所", 8, station, 0.0, &[Skill::Roadblock]);
+    b.inject(1, InjectTrigger::At(0.0), vec![Effect::Danger(zone)]);
+    let scenario = b.build();
+    let mut sim = Simulation::with(&scenario, 5, Vec::new(), obedient(), Mode::Actions).unwrap();
+    let assess = Work::Assess(Target::Zone(zone));
+    sim.submit(action(120.0, Actor::Team(hazmat), assess.clone()));
+    sim.submit(action(120.0, Actor::Team(police), assess));
+    sim.run_until(3600.0);
+    assert!(sim.events().iter().any(|e| matches!(
+        e.event,
+        SimEvent::LinkClosed {
+            cause: LinkCloseCause::Hazard,
+            ..
+        }
+    )));
+    assert_eq!(arrivals(sim.events(), hazmat), vec![village]);
+    assert_eq!(arrivals(sim.events(), police), Vec::<PlaceIdx>::new());
 }

@@ -588,6 +588,24 @@ fn rescue_skills(s: &Scenario, target: Target) -> &'static [Skill] {
     }
 }
 
+/// Whether a team's work takes it into the danger zone, so it may route over links
+/// the hazard closed: it has a skill that works in one of the scenario's hazards
+/// (火场 firefighting or evacuation, 毒气 hazmat or evacuation, 洪水 water rescue).
+/// Households and other teams keep out.
+fn enters_danger(s: &Scenario, t: TeamIdx) -> bool {
+    let Some(team) = s.teams.get(t.index()) else {
+        return false;
+    };
+    s.header.hazard_kinds.iter().any(|k| {
+        let skills: &[Skill] = match k {
+            HazardKind::Chemical => &[Skill::Hazmat, Skill::Evacuation],
+            HazardKind::ForestFire => &[Skill::Firefighting, Skill::Evacuation],
+            _ => &[Skill::WaterRescue],
+        };
+        skills.iter().any(|k| team.skills.contains(k))
+    })
+}
+
 /// Holders of a post not taken up by running work at `now`.
 fn free_holders(s: &Scenario, pending: &Pending, r: RoleIdx, now: f64) -> u32 {
     let busy: u32 = pending.role_busy[r.index()]
@@ -851,11 +869,12 @@ fn near_end(d: &Dispatch, t: TeamIdx, link: LinkIdx) -> PlaceIdx {
         if end == unit.at {
             return 0.0;
         }
-        let road = d.net.net.tree_to(end, unit.has_vehicle).dist[unit.at.index()];
+        let inside = enters_danger(&d.ctx.scenario, t);
+        let road = d.net.net.tree_through(end, unit.has_vehicle, inside).dist[unit.at.index()];
         if road.is_finite() {
             road
         } else {
-            d.net.net.tree_to(end, false).dist[unit.at.index()]
+            d.net.net.tree_through(end, false, inside).dist[unit.at.index()]
         }
     };
     let (a, b) = (cost(l.from), cost(l.to));
@@ -1157,7 +1176,7 @@ pub fn sample_hazards(
                 .iter()
                 .any(|&p| hazards.0.iter().any(|h| h.dangerous(p)) || inject_zone(p));
             net.link_danger[li] = bad;
-            if bad && net.net.close(LinkIdx(li as u32)) {
+            if bad && net.net.close_for_hazard(LinkIdx(li as u32)) {
                 log.push(
                     now,
                     SimEvent::LinkClosed {
@@ -1738,7 +1757,8 @@ pub fn run_teams(
                         } else if boat {
                             Some(from.distance(dest) / p.boat_m_s)
                         } else {
-                            let tree = net.net.tree_to(to, unit.has_vehicle);
+                            let inside = enters_danger(&s, TeamIdx(ti as u32));
+                            let tree = net.net.tree_through(to, unit.has_vehicle, inside);
                             let dist = tree.dist[unit.at.index()];
                             if dist.is_finite() {
                                 Some(
@@ -1749,7 +1769,8 @@ pub fn run_teams(
                                     },
                                 )
                             } else {
-                                let foot = net.net.tree_to(to, false).dist[unit.at.index()];
+                                let foot =
+                                    net.net.tree_through(to, false, inside).dist[unit.at.index()];
                                 foot.is_finite().then(|| foot / p.walk_adult_m_s)
                             }
                         };
