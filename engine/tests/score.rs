@@ -148,10 +148,13 @@ fn the_declared_faults_are_found() {
 /// the scoring section of README.md). Everything else must be P. A listed task that
 /// starts scoring P is reported so the entry can be removed.
 const SIM_LIMITS: &[(&str, &str, &str)] = &[
-    // A household at home when its zone turns dangerous is trapped at once: the
-    // evacuation the plan orders *after* the danger (within 45 min) cannot happen.
-    ("zhuyuan-flash-flood", "T10", "instant entrapment on danger"),
-    ("forest-edge-fire", "T13", "instant entrapment on danger"),
+    // With the trap grace the evacuation ordered after the danger gets most people
+    // out, but 34 of 坑里 are still left when the task is scored.
+    (
+        "zhuyuan-flash-flood",
+        "T10",
+        "evacuation after danger leaves people",
+    ),
     // Teams whose work is in the danger now route into it, but the fire line is
     // still unfinished when the drill ends, and T9 still leaves people behind.
     ("forest-edge-fire", "T15", "fire line unfinished at the end"),

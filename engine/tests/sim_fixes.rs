@@ -98,3 +98,54 @@ fn hazmat_teams_route_into_a_dangerous_zone_and_others_do_not() {
     assert_eq!(arrivals(sim.events(), hazmat), vec![village]);
     assert_eq!(arrivals(sim.events(), police), Vec::<PlaceIdx>::new());
 }
+
+fn trapped_people(ev: &[TimedEvent]) -> u32 {
+    ev.iter()
+        .filter_map(|e| match &e.event {
+            SimEvent::Trapped { people, .. } => Some(*people),
+            _ => None,
+        })
+        .sum()
+}
+
+/// 下村 is declared dangerous at once; the village head orders the evacuation 5 min
+/// later. With the grace (受困 only after `trap_grace_s`) the people get out; with no
+/// grace they are all trapped in the step the danger was declared.
+#[test]
+fn an_evacuation_ordered_right_after_the_danger_still_gets_people_out() {
+    let mut b = ScenarioBuilder::new();
+    let home = b.settlement("下村", 0.0, 0.0, 10, 30);
+    let school = b.shelter("小学", 600.0, 0.0, 100);
+    b.straight_road(home, school, 4.0);
+    let zone = b.zone(
+        "低洼区",
+        &[(-50.0, -50.0), (50.0, -50.0), (50.0, 50.0), (-50.0, 50.0)],
+        None,
+    );
+    let head = b.role("村支书", AdminLevel::Village, 1, Some(home));
+    b.inject(1, InjectTrigger::At(0.0), vec![Effect::Danger(zone)]);
+    let scenario = b.build();
+    let run = |params: SimParams| {
+        let mut sim = Simulation::with(&scenario, 5, Vec::new(), params, Mode::Actions).unwrap();
+        let mut evacuate = action(
+            300.0,
+            Actor::Role(head),
+            Work::Evacuate {
+                from: Target::Zone(zone),
+                to: Some(school),
+                groups: Vec::new(),
+            },
+        );
+        evacuate.how = vec![Channel::Broadcast];
+        sim.submit(evacuate);
+        sim.run_until(3600.0);
+        trapped_people(sim.events())
+    };
+    assert!(obedient().trap_grace_s >= 600.0);
+    assert_eq!(run(obedient()), 0);
+    let no_grace = SimParams {
+        trap_grace_s: 0.0,
+        ..obedient()
+    };
+    assert_eq!(run(no_grace), 30);
+}

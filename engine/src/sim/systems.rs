@@ -1145,7 +1145,13 @@ pub fn sample_hazards(
         let by_zone = ctx.place_zones[pi]
             .iter()
             .any(|z| danger.zone_by_inject[z.index()]);
-        danger.place[pi] = by_field || by_zone;
+        let bad = by_field || by_zone;
+        danger.place[pi] = bad;
+        if !bad {
+            danger.place_since_s[pi] = None;
+        } else if danger.place_since_s[pi].is_none() {
+            danger.place_since_s[pi] = Some(now);
+        }
     }
     if now >= net.next_link_sample_s {
         net.next_link_sample_s = now + ctx.params.link_sample_s;
@@ -2123,6 +2129,7 @@ pub fn finish_role_jobs(clock: Res<Clock>, mut pending: ResMut<Pending>, mut log
 /// 受困/暴露 — people at a dangerous place are exposed; those still at home are trapped.
 pub fn check_exposure(
     clock: Res<Clock>,
+    ctx: Res<Ctx>,
     net: Res<Net>,
     mut danger: ResMut<Danger>,
     mut log: ResMut<Log>,
@@ -2152,10 +2159,19 @@ pub fn check_exposure(
                 },
             );
         }
-        if matches!(
-            hh.state,
-            HhState::Home | HhState::Decided | HhState::WaitingHelp | HhState::Stranded
-        ) {
+        // Trapped only once the grace has run out: until then they may still leave.
+        let past_grace = danger
+            .place_since_s
+            .get(hh.at.index())
+            .copied()
+            .flatten()
+            .is_some_and(|t| now - t >= ctx.params.trap_grace_s);
+        if past_grace
+            && matches!(
+                hh.state,
+                HhState::Home | HhState::Decided | HhState::WaitingHelp | HhState::Stranded
+            )
+        {
             hh.state = HhState::Trapped;
             log.push(
                 now,

@@ -277,6 +277,8 @@ pub struct Danger {
     /// Zones made dangerous by injects (hazard fields cannot know them).
     pub zone_by_inject: Vec<bool>,
     pub place: Vec<bool>,
+    /// Since when each place has been dangerous without a break (None: safe now).
+    pub place_since_s: Vec<Option<f64>>,
     /// People trapped per place, not belonging to a simulated household (injects).
     pub trapped_people: Vec<u32>,
     pub rescued_total: u32,
