@@ -149,3 +149,30 @@ fn an_evacuation_ordered_right_after_the_danger_still_gets_people_out() {
     };
     assert_eq!(run(no_grace), 30);
 }
+
+/// A team called out once (到达 20 min) takes its second job at once, from the field.
+#[test]
+fn a_team_in_the_field_does_not_assemble_again() {
+    let mut b = ScenarioBuilder::new();
+    let home = b.settlement("下村", 0.0, 0.0, 10, 30);
+    let school = b.shelter("小学", 600.0, 0.0, 100);
+    let far = b.settlement("溪口", 0.0, 500.0, 5, 15);
+    b.straight_road(home, school, 4.0);
+    let bridge = b.straight_road(home, far, 4.0);
+    let road = b.straight_road(school, far, 4.0);
+    let team = b.team("民兵", 8, school, 1200.0, &[]);
+    let scenario = b.build();
+    let mut sim = Simulation::with(&scenario, 5, Vec::new(), obedient(), Mode::Actions).unwrap();
+    sim.submit(action(0.0, Actor::Team(team), Work::CloseLink(bridge)));
+    sim.submit(action(3600.0, Actor::Team(team), Work::CloseLink(road)));
+    sim.run_until(7200.0);
+    let departures: Vec<f64> = sim
+        .events()
+        .iter()
+        .filter(|e| matches!(e.event, SimEvent::TeamDeparted { team: t, .. } if t == team))
+        .map(|e| e.t_s)
+        .collect();
+    assert_eq!(departures.len(), 2, "{departures:?}");
+    assert!(departures[0] >= 1200.0);
+    assert!(departures[1] < 3600.0 + 60.0, "{departures:?}");
+}

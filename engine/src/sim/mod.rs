@@ -157,6 +157,7 @@ impl Simulation {
                         busy_s: 0.0,
                         has_vehicle,
                         boat_capacity,
+                        mobilised: false,
                     })
                     .id(),
             );

@@ -848,8 +848,14 @@ pub fn start_job(d: &mut Dispatch, mut job: Job) {
                         work: job.work_ref,
                     },
                 );
+                let assemble = if unit.mobilised {
+                    0.0
+                } else {
+                    team.arrives_s.max(0.0)
+                };
+                unit.mobilised = true;
                 unit.phase = Phase::Mobilising {
-                    until: now + team.arrives_s.max(0.0),
+                    until: now + assemble,
                 };
                 unit.job = Some(job);
             }

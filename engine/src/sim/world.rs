@@ -175,6 +175,9 @@ pub struct TeamUnit {
     pub has_vehicle: bool,
     /// Persons per boat trip (0: no boats).
     pub boat_capacity: u32,
+    /// 出动 — already called out: a team in the field takes its next job without
+    /// assembling again (its `arrives` time counts once).
+    pub mobilised: bool,
 }
 
 #[derive(Resource)]
