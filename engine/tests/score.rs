@@ -148,38 +148,34 @@ fn the_declared_faults_are_found() {
 /// the scoring section of README.md). Everything else must be P. A listed task that
 /// starts scoring P is reported so the entry can be removed.
 const SIM_LIMITS: &[(&str, &str, &str)] = &[
-    // A household at home when its zone turns dangerous is trapped at once: the
-    // evacuation the plan orders *after* the danger (within 45 min) cannot happen.
-    ("zhuyuan-flash-flood", "T10", "instant entrapment on danger"),
-    ("forest-edge-fire", "T13", "instant entrapment on danger"),
-    // Teams cannot route into a dangerous zone, even fire and hazmat teams whose
-    // work is there: the work ends Failed(NoRoute).
-    ("forest-edge-fire", "T15", "no route into danger"),
-    ("haiyan-chemical-release", "T7", "no route into danger"),
-    ("haiyan-chemical-release", "T9", "no route into danger"),
+    // With the trap grace the evacuation ordered after the danger gets most people
+    // out, but 34 of 坑里 are still left when the task is scored.
+    (
+        "zhuyuan-flash-flood",
+        "T10",
+        "evacuation after danger leaves people",
+    ),
+    // Teams whose work is in the danger now route into it, but the fire line is
+    // still unfinished when the drill ends, and T9 still leaves people behind.
+    ("forest-edge-fire", "T15", "fire line unfinished at the end"),
     (
         "haiyan-chemical-release",
-        "T10",
-        "no route into danger; team busy",
+        "T9",
+        "evacuation leaves people behind",
     ),
-    ("haiyan-chemical-release", "T16", "no route into danger"),
-    // Every rescue needs the water-rescue skill, also a fire or chemical rescue.
-    ("forest-edge-fire", "T16", "rescue needs water_rescue"),
+    ("haiyan-chemical-release", "T10", "team busy"),
+    // 镇应急救援队 now reaches 东塘 for T9 and is still busy there when the school's
+    // evacuation is ordered: a team cannot split into crews.
+    ("haiyan-chemical-release", "T14", "team busy"),
+    // The chemical rescue (skill now by hazard) is still under way when the drill ends.
     (
         "haiyan-chemical-release",
         "T13",
-        "rescue needs water_rescue",
+        "rescue unfinished at the end",
     ),
     // A team re-mobilises (its `arrives` time) for every job and refuses a job while
     // busy; the police (on foot) cannot do two roadblocks 2 km apart in 30 min.
     ("haiyan-chemical-release", "T12", "team busy"),
-    // A team closing a bridge heads for the link's `from` end (溪口, across the
-    // flooded bridge) rather than the near end, and finds no route.
-    (
-        "zhuyuan-flash-flood",
-        "T11",
-        "close-link team goes to the far end",
-    ),
     // A team's evacuation is one more warning contact: households may still refuse,
     // so 100 % of the plant's workers never leave.
     (
@@ -210,6 +206,9 @@ fn perfect_logs_score_p_on_every_task() {
                 )),
                 (true, true) => {
                     eprintln!("{name} {} now scores P: remove it from SIM_LIMITS", t.id)
+                }
+                (false, true) => {
+                    eprintln!("LIMITED {name} {} {:?}: {}", t.id, t.rating, why.join("; "))
                 }
                 _ => {}
             }

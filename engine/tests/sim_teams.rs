@@ -127,7 +127,11 @@ fn danger_traps_those_at_home_and_boats_rescue_them() {
         &scenario,
         1,
         Vec::new(),
-        SimParams::default(),
+        // No grace before entrapment: this test is about trapping and boat rescue.
+        SimParams {
+            trap_grace_s: 0.0,
+            ..SimParams::default()
+        },
         Mode::Actions,
     )
     .unwrap();

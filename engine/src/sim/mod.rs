@@ -157,6 +157,7 @@ impl Simulation {
                         busy_s: 0.0,
                         has_vehicle,
                         boat_capacity,
+                        mobilised: false,
                     })
                     .id(),
             );
@@ -235,6 +236,7 @@ impl Simulation {
             zone: vec![false; zones],
             zone_by_inject: vec![false; zones],
             place: vec![false; places],
+            place_since_s: vec![None; places],
             trapped_people: vec![0; places],
             rescued_total: 0,
             rescued_anonymous: 0,

@@ -60,6 +60,9 @@ pub struct Network {
     pub storage_p: Vec<u32>,
     pub foot_only: Vec<bool>,
     pub open: Vec<bool>,
+    /// Closed only because the hazard made it dangerous (not by anyone's order):
+    /// households keep off it, teams whose work is in the danger may still use it.
+    pub hazard_closed: Vec<bool>,
     pub lanes: Vec<Lane>,
     /// Bumped whenever a link closes: routes planned under an older version are checked.
     pub version: u32,
@@ -100,6 +103,7 @@ impl Network {
             storage_p,
             foot_only,
             open: vec![true; links],
+            hazard_closed: vec![false; links],
             lanes: vec![Lane::default(); links * 2],
             version: 0,
         }
@@ -136,6 +140,8 @@ impl Network {
 
     /// Closes a link; returns false when it was already closed.
     pub fn close(&mut self, link: LinkIdx) -> bool {
+        // A deliberate closure holds for everyone, also where the hazard closed it first.
+        self.hazard_closed[link.index()] = false;
         let open = &mut self.open[link.index()];
         let was = *open;
         *open = false;
@@ -145,12 +151,33 @@ impl Network {
         was
     }
 
+    /// Closes a link because the hazard made it dangerous; false when already closed.
+    pub fn close_for_hazard(&mut self, link: LinkIdx) -> bool {
+        if !self.open[link.index()] {
+            return false;
+        }
+        self.close(link);
+        self.hazard_closed[link.index()] = true;
+        true
+    }
+
     /// Shortest distances (metres) from every place to `target` over open links, with
     /// each place's next link towards it. Ties are broken by lower place index, then
     /// lower link index, so routes never depend on hash or heap order. With
     /// `vehicles`, foot paths (小路) are left out. Dangerous links are avoided because
     /// hazard sampling closes them.
     pub fn tree_to(&self, target: PlaceIdx, vehicles: bool) -> RouteTree {
+        self.tree_through(target, vehicles, false)
+    }
+
+    /// As [`Network::tree_to`]; with `through_danger`, links closed only by the hazard
+    /// count as open (a team whose work lies in the danger goes in).
+    pub fn tree_through(
+        &self,
+        target: PlaceIdx,
+        vehicles: bool,
+        through_danger: bool,
+    ) -> RouteTree {
         let n = self.places();
         let mut dist = vec![f64::INFINITY; n];
         let mut next: Vec<Option<LinkIdx>> = vec![None; n];
@@ -167,7 +194,9 @@ impl Network {
                 continue;
             }
             for &(nb, link) in &self.adjacency[place as usize] {
-                if !self.open[link.index()] || (vehicles && self.foot_only[link.index()]) {
+                let passable =
+                    self.open[link.index()] || (through_danger && self.hazard_closed[link.index()]);
+                if !passable || (vehicles && self.foot_only[link.index()]) {
                     continue;
                 }
                 let nd = d + self.length_m[link.index()];

@@ -130,6 +130,12 @@ pub struct SimParams {
     pub fireline_m_s_per_member: f64,
     /// Duration of a simple task done on the spot (report, set up a roadblock), seconds.
     pub on_the_spot_s: f64,
+    /// Grace before people still at home in a place that turned dangerous are trapped
+    /// (受困), seconds. Assumption: a place is declared or sampled dangerous (危险区)
+    /// some time before its hazard is life-threatening (water rising over the doorstep,
+    /// fire front reaching the houses), so an evacuation ordered right after can still
+    /// get them out. 30 min is a judgement, not a published figure; 0 traps at once.
+    pub trap_grace_s: f64,
 
     // --- Hazard sampling ------------------------------------------------------------
     /// How often links are sampled for danger, seconds (links are many; places are
@@ -184,6 +190,7 @@ impl Default for SimParams {
             assisted_m_s: 0.76,
             fireline_m_s_per_member: 30.0 / 3600.0,
             on_the_spot_s: 300.0,
+            trap_grace_s: 1800.0,
             link_sample_s: 60.0,
         }
     }

@@ -588,6 +588,24 @@ fn rescue_skills(s: &Scenario, target: Target) -> &'static [Skill] {
     }
 }
 
+/// Whether a team's work takes it into the danger zone, so it may route over links
+/// the hazard closed: it has a skill that works in one of the scenario's hazards
+/// (火场 firefighting or evacuation, 毒气 hazmat or evacuation, 洪水 water rescue).
+/// Households and other teams keep out.
+fn enters_danger(s: &Scenario, t: TeamIdx) -> bool {
+    let Some(team) = s.teams.get(t.index()) else {
+        return false;
+    };
+    s.header.hazard_kinds.iter().any(|k| {
+        let skills: &[Skill] = match k {
+            HazardKind::Chemical => &[Skill::Hazmat, Skill::Evacuation],
+            HazardKind::ForestFire => &[Skill::Firefighting, Skill::Evacuation],
+            _ => &[Skill::WaterRescue],
+        };
+        skills.iter().any(|k| team.skills.contains(k))
+    })
+}
+
 /// Holders of a post not taken up by running work at `now`.
 fn free_holders(s: &Scenario, pending: &Pending, r: RoleIdx, now: f64) -> u32 {
     let busy: u32 = pending.role_busy[r.index()]
@@ -803,7 +821,7 @@ pub fn start_job(d: &mut Dispatch, mut job: Job) {
                     d.ctx.places_in(*from)
                 }
                 Work::OpenShelter(p) | Work::Roadblock(p) => vec![*p],
-                Work::CloseLink(l) => vec![s.link(*l).from],
+                Work::CloseLink(l) => vec![near_end(d, t, *l)],
                 Work::FireLine(points) => points
                     .first()
                     .and_then(|p0| {
@@ -830,13 +848,43 @@ pub fn start_job(d: &mut Dispatch, mut job: Job) {
                         work: job.work_ref,
                     },
                 );
+                let assemble = if unit.mobilised {
+                    0.0
+                } else {
+                    team.arrives_s.max(0.0)
+                };
+                unit.mobilised = true;
                 unit.phase = Phase::Mobilising {
-                    until: now + team.arrives_s.max(0.0),
+                    until: now + assemble,
                 };
                 unit.job = Some(job);
             }
         }
     }
+}
+
+/// The end of `link` a team closing it (封闭) heads for: the one it reaches soonest
+/// from where it stands, by road or else on foot, so it never crosses the hazard the
+/// closure is for. `from` when neither end is reachable (the job then fails NoRoute).
+fn near_end(d: &Dispatch, t: TeamIdx, link: LinkIdx) -> PlaceIdx {
+    let l = d.ctx.scenario.link(link);
+    let Some(unit) = team_of(d, t).and_then(|e| d.teams.get(e).ok()) else {
+        return l.from;
+    };
+    let cost = |end: PlaceIdx| {
+        if end == unit.at {
+            return 0.0;
+        }
+        let inside = enters_danger(&d.ctx.scenario, t);
+        let road = d.net.net.tree_through(end, unit.has_vehicle, inside).dist[unit.at.index()];
+        if road.is_finite() {
+            road
+        } else {
+            d.net.net.tree_through(end, false, inside).dist[unit.at.index()]
+        }
+    };
+    let (a, b) = (cost(l.from), cost(l.to));
+    if b < a { l.to } else { l.from }
 }
 
 fn open_shelter(d: &mut Dispatch, p: PlaceIdx, by: Option<Actor>) {
@@ -1103,7 +1151,13 @@ pub fn sample_hazards(
         let by_zone = ctx.place_zones[pi]
             .iter()
             .any(|z| danger.zone_by_inject[z.index()]);
-        danger.place[pi] = by_field || by_zone;
+        let bad = by_field || by_zone;
+        danger.place[pi] = bad;
+        if !bad {
+            danger.place_since_s[pi] = None;
+        } else if danger.place_since_s[pi].is_none() {
+            danger.place_since_s[pi] = Some(now);
+        }
     }
     if now >= net.next_link_sample_s {
         net.next_link_sample_s = now + ctx.params.link_sample_s;
@@ -1134,7 +1188,7 @@ pub fn sample_hazards(
                 .iter()
                 .any(|&p| hazards.0.iter().any(|h| h.dangerous(p)) || inject_zone(p));
             net.link_danger[li] = bad;
-            if bad && net.net.close(LinkIdx(li as u32)) {
+            if bad && net.net.close_for_hazard(LinkIdx(li as u32)) {
                 log.push(
                     now,
                     SimEvent::LinkClosed {
@@ -1715,7 +1769,8 @@ pub fn run_teams(
                         } else if boat {
                             Some(from.distance(dest) / p.boat_m_s)
                         } else {
-                            let tree = net.net.tree_to(to, unit.has_vehicle);
+                            let inside = enters_danger(&s, TeamIdx(ti as u32));
+                            let tree = net.net.tree_through(to, unit.has_vehicle, inside);
                             let dist = tree.dist[unit.at.index()];
                             if dist.is_finite() {
                                 Some(
@@ -1726,7 +1781,8 @@ pub fn run_teams(
                                     },
                                 )
                             } else {
-                                let foot = net.net.tree_to(to, false).dist[unit.at.index()];
+                                let foot =
+                                    net.net.tree_through(to, false, inside).dist[unit.at.index()];
                                 foot.is_finite().then(|| foot / p.walk_adult_m_s)
                             }
                         };
@@ -2079,6 +2135,7 @@ pub fn finish_role_jobs(clock: Res<Clock>, mut pending: ResMut<Pending>, mut log
 /// 受困/暴露 — people at a dangerous place are exposed; those still at home are trapped.
 pub fn check_exposure(
     clock: Res<Clock>,
+    ctx: Res<Ctx>,
     net: Res<Net>,
     mut danger: ResMut<Danger>,
     mut log: ResMut<Log>,
@@ -2108,10 +2165,19 @@ pub fn check_exposure(
                 },
             );
         }
-        if matches!(
-            hh.state,
-            HhState::Home | HhState::Decided | HhState::WaitingHelp | HhState::Stranded
-        ) {
+        // Trapped only once the grace has run out: until then they may still leave.
+        let past_grace = danger
+            .place_since_s
+            .get(hh.at.index())
+            .copied()
+            .flatten()
+            .is_some_and(|t| now - t >= ctx.params.trap_grace_s);
+        if past_grace
+            && matches!(
+                hh.state,
+                HhState::Home | HhState::Decided | HhState::WaitingHelp | HhState::Stranded
+            )
+        {
             hh.state = HhState::Trapped;
             log.push(
                 now,

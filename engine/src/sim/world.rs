@@ -175,6 +175,9 @@ pub struct TeamUnit {
     pub has_vehicle: bool,
     /// Persons per boat trip (0: no boats).
     pub boat_capacity: u32,
+    /// 出动 — already called out: a team in the field takes its next job without
+    /// assembling again (its `arrives` time counts once).
+    pub mobilised: bool,
 }
 
 #[derive(Resource)]
@@ -277,6 +280,8 @@ pub struct Danger {
     /// Zones made dangerous by injects (hazard fields cannot know them).
     pub zone_by_inject: Vec<bool>,
     pub place: Vec<bool>,
+    /// Since when each place has been dangerous without a break (None: safe now).
+    pub place_since_s: Vec<Option<f64>>,
     /// People trapped per place, not belonging to a simulated household (injects).
     pub trapped_people: Vec<u32>,
     pub rescued_total: u32,
