@@ -69,7 +69,9 @@ pub enum Mode {
     Actions,
 }
 
-/// One drill run.
+/// One drill run: a Bevy ECS `World` and one fixed-step `Schedule`, stepped by the
+/// caller. Not a `bevy_app::App`: an `App` holds a runner that is not `Send`/`Sync`, and
+/// the editor keeps a `Simulation` in a Bevy resource, which must be both.
 pub struct Simulation {
     world: World,
     schedule: Schedule,
