@@ -15,7 +15,6 @@
 //! to the scenario's end, the live log hash is checked against a fresh replay of LOG,
 //! and the `drill run` summary is printed.
 
-use crate::cli::check::check_file;
 use crate::cli::run::{render, simulate};
 use crate::io::ActionLogFile;
 use crate::lang::{self, SourceMap, print};
@@ -23,7 +22,7 @@ use crate::model::{Action, Scenario};
 use crate::sim::events::{ActionId, SimEvent, TaskOutcome, TimedEvent, WorkRef, log_hash};
 use crate::sim::{Mode, Simulation};
 use clap::Args;
-use std::io::{BufRead, IsTerminal};
+use std::io::BufRead;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::mpsc;
@@ -275,16 +274,6 @@ fn after_action_report(_scenario: &Scenario, _events: &[TimedEvent]) -> Option<S
     None
 }
 
-fn load_scenario(args: &ExerciseArgs) -> Result<Scenario, String> {
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let (sources, result) = check_file(&args.file)?;
-    let has_errors = result.has_errors();
-    result
-        .scenario
-        .filter(|_| !has_errors)
-        .ok_or_else(|| lang::diagnostic::render_with(&result.diagnostics, &sources, color))
-}
-
 pub fn run(args: &ExerciseArgs) -> ExitCode {
     match exercise(args) {
         Ok(code) => code,
@@ -296,7 +285,7 @@ pub fn run(args: &ExerciseArgs) -> ExitCode {
 }
 
 fn exercise(args: &ExerciseArgs) -> Result<ExitCode, String> {
-    let scenario = load_scenario(args)?;
+    let (scenario, _) = crate::cli::report::load(&args.file, None)?;
     if let Some(speed) = args.speed
         && !(speed.is_finite() && speed > 0.0)
     {

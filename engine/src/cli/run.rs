@@ -5,12 +5,10 @@
 //! scenario's `hazard flood|fire|chemical` blocks run as physical models on its terrain
 //! ([`crate::hazard::scenario_fields`]), alongside the scripted zones.
 
-use crate::cli::check::check_file;
 use crate::hazard::raster::Raster;
 use crate::hazard::{self, HazardField};
 use crate::io;
-use crate::lang::{self, SourceMap};
-use crate::model::{Action, ActionLog, Scenario};
+use crate::model::{Action, Scenario};
 use crate::sim::events::{SimEvent, Totals, log_hash};
 use crate::sim::scripted::ScriptedHazard;
 use crate::sim::{Mode, Simulation};
@@ -312,32 +310,8 @@ fn pad(text: &str, width: usize) -> String {
     format!("{text}{}", " ".repeat(width.saturating_sub(w)))
 }
 
-fn load(args: &RunArgs) -> Result<(Scenario, Option<ActionLog>), String> {
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let (sources, result) = check_file(&args.file)?;
-    let has_errors = result.has_errors();
-    let Some(scenario) = result.scenario.filter(|_| !has_errors) else {
-        return Err(lang::diagnostic::render_with(
-            &result.diagnostics,
-            &sources,
-            color,
-        ));
-    };
-    let Some(path) = &args.actions else {
-        return Ok((scenario, None));
-    };
-    let text = io::read_text(path)?;
-    let mut sources = SourceMap::new();
-    let file = sources.add(path.display().to_string(), text);
-    let (log, diags) = lang::check_actions(&scenario, &sources, file);
-    match log {
-        Some(log) => Ok((scenario, Some(log))),
-        None => Err(lang::diagnostic::render_with(&diags, &sources, color)),
-    }
-}
-
 pub fn run(args: &RunArgs) -> ExitCode {
-    let (scenario, actions) = match load(args) {
+    let (scenario, actions) = match crate::cli::report::load(&args.file, args.actions.as_deref()) {
         Ok(x) => x,
         Err(message) => {
             eprintln!("{message}");
