@@ -1,6 +1,7 @@
 //! `drill exercise` end to end, with a crash: a drill typed in one go and the same
 //! drill killed (`kill -9`) halfway and resumed from its log end with the same log,
-//! the same event log hash, and the hash `drill run FILE --actions LOG` gives.
+//! the same event log hash, and the hash `drill run FILE --actions LOG` gives; and the
+//! after-action report the session ends with, the same as `drill run --report`.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -34,9 +35,14 @@ fn temp_dir(name: &str) -> PathBuf {
 }
 
 fn spawn(log: &Path) -> Child {
+    spawn_with(log, &[])
+}
+
+fn spawn_with(log: &Path, extra: &[&Path]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_drill"))
         .args(["exercise", SCENARIO, "--log"])
         .arg(log)
+        .args(extra)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -157,5 +163,49 @@ fn a_drill_killed_halfway_resumes_from_its_log_with_the_same_result() {
         report["actions_accepted"].as_u64().unwrap() + report["actions_rejected"].as_u64().unwrap(),
         20
     );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_drill_ends_with_the_after_action_report_of_its_replay() {
+    let typed: Vec<String> = lines()
+        .into_iter()
+        .filter(|l| !l.contains("村应急管理元"))
+        .collect();
+    let dir = temp_dir("report");
+    let log = dir.join("live.actions.drill");
+    let live_dir = dir.join("live");
+    let mut child = spawn_with(&log, &[Path::new("--report"), &live_dir]);
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    feed(&mut child, &mut out, &typed);
+    let (rest, _) = finish(child, out);
+    assert!(rest.contains("演练评估 / after-action report"), "{rest}");
+    assert!(rest.contains("T1 "), "the task table is printed:\n{rest}");
+
+    let replay_dir = dir.join("replay");
+    let run = Command::new(env!("CARGO_BIN_EXE_drill"))
+        .args(["run", SCENARIO, "--actions"])
+        .arg(&log)
+        .arg("--report")
+        .arg(&replay_dir)
+        .output()
+        .unwrap();
+    assert!(run.status.success());
+    let read = |d: &Path| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(d.join("report.json")).unwrap()).unwrap()
+    };
+    let (live, replay) = (read(&live_dir), read(&replay_dir));
+    let ratings = |r: &serde_json::Value| -> Vec<(String, serde_json::Value)> {
+        r["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| (t["id"].as_str().unwrap().to_string(), t["rating"].clone()))
+            .collect()
+    };
+    assert_eq!(ratings(&live).len(), 15);
+    assert_eq!(ratings(&live), ratings(&replay));
+    assert_eq!(live["total"], replay["total"]);
+    assert_eq!(live["conclusion"], replay["conclusion"]);
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -13,7 +13,9 @@
 //! If LOG exists the drill resumes: the log is replayed and input continues after it
 //! (after a crash, start the same command again). Ctrl-D ends the drill: the sim runs
 //! to the scenario's end, the live log hash is checked against a fresh replay of LOG,
-//! and the `drill run` summary is printed.
+//! the `drill run` summary is printed, and the drill is scored (演练评估): the per-task
+//! ratings and the conclusion are printed, and with `--report DIR` the after-action
+//! report is written there, exactly as `drill run FILE --actions LOG --report DIR`.
 
 use crate::cli::run::{render, simulate};
 use crate::io::ActionLogFile;
@@ -41,6 +43,10 @@ pub struct ExerciseArgs {
     /// Random seed (default: the scenario's `seed`)
     #[arg(long)]
     pub seed: Option<u64>,
+    /// At the end, write the after-action report (report.html, report.md,
+    /// report.json) here (总结评估报告)
+    #[arg(long)]
+    pub report: Option<PathBuf>,
 }
 
 /// The live drill: the scenario, the actions so far (the log's, in order) and the sim.
@@ -268,10 +274,25 @@ fn line_errors(
         .collect()
 }
 
-/// Where the after-action report goes once the `score` module is on main: score the
-/// finished drill and render its report here (the summary below is the sim's own).
-fn after_action_report(_scenario: &Scenario, _events: &[TimedEvent]) -> Option<String> {
-    None
+/// 演练评估 — the finished drill scored from its log and the replay's events (the
+/// same call as `drill run --actions LOG --report`), and the lines printed for it.
+fn after_action_report(
+    scenario: &Scenario,
+    actions: &[Action],
+    events: &[TimedEvent],
+) -> (crate::score::ScoreReport, String) {
+    let log = crate::model::ActionLog {
+        scenario_id: scenario.header.id.clone(),
+        actions: actions.to_vec(),
+    };
+    let report = crate::score::score(scenario, Some(&log), events);
+    let mut text = String::from("\n演练评估 / after-action report\n");
+    text.push_str(&crate::score::render::task_table(&report));
+    text.push_str(&format!(
+        "\ntotal {:.1}: {} / {}\n",
+        report.total, report.conclusion.zh, report.conclusion.en
+    ));
+    (report, text)
 }
 
 pub fn run(args: &ExerciseArgs) -> ExitCode {
@@ -411,8 +432,12 @@ fn exercise(args: &ExerciseArgs) -> Result<ExitCode, String> {
     let (report, replay) = simulate(&scenario, seed, Some(&drill.actions), until, |_| {})?;
     println!();
     print!("{}", render(&report));
-    if let Some(text) = after_action_report(&scenario, replay.events()) {
-        print!("{text}");
+    let (scored, text) = after_action_report(&scenario, &drill.actions, replay.events());
+    print!("{text}");
+    if let Some(dir) = &args.report {
+        for p in crate::cli::report::write_report(dir, &scored)? {
+            println!("wrote {}", p.display());
+        }
     }
     if report.log_hash != live {
         eprintln!(

@@ -290,10 +290,10 @@ impl RejectReason {
                 format!("{}不具备 {skill:?} 技能", team(*t)),
                 format!("{} lacks the skill {skill:?}", team(*t)),
             ),
-            RejectReason::ChannelUnavailable(c) => (
-                format!("没有可用的 {c:?}"),
-                format!("no {c:?} can be used here"),
-            ),
+            RejectReason::ChannelUnavailable(c) => {
+                let (zh, en) = crate::score::text::channel(*c);
+                (format!("没有可用的{zh}"), format!("no {en} can be used here"))
+            }
             RejectReason::InThePast { at_s, now_s } => (
                 "记录时间早于当前推演时间".into(),
                 format!(
@@ -487,6 +487,14 @@ pub enum SimEvent {
     TeamArrived { team: TeamIdx, at: PlaceIdx },
     /// Work started (a task by its `who`, or an accepted action).
     TaskStarted { work: WorkRef, actor: Actor },
+    /// 排队 — an accepted action for a team that is still busy: it waits behind the
+    /// team's running work (`behind`) and starts, with a `TaskStarted`, when the team
+    /// is free, from wherever the team then stands.
+    TaskQueued {
+        work: WorkRef,
+        team: TeamIdx,
+        behind: WorkRef,
+    },
     /// Work finished.
     TaskFinished {
         work: WorkRef,
@@ -561,6 +569,14 @@ mod tests {
         assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
         assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
         assert_eq!(fnv1a(b"foobar"), 0x8594_4171_f739_67e8);
+    }
+
+    #[test]
+    fn an_unavailable_channel_is_named_in_chinese_and_english() {
+        let s = crate::model::Scenario::default();
+        let (zh, en) = RejectReason::ChannelUnavailable(Channel::Sms).describe_zh_en(&s);
+        assert_eq!(zh, "没有可用的短信");
+        assert_eq!(en, "no SMS can be used here");
     }
 
     #[test]

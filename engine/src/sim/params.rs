@@ -125,8 +125,13 @@ pub struct SimParams {
     /// Speed of a team member carrying or wheeling a person with limited mobility, m/s:
     /// the top of RiMEA's limited-mobility range.
     pub assisted_m_s: f64,
-    /// Fire line built per team member, metres per second (hand tools, about 30 m/h
-    /// per person; US NWCG fireline production rates for hand crews are of this order).
+    /// Fire line built per team member, metres per second: 30 m/h per person. NWCG's
+    /// average ideal hand-crew rate in grass is 900 ft (274 m) of 3-ft line per hour
+    /// for a 15-person crew, about 18 m/h per person (NWCG, Fire Math course, "9.8
+    /// Production Rates"; rates vary widely with fuel, Haven, Hunter & Storey 1982,
+    /// USDA FS GTR PSW-62); Chinese crews clear litter lines with blowers (风力灭火机) as
+    /// well as hand tools, so the default sits above the hand-tool figure. An
+    /// assumption to calibrate against the county's own drill records.
     pub fireline_m_s_per_member: f64,
     /// Duration of a simple task done on the spot (report, set up a roadblock), seconds.
     pub on_the_spot_s: f64,

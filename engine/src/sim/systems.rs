@@ -320,6 +320,7 @@ pub fn dispatch(
             }
         }
     }
+    start_queued_team_work(&mut d);
     // Submitted actions that are due, in submission order.
     for i in 0..d.pending.actions.len() {
         let (action, done) = &d.pending.actions[i];
@@ -360,14 +361,80 @@ pub fn dispatch(
                 }
                 start_job(&mut d, job);
             }
-            Err(reason) => d.log.push(
-                now,
-                SimEvent::ActionRejected {
-                    action: id,
-                    actor: action.actor,
-                    reason,
-                },
-            ),
+            // 排队 — a team still at work takes the order and does it next, as a
+            // county or township team's leader does (see `start_queued_team_work`).
+            Err(RejectReason::TeamBusy { team, with }) if could_ever_draw(&ctx, &job) => {
+                d.log.push(
+                    now,
+                    SimEvent::ActionAccepted {
+                        action: id,
+                        actor: action.actor,
+                    },
+                );
+                job.task = super::matching::task_for(&scenario, &action, &d.pending.started);
+                if let Some(task) = job.task {
+                    d.pending.started[task.index()] = true;
+                    d.log
+                        .push(now, SimEvent::ActionMatched { action: id, task });
+                }
+                d.log.push(
+                    now,
+                    SimEvent::TaskQueued {
+                        work: job.work_ref,
+                        team,
+                        behind: with,
+                    },
+                );
+                if d.pending.team_queue.len() <= team.index() {
+                    d.pending
+                        .team_queue
+                        .resize_with(team.index() + 1, Default::default);
+                }
+                d.pending.team_queue[team.index()].push_back(job);
+            }
+            Err(reason) => {
+                // A busy team refuses only work it could never do: say what is missing.
+                let reason = match reason {
+                    RejectReason::TeamBusy { .. } => {
+                        draw_resources(&ctx, d.pending, &job).err().unwrap_or(reason)
+                    }
+                    other => other,
+                };
+                d.log.push(
+                    now,
+                    SimEvent::ActionRejected {
+                        action: id,
+                        actor: action.actor,
+                        reason,
+                    },
+                )
+            }
+        }
+    }
+}
+
+/// 任务排队 — a team that has finished its work takes the next accepted order that
+/// waited for it, from where it stands (no second mobilisation: it is already out).
+///
+/// Model assumption (documented in ARCHITECTURE.md): a county or township team
+/// (救援队, 派出所警力, 民兵分队) works as one unit under its leader and takes orders in
+/// turn; an order given while it is busy is noted and carried out next, not refused.
+/// Splitting into crews (小组) is not modelled: the trainer who wants two things done at
+/// once orders two teams (or declares the crews as teams). The order waits too while the
+/// resources it names are in use (a team's own buses still out on the previous job).
+fn start_queued_team_work(d: &mut Dispatch) {
+    for t in 0..d.pending.team_queue.len() {
+        let idle = team_of(d, TeamIdx(t as u32))
+            .and_then(|e| d.teams.get(e).ok())
+            .is_some_and(|unit| unit.job.is_none());
+        let Some(head) = d.pending.team_queue[t].front() else {
+            continue;
+        };
+        if !idle || draw_resources(d.ctx, d.pending, head).is_err() {
+            continue;
+        }
+        if let Some(job) = d.pending.team_queue[t].pop_front() {
+            start_job(d, job);
         }
     }
 }
@@ -475,14 +542,18 @@ pub fn validate(d: &Dispatch, job: &Job) -> Result<(), RejectReason> {
             {
                 return Err(RejectReason::MissingSkill { team: t, skill });
             }
-            if let Some(e) = team_of(d, t)
-                && let Ok(unit) = d.teams.get(e)
-                && let Some(busy) = &unit.job
-            {
-                return Err(RejectReason::TeamBusy {
-                    team: t,
-                    with: busy.work_ref,
-                });
+            // Busy: running work, or work already waiting in the team's queue (a
+            // newcomer waits behind it rather than jumping ahead).
+            let running = team_of(d, t)
+                .and_then(|e| d.teams.get(e).ok())
+                .and_then(|unit| unit.job.as_ref().map(|j| j.work_ref));
+            let waiting = d
+                .pending
+                .team_queue
+                .get(t.index())
+                .and_then(|q| q.back().map(|j| j.work_ref));
+            if let Some(with) = running.or(waiting) {
+                return Err(RejectReason::TeamBusy { team: t, with });
             }
         }
         Actor::Role(r) => {
@@ -679,6 +750,7 @@ pub fn draw_resources(ctx: &Ctx, pending: &Pending, job: &Job) -> Result<Vec<Dra
 fn order_of(work: &Work) -> Order {
     match work {
         Work::ShelterInPlace(_) => Order::StayIndoors,
+        Work::Evacuate { .. } => Order::Evacuate,
         _ => Order::Leave,
     }
 }
@@ -956,6 +1028,12 @@ pub fn warning_contacts(
     let mut finish = start;
     let walk = p.walk_adult_m_s;
     for &channel in channels {
+        // Only someone at the door can lead a household out (强制转移); the other
+        // channels of an evacuation carry an ordinary order to leave.
+        let order = match order {
+            Order::Evacuate if channel != Channel::DoorKnock => Order::Leave,
+            o => o,
+        };
         match channel {
             Channel::Loudspeaker => {
                 let named: Vec<&crate::model::Resource> = with
@@ -1058,7 +1136,14 @@ pub fn warning_contacts(
                                 household: h,
                                 order,
                                 channel,
-                                reach: p.knock_reach,
+                                // 应转尽转: an evacuation checks every house
+                                // until someone is found; a warning knock may
+                                // find nobody answering.
+                                reach: if order == Order::Evacuate {
+                                    1.0
+                                } else {
+                                    p.knock_reach
+                                },
                             },
                         );
                         clock += p.knock_visit_s;
@@ -1263,6 +1348,35 @@ pub fn deliver_contacts(
                         home,
                     },
                 );
+            }
+            continue;
+        }
+        if c.order == Order::Evacuate {
+            // 强制转移: led out when the knocker moves on, those who cannot walk
+            // carried or wheeled by the knockers; a household that had already
+            // decided leaves now rather than later.
+            if matches!(
+                hh.state,
+                HhState::Home | HhState::ShelteringInPlace | HhState::Decided | HhState::WaitingHelp
+            ) {
+                let leave = t + p.knock_visit_s;
+                hh.helped |= hh.members.disabled > 0;
+                if hh.state == HhState::WaitingHelp {
+                    // `depart` sets helped households off at once.
+                    continue;
+                }
+                if hh.state != HhState::Decided || hh.leave_at_s > leave {
+                    hh.leave_at_s = leave;
+                    hh.state = HhState::Decided;
+                    log.push(
+                        now,
+                        SimEvent::Decided {
+                            household: id,
+                            home,
+                            leave_at_s: leave,
+                        },
+                    );
+                }
             }
             continue;
         }
@@ -2166,7 +2280,17 @@ pub fn check_exposure(
             );
         }
         // Trapped only once the grace has run out: until then they may still leave.
-        let past_grace = danger
+        // Water and fire cut people off (受困); a toxic cloud alone does not: people
+        // indoors breathe what seeps in (see `hazard_effects::breathe`) and can still
+        // leave, or be led out by a team (强制转移), so they are never trapped by it.
+        let cut_off = ctx
+            .scenario
+            .header
+            .hazard_kinds
+            .iter()
+            .any(|k| *k != HazardKind::Chemical);
+        let past_grace = cut_off
+            && danger
             .place_since_s
             .get(hh.at.index())
             .copied()

@@ -313,6 +313,10 @@ pub enum Order {
     Leave,
     /// 就地避险 — stay indoors, shut doors and windows (chemical releases).
     StayIndoors,
+    /// 组织转移 / 强制转移 — an evacuation carried out door to door ("应转尽转"): the
+    /// knocker does not leave a warning but leads the household out, carrying those
+    /// who cannot walk, so nobody reached this way stays behind.
+    Evacuate,
 }
 
 /// Contacts scheduled in the future, ordered by (time, scheduling order).
@@ -374,6 +378,9 @@ pub struct Pending {
     pub role_busy: Vec<Vec<RoleHold>>,
     /// Per inject (by index): pending, fired or skipped.
     pub inject_status: Vec<super::snapshot::InjectStatus>,
+    /// 任务排队 — per team (by index): accepted work waiting for the team to finish
+    /// its current job, first come first served (see `systems::start_queued_team_work`).
+    pub team_queue: Vec<std::collections::VecDeque<Job>>,
 }
 
 /// A trainer's request about one inject (by index).
