@@ -148,41 +148,32 @@ fn the_declared_faults_are_found() {
 /// the scoring section of README.md). Everything else must be P. A listed task that
 /// starts scoring P is reported so the entry can be removed.
 const SIM_LIMITS: &[(&str, &str, &str)] = &[
-    // With the trap grace the evacuation ordered after the danger gets most people
-    // out, but 34 of 坑里 are still left when the task is scored.
+    // The grid workers' door-to-door evacuation (强制转移) starts 20 min after the
+    // danger with 2 of the 6 free (4 are still knocking in 下村): the last houses are
+    // reached after the 30-min trap grace, and the log orders no rescue for them.
     (
         "zhuyuan-flash-flood",
         "T10",
-        "evacuation after danger leaves people",
+        "last houses reached after the trap grace",
     ),
-    // Teams whose work is in the danger now route into it, but the fire line is
-    // still unfinished when the drill ends, and T9 still leaves people behind.
-    ("forest-edge-fire", "T15", "fire line unfinished at the end"),
+    // Households that decided to leave found every road out of 东塘村 inside the plume
+    // and stayed (Stranded); a team's forced evacuation does not yet lead them out
+    // through the danger (escorted routing is not modelled).
     (
         "haiyan-chemical-release",
         "T9",
-        "evacuation leaves people behind",
+        "no escorted route out through the plume",
     ),
-    ("haiyan-chemical-release", "T10", "team busy"),
-    // 镇应急救援队 now reaches 东塘 for T9 and is still busy there when the school's
-    // evacuation is ordered: a team cannot split into crews.
-    ("haiyan-chemical-release", "T14", "team busy"),
-    // The chemical rescue (skill now by hazard) is still under way when the drill ends.
     (
         "haiyan-chemical-release",
-        "T13",
-        "rescue unfinished at the end",
+        "T10",
+        "no escorted route out through the plume",
     ),
-    // A team re-mobilises (its `arrives` time) for every job and refuses a job while
-    // busy; the police (on foot) cannot do two roadblocks 2 km apart in 30 min.
-    ("haiyan-chemical-release", "T12", "team busy"),
-    // A team's evacuation is one more warning contact: households may still refuse,
-    // so 100 % of the plant's workers never leave.
-    (
-        "haiyan-chemical-release",
-        "T2",
-        "evacuation is a contact, refusals stay",
-    ),
+    // A busy team queues new orders (crews are not modelled): the police do the second
+    // roadblock after the first (2 min late), and 镇应急救援队, whose buses are out on T9,
+    // starts the school's evacuation 11 min late.
+    ("haiyan-chemical-release", "T12", "team queues: no crews"),
+    ("haiyan-chemical-release", "T14", "team queues: no crews"),
 ];
 
 #[test]

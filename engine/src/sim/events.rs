@@ -292,7 +292,10 @@ impl RejectReason {
             ),
             RejectReason::ChannelUnavailable(c) => {
                 let (zh, en) = crate::score::text::channel(*c);
-                (format!("没有可用的{zh}"), format!("no {en} can be used here"))
+                (
+                    format!("没有可用的{zh}"),
+                    format!("no {en} can be used here"),
+                )
             }
             RejectReason::InThePast { at_s, now_s } => (
                 "记录时间早于当前推演时间".into(),

@@ -395,9 +395,9 @@ pub fn dispatch(
             Err(reason) => {
                 // A busy team refuses only work it could never do: say what is missing.
                 let reason = match reason {
-                    RejectReason::TeamBusy { .. } => {
-                        draw_resources(&ctx, d.pending, &job).err().unwrap_or(reason)
-                    }
+                    RejectReason::TeamBusy { .. } => draw_resources(&ctx, d.pending, &job)
+                        .err()
+                        .unwrap_or(reason),
                     other => other,
                 };
                 d.log.push(
@@ -1357,7 +1357,10 @@ pub fn deliver_contacts(
             // decided leaves now rather than later.
             if matches!(
                 hh.state,
-                HhState::Home | HhState::ShelteringInPlace | HhState::Decided | HhState::WaitingHelp
+                HhState::Home
+                    | HhState::ShelteringInPlace
+                    | HhState::Decided
+                    | HhState::WaitingHelp
             ) {
                 let leave = t + p.knock_visit_s;
                 hh.helped |= hh.members.disabled > 0;
@@ -2291,11 +2294,11 @@ pub fn check_exposure(
             .any(|k| *k != HazardKind::Chemical);
         let past_grace = cut_off
             && danger
-            .place_since_s
-            .get(hh.at.index())
-            .copied()
-            .flatten()
-            .is_some_and(|t| now - t >= ctx.params.trap_grace_s);
+                .place_since_s
+                .get(hh.at.index())
+                .copied()
+                .flatten()
+                .is_some_and(|t| now - t >= ctx.params.trap_grace_s);
         if past_grace
             && matches!(
                 hh.state,
