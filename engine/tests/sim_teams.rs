@@ -218,3 +218,112 @@ fn drill_run_is_reproducible_and_fails_cleanly() {
         .unwrap();
     assert_eq!(bad_until.status.code(), Some(2));
 }
+
+/// 任务排队 — an order to a busy team is accepted and queued (not refused); the team
+/// starts it when its running work ends, from where it stands, without assembling
+/// again (its `arrives` delay counts once).
+#[test]
+fn a_busy_team_queues_an_order_and_does_it_next_without_assembling_again() {
+    let mut b = ScenarioBuilder::new();
+    let east = b.junction("东卡口", 600.0, 0.0);
+    let west = b.junction("西卡口", -600.0, 0.0);
+    let base = b.station("派出所", 0.0, 0.0);
+    b.straight_road(base, east, 6.0);
+    b.straight_road(base, west, 6.0);
+    let police = b.team("警力", 6, base, 600.0, &[Skill::Roadblock]);
+    let scenario = b.build();
+    let mut sim = Simulation::with(&scenario, 1, Vec::new(), obedient(), Mode::Actions).unwrap();
+    let police = Actor::Team(police);
+    sim.submit(action(0.0, police, Work::Roadblock(east), &[]));
+    sim.submit(action(60.0, police, Work::Roadblock(west), &[]));
+    sim.run_until(2.0 * 3600.0);
+    let at = |f: &dyn Fn(&SimEvent) -> bool| -> Vec<f64> {
+        sim.events()
+            .iter()
+            .filter(|e| f(&e.event))
+            .map(|e| e.t_s)
+            .collect()
+    };
+    use drill_engine::sim::events::{ActionId, WorkRef};
+    let (first, second) = (WorkRef::Action(ActionId(0)), WorkRef::Action(ActionId(1)));
+    assert!(at(&|e| matches!(e, SimEvent::ActionRejected { .. })).is_empty());
+    assert_eq!(
+        at(&|e| *e
+            == SimEvent::TaskQueued {
+                work: second,
+                team: TeamIdx(0),
+                behind: first
+            }),
+        vec![60.0]
+    );
+    let finished = at(&|e| matches!(e, SimEvent::TaskFinished { work, .. } if *work == first));
+    let started = at(&|e| matches!(e, SimEvent::TaskStarted { work, .. } if *work == second));
+    assert_eq!(finished.len(), 1);
+    assert_eq!(started.len(), 1);
+    assert!(started[0] >= finished[0] && started[0] <= finished[0] + 10.0 + 1e-9);
+    // It drives on from the east checkpoint at once: no second 10-minute assembly.
+    let departures = at(&|e| matches!(e, SimEvent::TeamDeparted { from, .. } if *from == east));
+    assert_eq!(departures.len(), 1);
+    assert!(
+        departures[0] - started[0] <= 10.0 + 1e-9,
+        "{departures:?} {started:?}"
+    );
+    assert_eq!(
+        at(&|e| matches!(e, SimEvent::TaskFinished { work, .. } if *work == second)).len(),
+        1
+    );
+}
+
+/// 强制转移 — a team's door-to-door evacuation leads out every household it reaches,
+/// the disabled carried, where a warning knock by the same team persuades nobody
+/// (households that never comply on a knock).
+#[test]
+fn a_forced_evacuation_moves_everyone_a_warning_knock_does_not() {
+    let run = |forced: bool| {
+        let mut b = ScenarioBuilder::new();
+        let home = b.settlement_with(
+            "组",
+            0.0,
+            0.0,
+            8,
+            24,
+            Groups {
+                disabled: 2,
+                elderly: 6,
+                ..Groups::default()
+            },
+        );
+        let shelter = b.shelter("S", 500.0, 0.0, 100);
+        let base = b.station("站", 800.0, 0.0);
+        b.straight_road(home, shelter, 4.0);
+        b.straight_road(shelter, base, 6.0);
+        let team = b.team("救援队", 10, base, 300.0, &[Skill::Evacuation]);
+        let scenario = b.build();
+        let params = SimParams {
+            comply_knock: 0.0,
+            comply_per_extra_contact: 0.0,
+            ..SimParams::default()
+        };
+        let mut sim = Simulation::with(&scenario, 3, Vec::new(), params, Mode::Actions).unwrap();
+        let work = if forced {
+            Work::Evacuate {
+                groups: Vec::new(),
+                from: Target::Place(home),
+                to: Some(shelter),
+            }
+        } else {
+            Work::KnockDoors(Target::Place(home))
+        };
+        sim.submit(action(0.0, Actor::Team(team), work, &[]));
+        sim.run_until(3.0 * 3600.0);
+        sim.events()
+            .iter()
+            .filter_map(|e| match e.event {
+                SimEvent::Arrived { people, .. } => Some(people),
+                _ => None,
+            })
+            .sum::<u32>()
+    };
+    assert_eq!(run(false), 0);
+    assert_eq!(run(true), 24, "everyone, the two disabled included");
+}
