@@ -156,19 +156,6 @@ const SIM_LIMITS: &[(&str, &str, &str)] = &[
         "T10",
         "last houses reached after the trap grace",
     ),
-    // Households that decided to leave found every road out of 东塘村 inside the plume
-    // and stayed (Stranded); a team's forced evacuation does not yet lead them out
-    // through the danger (escorted routing is not modelled).
-    (
-        "haiyan-chemical-release",
-        "T9",
-        "no escorted route out through the plume",
-    ),
-    (
-        "haiyan-chemical-release",
-        "T10",
-        "no escorted route out through the plume",
-    ),
     // A busy team queues new orders (crews are not modelled): the police do the second
     // roadblock after the first (2 min late), and 镇应急救援队, whose buses are out on T9,
     // starts the school's evacuation 11 min late.

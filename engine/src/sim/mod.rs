@@ -223,6 +223,7 @@ impl Simulation {
         world.insert_resource(Net {
             net,
             trees: Vec::new(),
+            trees_inside: Vec::new(),
             trees_version: u32::MAX,
             link_danger: vec![false; links],
             next_link_sample_s: 0.0,

@@ -659,6 +659,17 @@ fn rescue_skills(s: &Scenario, target: Target) -> &'static [Skill] {
     }
 }
 
+/// Whether households led out by a knocker (强制转移) may cross links the hazard
+/// closed: through a toxic cloud, yes, on the shortest way out, their dose counted
+/// (people are led out crosswind with masks rather than left in the plume); through
+/// flood water or fire, no.
+fn escorts_cross(ctx: &Ctx) -> bool {
+    ctx.scenario
+        .header
+        .hazard_kinds
+        .contains(&HazardKind::Chemical)
+}
+
 /// Whether a team's work takes it into the danger zone, so it may route over links
 /// the hazard closed: it has a skill that works in one of the scenario's hazards
 /// (火场 firefighting or evacuation, 毒气 hazmat or evacuation, 洪水 water rescue).
@@ -1361,9 +1372,11 @@ pub fn deliver_contacts(
                     | HhState::ShelteringInPlace
                     | HhState::Decided
                     | HhState::WaitingHelp
+                    | HhState::Stranded
             ) {
                 let leave = t + p.knock_visit_s;
                 hh.helped |= hh.members.disabled > 0;
+                hh.escorted = true;
                 if hh.state == HhState::WaitingHelp {
                     // `depart` sets helped households off at once.
                     continue;
@@ -1428,6 +1441,7 @@ fn nearest_shelter(
     net: &Net,
     shelters: &Shelters,
     at: PlaceIdx,
+    escorted: bool,
     room: impl Fn(PlaceIdx) -> bool,
 ) -> Option<(usize, PlaceIdx)> {
     let mut best: Option<(f64, usize, PlaceIdx)> = None;
@@ -1435,7 +1449,7 @@ fn nearest_shelter(
         if shelters.closed[sh.index()] || !room(sh) {
             continue;
         }
-        let dist = net.trees[k].dist[at.index()];
+        let dist = net.tree(k, escorted).dist[at.index()];
         if dist.is_finite() && best.is_none_or(|(bd, _, _)| dist < bd) {
             best = Some((dist, k, sh));
         }
@@ -1455,7 +1469,7 @@ pub fn depart(
     mut households: Households,
 ) {
     let now = clock.now_s;
-    net.refresh(&ctx.shelters);
+    net.refresh(&ctx.shelters, escorts_cross(&ctx));
     for mut hh in households.iter_mut() {
         let ready = match hh.state {
             HhState::Decided => hh.leave_at_s <= now,
@@ -1479,12 +1493,13 @@ pub fn depart(
             continue;
         }
         let at = hh.at;
-        match nearest_shelter(&ctx, &net, &shelters, at, |sh| {
+        let escorted = hh.escorted;
+        match nearest_shelter(&ctx, &net, &shelters, at, escorted, |sh| {
             !shelters.full_logged[sh.index()]
         }) {
             Some((k, sh)) => {
                 hh.target = sh;
-                hh.expect_m = net.trees[k].dist[at.index()];
+                hh.expect_m = net.tree(k, escorted).dist[at.index()];
                 hh.state = HhState::AtNode;
                 hh.at_since_s = hh.leave_at_s.min(now).max(now - clock.step_s);
                 if hh.helped {
@@ -1530,7 +1545,7 @@ pub fn move_walkers(
     mut households: Households,
 ) {
     let now = clock.now_s;
-    net.refresh(&ctx.shelters);
+    net.refresh(&ctx.shelters, escorts_cross(&ctx));
     let movers = &mut *movers;
     for _pass in 0..8 {
         let mut progressed = false;
@@ -1555,26 +1570,28 @@ pub fn move_walkers(
                 continue;
             }
             let at = hh.at;
+            let escorted = hh.escorted;
             let mut k = ctx
                 .shelters
                 .iter()
                 .position(|s| *s == hh.target)
                 .unwrap_or(0);
-            let dist_here = net
-                .trees
-                .get(k)
-                .map_or(f64::INFINITY, |t| t.dist[at.index()]);
+            let dist_here = if k < net.trees.len() {
+                net.tree(k, escorted).dist[at.index()]
+            } else {
+                f64::INFINITY
+            };
             if !dist_here.is_finite() || hh.expect_m + 1.0 < dist_here {
                 // The planned way is cut or longer: choose again.
                 let n = hh.people();
-                match nearest_shelter(&ctx, &net, &shelters, at, |sh| {
+                match nearest_shelter(&ctx, &net, &shelters, at, escorted, |sh| {
                     shelters.occupancy[sh.index()] + n <= shelters.capacity[sh.index()]
                         || !shelters.full_logged[sh.index()]
                 }) {
                     Some((nk, sh)) => {
                         k = nk;
                         hh.target = sh;
-                        hh.expect_m = net.trees[k].dist[at.index()];
+                        hh.expect_m = net.tree(k, escorted).dist[at.index()];
                         log.push(
                             now,
                             SimEvent::Rerouted {
@@ -1600,12 +1617,14 @@ pub fn move_walkers(
             }
             // Local route choice: free walking time plus the queue ahead, so parallel
             // exits share the flow (RiMEA test 9 needs both doors used).
-            let tree = &net.trees[k];
+            let tree = net.tree(k, escorted);
             let speed = hh.speed_m_s.max(0.05);
             let mut best: Option<(f64, DirLink)> = None;
             for &(nb, link) in &net.net.adjacency[at.index()] {
                 let li = link.index();
-                if !net.net.open[li] || !tree.dist[nb.index()].is_finite() {
+                let passable = net.net.open[li]
+                    || (escorted && !net.trees_inside.is_empty() && net.net.hazard_closed[li]);
+                if !passable || !tree.dist[nb.index()].is_finite() {
                     continue;
                 }
                 let d = net.net.dir_from(link, at);
@@ -1714,7 +1733,7 @@ pub fn admit_at_opened_shelters(
         return;
     }
     let now = clock.now_s;
-    net.refresh(&ctx.shelters);
+    net.refresh(&ctx.shelters, escorts_cross(&ctx));
     for h in std::mem::take(&mut movers.at_door) {
         let Ok(mut hh) = households.get_mut(index.households[h as usize]) else {
             continue;
@@ -1791,13 +1810,13 @@ fn arrive(
             },
         );
     }
-    let next = nearest_shelter(ctx, net, shelters, sh, |s| {
+    let next = nearest_shelter(ctx, net, shelters, sh, hh.escorted, |s| {
         s != sh && shelters.occupancy[s.index()] + n <= shelters.capacity[s.index()]
     });
     match next {
         Some((k, to)) => {
             hh.target = to;
-            hh.expect_m = net.trees[k].dist[sh.index()];
+            hh.expect_m = net.tree(k, hh.escorted).dist[sh.index()];
             hh.state = HhState::AtNode;
             log.push(
                 now,

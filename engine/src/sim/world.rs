@@ -100,6 +100,9 @@ pub struct Household {
     pub expect_m: f64,
     pub exposed: bool,
     pub helped: bool,
+    /// 强制转移 — led out by a knocker: in a toxic release it may cross the plume
+    /// (its dose counted) where households on their own keep out.
+    pub escorted: bool,
 }
 
 impl Household {
@@ -245,6 +248,9 @@ pub struct Net {
     pub net: Network,
     /// Foot route trees to each shelter, rebuilt when the network version changes.
     pub trees: Vec<RouteTree>,
+    /// The same trees through links closed by a toxic cloud, for escorted households
+    /// (empty unless the scenario has a chemical hazard).
+    pub trees_inside: Vec<RouteTree>,
     pub trees_version: u32,
     /// Whether each link is dangerous by the last sample.
     pub link_danger: Vec<bool>,
@@ -252,13 +258,31 @@ pub struct Net {
 }
 
 impl Net {
-    pub fn refresh(&mut self, shelters: &[PlaceIdx]) {
+    /// Rebuilds the foot route trees after the network changed; `escorts_cross`:
+    /// also those through hazard-closed links for escorted households.
+    pub fn refresh(&mut self, shelters: &[PlaceIdx], escorts_cross: bool) {
         if self.trees.len() != shelters.len() || self.trees_version != self.net.version {
             self.trees = shelters
                 .iter()
                 .map(|&s| self.net.tree_to(s, false))
                 .collect();
+            self.trees_inside = if escorts_cross {
+                shelters
+                    .iter()
+                    .map(|&s| self.net.tree_through(s, false, true))
+                    .collect()
+            } else {
+                Vec::new()
+            };
             self.trees_version = self.net.version;
+        }
+    }
+
+    /// The foot route tree to the `k`th shelter a household follows.
+    pub fn tree(&self, k: usize, escorted: bool) -> &RouteTree {
+        match self.trees_inside.get(k) {
+            Some(t) if escorted => t,
+            _ => &self.trees[k],
         }
     }
 }
@@ -543,6 +567,7 @@ pub fn spawn_population(
                     expect_m: 0.0,
                     exposed: false,
                     helped: false,
+                    escorted: false,
                 })
                 .id();
             infos.push(HouseholdInfo {
