@@ -327,3 +327,72 @@ fn a_forced_evacuation_moves_everyone_a_warning_knock_does_not() {
     assert_eq!(run(false), 0);
     assert_eq!(run(true), 24, "everyone, the two disabled included");
 }
+
+/// A toxic cloud traps nobody at home, and a team's forced evacuation leads people out
+/// across it (their dose counted); the same village under flood water is cut off
+/// (受困) once the grace has passed, and an evacuation no longer gets anyone out.
+#[test]
+fn a_toxic_cloud_can_be_crossed_when_led_out_but_flood_water_cannot() {
+    let run = |kind: HazardKind| {
+        let mut b = ScenarioBuilder::new();
+        let home = b.settlement("村", 0.0, 0.0, 6, 18);
+        let shelter = b.shelter("S", 1000.0, 0.0, 100);
+        let base = b.station("站", 1300.0, 0.0);
+        b.straight_road(home, shelter, 5.0);
+        b.straight_road(shelter, base, 6.0);
+        b.zone(
+            "危险区",
+            &[
+                (-100.0, -100.0),
+                (700.0, -100.0),
+                (700.0, 100.0),
+                (-100.0, 100.0),
+            ],
+            Some(0.0),
+        );
+        let team = b.team(
+            "救援队",
+            10,
+            base,
+            300.0,
+            &[Skill::Evacuation, Skill::Hazmat],
+        );
+        let mut scenario = b.build();
+        scenario.header.hazard_kinds = vec![kind];
+        scenario.map.zones[0].hazard = kind;
+        let mut sim = Simulation::with(
+            &scenario,
+            5,
+            Vec::new(),
+            SimParams::default(),
+            Mode::Actions,
+        )
+        .unwrap();
+        // Ordered after the 30-min trap grace.
+        sim.submit(action(
+            3600.0,
+            Actor::Team(team),
+            Work::Evacuate {
+                groups: Vec::new(),
+                from: Target::Place(home),
+                to: Some(shelter),
+            },
+            &[],
+        ));
+        sim.run_until(4.0 * 3600.0);
+        let count = |f: &dyn Fn(&SimEvent) -> Option<u32>| -> u32 {
+            sim.events().iter().filter_map(|e| f(&e.event)).sum()
+        };
+        let trapped = count(&|e| match e {
+            SimEvent::Trapped { people, .. } => Some(*people),
+            _ => None,
+        });
+        let arrived = count(&|e| match e {
+            SimEvent::Arrived { people, .. } => Some(*people),
+            _ => None,
+        });
+        (trapped, arrived)
+    };
+    assert_eq!(run(HazardKind::Chemical), (0, 18));
+    assert_eq!(run(HazardKind::Flood), (18, 0));
+}

@@ -134,6 +134,12 @@ impl Drill {
                 SimEvent::ActionMatched { action, task } if *action == id => {
                     matched = Some(s.task(*task).id.clone())
                 }
+                SimEvent::TaskQueued {
+                    work: WorkRef::Action(action),
+                    ..
+                } if *action == id => {
+                    verdict = Some("accepted, queued: the team is busy / 已接受, 排队".to_string())
+                }
                 _ => {}
             }
         }
@@ -231,6 +237,21 @@ fn describe(s: &Scenario, e: &TimedEvent) -> Option<String> {
                 "action #{} by {}: accepted / 已执行",
                 action.0 + 1,
                 s.actor_name(*actor)
+            )
+        }
+        SimEvent::TaskQueued {
+            work: WorkRef::Action(action),
+            team,
+            behind,
+        } => {
+            let behind = match behind {
+                WorkRef::Task(t) => format!("task {}", s.task(*t).id),
+                WorkRef::Action(a) => format!("action #{}", a.0 + 1),
+            };
+            let team = s.teams.get(team.index()).map_or("?", |t| t.name.as_str());
+            format!(
+                "action #{} queued / 排队: {team} does it after {behind}",
+                action.0 + 1
             )
         }
         SimEvent::ActionRejected {
