@@ -189,7 +189,10 @@ pub enum RejectReason {
         wanted: u32,
         available: u32,
     },
-    /// The team is busy with other work until it finishes.
+    /// The team is busy with other work until it finishes. Work for a busy team waits
+    /// (an action is queued, `SimEvent::TaskQueued`; plan work stays pending), so this
+    /// is the validator's signal to wait rather than a final refusal; older event logs
+    /// may still carry it as one.
     TeamBusy { team: TeamIdx, with: WorkRef },
     /// Every holder of the post is busy (door-knocking, calling, carrying a
     /// megaphone round, or the few minutes an announcement or an order takes).
