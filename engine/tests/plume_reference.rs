@@ -302,3 +302,39 @@ fn grid_sampling_matches_point_sampling() {
         );
     }
 }
+
+/// The AEGLs (ppm; 10 min, 30 min, 60 min, 4 h, 8 h) of `assets/data/substances.ron`
+/// that were read against a published table (see the file's header):
+/// - chlorine: US EPA AEGL table (NRC "Acute Exposure Guideline Levels for Selected
+///   Airborne Chemicals", vol. 4, 2004), as reproduced in the AEGL encyclopaedia
+///   article's chlorine example and by NOAA (https://response.restoration.noaa.gov/node/373);
+/// - hydrogen sulfide: NRC vol. 9 (2010), ch. 4, tabulated in Nitric Oxide 71:1-13
+///   (2017), Table 3 (https://pmc.ncbi.nlm.nih.gov/articles/PMC5777517/table/T3);
+/// - hydrogen chloride AEGL-1: NRC vol. 4 (2004), summary
+///   (http://www.nap.edu/openbook.php?record_id=10902&page=78);
+/// - sulfur dioxide AEGL-1: NRC vol. 8 (2010), ch. 9, p. 397.
+#[test]
+fn aegls_match_the_published_tables() {
+    let all = |key: &str, level: u8| -> Vec<Option<f64>> {
+        let s = find_substance(key).unwrap();
+        (0..5).map(|d| s.aegl(level, d)).collect()
+    };
+    let some = |v: [f64; 5]| v.map(Some).to_vec();
+    assert_eq!(all("chlorine", 1), some([0.50; 5]));
+    assert_eq!(all("chlorine", 2), some([2.8, 2.8, 2.0, 1.0, 0.71]));
+    assert_eq!(all("chlorine", 3), some([50.0, 28.0, 20.0, 10.0, 7.1]));
+    assert_eq!(
+        all("hydrogen_sulfide", 1),
+        some([0.75, 0.60, 0.51, 0.36, 0.33])
+    );
+    assert_eq!(
+        all("hydrogen_sulfide", 2),
+        some([41.0, 32.0, 27.0, 20.0, 17.0])
+    );
+    assert_eq!(
+        all("hydrogen_sulfide", 3),
+        some([76.0, 59.0, 50.0, 37.0, 31.0])
+    );
+    assert_eq!(all("hydrogen_chloride", 1), some([1.8; 5]));
+    assert_eq!(all("sulfur_dioxide", 1), some([0.20; 5]));
+}

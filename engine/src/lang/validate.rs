@@ -263,6 +263,41 @@ fn calendar_date_exists(year: i32, month: u8, day: u8) -> bool {
     (1..=days).contains(&day)
 }
 
+/// Whether `p` lies on a grid covering `[0, width) × [0, height)` metres.
+fn on_grid(p: Point, width: f64, height: f64) -> bool {
+    (0.0..width).contains(&p.x) && (0.0..height).contains(&p.y)
+}
+
+/// Whether any segment of the polyline crosses the grid `[0, width] × [0, height]`
+/// (Liang–Barsky clipping): a river drawn from beyond the grid's edge still enters it.
+fn polyline_touches_grid(points: &[Point], width: f64, height: f64) -> bool {
+    if points.iter().any(|&p| on_grid(p, width, height)) {
+        return true;
+    }
+    points.windows(2).any(|w| {
+        let (a, b) = (w[0], w[1]);
+        let (dx, dy) = (b.x - a.x, b.y - a.y);
+        let (mut t0, mut t1) = (0.0f64, 1.0f64);
+        for (p, q) in [
+            (-dx, a.x),
+            (dx, width - a.x),
+            (-dy, a.y),
+            (dy, height - a.y),
+        ] {
+            if p == 0.0 {
+                if q < 0.0 {
+                    return false;
+                }
+            } else if p < 0.0 {
+                t0 = t0.max(q / p);
+            } else {
+                t1 = t1.min(q / p);
+            }
+        }
+        t0 <= t1
+    })
+}
+
 /// Validates parsed files (`files[0]` is the main file) into a scenario.
 pub fn validate(files: &[(u32, &SyntaxFile)]) -> (Option<Scenario>, Vec<Diagnostic>) {
     let mut v = V {
@@ -844,6 +879,11 @@ impl V {
         match cur.peek().map(|n| &n.kind) {
             Some(NodeKind::Time { hour, minute }) => {
                 cur.next();
+                // The parser already reported a time such as 25:70 (E0115); giving it
+                // no value keeps follow-on warnings (W0004 "after the end") quiet.
+                if *hour > 23 || *minute > 59 {
+                    return None;
+                }
                 let of_day = f64::from(*hour) * 3600.0 + f64::from(*minute) * 60.0;
                 let mut t = of_day - self.start_of_day_s;
                 if t < 0.0 {
@@ -1182,6 +1222,7 @@ impl V {
         let mut link_lines = Vec::new();
         let mut cell = None;
         let mut terrain_lines = Vec::new();
+        let mut river_spans = Vec::new();
         const OPTS: [&str; 10] = [
             "cell",
             "terrain",
@@ -1212,7 +1253,13 @@ impl V {
                     }
                     "terrain" => terrain_lines.push(cur),
                     "place" | "shelter" => self.place(&mut cur, kw == "shelter"),
-                    "river" => self.river(&mut cur),
+                    "river" => {
+                        let (before, whole) = (self.s.map.rivers.len(), cur.whole());
+                        self.river(&mut cur);
+                        if self.s.map.rivers.len() > before {
+                            river_spans.push(whole);
+                        }
+                    }
                     "zone" => self.zone(&mut cur),
                     _ => link_lines.push((kw, cur)),
                 }
@@ -1222,9 +1269,91 @@ impl V {
         for mut cur in terrain_lines {
             self.terrain(&mut cur);
         }
+        self.features_off_the_grid(&river_spans);
         for (kw, mut cur) in link_lines {
             self.link(&mut cur, kw);
         }
+    }
+
+    /// The extent of an inline `terrain grid`, metres east and south of (0, 0); `None`
+    /// for a heightmap file, whose size only `drill run` knows once it has read it.
+    fn grid_extent(&self) -> Option<(f64, f64)> {
+        let terrain = self.s.map.terrain.as_ref()?;
+        match terrain.source {
+            TerrainSource::Grid { cols, rows, .. } => Some((
+                f64::from(cols) * terrain.cell_m,
+                f64::from(rows) * terrain.cell_m,
+            )),
+            TerrainSource::File { .. } => None,
+        }
+    }
+
+    /// W0007: places, shelters and rivers wholly outside an inline terrain grid. The
+    /// flood and fire models run on the grid only, so nothing ever happens there;
+    /// `drill run` used to be the first to notice.
+    fn features_off_the_grid(&mut self, river_spans: &[Span]) {
+        let Some((width, height)) = self.grid_extent() else {
+            return;
+        };
+        let extent = format!("x 0–{width} m, y 0–{height} m");
+        let mut off = Vec::new();
+        for p in &self.s.map.places {
+            if !on_grid(p.pos, width, height) {
+                let (zh, en) = if p.kind == PlaceKind::Shelter {
+                    ("安置点", "shelter")
+                } else {
+                    ("地点", "place")
+                };
+                off.push((
+                    p.span,
+                    format!("{zh} {}", p.name),
+                    format!("{en} {}", p.name),
+                ));
+            }
+        }
+        for (r, &span) in self.s.map.rivers.iter().zip(river_spans) {
+            if !polyline_touches_grid(&r.points, width, height) {
+                off.push((
+                    span,
+                    format!("河流 {}", r.name),
+                    format!("river {}", r.name),
+                ));
+            }
+        }
+        for (span, zh, en) in off {
+            self.diags.push(
+                Diagnostic::warning(
+                    "W0007",
+                    span,
+                    format!("{zh} 在地形网格之外 ({extent})"),
+                    format!("{en} lies outside the terrain grid ({extent}), where the flood and fire models do not reach"),
+                )
+                .help("check its coordinates, or extend `terrain grid` to cover it"),
+            );
+        }
+    }
+
+    /// E0409: a flood inflow on a river that never crosses the inline terrain grid has
+    /// nowhere to enter, so the flood cannot be modelled (`drill run` would fall back
+    /// to the scripted zones).
+    fn inflow_on_grid(&mut self, river: u32, span: Span) {
+        let Some((width, height)) = self.grid_extent() else {
+            return;
+        };
+        let r = &self.s.map.rivers[river as usize];
+        if polyline_touches_grid(&r.points, width, height) {
+            return;
+        }
+        let name = r.name.clone();
+        self.err(
+            Diagnostic::error(
+                "E0409",
+                span,
+                format!("河流 {name} 不经过地形网格,入流无处进入"),
+                format!("the inflow of river {name} has nowhere to enter: no part of the river lies on the terrain grid (x 0–{width} m, y 0–{height} m)"),
+            )
+            .help("draw the river across the terrain grid (`from`/`via`/`to`), or extend `terrain grid` to cover it"),
+        );
     }
 
     fn terrain(&mut self, cur: &mut Cur<'_>) {
@@ -2186,6 +2315,7 @@ impl V {
                                 let r = self.resolve(|n| &n.rivers, &name, span, "river", "河流");
                                 let t = self.timeline(&mut cur, Dim::Discharge);
                                 if r != UNKNOWN {
+                                    self.inflow_on_grid(r, span);
                                     spec.inflows.push(Inflow {
                                         river: RiverIdx(r),
                                         discharge_m3_s: t,
@@ -3615,6 +3745,35 @@ mod tests {
             .map(|d| d.code)
             .collect();
         (codes, render(&result.diagnostics, &sources))
+    }
+
+    /// A river drawn from beyond the grid's edge, across it, is on the grid; one that
+    /// only passes near a corner is not (W0007 and E0409 key on this).
+    #[test]
+    fn a_river_crossing_the_grid_counts_as_on_it() {
+        use super::{Point, polyline_touches_grid};
+        let p = |x, y| Point { x, y };
+        assert!(polyline_touches_grid(
+            &[p(-100.0, 50.0), p(900.0, 60.0)],
+            700.0,
+            500.0
+        ));
+        assert!(polyline_touches_grid(
+            &[p(350.0, -10.0), p(350.0, 900.0)],
+            700.0,
+            500.0
+        ));
+        assert!(!polyline_touches_grid(
+            &[p(600.0, -200.0), p(900.0, 100.0)],
+            700.0,
+            500.0
+        ));
+        assert!(!polyline_touches_grid(
+            &[p(0.0, 900.0), p(900.0, 800.0)],
+            700.0,
+            500.0
+        ));
+        assert!(polyline_touches_grid(&[p(10.0, 10.0)], 700.0, 500.0));
     }
 
     #[test]
