@@ -89,8 +89,27 @@ pub fn check(
     main: FileId,
     loader: &dyn Fn(&str) -> Result<String, String>,
 ) -> CheckResult {
+    // The syntax trees borrow their texts from `sources`, which grows while includes
+    // are read. A file without includes (the usual case) is parsed once and checked
+    // from that tree; with includes, the files are first read (each parsed to find
+    // its include lines), then parsed again for validation once `sources` is complete.
+    if let Some(src) = sources.get(main) {
+        let (tree, diagnostics) = parse::parse(&src.text, main);
+        match tree {
+            None => {
+                return CheckResult {
+                    scenario: None,
+                    diagnostics,
+                };
+            }
+            Some(tree) if !has_include(&tree) => {
+                return finish(main, diagnostics, &[(main, &tree)]);
+            }
+            Some(_) => {}
+        }
+    }
     let mut diagnostics = Vec::new();
-    let mut trees = Vec::new();
+    let mut files = Vec::new();
     let mut queue = vec![main];
     let mut seen_paths: Vec<String> = sources
         .get(main)
@@ -107,42 +126,16 @@ pub fn check(
             parse_ok = false;
             continue;
         };
-        // Includes are top-level `include "path"` lines.
         let including = src.path.clone();
-        for line in syntax::lines(&tree.nodes) {
-            if !line
-                .first()
-                .and_then(|n| n.word())
-                .is_some_and(|w| keywords::is(w, "include"))
-            {
-                continue;
-            }
-            let span_of = |n: &syntax::Node| Span {
-                file,
-                start: n.span.start,
-                end: n.span.end,
-            };
-            let Some(target) = line.get(1).and_then(|n| match &n.kind {
-                syntax::NodeKind::Str { value, .. } => Some((value.clone(), span_of(n))),
-                _ => None,
-            }) else {
-                diagnostics.push(
-                    Diagnostic::error(
-                        "E0150",
-                        span_of(line[0]),
-                        "include 后应为带引号的文件名",
-                        "`include` needs a file name in quotes",
-                    )
-                    .help("write `include \"county-resources.drill\"`"),
-                );
-                continue;
-            };
-            let path = resolve_include(&including, &target.0);
+        let targets = include_targets(&tree, file, &mut diagnostics);
+        drop(tree);
+        for (target, span) in targets {
+            let path = resolve_include(&including, &target);
             if seen_paths.contains(&path) {
                 diagnostics.push(
                     Diagnostic::error(
                         "E0151",
-                        target.1,
+                        span,
                         format!("重复或循环引用 {path}"),
                         format!("`{path}` is included twice or includes itself"),
                     )
@@ -156,7 +149,7 @@ pub fn check(
                 Err(e) => diagnostics.push(
                     Diagnostic::error(
                         "E0152",
-                        target.1,
+                        span,
                         format!("无法读取引用的文件 {path}"),
                         format!("cannot include `{path}`: {e}"),
                     )
@@ -164,7 +157,7 @@ pub fn check(
                 ),
             }
         }
-        trees.push((file, tree));
+        files.push(file);
     }
     if !parse_ok {
         return CheckResult {
@@ -172,9 +165,76 @@ pub fn check(
             diagnostics,
         };
     }
-    trees.sort_by_key(|(f, _)| if *f == main { 0 } else { *f + 1 });
-    let refs: Vec<(u32, &syntax::SyntaxFile)> = trees.iter().map(|(f, t)| (*f, t)).collect();
-    let (scenario, diags) = validate::validate(&refs);
+    files.sort_by_key(|f| if *f == main { 0 } else { *f + 1 });
+    // Same texts, same trees: the diagnostics of this second parse are already in.
+    let trees: Vec<(FileId, syntax::SyntaxFile<'_>)> = files
+        .iter()
+        .filter_map(|&f| {
+            let src = sources.get(f)?;
+            Some((f, parse::parse(&src.text, f).0?))
+        })
+        .collect();
+    let refs: Vec<(u32, &syntax::SyntaxFile<'_>)> = trees.iter().map(|(f, t)| (*f, t)).collect();
+    finish(main, diagnostics, &refs)
+}
+
+/// Whether a file has a top-level `include` line.
+fn has_include(tree: &syntax::SyntaxFile<'_>) -> bool {
+    syntax::lines(&tree.nodes)
+        .iter()
+        .any(|line| is_include(line))
+}
+
+fn is_include(line: &syntax::Line<'_>) -> bool {
+    line.first()
+        .and_then(|n| n.word())
+        .is_some_and(|w| keywords::is(w, "include"))
+}
+
+/// The quoted file names of a file's top-level `include "path"` lines, each with
+/// its span; an `include` without one is reported.
+fn include_targets(
+    tree: &syntax::SyntaxFile<'_>,
+    file: FileId,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<(String, Span)> {
+    let span_of = |n: &syntax::Node<'_>| Span {
+        file,
+        start: n.span.start,
+        end: n.span.end,
+    };
+    let mut targets = Vec::new();
+    for line in syntax::lines(&tree.nodes) {
+        if !is_include(&line) {
+            continue;
+        }
+        match line.get(1).map(|n| (&n.kind, span_of(n))) {
+            Some((syntax::NodeKind::Str { value, .. }, span)) => {
+                targets.push((value.to_string(), span));
+            }
+            _ => diagnostics.push(
+                Diagnostic::error(
+                    "E0150",
+                    span_of(line[0]),
+                    "include 后应为带引号的文件名",
+                    "`include` needs a file name in quotes",
+                )
+                .help("write `include \"county-resources.drill\"`"),
+            ),
+        }
+    }
+    targets
+}
+
+/// Validates the parsed files (main first) and merges, filters and sorts the
+/// diagnostics.
+fn finish(
+    main: FileId,
+    mut diagnostics: Vec<Diagnostic>,
+    trees: &[(u32, &syntax::SyntaxFile<'_>)],
+) -> CheckResult {
+    debug_assert!(trees.first().is_none_or(|(f, _)| *f == main));
+    let (scenario, diags) = validate::validate(trees);
     // A lexical slip (full-width character, a time like 25:70) is already reported
     // where it stands; what validation then says about the same token ("expected a
     // number", "after the drill ends") would only repeat it.

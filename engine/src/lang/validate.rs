@@ -14,6 +14,7 @@ use super::syntax::{Node, NodeKind, SyntaxFile, lines};
 use crate::hazard::fire::fuel::FuelCatalog;
 use crate::hazard::plume::find_substance;
 use crate::model::*;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What a quantity measures; each unit belongs to one dimension.
@@ -102,22 +103,22 @@ pub fn unit_info(unit: &str) -> Option<(Dim, f64)> {
 /// One statement: the meaningful nodes of a line, and the file they come from.
 struct Cur<'a> {
     file: u32,
-    nodes: Vec<&'a Node>,
+    nodes: Vec<&'a Node<'a>>,
     pos: usize,
 }
 
 impl<'a> Cur<'a> {
-    fn new(file: u32, nodes: Vec<&'a Node>) -> Self {
+    fn new(file: u32, nodes: Vec<&'a Node<'a>>) -> Self {
         Cur {
             file,
             nodes,
             pos: 0,
         }
     }
-    fn peek(&self) -> Option<&'a Node> {
+    fn peek(&self) -> Option<&'a Node<'a>> {
         self.nodes.get(self.pos).copied()
     }
-    fn next(&mut self) -> Option<&'a Node> {
+    fn next(&mut self) -> Option<&'a Node<'a>> {
         let n = self.peek();
         if n.is_some() {
             self.pos += 1;
@@ -248,7 +249,7 @@ struct V {
 
 /// A top-level block: its file, its body, and its header line (keyword and words
 /// before the `{`).
-type Block<'a> = (u32, &'a [Node], Cur<'a>);
+type Block<'a> = (u32, &'a [Node<'a>], Cur<'a>);
 
 /// Whether `year-month-day` exists in the proleptic Gregorian calendar.
 fn calendar_date_exists(year: i32, month: u8, day: u8) -> bool {
@@ -530,7 +531,7 @@ impl V {
         );
     }
 
-    fn each_line<'a>(&mut self, file: u32, body: &'a [Node], f: fn(&mut V, &mut Cur<'a>)) {
+    fn each_line<'a>(&mut self, file: u32, body: &'a [Node<'a>], f: fn(&mut V, &mut Cur<'a>)) {
         for line in lines(body) {
             let mut cur = Cur::new(file, line);
             f(self, &mut cur);
@@ -631,11 +632,11 @@ impl V {
         match cur.peek().map(|n| &n.kind) {
             Some(NodeKind::Word(w)) => {
                 let n = cur.next()?;
-                Some((w.clone(), cur.span_of(n)))
+                Some((w.to_string(), cur.span_of(n)))
             }
             Some(NodeKind::Str { value, .. }) => {
                 let n = cur.next()?;
-                Some((value.clone(), cur.span_of(n)))
+                Some((value.to_string(), cur.span_of(n)))
             }
             _ => {
                 self.expected(
@@ -653,7 +654,7 @@ impl V {
         match cur.peek().map(|n| &n.kind) {
             Some(NodeKind::Str { value, .. }) => {
                 cur.next();
-                Some(value.clone())
+                Some(value.to_string())
             }
             _ => {
                 self.expected(
@@ -997,7 +998,7 @@ impl V {
         let mut header = Cur::new(header.file, header.nodes.clone());
         header.next();
         if let Some(NodeKind::Str { value, .. }) = header.peek().map(|n| &n.kind) {
-            self.s.header.title = value.clone();
+            self.s.header.title = value.to_string();
             header.next();
         }
         self.finish(&header);
@@ -1995,7 +1996,7 @@ impl V {
     }
 
     /// The words of a `[a b c]` list (commas allowed), or a single word.
-    fn word_list<'a>(&mut self, cur: &mut Cur<'a>) -> Vec<&'a Node> {
+    fn word_list<'a>(&mut self, cur: &mut Cur<'a>) -> Vec<&'a Node<'a>> {
         match cur.peek().map(|n| &n.kind) {
             Some(NodeKind::List(items)) => {
                 cur.next();
@@ -2225,11 +2226,11 @@ impl V {
                         "fuel" => {
                             let fuel_span = cur.here();
                             let code = match cur.next().map(|n| &n.kind) {
-                                Some(NodeKind::Word(w)) => w.clone(),
+                                Some(NodeKind::Word(w)) => w.to_string(),
                                 Some(NodeKind::Quantity {
                                     text, unit: None, ..
-                                }) => text.clone(),
-                                Some(NodeKind::Str { value, .. }) => value.clone(),
+                                }) => text.to_string(),
+                                Some(NodeKind::Str { value, .. }) => value.to_string(),
                                 _ => {
                                     self.expected(
                                         &cur,
@@ -2485,15 +2486,15 @@ impl V {
         let unit = match cur.peek_word() {
             Some(w) if unit_info(w).is_some() => {
                 cur.next();
-                Some(w.to_string())
+                Some(w)
             }
             _ => None,
         };
         self.entries(cur, |v, c| {
             let n = c.next()?;
             let mut q = n.clone();
-            if let (NodeKind::Quantity { unit: u @ None, .. }, Some(given)) = (&mut q.kind, &unit) {
-                *u = Some(given.clone());
+            if let (NodeKind::Quantity { unit: u @ None, .. }, Some(given)) = (&mut q.kind, unit) {
+                *u = Some(Cow::Borrowed(given));
             }
             v.quantity_of(c, &q, dim)
         })
@@ -2563,7 +2564,7 @@ impl V {
         let mut h = Cur::new(header.file, header.nodes.clone());
         h.next();
         if let Some(NodeKind::Str { value, .. }) = h.peek().map(|n| &n.kind) {
-            self.s.plan.title = value.clone();
+            self.s.plan.title = value.to_string();
             h.next();
         }
         self.finish(&h);
@@ -2580,7 +2581,7 @@ impl V {
             let title = match cur.peek().map(|n| &n.kind) {
                 Some(NodeKind::Str { value, .. }) => {
                     cur.next();
-                    value.clone()
+                    value.to_string()
                 }
                 _ => String::new(),
             };
@@ -3182,7 +3183,7 @@ impl V {
             };
             while let Some(n) = cur.peek() {
                 if let NodeKind::Str { value, .. } = &n.kind {
-                    inject.message = value.clone();
+                    inject.message = value.to_string();
                     cur.next();
                     continue;
                 }
@@ -3341,7 +3342,7 @@ impl V {
                 }
                 "outcomes" => {
                     if let Some(NodeKind::Str { value, .. }) = cur.peek().map(|n| &n.kind) {
-                        self.s.scoring.outcomes_title = value.clone();
+                        self.s.scoring.outcomes_title = value.to_string();
                         cur.next();
                     }
                     let span = cur.here();
