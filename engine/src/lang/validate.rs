@@ -15,7 +15,8 @@ use crate::hazard::fire::fuel::FuelCatalog;
 use crate::hazard::plume::find_substance;
 use crate::model::*;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::BuildHasherDefault;
 
 /// What a quantity measures; each unit belongs to one dimension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,16 +183,28 @@ impl<'a> Cur<'a> {
     }
 }
 
+/// Name to index. Hashed (FNV-1a), as lookups were the largest part of validation
+/// with ordered maps of `String`s; never iterated except through [`sorted_names`],
+/// so no hash order reaches a message.
+type NameTable = HashMap<String, u32, BuildHasherDefault<keywords::Fnv>>;
+
+/// A table's names in byte order (the order did-you-mean suggestions are chosen in).
+fn sorted_names(table: &NameTable) -> Vec<&str> {
+    let mut names: Vec<&str> = table.keys().map(String::as_str).collect();
+    names.sort_unstable();
+    names
+}
+
 /// Name tables: name to index, for resolving references without quadratic scans.
 #[derive(Default)]
 struct Names {
-    places: BTreeMap<String, u32>,
-    rivers: BTreeMap<String, u32>,
-    zones: BTreeMap<String, u32>,
-    roles: BTreeMap<String, u32>,
-    teams: BTreeMap<String, u32>,
-    resources: BTreeMap<String, u32>,
-    tasks: BTreeMap<String, u32>,
+    places: NameTable,
+    rivers: NameTable,
+    zones: NameTable,
+    roles: NameTable,
+    teams: NameTable,
+    resources: NameTable,
+    tasks: NameTable,
     /// (kind, from, to) with from/to sorted, so either direction finds the link.
     links: BTreeMap<(u8, u32, u32), u32>,
 }
@@ -203,7 +216,7 @@ fn link_key(kind: LinkKind, a: PlaceIdx, b: PlaceIdx) -> (u8, u32, u32) {
 impl Names {
     fn from_scenario(s: &Scenario) -> Names {
         let mut n = Names::default();
-        let idx = |v: &mut BTreeMap<String, u32>, names: Vec<&String>| {
+        let idx = |v: &mut NameTable, names: Vec<&String>| {
             for (i, name) in names.into_iter().enumerate() {
                 v.entry(name.clone()).or_insert(i as u32);
             }
@@ -932,7 +945,7 @@ impl V {
     /// Resolves a name in a table, reporting unknown names with a suggestion.
     fn resolve(
         &mut self,
-        table: fn(&Names) -> &BTreeMap<String, u32>,
+        table: fn(&Names) -> &NameTable,
         name: &str,
         span: Span,
         what_en: &str,
@@ -941,8 +954,8 @@ impl V {
         if let Some(&i) = table(&self.names).get(name) {
             return i;
         }
-        let suggestion = keywords::nearest(name, table(&self.names).keys().map(|s| s.as_str()))
-            .map(str::to_string);
+        let suggestion =
+            keywords::nearest(name, sorted_names(table(&self.names))).map(str::to_string);
         let mut d = Diagnostic::error(
             "E0202",
             span,
@@ -968,7 +981,7 @@ impl V {
 
     fn declare(
         &mut self,
-        table: fn(&mut Names) -> &mut BTreeMap<String, u32>,
+        table: fn(&mut Names) -> &mut NameTable,
         name: &str,
         span: Span,
         index: usize,
@@ -2849,12 +2862,9 @@ impl V {
         if let Some(&t) = self.names.teams.get(name) {
             return Some(Actor::Team(TeamIdx(t)));
         }
-        let all = self
-            .names
-            .roles
-            .keys()
-            .chain(self.names.teams.keys())
-            .map(|s| s.as_str());
+        let all = sorted_names(&self.names.roles)
+            .into_iter()
+            .chain(sorted_names(&self.names.teams));
         let suggestion = keywords::nearest(name, all).map(str::to_string);
         let d = Diagnostic::error(
             "E0202",
