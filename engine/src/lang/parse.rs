@@ -593,7 +593,8 @@ fn bad_unit_word(token: &str) -> Option<usize> {
     ) {
         return None; // not a name
     }
-    let slash = token.find('/')?;
+    // (a byte loop: names are short, and `str::find` set up a searcher per name)
+    let slash = token.bytes().position(|b| b == b'/')?;
     (!UNIT_WORDS.contains(&token)).then_some(slash)
 }
 
