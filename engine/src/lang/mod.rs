@@ -266,6 +266,11 @@ pub fn check_text(path: &str, text: &str) -> (SourceMap, CheckResult) {
 /// The scenario id a recorder's log names (`actions <id> {`), or `None` when the
 /// text is not an action log. Lets `drill check` tell logs from scenarios.
 pub fn action_log_scenario_id(text: &str) -> Option<String> {
+    // `drill check` asks this of every file before checking it; a scenario's first
+    // word (`scenario`, `map`, ...) is told apart without parsing the whole text.
+    if first_word_is_not_actions(text) {
+        return None;
+    }
     let (tree, _) = parse::parse(text, 0);
     let tree = tree?;
     let first = syntax::lines(&tree.nodes).into_iter().next()?;
@@ -278,6 +283,40 @@ pub fn action_log_scenario_id(text: &str) -> Option<String> {
         return None;
     }
     Some(words.next()?.word().unwrap_or_default().to_string())
+}
+
+/// Whether the text plainly starts (after spaces, line breaks and comments) with a
+/// name that is not the `actions` keyword, followed by a space, a line break, `{` or
+/// the end. Anything less plain (a full-width character, a bracket, a digit) answers
+/// `false`, and the caller parses the text to decide.
+fn first_word_is_not_actions(text: &str) -> bool {
+    let mut rest = text.trim_start_matches('\u{FEFF}');
+    loop {
+        rest = rest.trim_start_matches([' ', '\t', '\r', '\n']);
+        if let Some(comment) = rest.strip_prefix("//") {
+            rest = comment.find('\n').map_or("", |i| &comment[i..]);
+        } else if let Some(comment) = rest.strip_prefix("/*") {
+            match comment.find("*/") {
+                Some(i) => rest = &comment[i + 2..],
+                None => return false,
+            }
+        } else {
+            break;
+        }
+    }
+    if !rest.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_' || c > '\u{ff}') {
+        return false;
+    }
+    let end = rest
+        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+        .unwrap_or(rest.len());
+    let (word, after) = rest.split_at(end);
+    let plain_end = after.is_empty() || after.starts_with([' ', '\t', '\r', '\n', '{']);
+    let plain_word = !word.contains('-')
+        && word.chars().all(|c| {
+            c.is_ascii_alphanumeric() || c == '_' || ('\u{4e00}'..='\u{9fff}').contains(&c)
+        });
+    plain_end && plain_word && !keywords::is(word, "actions")
 }
 
 /// Checks a recorder's `actions` log (in `sources[file]`) against a scenario.
