@@ -353,3 +353,52 @@ pub fn format(text: &str) -> Result<String, Vec<Diagnostic>> {
 fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by_key(|d| (d.primary.span.file, d.primary.span.start, d.severity));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `action_log_scenario_id` answers from the full parse alone.
+    fn by_parsing(text: &str) -> Option<String> {
+        let (tree, _) = parse::parse(text, 0);
+        let tree = tree?;
+        let first = syntax::lines(&tree.nodes).into_iter().next()?;
+        let mut words = first.iter().filter(|n| !n.is_trivia());
+        if !words
+            .next()?
+            .word()
+            .is_some_and(|w| keywords::is(w, "actions"))
+        {
+            return None;
+        }
+        Some(words.next()?.word().unwrap_or_default().to_string())
+    }
+
+    #[test]
+    fn the_first_word_shortcut_agrees_with_the_parse() {
+        let texts = [
+            ("scenario \"演练\" {\n  id a\n}\n", true),
+            ("// 注释\n/* 块 */\n\nmap {\n}\n", true),
+            ("\u{FEFF}地图 {\n}\n", true),
+            ("actions flood-1 {\n}\n", false),
+            ("  // log\n行动记录 flood-1 {\n}\n", false),
+            ("\u{3000}actions flood-1 {\n}\n", false),
+            ("actions-x {\n}\n", false),
+            ("mm/h [0h 5]\n", false),
+            ("（1, 2）\n", false),
+            ("/* never closed", false),
+            ("", false),
+        ];
+        for (text, shortcut) in texts {
+            assert_eq!(first_word_is_not_actions(text), shortcut, "{text:?}");
+            if shortcut {
+                assert_eq!(by_parsing(text), None, "{text:?}");
+            }
+            assert_eq!(action_log_scenario_id(text), by_parsing(text), "{text:?}");
+        }
+        assert_eq!(
+            action_log_scenario_id("actions flood-1 {\n}\n").as_deref(),
+            Some("flood-1")
+        );
+    }
+}
