@@ -91,7 +91,7 @@ fn flatten_before(pair: Pair<'_, Rule>, out: &mut Vec<String>) {
 fn flatten_now(nodes: &[Node], out: &mut Vec<String>) {
     for n in nodes {
         let at = format!("@{}..{}", n.span.start, n.span.end);
-        let qty = |text: &str, unit: &Option<String>| match unit {
+        let qty = |text: &str, unit: &Option<std::borrow::Cow<str>>| match unit {
             Some(u) => format!("{text}|{u}"),
             None => text.to_string(),
         };

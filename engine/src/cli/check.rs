@@ -36,11 +36,15 @@ pub struct CheckArgs {
 
 /// Reads and checks one file; `Err` when the file itself cannot be read.
 pub fn check_file(path: &std::path::Path) -> Result<(SourceMap, lang::CheckResult), String> {
-    let text = io::read_text(path)?;
+    Ok(check_text_of(path, io::read_text(path)?))
+}
+
+/// Checks a file's text, already read.
+fn check_text_of(path: &Path, text: String) -> (SourceMap, lang::CheckResult) {
     let mut sources = SourceMap::new();
     let main = sources.add(path.to_string_lossy().replace('\\', "/"), text);
     let result = lang::check(&mut sources, main, &io::include_loader);
-    Ok((sources, result))
+    (sources, result)
 }
 
 /// Finds and checks the scenario an action log belongs to: `--scenario`, else a file
@@ -142,14 +146,15 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         };
         let checked = match lang::action_log_scenario_id(&text) {
             Some(id) => check_log(path, text, &id, args),
-            None => check_file(path).map(|(sources, r)| {
+            None => {
+                let (sources, r) = check_text_of(path, text);
                 for source in sources.files.iter().skip(1) {
                     if let Some(p) = io::canonical(Path::new(&source.path)) {
                         included.push((p, path.clone()));
                     }
                 }
-                (sources, r.diagnostics)
-            }),
+                Ok((sources, r.diagnostics))
+            }
         };
         inputs.push(match checked {
             Ok((sources, diagnostics)) => Input::Checked(sources, diagnostics),

@@ -25,7 +25,7 @@ pub fn format_file(tree: &SyntaxFile) -> String {
 }
 
 /// A body's lines; `None` is one blank line (runs of blank lines collapse).
-fn split_lines(nodes: &[Node]) -> Vec<Option<Vec<&Node>>> {
+fn split_lines<'a>(nodes: &'a [Node<'a>]) -> Vec<Option<Vec<&'a Node<'a>>>> {
     let mut lines: Vec<Option<Vec<&Node>>> = Vec::new();
     let mut current: Vec<&Node> = Vec::new();
     let mut newlines = 0;

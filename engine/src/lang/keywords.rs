@@ -207,9 +207,10 @@ fn aliases(kw: &str) -> &'static [&'static str] {
 }
 
 /// FNV-1a: the keys are short fixed keywords, so a cheap hash beats SipHash's
-/// resistance to chosen keys, which a compile-time table does not need.
+/// resistance to chosen keys, which a compile-time table does not need. Validation's
+/// name tables use it too (short names, looked up once per reference).
 #[derive(Default)]
-struct Fnv(u64);
+pub(crate) struct Fnv(u64);
 
 impl Hasher for Fnv {
     fn finish(&self) -> u64 {

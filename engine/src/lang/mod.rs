@@ -89,8 +89,27 @@ pub fn check(
     main: FileId,
     loader: &dyn Fn(&str) -> Result<String, String>,
 ) -> CheckResult {
+    // The syntax trees borrow their texts from `sources`, which grows while includes
+    // are read. A file without includes (the usual case) is parsed once and checked
+    // from that tree; with includes, the files are first read (each parsed to find
+    // its include lines), then parsed again for validation once `sources` is complete.
+    if let Some(src) = sources.get(main) {
+        let (tree, diagnostics) = parse::parse(&src.text, main);
+        match tree {
+            None => {
+                return CheckResult {
+                    scenario: None,
+                    diagnostics,
+                };
+            }
+            Some(tree) if !has_include(&tree) => {
+                return finish(main, diagnostics, &[(main, &tree)]);
+            }
+            Some(_) => {}
+        }
+    }
     let mut diagnostics = Vec::new();
-    let mut trees = Vec::new();
+    let mut files = Vec::new();
     let mut queue = vec![main];
     let mut seen_paths: Vec<String> = sources
         .get(main)
@@ -107,42 +126,16 @@ pub fn check(
             parse_ok = false;
             continue;
         };
-        // Includes are top-level `include "path"` lines.
         let including = src.path.clone();
-        for line in syntax::lines(&tree.nodes) {
-            if !line
-                .first()
-                .and_then(|n| n.word())
-                .is_some_and(|w| keywords::is(w, "include"))
-            {
-                continue;
-            }
-            let span_of = |n: &syntax::Node| Span {
-                file,
-                start: n.span.start,
-                end: n.span.end,
-            };
-            let Some(target) = line.get(1).and_then(|n| match &n.kind {
-                syntax::NodeKind::Str { value, .. } => Some((value.clone(), span_of(n))),
-                _ => None,
-            }) else {
-                diagnostics.push(
-                    Diagnostic::error(
-                        "E0150",
-                        span_of(line[0]),
-                        "include 后应为带引号的文件名",
-                        "`include` needs a file name in quotes",
-                    )
-                    .help("write `include \"county-resources.drill\"`"),
-                );
-                continue;
-            };
-            let path = resolve_include(&including, &target.0);
+        let targets = include_targets(&tree, file, &mut diagnostics);
+        drop(tree);
+        for (target, span) in targets {
+            let path = resolve_include(&including, &target);
             if seen_paths.contains(&path) {
                 diagnostics.push(
                     Diagnostic::error(
                         "E0151",
-                        target.1,
+                        span,
                         format!("重复或循环引用 {path}"),
                         format!("`{path}` is included twice or includes itself"),
                     )
@@ -156,7 +149,7 @@ pub fn check(
                 Err(e) => diagnostics.push(
                     Diagnostic::error(
                         "E0152",
-                        target.1,
+                        span,
                         format!("无法读取引用的文件 {path}"),
                         format!("cannot include `{path}`: {e}"),
                     )
@@ -164,7 +157,7 @@ pub fn check(
                 ),
             }
         }
-        trees.push((file, tree));
+        files.push(file);
     }
     if !parse_ok {
         return CheckResult {
@@ -172,9 +165,76 @@ pub fn check(
             diagnostics,
         };
     }
-    trees.sort_by_key(|(f, _)| if *f == main { 0 } else { *f + 1 });
-    let refs: Vec<(u32, &syntax::SyntaxFile)> = trees.iter().map(|(f, t)| (*f, t)).collect();
-    let (scenario, diags) = validate::validate(&refs);
+    files.sort_by_key(|f| if *f == main { 0 } else { *f + 1 });
+    // Same texts, same trees: the diagnostics of this second parse are already in.
+    let trees: Vec<(FileId, syntax::SyntaxFile<'_>)> = files
+        .iter()
+        .filter_map(|&f| {
+            let src = sources.get(f)?;
+            Some((f, parse::parse(&src.text, f).0?))
+        })
+        .collect();
+    let refs: Vec<(u32, &syntax::SyntaxFile<'_>)> = trees.iter().map(|(f, t)| (*f, t)).collect();
+    finish(main, diagnostics, &refs)
+}
+
+/// Whether a file has a top-level `include` line.
+fn has_include(tree: &syntax::SyntaxFile<'_>) -> bool {
+    syntax::lines(&tree.nodes)
+        .iter()
+        .any(|line| is_include(line))
+}
+
+fn is_include(line: &syntax::Line<'_>) -> bool {
+    line.first()
+        .and_then(|n| n.word())
+        .is_some_and(|w| keywords::is(w, "include"))
+}
+
+/// The quoted file names of a file's top-level `include "path"` lines, each with
+/// its span; an `include` without one is reported.
+fn include_targets(
+    tree: &syntax::SyntaxFile<'_>,
+    file: FileId,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<(String, Span)> {
+    let span_of = |n: &syntax::Node<'_>| Span {
+        file,
+        start: n.span.start,
+        end: n.span.end,
+    };
+    let mut targets = Vec::new();
+    for line in syntax::lines(&tree.nodes) {
+        if !is_include(&line) {
+            continue;
+        }
+        match line.get(1).map(|n| (&n.kind, span_of(n))) {
+            Some((syntax::NodeKind::Str { value, .. }, span)) => {
+                targets.push((value.to_string(), span));
+            }
+            _ => diagnostics.push(
+                Diagnostic::error(
+                    "E0150",
+                    span_of(line[0]),
+                    "include 后应为带引号的文件名",
+                    "`include` needs a file name in quotes",
+                )
+                .help("write `include \"county-resources.drill\"`"),
+            ),
+        }
+    }
+    targets
+}
+
+/// Validates the parsed files (main first) and merges, filters and sorts the
+/// diagnostics.
+fn finish(
+    main: FileId,
+    mut diagnostics: Vec<Diagnostic>,
+    trees: &[(u32, &syntax::SyntaxFile<'_>)],
+) -> CheckResult {
+    debug_assert!(trees.first().is_none_or(|(f, _)| *f == main));
+    let (scenario, diags) = validate::validate(trees);
     // A lexical slip (full-width character, a time like 25:70) is already reported
     // where it stands; what validation then says about the same token ("expected a
     // number", "after the drill ends") would only repeat it.
@@ -206,6 +266,11 @@ pub fn check_text(path: &str, text: &str) -> (SourceMap, CheckResult) {
 /// The scenario id a recorder's log names (`actions <id> {`), or `None` when the
 /// text is not an action log. Lets `drill check` tell logs from scenarios.
 pub fn action_log_scenario_id(text: &str) -> Option<String> {
+    // `drill check` asks this of every file before checking it; a scenario's first
+    // word (`scenario`, `map`, ...) is told apart without parsing the whole text.
+    if first_word_is_not_actions(text) {
+        return None;
+    }
     let (tree, _) = parse::parse(text, 0);
     let tree = tree?;
     let first = syntax::lines(&tree.nodes).into_iter().next()?;
@@ -218,6 +283,40 @@ pub fn action_log_scenario_id(text: &str) -> Option<String> {
         return None;
     }
     Some(words.next()?.word().unwrap_or_default().to_string())
+}
+
+/// Whether the text plainly starts (after spaces, line breaks and comments) with a
+/// name that is not the `actions` keyword, followed by a space, a line break, `{` or
+/// the end. Anything less plain (a full-width character, a bracket, a digit) answers
+/// `false`, and the caller parses the text to decide.
+fn first_word_is_not_actions(text: &str) -> bool {
+    let mut rest = text.trim_start_matches('\u{FEFF}');
+    loop {
+        rest = rest.trim_start_matches([' ', '\t', '\r', '\n']);
+        if let Some(comment) = rest.strip_prefix("//") {
+            rest = comment.find('\n').map_or("", |i| &comment[i..]);
+        } else if let Some(comment) = rest.strip_prefix("/*") {
+            match comment.find("*/") {
+                Some(i) => rest = &comment[i + 2..],
+                None => return false,
+            }
+        } else {
+            break;
+        }
+    }
+    if !rest.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_' || c > '\u{ff}') {
+        return false;
+    }
+    let end = rest
+        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+        .unwrap_or(rest.len());
+    let (word, after) = rest.split_at(end);
+    let plain_end = after.is_empty() || after.starts_with([' ', '\t', '\r', '\n', '{']);
+    let plain_word = !word.contains('-')
+        && word.chars().all(|c| {
+            c.is_ascii_alphanumeric() || c == '_' || ('\u{4e00}'..='\u{9fff}').contains(&c)
+        });
+    plain_end && plain_word && !keywords::is(word, "actions")
 }
 
 /// Checks a recorder's `actions` log (in `sources[file]`) against a scenario.
@@ -253,4 +352,53 @@ pub fn format(text: &str) -> Result<String, Vec<Diagnostic>> {
 /// Orders diagnostics by file and position, errors before warnings at the same place.
 fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by_key(|d| (d.primary.span.file, d.primary.span.start, d.severity));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `action_log_scenario_id` answers from the full parse alone.
+    fn by_parsing(text: &str) -> Option<String> {
+        let (tree, _) = parse::parse(text, 0);
+        let tree = tree?;
+        let first = syntax::lines(&tree.nodes).into_iter().next()?;
+        let mut words = first.iter().filter(|n| !n.is_trivia());
+        if !words
+            .next()?
+            .word()
+            .is_some_and(|w| keywords::is(w, "actions"))
+        {
+            return None;
+        }
+        Some(words.next()?.word().unwrap_or_default().to_string())
+    }
+
+    #[test]
+    fn the_first_word_shortcut_agrees_with_the_parse() {
+        let texts = [
+            ("scenario \"演练\" {\n  id a\n}\n", true),
+            ("// 注释\n/* 块 */\n\nmap {\n}\n", true),
+            ("\u{FEFF}地图 {\n}\n", true),
+            ("actions flood-1 {\n}\n", false),
+            ("  // log\n行动记录 flood-1 {\n}\n", false),
+            ("\u{3000}actions flood-1 {\n}\n", false),
+            ("actions-x {\n}\n", false),
+            ("mm/h [0h 5]\n", false),
+            ("（1, 2）\n", false),
+            ("/* never closed", false),
+            ("", false),
+        ];
+        for (text, shortcut) in texts {
+            assert_eq!(first_word_is_not_actions(text), shortcut, "{text:?}");
+            if shortcut {
+                assert_eq!(by_parsing(text), None, "{text:?}");
+            }
+            assert_eq!(action_log_scenario_id(text), by_parsing(text), "{text:?}");
+        }
+        assert_eq!(
+            action_log_scenario_id("actions flood-1 {\n}\n").as_deref(),
+            Some("flood-1")
+        );
+    }
 }

@@ -24,7 +24,7 @@ const MAX_NESTING: usize = 64;
 /// Parses one source text. Returns the tree when the text could be read (possibly
 /// with diagnostics for recovered mistakes such as full-width commas), and all
 /// diagnostics found.
-pub fn parse(text: &str, file: u32) -> (Option<SyntaxFile>, Vec<Diagnostic>) {
+pub fn parse(text: &str, file: u32) -> (Option<SyntaxFile<'_>>, Vec<Diagnostic>) {
     let sp = |s: usize, e: usize| Span {
         file,
         start: s as u32,
@@ -46,7 +46,14 @@ pub fn parse(text: &str, file: u32) -> (Option<SyntaxFile>, Vec<Diagnostic>) {
     let prescan_diags = diags.len();
     let converted = match DrillParser::parse(Rule::file, &fixed) {
         Ok(mut pairs) => match pairs.next() {
-            Some(file_pair) => convert_items(file_pair.into_inner(), &mut diags, file),
+            Some(file_pair) => {
+                let texts = Texts {
+                    source: text,
+                    parsed: &fixed,
+                    replaced: matches!(fixed, Cow::Owned(_)),
+                };
+                convert_items(file_pair.into_inner(), &mut diags, file, &texts)
+            }
             None => Ok(Vec::new()),
         },
         Err(err) => {
@@ -399,26 +406,47 @@ fn span_of(pair: &Pair<'_, Rule>) -> ByteSpan {
 /// the grammar lets any name take a `/s`, `/h` or `/m3` tail and this list decides.
 const UNIT_WORDS: [&str; 7] = ["m3/s", "mm/h", "kg/s", "g/s", "km/h", "m/s", "mg/m3"];
 
+/// Where node texts come from: the parsed text is the source itself, or (when the
+/// pre-scan `replaced` full-width characters) a same-length copy of it.
+struct Texts<'a, 'p> {
+    source: &'a str,
+    parsed: &'p str,
+    replaced: bool,
+}
+
+impl<'a> Texts<'a, '_> {
+    /// A slice of the parsed text as node text: borrowed from the source at the same
+    /// offsets unless a replaced character makes the two differ there.
+    fn get(&self, s: &str) -> Cow<'a, str> {
+        let start = s.as_ptr() as usize - self.parsed.as_ptr() as usize;
+        match self.source.get(start..start + s.len()) {
+            Some(original) if !self.replaced || original == s => Cow::Borrowed(original),
+            _ => Cow::Owned(s.to_string()),
+        }
+    }
+}
+
 /// Turns the pairs of one bracket level into nodes. `Err(pos)` when the text is not
 /// in the language after all: a name with a `/` tail that is not a unit word, refused
 /// at the `/` exactly as the grammar refuses a stray `/`.
-fn convert_items(
+fn convert_items<'a>(
     pairs: Pairs<'_, Rule>,
     diags: &mut Vec<Diagnostic>,
     file: u32,
-) -> Result<Vec<Node>, usize> {
+    texts: &Texts<'a, '_>,
+) -> Result<Vec<Node<'a>>, usize> {
     let mut nodes = Vec::with_capacity(pairs.len());
     for pair in pairs {
         let span = span_of(&pair);
         let kind = match pair.as_rule() {
-            Rule::token => token_kind(pair.as_str(), span, diags, file)?,
+            Rule::token => token_kind(pair.as_str(), span, diags, file, texts)?,
             Rule::quantity => {
-                let (value, text, unit) = split_quantity(pair.as_str());
+                let (value, text, unit) = split_quantity(pair.as_str(), texts);
                 NodeKind::Quantity { value, text, unit }
             }
             Rule::offset => {
                 let q = pair.into_inner().next().map_or("", |p| p.as_str());
-                let (value, text, unit) = split_quantity(q);
+                let (value, text, unit) = split_quantity(q, texts);
                 NodeKind::Offset { value, text, unit }
             }
             Rule::point => {
@@ -427,17 +455,19 @@ fn convert_items(
                     .into_inner()
                     .filter(|p| p.as_rule() == Rule::number)
                     .map(|p| p.as_str());
-                let xt = numbers.next().unwrap_or("0");
-                let yt = numbers.next().unwrap_or("0");
+                let xt = numbers.next();
+                let yt = numbers.next();
+                let value = |t: Option<&str>| t.map_or(0.0, |t| t.parse().unwrap_or(0.0));
+                let text = |t: Option<&str>| t.map_or(Cow::Borrowed("0"), |t| texts.get(t));
                 NodeKind::Point {
-                    x: xt.parse().unwrap_or(0.0),
-                    y: yt.parse().unwrap_or(0.0),
-                    x_text: xt.into(),
-                    y_text: yt.into(),
+                    x: value(xt),
+                    y: value(yt),
+                    x_text: text(xt),
+                    y_text: text(yt),
                 }
             }
-            Rule::list => NodeKind::List(convert_items(pair.into_inner(), diags, file)?),
-            Rule::block => NodeKind::Block(convert_items(pair.into_inner(), diags, file)?),
+            Rule::list => NodeKind::List(convert_items(pair.into_inner(), diags, file, texts)?),
+            Rule::block => NodeKind::Block(convert_items(pair.into_inner(), diags, file, texts)?),
             _ => continue, // EOI
         };
         nodes.push(Node { kind, span });
@@ -446,7 +476,7 @@ fn convert_items(
 }
 
 /// A quantity's text (`600m`, `4 m`, `-3`) split into value, number as written, unit.
-fn split_quantity(s: &str) -> (f64, String, Option<String>) {
+fn split_quantity<'a>(s: &str, texts: &Texts<'a, '_>) -> (f64, Cow<'a, str>, Option<Cow<'a, str>>) {
     let number_len = s
         .bytes()
         .enumerate()
@@ -456,24 +486,25 @@ fn split_quantity(s: &str) -> (f64, String, Option<String>) {
     let unit = s[number_len..].trim_start_matches([' ', '\t', '\u{FEFF}']);
     (
         number.parse().unwrap_or(0.0),
-        number.to_string(),
-        (!unit.is_empty()).then(|| unit.to_string()),
+        texts.get(number),
+        (!unit.is_empty()).then(|| texts.get(unit)),
     )
 }
 
 /// The kind of one `token`, read from its first character (the grammar's token
 /// alternatives all start differently; see `grammar.pest`).
-fn token_kind(
+fn token_kind<'a>(
     s: &str,
     span: ByteSpan,
     diags: &mut Vec<Diagnostic>,
     file: u32,
-) -> Result<NodeKind, usize> {
+    texts: &Texts<'a, '_>,
+) -> Result<NodeKind<'a>, usize> {
     let bytes = s.as_bytes();
     Ok(match bytes.first().copied().unwrap_or(b'\n') {
         b'\n' | b'\r' => NodeKind::Newline,
         // (a `\r` before the newline ends up in the line comment and is trimmed here)
-        b'/' => NodeKind::Comment(s.trim_end().to_string()),
+        b'/' => NodeKind::Comment(texts.get(s.trim_end())),
         b'"' => {
             let raw = &s[1..s.len() - 1];
             let value = if raw.contains('\\') {
@@ -488,13 +519,13 @@ fn token_kind(
                         value.push(c);
                     }
                 }
-                value
+                Cow::Owned(value)
             } else {
-                raw.to_string()
+                texts.get(raw)
             };
             NodeKind::Str {
                 value,
-                raw: raw.to_string(),
+                raw: texts.get(raw),
             }
         }
         b',' => NodeKind::Comma,
@@ -547,7 +578,7 @@ fn token_kind(
             if let Some(slash) = bad_unit_word(s) {
                 return Err(span.start as usize + slash);
             }
-            NodeKind::Word(s.to_string())
+            NodeKind::Word(texts.get(s))
         }
     })
 }
@@ -562,7 +593,8 @@ fn bad_unit_word(token: &str) -> Option<usize> {
     ) {
         return None; // not a name
     }
-    let slash = token.find('/')?;
+    // (a byte loop: names are short, and `str::find` set up a searcher per name)
+    let slash = token.bytes().position(|b| b == b'/')?;
     (!UNIT_WORDS.contains(&token)).then_some(slash)
 }
 
@@ -610,7 +642,7 @@ fn first_bad_unit_word(text: &str, end: usize) -> Option<usize> {
 mod tests {
     use super::*;
 
-    fn kinds(text: &str) -> Vec<NodeKind> {
+    fn kinds(text: &str) -> Vec<NodeKind<'_>> {
         let (tree, diags) = parse(text, 0);
         assert!(diags.is_empty(), "{diags:?}");
         tree.unwrap().nodes.into_iter().map(|n| n.kind).collect()
@@ -622,7 +654,7 @@ mod tests {
         let units: Vec<Option<String>> = k
             .iter()
             .map(|n| match n {
-                NodeKind::Quantity { unit, .. } => unit.clone(),
+                NodeKind::Quantity { unit, .. } => unit.as_deref().map(str::to_string),
                 other => panic!("{other:?}"),
             })
             .collect();

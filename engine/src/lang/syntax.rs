@@ -6,6 +6,13 @@
 //! included files and `actions` logs, and the formatter can reproduce comments,
 //! line breaks and the author's choice of Chinese or English keywords exactly.
 //! Every node carries the byte range it came from.
+//!
+//! Names, numbers and comments borrow their text from the source (`Cow::Borrowed`),
+//! so building and dropping the tree allocates only the bracket groups' vectors;
+//! a token is owned only where the pre-scan replaced a full-width character inside
+//! it (or a string has escapes), since that text no longer matches the source.
+
+use std::borrow::Cow;
 
 /// A byte range in one source text (the file is known from context).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -32,23 +39,26 @@ impl ByteSpan {
 
 /// One node of the tree with its source span.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Node {
-    pub kind: NodeKind,
+pub struct Node<'a> {
+    pub kind: NodeKind<'a>,
     pub span: ByteSpan,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum NodeKind {
+pub enum NodeKind<'a> {
     /// A name or keyword: `place`, `地点`, `下村`, `T1`.
-    Word(String),
+    Word(Cow<'a, str>),
     /// A quoted string; `value` is unescaped, `raw` is the text between the quotes.
-    Str { value: String, raw: String },
+    Str {
+        value: Cow<'a, str>,
+        raw: Cow<'a, str>,
+    },
     /// A number with an optional unit (`600m`, `4 m`, `0.035`, `30%`). `text` is the
     /// number as written, so formatting never changes `0.50` into `0.5`.
     Quantity {
         value: f64,
-        text: String,
-        unit: Option<String>,
+        text: Cow<'a, str>,
+        unit: Option<Cow<'a, str>>,
     },
     /// `2026-06-18`
     Date { year: i32, month: u8, day: u8 },
@@ -57,8 +67,8 @@ pub enum NodeKind {
     /// `+45min`: a quantity counted from the drill start.
     Offset {
         value: f64,
-        text: String,
-        unit: Option<String>,
+        text: Cow<'a, str>,
+        unit: Option<Cow<'a, str>>,
     },
     /// `->`
     Arrow,
@@ -72,20 +82,20 @@ pub enum NodeKind {
     Point {
         x: f64,
         y: f64,
-        x_text: String,
-        y_text: String,
+        x_text: Cow<'a, str>,
+        y_text: Cow<'a, str>,
     },
     /// `[ ... ]`
-    List(Vec<Node>),
+    List(Vec<Node<'a>>),
     /// `{ ... }`
-    Block(Vec<Node>),
+    Block(Vec<Node<'a>>),
     /// A line break (kept: statements end at line ends).
     Newline,
     /// `// ...` or `/* ... */`, the full text including the markers.
-    Comment(String),
+    Comment(Cow<'a, str>),
 }
 
-impl Node {
+impl Node<'_> {
     pub fn word(&self) -> Option<&str> {
         match &self.kind {
             NodeKind::Word(w) => Some(w),
@@ -123,17 +133,17 @@ impl Node {
 
 /// A parsed source file: its top-level nodes.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SyntaxFile {
-    pub nodes: Vec<Node>,
+pub struct SyntaxFile<'a> {
+    pub nodes: Vec<Node<'a>>,
 }
 
 /// A statement: the nodes of one logical line of a body, without comments or
 /// newlines. `validate` splits bodies into statements in ways that depend on the block.
-pub type Line<'a> = Vec<&'a Node>;
+pub type Line<'a> = Vec<&'a Node<'a>>;
 
 /// Splits a body at newlines into lines of meaningful nodes (comments dropped, empty
 /// lines skipped).
-pub fn lines(body: &[Node]) -> Vec<Line<'_>> {
+pub fn lines<'a>(body: &'a [Node<'a>]) -> Vec<Line<'a>> {
     // Each line's vector is allocated once at its final size (validation calls this
     // for every block, so growing vectors node by node showed in the profile).
     let mut out = Vec::new();

@@ -14,7 +14,9 @@ use super::syntax::{Node, NodeKind, SyntaxFile, lines};
 use crate::hazard::fire::fuel::FuelCatalog;
 use crate::hazard::plume::find_substance;
 use crate::model::*;
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::BuildHasherDefault;
 
 /// What a quantity measures; each unit belongs to one dimension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,22 +104,22 @@ pub fn unit_info(unit: &str) -> Option<(Dim, f64)> {
 /// One statement: the meaningful nodes of a line, and the file they come from.
 struct Cur<'a> {
     file: u32,
-    nodes: Vec<&'a Node>,
+    nodes: Vec<&'a Node<'a>>,
     pos: usize,
 }
 
 impl<'a> Cur<'a> {
-    fn new(file: u32, nodes: Vec<&'a Node>) -> Self {
+    fn new(file: u32, nodes: Vec<&'a Node<'a>>) -> Self {
         Cur {
             file,
             nodes,
             pos: 0,
         }
     }
-    fn peek(&self) -> Option<&'a Node> {
+    fn peek(&self) -> Option<&'a Node<'a>> {
         self.nodes.get(self.pos).copied()
     }
-    fn next(&mut self) -> Option<&'a Node> {
+    fn next(&mut self) -> Option<&'a Node<'a>> {
         let n = self.peek();
         if n.is_some() {
             self.pos += 1;
@@ -181,16 +183,28 @@ impl<'a> Cur<'a> {
     }
 }
 
+/// Name to index. Hashed (FNV-1a), as lookups were the largest part of validation
+/// with ordered maps of `String`s; never iterated except through [`sorted_names`],
+/// so no hash order reaches a message.
+type NameTable = HashMap<String, u32, BuildHasherDefault<keywords::Fnv>>;
+
+/// A table's names in byte order (the order did-you-mean suggestions are chosen in).
+fn sorted_names(table: &NameTable) -> Vec<&str> {
+    let mut names: Vec<&str> = table.keys().map(String::as_str).collect();
+    names.sort_unstable();
+    names
+}
+
 /// Name tables: name to index, for resolving references without quadratic scans.
 #[derive(Default)]
 struct Names {
-    places: BTreeMap<String, u32>,
-    rivers: BTreeMap<String, u32>,
-    zones: BTreeMap<String, u32>,
-    roles: BTreeMap<String, u32>,
-    teams: BTreeMap<String, u32>,
-    resources: BTreeMap<String, u32>,
-    tasks: BTreeMap<String, u32>,
+    places: NameTable,
+    rivers: NameTable,
+    zones: NameTable,
+    roles: NameTable,
+    teams: NameTable,
+    resources: NameTable,
+    tasks: NameTable,
     /// (kind, from, to) with from/to sorted, so either direction finds the link.
     links: BTreeMap<(u8, u32, u32), u32>,
 }
@@ -202,7 +216,7 @@ fn link_key(kind: LinkKind, a: PlaceIdx, b: PlaceIdx) -> (u8, u32, u32) {
 impl Names {
     fn from_scenario(s: &Scenario) -> Names {
         let mut n = Names::default();
-        let idx = |v: &mut BTreeMap<String, u32>, names: Vec<&String>| {
+        let idx = |v: &mut NameTable, names: Vec<&String>| {
             for (i, name) in names.into_iter().enumerate() {
                 v.entry(name.clone()).or_insert(i as u32);
             }
@@ -248,7 +262,7 @@ struct V {
 
 /// A top-level block: its file, its body, and its header line (keyword and words
 /// before the `{`).
-type Block<'a> = (u32, &'a [Node], Cur<'a>);
+type Block<'a> = (u32, &'a [Node<'a>], Cur<'a>);
 
 /// Whether `year-month-day` exists in the proleptic Gregorian calendar.
 fn calendar_date_exists(year: i32, month: u8, day: u8) -> bool {
@@ -565,7 +579,7 @@ impl V {
         );
     }
 
-    fn each_line<'a>(&mut self, file: u32, body: &'a [Node], f: fn(&mut V, &mut Cur<'a>)) {
+    fn each_line<'a>(&mut self, file: u32, body: &'a [Node<'a>], f: fn(&mut V, &mut Cur<'a>)) {
         for line in lines(body) {
             let mut cur = Cur::new(file, line);
             f(self, &mut cur);
@@ -666,11 +680,11 @@ impl V {
         match cur.peek().map(|n| &n.kind) {
             Some(NodeKind::Word(w)) => {
                 let n = cur.next()?;
-                Some((w.clone(), cur.span_of(n)))
+                Some((w.to_string(), cur.span_of(n)))
             }
             Some(NodeKind::Str { value, .. }) => {
                 let n = cur.next()?;
-                Some((value.clone(), cur.span_of(n)))
+                Some((value.to_string(), cur.span_of(n)))
             }
             _ => {
                 self.expected(
@@ -688,7 +702,7 @@ impl V {
         match cur.peek().map(|n| &n.kind) {
             Some(NodeKind::Str { value, .. }) => {
                 cur.next();
-                Some(value.clone())
+                Some(value.to_string())
             }
             _ => {
                 self.expected(
@@ -971,7 +985,7 @@ impl V {
     /// Resolves a name in a table, reporting unknown names with a suggestion.
     fn resolve(
         &mut self,
-        table: fn(&Names) -> &BTreeMap<String, u32>,
+        table: fn(&Names) -> &NameTable,
         name: &str,
         span: Span,
         what_en: &str,
@@ -980,8 +994,8 @@ impl V {
         if let Some(&i) = table(&self.names).get(name) {
             return i;
         }
-        let suggestion = keywords::nearest(name, table(&self.names).keys().map(|s| s.as_str()))
-            .map(str::to_string);
+        let suggestion =
+            keywords::nearest(name, sorted_names(table(&self.names))).map(str::to_string);
         let mut d = Diagnostic::error(
             "E0202",
             span,
@@ -1007,7 +1021,7 @@ impl V {
 
     fn declare(
         &mut self,
-        table: fn(&mut Names) -> &mut BTreeMap<String, u32>,
+        table: fn(&mut Names) -> &mut NameTable,
         name: &str,
         span: Span,
         index: usize,
@@ -1037,7 +1051,7 @@ impl V {
         let mut header = Cur::new(header.file, header.nodes.clone());
         header.next();
         if let Some(NodeKind::Str { value, .. }) = header.peek().map(|n| &n.kind) {
-            self.s.header.title = value.clone();
+            self.s.header.title = value.to_string();
             header.next();
         }
         self.finish(&header);
@@ -2124,7 +2138,7 @@ impl V {
     }
 
     /// The words of a `[a b c]` list (commas allowed), or a single word.
-    fn word_list<'a>(&mut self, cur: &mut Cur<'a>) -> Vec<&'a Node> {
+    fn word_list<'a>(&mut self, cur: &mut Cur<'a>) -> Vec<&'a Node<'a>> {
         match cur.peek().map(|n| &n.kind) {
             Some(NodeKind::List(items)) => {
                 cur.next();
@@ -2355,11 +2369,11 @@ impl V {
                         "fuel" => {
                             let fuel_span = cur.here();
                             let code = match cur.next().map(|n| &n.kind) {
-                                Some(NodeKind::Word(w)) => w.clone(),
+                                Some(NodeKind::Word(w)) => w.to_string(),
                                 Some(NodeKind::Quantity {
                                     text, unit: None, ..
-                                }) => text.clone(),
-                                Some(NodeKind::Str { value, .. }) => value.clone(),
+                                }) => text.to_string(),
+                                Some(NodeKind::Str { value, .. }) => value.to_string(),
                                 _ => {
                                     self.expected(
                                         &cur,
@@ -2615,15 +2629,15 @@ impl V {
         let unit = match cur.peek_word() {
             Some(w) if unit_info(w).is_some() => {
                 cur.next();
-                Some(w.to_string())
+                Some(w)
             }
             _ => None,
         };
         self.entries(cur, |v, c| {
             let n = c.next()?;
             let mut q = n.clone();
-            if let (NodeKind::Quantity { unit: u @ None, .. }, Some(given)) = (&mut q.kind, &unit) {
-                *u = Some(given.clone());
+            if let (NodeKind::Quantity { unit: u @ None, .. }, Some(given)) = (&mut q.kind, unit) {
+                *u = Some(Cow::Borrowed(given));
             }
             v.quantity_of(c, &q, dim)
         })
@@ -2693,7 +2707,7 @@ impl V {
         let mut h = Cur::new(header.file, header.nodes.clone());
         h.next();
         if let Some(NodeKind::Str { value, .. }) = h.peek().map(|n| &n.kind) {
-            self.s.plan.title = value.clone();
+            self.s.plan.title = value.to_string();
             h.next();
         }
         self.finish(&h);
@@ -2710,7 +2724,7 @@ impl V {
             let title = match cur.peek().map(|n| &n.kind) {
                 Some(NodeKind::Str { value, .. }) => {
                     cur.next();
-                    value.clone()
+                    value.to_string()
                 }
                 _ => String::new(),
             };
@@ -2978,12 +2992,9 @@ impl V {
         if let Some(&t) = self.names.teams.get(name) {
             return Some(Actor::Team(TeamIdx(t)));
         }
-        let all = self
-            .names
-            .roles
-            .keys()
-            .chain(self.names.teams.keys())
-            .map(|s| s.as_str());
+        let all = sorted_names(&self.names.roles)
+            .into_iter()
+            .chain(sorted_names(&self.names.teams));
         let suggestion = keywords::nearest(name, all).map(str::to_string);
         let d = Diagnostic::error(
             "E0202",
@@ -3312,7 +3323,7 @@ impl V {
             };
             while let Some(n) = cur.peek() {
                 if let NodeKind::Str { value, .. } = &n.kind {
-                    inject.message = value.clone();
+                    inject.message = value.to_string();
                     cur.next();
                     continue;
                 }
@@ -3471,7 +3482,7 @@ impl V {
                 }
                 "outcomes" => {
                     if let Some(NodeKind::Str { value, .. }) = cur.peek().map(|n| &n.kind) {
-                        self.s.scoring.outcomes_title = value.clone();
+                        self.s.scoring.outcomes_title = value.to_string();
                         cur.next();
                     }
                     let span = cur.here();
