@@ -25,7 +25,7 @@ pub struct DebriefPlugin;
 
 impl Plugin for DebriefPlugin {
     fn build(&self, app: &mut App) {
-        app.init_resource::<DebriefState>()
+        app.init_non_send::<DebriefState>()
             .add_systems(Update, drive_recording)
             .add_systems(
                 EguiPrimaryContextPass,
@@ -36,7 +36,10 @@ impl Plugin for DebriefPlugin {
     }
 }
 
-#[derive(Resource, Default)]
+/// Non-send data (`NonSend`), not a `Resource`: it holds a [`Recording`] whose
+/// [`LiveRun`](crate::drill::LiveRun) owns the engine's `Simulation`, a Bevy `App`, which
+/// is neither `Send` nor `Sync`. Its systems therefore run on the main thread.
+#[derive(Default)]
 pub struct DebriefState {
     pub recording: Option<Recording>,
     /// Scrubber position, seconds from the start; `None` follows the recording's end.
@@ -52,11 +55,11 @@ pub struct DebriefState {
 
 /// Starts recording when the debrief opens, and records a slice per frame.
 fn drive_recording(
-    mut state: ResMut<DebriefState>,
+    mut state: NonSendMut<DebriefState>,
     settings: Res<UiSettings>,
     doc: Res<Document>,
     setup: Res<RunSetup>,
-    exercise: Res<ExerciseState>,
+    exercise: NonSend<ExerciseState>,
     time: Res<Time<Real>>,
 ) {
     if settings.mode != Mode::Debrief {
@@ -318,8 +321,8 @@ fn debrief_ui(
     settings: Res<UiSettings>,
     body: Res<BodyRect>,
     doc: Res<Document>,
-    exercise: Res<ExerciseState>,
-    mut state: ResMut<DebriefState>,
+    exercise: NonSend<ExerciseState>,
+    mut state: NonSendMut<DebriefState>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
     let mut ui = root_ui(&ctx, "debrief", body.0);

@@ -41,7 +41,7 @@ pub struct ExercisePlugin;
 
 impl Plugin for ExercisePlugin {
     fn build(&self, app: &mut App) {
-        app.insert_resource(ExerciseState {
+        app.insert_non_send(ExerciseState {
             playback: Playback::new(10.0),
             map: MapState::default(),
             run: None,
@@ -84,7 +84,9 @@ fn ui_timer_end(mut t: ResMut<UiTimer>) {
     }
 }
 
-#[derive(Resource)]
+/// Non-send data (`NonSend`), not a `Resource`: the [`LiveRun`] owns the engine's
+/// `Simulation`, a Bevy `App`, which is neither `Send` nor `Sync`. Systems that read it
+/// therefore run on the main thread, which the egui systems do anyway.
 pub struct ExerciseState {
     pub playback: Playback,
     map: MapState,
@@ -184,7 +186,7 @@ fn jump_message(result: Result<usize, String>, lang: Lang) -> Option<(String, bo
 
 /// Steps the simulation: towards a jump target, or as the playback speed asks.
 fn drive_run(
-    mut state: ResMut<ExerciseState>,
+    mut state: NonSendMut<ExerciseState>,
     settings: Res<UiSettings>,
     doc: Res<Document>,
     setup: Res<RunSetup>,
@@ -215,7 +217,7 @@ fn drive_run(
 fn exercise_keys(
     mut contexts: EguiContexts,
     settings: Res<UiSettings>,
-    mut state: ResMut<ExerciseState>,
+    mut state: NonSendMut<ExerciseState>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
     if ctx.egui_wants_keyboard_input() {
@@ -377,7 +379,7 @@ fn exercise_ui(
     settings: Res<UiSettings>,
     body: Res<BodyRect>,
     doc: Res<Document>,
-    mut state: ResMut<ExerciseState>,
+    mut state: NonSendMut<ExerciseState>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
     let mut ui = root_ui(&ctx, "exercise", body.0);

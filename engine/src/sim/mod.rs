@@ -71,9 +71,10 @@ pub enum Mode {
     Actions,
 }
 
-/// One drill run: a Bevy ECS `World` and one fixed-step `Schedule`, stepped by the
-/// caller. Not a `bevy_app::App`: an `App` holds a runner that is not `Send`/`Sync`, and
-/// the editor keeps a `Simulation` in a Bevy resource, which must be both.
+/// One drill run: a headless Bevy `App` stepped by the caller, one fixed step per
+/// `app.update()`. An `App` holds a runner that is neither `Send` nor `Sync`, so neither
+/// is a `Simulation`: the editor keeps its run as non-send data (`NonSend`), not in a
+/// `Resource`.
 pub struct Simulation {
     /// A headless Bevy `App` with no plugins: its world holds the drill's entities and
     /// resources, its default schedule is one fixed step ([`SimStep`]); the caller
