@@ -13,6 +13,7 @@ pub mod build;
 pub mod events;
 pub mod generate;
 pub mod hazard_effects;
+pub mod hazard_layer;
 pub mod matching;
 pub mod network;
 pub mod params;
@@ -80,6 +81,8 @@ pub struct Simulation {
     /// resources, its default schedule is one fixed step ([`SimStep`]); the caller
     /// steps it (`app.update()`), so nothing runs on a timer or another thread.
     app: App,
+    /// The last [`Simulation::hazard_layers`] answer: (drill time, resolution, layers).
+    layer_cache: Option<(f64, usize, Vec<hazard_layer::HazardLayer>)>,
 }
 
 /// The schedule of one fixed step: the systems chained in a fixed order on a
@@ -317,7 +320,10 @@ impl Simulation {
         let mut app = App::empty();
         *app.world_mut() = world;
         app.main_mut().update_schedule = Some(SimStep.intern());
-        Ok(Simulation { app })
+        Ok(Simulation {
+            app,
+            layer_cache: None,
+        })
     }
 
     /// Seconds from the drill start (the end of the last step).
@@ -485,6 +491,29 @@ impl Simulation {
         let danger = self.app.world().resource::<Danger>();
         let net = self.app.world().resource::<Net>();
         systems::totals(q.iter(self.app.world()), danger, net)
+    }
+
+    /// 灾情图层 — the physical hazards now (water depth, fire, plume) on a grid over the
+    /// map, `resolution` cells along its longer side, sampled from the very fields the
+    /// simulation steps. Computed only when asked and cached for the current drill time,
+    /// so asking again before the next step costs nothing. Scripted zones have no layer.
+    pub fn hazard_layers(&mut self, resolution: usize) -> &[hazard_layer::HazardLayer] {
+        let now = self.time_s();
+        let fresh = self
+            .layer_cache
+            .as_ref()
+            .is_some_and(|(t, r, _)| *t == now && *r == resolution);
+        if !fresh {
+            let world = self.app.world();
+            let extent = hazard_layer::layer_extent(&world.resource::<Ctx>().scenario);
+            let layers = extent.map_or_else(Vec::new, |extent| {
+                hazard_layer::sample_layers(&world.resource::<Hazards>().0, extent, resolution, now)
+            });
+            self.layer_cache = Some((now, resolution, layers));
+        }
+        self.layer_cache
+            .as_ref()
+            .map_or(&[], |(_, _, l)| l.as_slice())
     }
 
     /// The per-step picture for the editor and the summary.
