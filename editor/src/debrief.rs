@@ -72,6 +72,7 @@ fn drive_recording(
             state.source_actions = run.actions.len() + run.inject_commands.len();
             Recording::new(
                 &run.scenario,
+                run.terrain.clone(),
                 run.seed,
                 run.kind,
                 run.actions.clone(),
@@ -86,7 +87,14 @@ fn drive_recording(
                     }),
                 _ => Vec::new(),
             };
-            Recording::new(sc, sc.header.seed, setup.kind, actions, Vec::new())
+            Recording::new(
+                sc,
+                doc.checked.terrain.clone(),
+                sc.header.seed,
+                setup.kind,
+                actions,
+                Vec::new(),
+            )
         } else {
             return;
         };
@@ -535,7 +543,7 @@ mod tests {
     #[test]
     fn the_task_timeline_pairs_starts_with_finishes() {
         let sc = generate::village(4);
-        let mut run = LiveRun::new(&sc, 4, RunKind::PlanAsWritten, Vec::new()).unwrap();
+        let mut run = LiveRun::new(&sc, None, 4, RunKind::PlanAsWritten, Vec::new()).unwrap();
         run.jump_to(sc.header.duration_s).unwrap();
         while run.chase_target(Duration::from_secs(60)) {}
         let bars = task_bars(&sc, &run.actions, run.events());

@@ -13,8 +13,9 @@ use crate::args::{Mode, Preset};
 use crate::describe;
 use crate::document::Document;
 use crate::drill::{ActionStatus, LiveRun, RunKind};
+use crate::hazard_map;
 use crate::i18n::{Key, Lang};
-use crate::map_view::{MapState, MapStyle, show_map_with};
+use crate::map_view::{MapState, MapStyle, show_map_layered, show_map_with};
 use crate::playback::{Playback, SPEEDS, parse_time};
 use crate::{injects, live_map, scoreboard};
 use bevy::prelude::*;
@@ -134,7 +135,13 @@ impl ExerciseState {
             }
             _ => Vec::new(),
         };
-        match LiveRun::new(sc, sc.header.seed, setup.kind, actions) {
+        match LiveRun::new(
+            sc,
+            doc.checked.terrain.clone(),
+            sc.header.seed,
+            setup.kind,
+            actions,
+        ) {
             Ok(run) => {
                 let (playing, speed) = (self.playback.playing, self.playback.speed);
                 self.playback = Playback::new(sc.header.step_s);
@@ -638,10 +645,12 @@ fn exercise_ui(
         });
 
     egui::CentralPanel::default().show(&mut ui, |ui| {
+        // The engine's water, fire and plume under the roads and people.
+        let layers = run.hazard_layers().to_vec();
         let snap = &run.snapshot;
         let digest = &run.digest;
         let t = snap.t_s;
-        show_map_with(
+        show_map_layered(
             ui,
             map,
             Some(&sc),
@@ -650,6 +659,7 @@ fn exercise_ui(
                 hide_notes: true,
             },
             "",
+            |canvas| hazard_map::draw_layers(canvas, &layers),
             |canvas, font| {
                 live_map::draw_run(
                     canvas,
@@ -658,7 +668,8 @@ fn exercise_ui(
                     snap,
                     &|z| digest.zone_dangerous_at(z, t),
                     lang,
-                )
+                );
+                hazard_map::draw_legend(canvas, font, &layers, lang, live_map::N);
             },
         );
     });

@@ -6,8 +6,10 @@
 //! exercise, with a progress bar, so opening the debrief never freezes the window.
 
 use crate::drill::{InjectCommand, LiveRun, RunKind};
+use drill_engine::hazard::raster::Raster;
 use drill_engine::model::{Action, Scenario};
 use drill_engine::sim::snapshot::Snapshot;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Household views kept in memory across all keyframes, at most (about 48 bytes each).
@@ -36,12 +38,13 @@ impl Recording {
     /// Re-runs a scenario with the given actions and the trainer's inject commands.
     pub fn new(
         sc: &Scenario,
+        terrain: Option<Arc<Raster>>,
         seed: u64,
         kind: RunKind,
         actions: Vec<Action>,
         commands: Vec<InjectCommand>,
     ) -> Result<Recording, String> {
-        let mut run = LiveRun::new(sc, seed, kind, actions)?;
+        let mut run = LiveRun::new(sc, terrain, seed, kind, actions)?;
         run.inject_commands = commands;
         let every = keyframe_interval(sc, run.snapshot.households.len());
         Ok(Recording {
@@ -99,7 +102,7 @@ mod tests {
     fn a_recording_keeps_evenly_spaced_keyframes_and_matches_a_straight_run() {
         let sc = generate::village(5);
         let mut rec =
-            Recording::new(&sc, 5, RunKind::PlanAsWritten, Vec::new(), Vec::new()).unwrap();
+            Recording::new(&sc, None, 5, RunKind::PlanAsWritten, Vec::new(), Vec::new()).unwrap();
         while !rec.done() {
             rec.record(Duration::from_millis(50));
         }
@@ -110,7 +113,7 @@ mod tests {
             assert!((k.t_s - i as f64 * 60.0).abs() < 1e-6, "{i}: {}", k.t_s);
         }
         // The keyframe at 3 h equals a fresh run's snapshot at 3 h.
-        let mut straight = LiveRun::new(&sc, 5, RunKind::PlanAsWritten, Vec::new()).unwrap();
+        let mut straight = LiveRun::new(&sc, None, 5, RunKind::PlanAsWritten, Vec::new()).unwrap();
         straight.jump_to(3.0 * 3600.0).unwrap();
         while straight.chase_target(Duration::from_secs(60)) {}
         assert_eq!(rec.frame_at(3.0 * 3600.0 + 30.0), &straight.snapshot);
