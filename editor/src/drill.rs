@@ -509,6 +509,87 @@ mod tests {
 
     const BUDGET: Duration = Duration::from_secs(60);
 
+    /// The flood example with its inline terrain grid moved to a heightmap file in a
+    /// scratch folder: the editor reads the file through the engine's loader (as
+    /// `drill run` does) and the run is the one the inline grid gives, not a flat map's;
+    /// without the file, the editor says so and refuses to run it flat.
+    #[test]
+    fn a_heightmap_file_runs_like_the_same_inline_grid() {
+        use crate::check::{Severity, check_source};
+        let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
+        let inline_path = examples.join("zhuyuan-flash-flood.drill");
+        let text = drill_engine::io::read_text(&inline_path).unwrap();
+        let open = "terrain grid 100m [";
+        let start = text.find(open).unwrap();
+        let end = start + text[start..].find(']').unwrap();
+        let rows: Vec<&str> = text[start + open.len()..end]
+            .split(';')
+            .map(str::trim)
+            .collect();
+        let asc = format!(
+            "ncols 20\nnrows {}\ncellsize 100\nNODATA_value -9999\n{}\n",
+            rows.len(),
+            rows.join("\n")
+        );
+        let with_file = format!("{}terrain \"dem.asc\"{}", &text[..start], &text[end + 1..]);
+        let dir = std::env::temp_dir().join(format!("drill-editor-dem-{}", std::process::id()));
+        let file_path = dir.join("zhuyuan-dem.drill");
+        std::fs::create_dir_all(dir.join("shared")).unwrap();
+        drill_engine::io::write_atomic(&dir.join("dem.asc"), asc.as_bytes()).unwrap();
+        drill_engine::io::write_atomic(
+            &dir.join("shared/county-resources.drill"),
+            drill_engine::io::read_text(&examples.join("shared/county-resources.drill"))
+                .unwrap()
+                .as_bytes(),
+        )
+        .unwrap();
+
+        let inline = check_source(&text, Some(&inline_path));
+        let from_file = check_source(&with_file, Some(&file_path));
+        assert!(inline.terrain.is_none());
+        assert!(
+            from_file
+                .diagnostics
+                .iter()
+                .all(|d| d.severity != Severity::Error),
+            "{:?}",
+            from_file.diagnostics
+        );
+        let raster = from_file.terrain.clone().expect("heightmap loaded");
+        assert_eq!((raster.cols, raster.rows), (20, rows.len()));
+
+        let run = |sc: &Scenario, terrain: Option<Arc<Raster>>| {
+            let mut r = LiveRun::new(sc, terrain, 2, RunKind::PlanAsWritten, Vec::new()).unwrap();
+            r.jump_to(3.0 * 3600.0).unwrap();
+            r.chase_target(BUDGET);
+            drill_engine::sim::events::log_hash(r.sim.events())
+        };
+        let from_file_sc = from_file.scenario.as_ref().unwrap();
+        assert_eq!(
+            run(from_file_sc, from_file.terrain.clone()),
+            run(inline.scenario.as_ref().unwrap(), None)
+        );
+        // The same scenario on a flat map floods differently: the file mattered.
+        let flat = Raster::flat(raster.cols, raster.rows, raster.cell_m, 300.0);
+        assert_ne!(
+            run(from_file_sc, Some(Arc::new(flat))),
+            run(inline.scenario.as_ref().unwrap(), None)
+        );
+
+        std::fs::remove_file(dir.join("dem.asc")).unwrap();
+        let missing = check_source(&with_file, Some(&file_path));
+        assert!(missing.terrain.is_none());
+        assert!(
+            missing
+                .diagnostics
+                .iter()
+                .any(|d| d.severity == Severity::Error && d.message_en.contains("terrain file"))
+        );
+        let sc = missing.scenario.as_ref().unwrap();
+        assert!(LiveRun::new(sc, None, 2, RunKind::PlanAsWritten, Vec::new()).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     #[test]
     fn a_run_advances_and_folds_the_plan_tasks_and_injects() {
         let sc = generate::village(7);
