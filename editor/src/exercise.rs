@@ -211,10 +211,13 @@ fn drive_run(
         run.chase_target(setup.budget);
         return;
     }
-    let steps = state.playback.steps_for_frame(time.delta_secs_f64());
+    let dt = time.delta_secs_f64();
+    let steps = state.playback.steps_for_frame(dt);
+    let before = run.time_s();
     if steps > 0 {
         run.advance(steps, setup.budget);
     }
+    state.playback.record(dt, run.time_s() - before);
     if run.finished() {
         state.playback.playing = false;
     }
@@ -464,6 +467,23 @@ fn exercise_ui(
                         ),
                         size * 0.75,
                     ));
+                    // The simulation steps in budgeted slices: when it cannot keep up,
+                    // the clock lags and the trainer is told by how much.
+                    if playback.lagging()
+                        && let Some(a) = playback.achieved_speed()
+                    {
+                        ui.label(
+                            big(
+                                if zh {
+                                    format!("实际 ×{a:.0} · 模拟跟不上, 时钟滞后")
+                                } else {
+                                    format!("actual ×{a:.0} · simulation lagging")
+                                },
+                                size * 0.75,
+                            )
+                            .color(egui::Color32::from_rgb(0xff, 0x8f, 0x00)),
+                        );
+                    }
                 });
                 ui.horizontal(|ui| {
                     let pb = &mut *playback;
