@@ -9,8 +9,9 @@ use crate::describe;
 use crate::document::Document;
 use crate::drill::RunKind;
 use crate::exercise::{ExerciseState, RunSetup, big_font};
+use crate::hazard_map;
 use crate::i18n::{Key, Lang};
-use crate::map_view::{MapState, MapStyle, show_map_with};
+use crate::map_view::{MapState, MapStyle, show_map_layered, show_map_with};
 use crate::playback::parse_time;
 use crate::replay::Recording;
 use crate::{live_map, report, scoreboard};
@@ -485,7 +486,8 @@ fn debrief_ui(
     egui::CentralPanel::default().show(&mut ui, |ui| {
         let digest = &rec.run.digest;
         let t = frame.t_s;
-        show_map_with(
+        let layers = rec.layers_at(t);
+        show_map_layered(
             ui,
             map,
             Some(&sc),
@@ -494,6 +496,7 @@ fn debrief_ui(
                 hide_notes: true,
             },
             "",
+            |canvas| hazard_map::draw_layers(canvas, layers),
             |canvas, font| {
                 live_map::draw_run(
                     canvas,
@@ -502,7 +505,8 @@ fn debrief_ui(
                     frame,
                     &|z| digest.zone_dangerous_at(z, t),
                     lang,
-                )
+                );
+                hazard_map::draw_legend(canvas, font, layers, lang, live_map::N);
             },
         );
     });
