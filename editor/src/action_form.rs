@@ -246,7 +246,7 @@ pub fn parse_points(text: &str) -> Option<Vec<Point>> {
         .filter(|t| !t.is_empty())
         .map(|t| t.parse::<f64>().ok().filter(|v| v.is_finite()))
         .collect::<Option<_>>()?;
-    if numbers.len() % 2 != 0 {
+    if !numbers.len().is_multiple_of(2) {
         return None;
     }
     Some(

@@ -225,7 +225,7 @@ mod tests {
             (p.x / 1000.0).max(0.0)
         }
         fn fire_arrival_s(&self, p: Point) -> Option<f64> {
-            (p.x < 1000.0).then(|| if p.x < 500.0 { 0.0 } else { 3000.0 })
+            (p.x < 1000.0).then_some(if p.x < 500.0 { 0.0 } else { 3000.0 })
         }
         fn dangerous(&self, _p: Point) -> bool {
             false
