@@ -9,12 +9,11 @@
 use crate::describe;
 use crate::i18n::{Key, Lang, tr};
 use drill_engine::model::{
-    Action, Actor, Channel, Group, LinkIdx, PlaceIdx, ResourceIdx, ResourceUse, RoleIdx, Scenario,
-    Span, Target, TeamIdx, Work, ZoneIdx,
+    Action, Actor, Channel, Group, LinkIdx, PlaceIdx, Point, ResourceIdx, ResourceUse, RoleIdx,
+    Scenario, Span, Target, TeamIdx, Work, ZoneIdx,
 };
 
-/// The verbs offered (做). Fire lines need a drawn polyline and are left to the
-/// recorder's log.
+/// The verbs offered (做).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verb {
     ReportAtPost,
@@ -29,10 +28,12 @@ pub enum Verb {
     Assess,
     Report,
     Return,
+    /// 开设防火隔离带 — a fire line along typed map points or a line of the plan.
+    FireLine,
 }
 
 impl Verb {
-    pub const ALL: [Verb; 12] = [
+    pub const ALL: [Verb; 13] = [
         Verb::ReportAtPost,
         Verb::Warn,
         Verb::KnockDoors,
@@ -45,6 +46,7 @@ impl Verb {
         Verb::Assess,
         Verb::Report,
         Verb::Return,
+        Verb::FireLine,
     ];
 
     pub fn name(self, lang: Lang) -> &'static str {
@@ -61,6 +63,7 @@ impl Verb {
             Verb::Assess => ("评估", "assess"),
             Verb::Report => ("上报", "report"),
             Verb::Return => ("返回", "return"),
+            Verb::FireLine => ("开设隔离带", "fire line"),
         };
         if lang == Lang::Zh { zh } else { en }
     }
@@ -79,6 +82,7 @@ impl Verb {
             Verb::OpenShelter => Object::Shelter,
             Verb::CloseLink => Object::Link,
             Verb::Roadblock => Object::Place,
+            Verb::FireLine => Object::Line,
         }
     }
 }
@@ -92,6 +96,8 @@ pub enum Object {
     Shelter,
     Link,
     Place,
+    /// A polyline of map points (a fire line).
+    Line,
 }
 
 /// The trainer's current choices.
@@ -109,6 +115,9 @@ pub struct ActionForm {
     pub channels: Vec<Channel>,
     /// Resources and quantities; a quantity of 0 is left out.
     pub with: Vec<(ResourceIdx, u32)>,
+    /// A fire line's points as typed, `(x, y) (x, y) ...` in map metres (or filled in
+    /// from a fire line of the plan).
+    pub line: String,
 }
 
 impl Default for ActionForm {
@@ -123,6 +132,7 @@ impl Default for ActionForm {
             groups: Vec::new(),
             channels: Vec::new(),
             with: Vec::new(),
+            line: String::new(),
         }
     }
 }
@@ -135,6 +145,7 @@ pub enum Missing {
     Shelter,
     Place,
     Link,
+    Line,
 }
 
 impl Missing {
@@ -145,6 +156,10 @@ impl Missing {
             Missing::Shelter => ("请选择避灾点", "choose a shelter"),
             Missing::Place => ("请选择地点", "choose a place"),
             Missing::Link => ("请选择道路", "choose a road"),
+            Missing::Line => (
+                "请输入隔离带坐标, 至少两点: (x, y) (x, y)",
+                "enter the fire line's points, at least two: (x, y) (x, y)",
+            ),
         };
         if lang == Lang::Zh { zh } else { en }
     }
@@ -192,6 +207,11 @@ impl ActionForm {
             Verb::OpenShelter => Work::OpenShelter(self.place.ok_or(Missing::Shelter)?),
             Verb::Roadblock => Work::Roadblock(self.place.ok_or(Missing::Place)?),
             Verb::CloseLink => Work::CloseLink(self.link.ok_or(Missing::Link)?),
+            Verb::FireLine => Work::FireLine(
+                parse_points(&self.line)
+                    .filter(|p| p.len() >= 2)
+                    .ok_or(Missing::Line)?,
+            ),
         };
         Ok(Action {
             at_s,
@@ -216,6 +236,46 @@ impl ActionForm {
             ..Default::default()
         };
     }
+}
+
+/// Map points typed as `(x, y) (x, y) ...` (brackets and commas optional, full-width
+/// ones accepted), in metres; `None` when a number is malformed or one is left over.
+pub fn parse_points(text: &str) -> Option<Vec<Point>> {
+    let numbers: Vec<f64> = text
+        .split(|c: char| c.is_whitespace() || "(),（），".contains(c))
+        .filter(|t| !t.is_empty())
+        .map(|t| t.parse::<f64>().ok().filter(|v| v.is_finite()))
+        .collect::<Option<_>>()?;
+    if !numbers.len().is_multiple_of(2) {
+        return None;
+    }
+    Some(
+        numbers
+            .chunks(2)
+            .map(|xy| Point { x: xy[0], y: xy[1] })
+            .collect(),
+    )
+}
+
+/// Points written back as the form shows them.
+pub fn format_points(points: &[Point]) -> String {
+    points
+        .iter()
+        .map(|p| format!("({}, {})", p.x, p.y))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The plan's fire lines, by task: what a trainer picks "along" instead of typing.
+pub fn plan_fire_lines(sc: &Scenario) -> Vec<(String, Vec<Point>)> {
+    sc.plan
+        .tasks
+        .iter()
+        .filter_map(|t| match &t.work {
+            Work::FireLine(points) => Some((format!("{} {}", t.id, t.title), points.clone())),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Every actor of the scenario: roles, then teams.
@@ -419,6 +479,38 @@ pub fn form_ui(
                 let links: Vec<LinkIdx> = (0..sc.map.links.len() as u32).map(LinkIdx).collect();
                 combo(ui, "form_link", object, &mut form.link, &links, None, |l| {
                     link_name(sc, l)
+                });
+            }
+            Object::Line => {
+                let zh = lang == Lang::Zh;
+                ui.vertical(|ui| {
+                    ui.weak(if zh {
+                        "沿预案隔离带"
+                    } else {
+                        "along a plan line"
+                    });
+                    egui::ComboBox::from_id_salt("form_line_plan")
+                        .selected_text("—")
+                        .show_ui(ui, |ui| {
+                            for (name, points) in plan_fire_lines(sc) {
+                                if ui.selectable_label(false, name).clicked() {
+                                    form.line = format_points(&points);
+                                }
+                            }
+                        });
+                });
+                ui.vertical(|ui| {
+                    ui.weak(if zh {
+                        "坐标 (x, y) 米"
+                    } else {
+                        "points (x, y) m"
+                    });
+                    ui.add(
+                        egui::TextEdit::singleline(&mut form.line)
+                            .id_salt("form_line")
+                            .desired_width(260.0)
+                            .hint_text("(650, 450) (900, 600)"),
+                    );
                 });
             }
         }
@@ -662,5 +754,95 @@ mod tests {
         let action = result.unwrap().unwrap();
         assert_eq!(action.at_s, 600.0);
         assert!(matches!(action.work, Work::Evacuate { to: None, .. }));
+    }
+
+    #[test]
+    fn fire_line_points_parse_from_typed_text() {
+        let p = |x, y| Point { x, y };
+        assert_eq!(
+            parse_points("(650, 450) (900, 600)（950，850）"),
+            Some(vec![p(650.0, 450.0), p(900.0, 600.0), p(950.0, 850.0)])
+        );
+        assert_eq!(parse_points("1 2 3"), None);
+        assert_eq!(parse_points("(1, x)"), None);
+        assert_eq!(parse_points("(1, inf) (2, 3)"), None);
+        let points = vec![p(1180.0, 480.5), p(1230.0, 750.0)];
+        assert_eq!(parse_points(&format_points(&points)), Some(points));
+    }
+
+    #[test]
+    fn a_fire_line_needs_two_points_and_builds_the_engines_work() {
+        let sc = scenario();
+        let mut form = ActionForm {
+            actor: Some(Actor::Team(TeamIdx(0))),
+            verb: Verb::FireLine,
+            line: "(650, 450)".into(),
+            with: vec![(ResourceIdx(0), 2)],
+            ..Default::default()
+        };
+        assert_eq!(form.build(60.0), Err(Missing::Line));
+        form.line.push_str(" (900, 600)");
+        let a = form.build(60.0).unwrap();
+        assert_eq!(
+            a.work,
+            Work::FireLine(vec![
+                Point { x: 650.0, y: 450.0 },
+                Point { x: 900.0, y: 600.0 }
+            ])
+        );
+        assert_eq!(a.with.len(), 1);
+        assert_eq!(plan_fire_lines(&sc), vec![]);
+    }
+
+    /// Along the forest fire example's plan line T15, by the team the plan names, the
+    /// engine accepts the form's fire line; by a role it refuses it (fire lines are team
+    /// work) — the engine validates, the form only builds.
+    #[test]
+    fn the_engine_validates_a_fire_line_from_the_form() {
+        use crate::drill::{ActionStatus, LiveRun, RunKind};
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../scenarios/forest-edge-fire.drill");
+        let text = drill_engine::io::read_text(&path).unwrap();
+        let sc = crate::check::check_source(&text, Some(&path))
+            .scenario
+            .unwrap();
+        let lines = plan_fire_lines(&sc);
+        let (name, points) = lines.iter().find(|(n, _)| n.starts_with("T15")).unwrap();
+        assert!(name.contains("隔离带"));
+        let team = sc
+            .teams
+            .iter()
+            .position(|t| t.name == "县森林消防大队")
+            .unwrap();
+        let tools = sc
+            .resources
+            .iter()
+            .position(|r| r.name == "扑火工具")
+            .unwrap();
+        let mut form = ActionForm {
+            actor: Some(Actor::Team(TeamIdx(team as u32))),
+            verb: Verb::FireLine,
+            line: format_points(points),
+            with: vec![(ResourceIdx(tools as u32), 10)],
+            ..Default::default()
+        };
+        let mut run = LiveRun::new(&sc, None, 1, RunKind::Participants, Vec::new()).unwrap();
+        run.jump_to(600.0).unwrap();
+        while run.chase_target(std::time::Duration::from_secs(60)) {}
+        let id = run.submit_now(form.build(0.0).unwrap());
+        run.advance(3, std::time::Duration::from_secs(60));
+        let status = run.digest.actions[id.0 as usize].clone();
+        assert!(
+            matches!(status, ActionStatus::Accepted | ActionStatus::Finished(_)),
+            "{status:?}"
+        );
+        form.actor = Some(Actor::Role(RoleIdx(0)));
+        let id = run.submit_now(form.build(0.0).unwrap());
+        run.advance(3, std::time::Duration::from_secs(60));
+        assert!(
+            matches!(run.digest.actions[id.0 as usize], ActionStatus::Rejected(_)),
+            "{:?}",
+            run.digest.actions[id.0 as usize]
+        );
     }
 }

@@ -5,10 +5,12 @@
 //! diagnostics with byte ranges, line and column. A change in the engine checker's
 //! API means changing [`check_source`] and nothing else.
 
-use drill_engine::model::{Action, Scenario};
+use drill_engine::hazard::raster::Raster;
+use drill_engine::model::{Action, Scenario, TerrainSource};
 use drill_engine::{io, lang};
 use std::ops::Range;
 use std::path::Path;
+use std::sync::Arc;
 
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,12 +44,26 @@ pub struct Checked {
     /// True when `scenario` is the last valid version, kept while the text has errors
     /// so the map does not vanish on every typo.
     pub stale: bool,
+    /// The map's heightmap file as the engine's `io::load_terrain` read it (what
+    /// `drill run` reads), for the hazard models; `None` when the terrain is inline or
+    /// absent, or the file could not be read (then an error diagnostic says why).
+    pub terrain: Option<Arc<Raster>>,
+}
+
+/// Whether `scenario`'s terrain is a file the hazard models need loaded.
+pub fn needs_terrain_file(scenario: &Scenario) -> bool {
+    scenario
+        .map
+        .terrain
+        .as_ref()
+        .is_some_and(|t| matches!(t.source, TerrainSource::File { .. }))
 }
 
 /// Keeps the previous valid scenario on screen while the new text has errors.
 pub fn keep_last_valid(mut new: Checked, old: Checked) -> Checked {
     if new.scenario.is_none() {
         new.scenario = old.scenario;
+        new.terrain = old.terrain;
         new.stale = new.scenario.is_some();
     }
     new
@@ -103,12 +119,40 @@ pub fn check_source(text: &str, path: Option<&Path>) -> Checked {
                 )
             }
         })
-        .collect();
+        .collect::<Vec<_>>();
+    let mut diagnostics = diagnostics;
+    let terrain = match result
+        .scenario
+        .as_ref()
+        .and_then(|sc| sc.map.terrain.as_ref())
+    {
+        Some(t) if matches!(t.source, TerrainSource::File { .. }) => {
+            // Relative to the scenario's folder, as `drill run` reads it.
+            let dir = path
+                .and_then(Path::parent)
+                .unwrap_or_else(|| Path::new("."));
+            match io::load_terrain(t, dir) {
+                Ok(raster) => Some(Arc::new(raster)),
+                Err(e) => {
+                    diagnostics.push(diag_at(
+                        text,
+                        Severity::Error,
+                        format!("地形文件无法读取：{e}"),
+                        format!("terrain file cannot be read: {e}"),
+                        0..0,
+                    ));
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
     Checked {
         scenario: result.scenario,
         diagnostics,
         checker_available: true,
         stale: false,
+        terrain,
     }
 }
 

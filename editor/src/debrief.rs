@@ -9,8 +9,9 @@ use crate::describe;
 use crate::document::Document;
 use crate::drill::RunKind;
 use crate::exercise::{ExerciseState, RunSetup, big_font};
+use crate::hazard_map;
 use crate::i18n::{Key, Lang};
-use crate::map_view::{MapState, MapStyle, show_map_with};
+use crate::map_view::{MapState, MapStyle, show_map_layered, show_map_with};
 use crate::playback::parse_time;
 use crate::replay::Recording;
 use crate::{live_map, report, scoreboard};
@@ -25,7 +26,7 @@ pub struct DebriefPlugin;
 
 impl Plugin for DebriefPlugin {
     fn build(&self, app: &mut App) {
-        app.init_resource::<DebriefState>()
+        app.init_non_send::<DebriefState>()
             .add_systems(Update, drive_recording)
             .add_systems(
                 EguiPrimaryContextPass,
@@ -36,7 +37,10 @@ impl Plugin for DebriefPlugin {
     }
 }
 
-#[derive(Resource, Default)]
+/// Non-send data (`NonSend`), not a `Resource`: it holds a [`Recording`] whose
+/// [`LiveRun`](crate::drill::LiveRun) owns the engine's `Simulation`, a Bevy `App`, which
+/// is neither `Send` nor `Sync`. Its systems therefore run on the main thread.
+#[derive(Default)]
 pub struct DebriefState {
     pub recording: Option<Recording>,
     /// Scrubber position, seconds from the start; `None` follows the recording's end.
@@ -52,11 +56,11 @@ pub struct DebriefState {
 
 /// Starts recording when the debrief opens, and records a slice per frame.
 fn drive_recording(
-    mut state: ResMut<DebriefState>,
+    mut state: NonSendMut<DebriefState>,
     settings: Res<UiSettings>,
     doc: Res<Document>,
     setup: Res<RunSetup>,
-    exercise: Res<ExerciseState>,
+    exercise: NonSend<ExerciseState>,
     time: Res<Time<Real>>,
 ) {
     if settings.mode != Mode::Debrief {
@@ -69,6 +73,7 @@ fn drive_recording(
             state.source_actions = run.actions.len() + run.inject_commands.len();
             Recording::new(
                 &run.scenario,
+                run.terrain.clone(),
                 run.seed,
                 run.kind,
                 run.actions.clone(),
@@ -83,7 +88,14 @@ fn drive_recording(
                     }),
                 _ => Vec::new(),
             };
-            Recording::new(sc, sc.header.seed, setup.kind, actions, Vec::new())
+            Recording::new(
+                sc,
+                doc.checked.terrain.clone(),
+                sc.header.seed,
+                setup.kind,
+                actions,
+                Vec::new(),
+            )
         } else {
             return;
         };
@@ -318,8 +330,8 @@ fn debrief_ui(
     settings: Res<UiSettings>,
     body: Res<BodyRect>,
     doc: Res<Document>,
-    exercise: Res<ExerciseState>,
-    mut state: ResMut<DebriefState>,
+    exercise: NonSend<ExerciseState>,
+    mut state: NonSendMut<DebriefState>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
     let mut ui = root_ui(&ctx, "debrief", body.0);
@@ -474,7 +486,8 @@ fn debrief_ui(
     egui::CentralPanel::default().show(&mut ui, |ui| {
         let digest = &rec.run.digest;
         let t = frame.t_s;
-        show_map_with(
+        let layers = rec.layers_at(t);
+        show_map_layered(
             ui,
             map,
             Some(&sc),
@@ -483,6 +496,7 @@ fn debrief_ui(
                 hide_notes: true,
             },
             "",
+            |canvas| hazard_map::draw_layers(canvas, layers),
             |canvas, font| {
                 live_map::draw_run(
                     canvas,
@@ -491,7 +505,8 @@ fn debrief_ui(
                     frame,
                     &|z| digest.zone_dangerous_at(z, t),
                     lang,
-                )
+                );
+                hazard_map::draw_legend(canvas, font, layers, lang, live_map::N);
             },
         );
     });
@@ -532,7 +547,7 @@ mod tests {
     #[test]
     fn the_task_timeline_pairs_starts_with_finishes() {
         let sc = generate::village(4);
-        let mut run = LiveRun::new(&sc, 4, RunKind::PlanAsWritten, Vec::new()).unwrap();
+        let mut run = LiveRun::new(&sc, None, 4, RunKind::PlanAsWritten, Vec::new()).unwrap();
         run.jump_to(sc.header.duration_s).unwrap();
         while run.chase_target(Duration::from_secs(60)) {}
         let bars = task_bars(&sc, &run.actions, run.events());

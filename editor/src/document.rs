@@ -69,6 +69,7 @@ impl Document {
             diagnostics: Vec::new(),
             checker_available: true,
             stale: false,
+            terrain: None,
         };
         doc
     }

@@ -7,12 +7,15 @@
 //! `SimEvent`. Going back in time re-runs the simulation from the start with the same
 //! seed and actions, which the engine guarantees gives the same log.
 
+use drill_engine::hazard::raster::Raster;
 use drill_engine::model::{Action, Scenario, TaskIdx};
 use drill_engine::sim::events::{
     ActionId, RejectReason, SimEvent, TaskOutcome, TimedEvent, WorkRef,
 };
+use drill_engine::sim::hazard_layer::HazardLayer;
 use drill_engine::sim::snapshot::Snapshot;
 use drill_engine::sim::{Mode, Simulation};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// What became of a submitted action.
@@ -178,6 +181,8 @@ pub struct InjectCommand {
 /// A live run of the scenario.
 pub struct LiveRun {
     pub scenario: Scenario,
+    /// The heightmap file the hazard models run on (kept for re-runs from the start).
+    pub terrain: Option<Arc<Raster>>,
     pub seed: u64,
     pub kind: RunKind,
     sim: Simulation,
@@ -198,25 +203,47 @@ pub struct LiveRun {
     pub target_s: Option<f64>,
     /// Wall time of the last frame's steps, for the status line.
     pub last_slice: Duration,
+    /// The hazard layers last drawn and the drill time they are for.
+    layers: Option<(f64, Vec<HazardLayer>)>,
 }
 
-/// The same hazard models `drill run` builds (flood, fire, plume on the map's terrain),
-/// so the editor's run and the command line's give the same event log. An inline
-/// terrain grid is used as is; a heightmap file is not read here (the map is treated
-/// as flat), the one case where the two can differ.
-fn physical_hazards(scenario: &Scenario) -> Vec<Box<dyn drill_engine::hazard::HazardField>> {
-    let terrain = scenario
-        .map
-        .terrain
-        .as_ref()
-        .and_then(|t| drill_engine::hazard::raster::Raster::from_terrain(t, None).ok());
-    drill_engine::cli::run::scenario_hazards(scenario, terrain.as_ref()).0
+/// Cells along the longer side of the map's hazard layers: coarse enough to sample
+/// and draw in a few milliseconds, fine enough to show a valley or a plume.
+pub const HAZARD_LAYER_CELLS: usize = 128;
+
+/// Drill seconds between two refreshes of the hazard layers.
+pub const HAZARD_LAYER_EVERY_S: f64 = 60.0;
+
+/// The same hazard models `drill run` builds (flood, fire, plume on the map's terrain,
+/// through the engine's `cli::run::scenario_hazards`), so the editor's run and the
+/// command line's give the same event log. `terrain` is the heightmap file as the
+/// engine's `io::load_terrain` read it ([`crate::check::Checked::terrain`]); an inline
+/// grid is built from the scenario itself. A heightmap file that was not loaded is an
+/// error, as it is for `drill run`, rather than a silently flat map.
+fn physical_hazards(
+    scenario: &Scenario,
+    terrain: Option<&Raster>,
+) -> Result<Vec<Box<dyn drill_engine::hazard::HazardField>>, String> {
+    let inline;
+    let terrain = match (terrain, scenario.map.terrain.as_ref()) {
+        (Some(t), _) => Some(t),
+        (None, None) => None,
+        (None, Some(t)) => {
+            if crate::check::needs_terrain_file(scenario) {
+                return Err("the map's terrain file was not loaded; check the scenario".into());
+            }
+            inline = Raster::from_terrain(t, None).ok();
+            inline.as_ref()
+        }
+    };
+    Ok(drill_engine::cli::run::scenario_hazards(scenario, terrain).0)
 }
 
 impl LiveRun {
     /// Starts a run at time 0 with `actions` already submitted (a recorder's log).
     pub fn new(
         scenario: &Scenario,
+        terrain: Option<Arc<Raster>>,
         seed: u64,
         kind: RunKind,
         actions: Vec<Action>,
@@ -224,7 +251,7 @@ impl LiveRun {
         let mut sim = Simulation::with(
             scenario,
             seed,
-            physical_hazards(scenario),
+            physical_hazards(scenario, terrain.as_deref())?,
             Default::default(),
             kind.mode(),
         )
@@ -235,6 +262,7 @@ impl LiveRun {
         let snapshot = sim.snapshot();
         let mut run = LiveRun {
             scenario: scenario.clone(),
+            terrain,
             seed,
             kind,
             sim,
@@ -247,6 +275,7 @@ impl LiveRun {
             snapshot,
             target_s: None,
             last_slice: Duration::ZERO,
+            layers: None,
         };
         run.digest.absorb(run.sim.events());
         run.record_sample();
@@ -255,6 +284,21 @@ impl LiveRun {
 
     pub fn time_s(&self) -> f64 {
         self.sim.time_s()
+    }
+
+    /// The engine's hazard layers for the map (water, fire, plume), refreshed at most
+    /// once per [`HAZARD_LAYER_EVERY_S`] of drill time (and after a jump back), so a
+    /// fast playback does not resample every frame; the engine caches per drill time.
+    pub fn hazard_layers(&mut self) -> &[HazardLayer] {
+        let now = self.time_s();
+        let stale = self.layers.as_ref().is_none_or(|(t, _)| {
+            now < *t || now - *t >= HAZARD_LAYER_EVERY_S || (self.finished() && now != *t)
+        });
+        if stale {
+            let layers = self.sim.hazard_layers(HAZARD_LAYER_CELLS).to_vec();
+            self.layers = Some((now, layers));
+        }
+        self.layers.as_ref().map_or(&[], |(_, l)| l.as_slice())
     }
 
     pub fn duration_s(&self) -> f64 {
@@ -415,7 +459,13 @@ impl LiveRun {
             .cloned()
             .collect();
         let dropped = self.actions.len() - keep.len();
-        let mut fresh = LiveRun::new(&self.scenario, self.seed, self.kind, keep)?;
+        let mut fresh = LiveRun::new(
+            &self.scenario,
+            self.terrain.clone(),
+            self.seed,
+            self.kind,
+            keep,
+        )?;
         fresh.inject_commands = self
             .inject_commands
             .iter()
@@ -459,10 +509,91 @@ mod tests {
 
     const BUDGET: Duration = Duration::from_secs(60);
 
+    /// The flood example with its inline terrain grid moved to a heightmap file in a
+    /// scratch folder: the editor reads the file through the engine's loader (as
+    /// `drill run` does) and the run is the one the inline grid gives, not a flat map's;
+    /// without the file, the editor says so and refuses to run it flat.
+    #[test]
+    fn a_heightmap_file_runs_like_the_same_inline_grid() {
+        use crate::check::{Severity, check_source};
+        let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
+        let inline_path = examples.join("zhuyuan-flash-flood.drill");
+        let text = drill_engine::io::read_text(&inline_path).unwrap();
+        let open = "terrain grid 100m [";
+        let start = text.find(open).unwrap();
+        let end = start + text[start..].find(']').unwrap();
+        let rows: Vec<&str> = text[start + open.len()..end]
+            .split(';')
+            .map(str::trim)
+            .collect();
+        let asc = format!(
+            "ncols 20\nnrows {}\ncellsize 100\nNODATA_value -9999\n{}\n",
+            rows.len(),
+            rows.join("\n")
+        );
+        let with_file = format!("{}terrain \"dem.asc\"{}", &text[..start], &text[end + 1..]);
+        let dir = std::env::temp_dir().join(format!("drill-editor-dem-{}", std::process::id()));
+        let file_path = dir.join("zhuyuan-dem.drill");
+        std::fs::create_dir_all(dir.join("shared")).unwrap();
+        drill_engine::io::write_atomic(&dir.join("dem.asc"), asc.as_bytes()).unwrap();
+        drill_engine::io::write_atomic(
+            &dir.join("shared/county-resources.drill"),
+            drill_engine::io::read_text(&examples.join("shared/county-resources.drill"))
+                .unwrap()
+                .as_bytes(),
+        )
+        .unwrap();
+
+        let inline = check_source(&text, Some(&inline_path));
+        let from_file = check_source(&with_file, Some(&file_path));
+        assert!(inline.terrain.is_none());
+        assert!(
+            from_file
+                .diagnostics
+                .iter()
+                .all(|d| d.severity != Severity::Error),
+            "{:?}",
+            from_file.diagnostics
+        );
+        let raster = from_file.terrain.clone().expect("heightmap loaded");
+        assert_eq!((raster.cols, raster.rows), (20, rows.len()));
+
+        let run = |sc: &Scenario, terrain: Option<Arc<Raster>>| {
+            let mut r = LiveRun::new(sc, terrain, 2, RunKind::PlanAsWritten, Vec::new()).unwrap();
+            r.jump_to(3.0 * 3600.0).unwrap();
+            r.chase_target(BUDGET);
+            drill_engine::sim::events::log_hash(r.sim.events())
+        };
+        let from_file_sc = from_file.scenario.as_ref().unwrap();
+        assert_eq!(
+            run(from_file_sc, from_file.terrain.clone()),
+            run(inline.scenario.as_ref().unwrap(), None)
+        );
+        // The same scenario on a flat map floods differently: the file mattered.
+        let flat = Raster::flat(raster.cols, raster.rows, raster.cell_m, 300.0);
+        assert_ne!(
+            run(from_file_sc, Some(Arc::new(flat))),
+            run(inline.scenario.as_ref().unwrap(), None)
+        );
+
+        std::fs::remove_file(dir.join("dem.asc")).unwrap();
+        let missing = check_source(&with_file, Some(&file_path));
+        assert!(missing.terrain.is_none());
+        assert!(
+            missing
+                .diagnostics
+                .iter()
+                .any(|d| d.severity == Severity::Error && d.message_en.contains("terrain file"))
+        );
+        let sc = missing.scenario.as_ref().unwrap();
+        assert!(LiveRun::new(sc, None, 2, RunKind::PlanAsWritten, Vec::new()).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     #[test]
     fn a_run_advances_and_folds_the_plan_tasks_and_injects() {
         let sc = generate::village(7);
-        let mut run = LiveRun::new(&sc, 7, RunKind::PlanAsWritten, Vec::new()).unwrap();
+        let mut run = LiveRun::new(&sc, None, 7, RunKind::PlanAsWritten, Vec::new()).unwrap();
         assert_eq!(run.time_s(), 0.0);
         let steps = (4.0 * 3600.0 / sc.header.step_s) as u32;
         assert_eq!(run.advance(steps, BUDGET), steps);
@@ -485,7 +616,7 @@ mod tests {
     #[test]
     fn jumping_back_replays_the_same_log_up_to_that_time() {
         let sc = generate::village(3);
-        let mut run = LiveRun::new(&sc, 3, RunKind::PlanAsWritten, Vec::new()).unwrap();
+        let mut run = LiveRun::new(&sc, None, 3, RunKind::PlanAsWritten, Vec::new()).unwrap();
         run.jump_to(5.0 * 3600.0).unwrap();
         while run.chase_target(BUDGET) {}
         let cut = |run: &LiveRun, t: f64| -> Vec<TimedEvent> {
@@ -505,7 +636,7 @@ mod tests {
     #[test]
     fn a_hand_fired_inject_is_repeated_by_a_re_run() {
         let sc = generate::village(9);
-        let mut run = LiveRun::new(&sc, 9, RunKind::PlanAsWritten, Vec::new()).unwrap();
+        let mut run = LiveRun::new(&sc, None, 9, RunKind::PlanAsWritten, Vec::new()).unwrap();
         run.jump_to(600.0).unwrap();
         while run.chase_target(BUDGET) {}
         let later = run
@@ -542,7 +673,7 @@ mod tests {
     #[test]
     fn a_step_budget_of_zero_still_moves_one_step() {
         let sc = generate::village(1);
-        let mut run = LiveRun::new(&sc, 1, RunKind::PlanAsWritten, Vec::new()).unwrap();
+        let mut run = LiveRun::new(&sc, None, 1, RunKind::PlanAsWritten, Vec::new()).unwrap();
         assert_eq!(run.advance(100, Duration::ZERO), 1);
         assert_eq!(run.time_s(), sc.header.step_s);
     }

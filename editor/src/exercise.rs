@@ -13,8 +13,9 @@ use crate::args::{Mode, Preset};
 use crate::describe;
 use crate::document::Document;
 use crate::drill::{ActionStatus, LiveRun, RunKind};
+use crate::hazard_map;
 use crate::i18n::{Key, Lang};
-use crate::map_view::{MapState, MapStyle, show_map_with};
+use crate::map_view::{MapState, MapStyle, show_map_layered, show_map_with};
 use crate::playback::{Playback, SPEEDS, parse_time};
 use crate::{injects, live_map, scoreboard};
 use bevy::prelude::*;
@@ -41,7 +42,7 @@ pub struct ExercisePlugin;
 
 impl Plugin for ExercisePlugin {
     fn build(&self, app: &mut App) {
-        app.insert_resource(ExerciseState {
+        app.insert_non_send(ExerciseState {
             playback: Playback::new(10.0),
             map: MapState::default(),
             run: None,
@@ -84,7 +85,9 @@ fn ui_timer_end(mut t: ResMut<UiTimer>) {
     }
 }
 
-#[derive(Resource)]
+/// Non-send data (`NonSend`), not a `Resource`: the [`LiveRun`] owns the engine's
+/// `Simulation`, a Bevy `App`, which is neither `Send` nor `Sync`. Systems that read it
+/// therefore run on the main thread, which the egui systems do anyway.
 pub struct ExerciseState {
     pub playback: Playback,
     map: MapState,
@@ -132,7 +135,13 @@ impl ExerciseState {
             }
             _ => Vec::new(),
         };
-        match LiveRun::new(sc, sc.header.seed, setup.kind, actions) {
+        match LiveRun::new(
+            sc,
+            doc.checked.terrain.clone(),
+            sc.header.seed,
+            setup.kind,
+            actions,
+        ) {
             Ok(run) => {
                 let (playing, speed) = (self.playback.playing, self.playback.speed);
                 self.playback = Playback::new(sc.header.step_s);
@@ -184,7 +193,7 @@ fn jump_message(result: Result<usize, String>, lang: Lang) -> Option<(String, bo
 
 /// Steps the simulation: towards a jump target, or as the playback speed asks.
 fn drive_run(
-    mut state: ResMut<ExerciseState>,
+    mut state: NonSendMut<ExerciseState>,
     settings: Res<UiSettings>,
     doc: Res<Document>,
     setup: Res<RunSetup>,
@@ -202,10 +211,13 @@ fn drive_run(
         run.chase_target(setup.budget);
         return;
     }
-    let steps = state.playback.steps_for_frame(time.delta_secs_f64());
+    let dt = time.delta_secs_f64();
+    let steps = state.playback.steps_for_frame(dt);
+    let before = run.time_s();
     if steps > 0 {
         run.advance(steps, setup.budget);
     }
+    state.playback.record(dt, run.time_s() - before);
     if run.finished() {
         state.playback.playing = false;
     }
@@ -215,7 +227,7 @@ fn drive_run(
 fn exercise_keys(
     mut contexts: EguiContexts,
     settings: Res<UiSettings>,
-    mut state: ResMut<ExerciseState>,
+    mut state: NonSendMut<ExerciseState>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
     if ctx.egui_wants_keyboard_input() {
@@ -377,7 +389,7 @@ fn exercise_ui(
     settings: Res<UiSettings>,
     body: Res<BodyRect>,
     doc: Res<Document>,
-    mut state: ResMut<ExerciseState>,
+    mut state: NonSendMut<ExerciseState>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
     let mut ui = root_ui(&ctx, "exercise", body.0);
@@ -455,6 +467,23 @@ fn exercise_ui(
                         ),
                         size * 0.75,
                     ));
+                    // The simulation steps in budgeted slices: when it cannot keep up,
+                    // the clock lags and the trainer is told by how much.
+                    if playback.lagging()
+                        && let Some(a) = playback.achieved_speed()
+                    {
+                        ui.label(
+                            big(
+                                if zh {
+                                    format!("实际 ×{a:.0} · 模拟跟不上, 时钟滞后")
+                                } else {
+                                    format!("actual ×{a:.0} · simulation lagging")
+                                },
+                                size * 0.75,
+                            )
+                            .color(egui::Color32::from_rgb(0xff, 0x8f, 0x00)),
+                        );
+                    }
                 });
                 ui.horizontal(|ui| {
                     let pb = &mut *playback;
@@ -636,10 +665,12 @@ fn exercise_ui(
         });
 
     egui::CentralPanel::default().show(&mut ui, |ui| {
+        // The engine's water, fire and plume under the roads and people.
+        let layers = run.hazard_layers().to_vec();
         let snap = &run.snapshot;
         let digest = &run.digest;
         let t = snap.t_s;
-        show_map_with(
+        show_map_layered(
             ui,
             map,
             Some(&sc),
@@ -648,6 +679,7 @@ fn exercise_ui(
                 hide_notes: true,
             },
             "",
+            |canvas| hazard_map::draw_layers(canvas, &layers),
             |canvas, font| {
                 live_map::draw_run(
                     canvas,
@@ -656,7 +688,8 @@ fn exercise_ui(
                     snap,
                     &|z| digest.zone_dangerous_at(z, t),
                     lang,
-                )
+                );
+                hazard_map::draw_legend(canvas, font, &layers, lang, live_map::N);
             },
         );
     });

@@ -18,6 +18,7 @@ pub mod document;
 pub mod drill;
 pub mod exercise;
 pub mod fonts;
+pub mod hazard_map;
 pub mod highlight;
 pub mod i18n;
 pub mod injects;

@@ -215,6 +215,20 @@ pub fn show_map_with(
     empty_text: &str,
     overlay: impl FnOnce(&MapCanvas, f32),
 ) -> Option<usize> {
+    show_map_layered(ui, state, sc, style, empty_text, |_| {}, overlay)
+}
+
+/// [`show_map_with`] with `underlay` drawn over the terrain and under the zones, roads
+/// and places (the engine's hazard layers: water, fire, plume).
+pub fn show_map_layered(
+    ui: &mut egui::Ui,
+    state: &mut MapState,
+    sc: Option<&Scenario>,
+    style: MapStyle,
+    empty_text: &str,
+    underlay: impl FnOnce(&MapCanvas),
+    overlay: impl FnOnce(&MapCanvas, f32),
+) -> Option<usize> {
     let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::click_and_drag());
     let view = response.rect;
     painter.rect_filled(view, 0.0, Color32::from_rgb(0xf4, 0xf1, 0xea));
@@ -288,6 +302,12 @@ pub fn show_map_with(
         }
         painter.add(Shape::mesh(mesh));
     }
+
+    underlay(&MapCanvas {
+        painter: &painter,
+        transform: t,
+        view,
+    });
 
     // Zones, most severe drawn last so it stays visible where zones overlap.
     let mut zones: Vec<_> = sc.map.zones.iter().collect();

@@ -18,6 +18,9 @@ pub struct Playback {
     pub max_steps_per_frame: u32,
     /// Simulated seconds owed but not yet stepped (less than one step, or the capped backlog).
     owed_s: f64,
+    /// Drill seconds per real second actually achieved, smoothed over about a second;
+    /// below `speed` when the per-frame budget holds the simulation back.
+    achieved: Option<f64>,
 }
 
 impl Playback {
@@ -33,6 +36,7 @@ impl Playback {
             step_s,
             max_steps_per_frame: 64,
             owed_s: 0.0,
+            achieved: None,
         }
     }
 
@@ -51,6 +55,33 @@ impl Playback {
         }
         self.owed_s -= steps * self.step_s;
         steps as u32
+    }
+
+    /// Records a played frame: `real_dt_s` of wall time moved the drill clock by
+    /// `advanced_s`. Paused frames reset the meter.
+    pub fn record(&mut self, real_dt_s: f64, advanced_s: f64) {
+        if !self.playing || !real_dt_s.is_finite() || real_dt_s <= 0.0 {
+            self.achieved = None;
+            return;
+        }
+        let now = advanced_s / real_dt_s;
+        // Exponential average with a time constant of one second.
+        let a = (real_dt_s / 1.0).min(1.0);
+        self.achieved = Some(self.achieved.map_or(now, |e| e + a * (now - e)));
+    }
+
+    /// The achieved speed while playing.
+    pub fn achieved_speed(&self) -> Option<f64> {
+        self.achieved
+    }
+
+    /// Whether the drill clock runs clearly slower than the chosen speed (the
+    /// simulation's per-frame budget holds it back): the UI says so.
+    pub fn lagging(&self) -> bool {
+        self.playing
+            && self
+                .achieved
+                .is_some_and(|a| a < 0.8 * f64::from(self.speed))
     }
 
     /// The next faster (or slower) speed in [`SPEEDS`].
@@ -146,5 +177,28 @@ mod tests {
             p.faster(true);
         }
         assert_eq!(p.speed, 600);
+    }
+
+    #[test]
+    fn the_meter_tells_a_lagging_clock_from_a_keeping_one() {
+        let mut pb = Playback::new(10.0);
+        pb.playing = true;
+        pb.speed = 600;
+        // 60 fps, and each frame moves the clock by the asked 10 s: keeping up.
+        for _ in 0..120 {
+            pb.record(1.0 / 60.0, 10.0);
+        }
+        assert!((pb.achieved_speed().unwrap() - 600.0).abs() < 1.0);
+        assert!(!pb.lagging());
+        // The budget lets one 10 s step through per 0.1 s frame: ×100, lagging.
+        for _ in 0..50 {
+            pb.record(0.1, 10.0);
+        }
+        assert!((pb.achieved_speed().unwrap() - 100.0).abs() < 5.0);
+        assert!(pb.lagging());
+        pb.playing = false;
+        pb.record(0.1, 0.0);
+        assert!(!pb.lagging());
+        assert_eq!(pb.achieved_speed(), None);
     }
 }

@@ -6,8 +6,11 @@
 //! exercise, with a progress bar, so opening the debrief never freezes the window.
 
 use crate::drill::{InjectCommand, LiveRun, RunKind};
+use drill_engine::hazard::raster::Raster;
 use drill_engine::model::{Action, Scenario};
+use drill_engine::sim::hazard_layer::HazardLayer;
 use drill_engine::sim::snapshot::Snapshot;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Household views kept in memory across all keyframes, at most (about 48 bytes each).
@@ -18,7 +21,14 @@ pub struct Recording {
     /// Snapshots every `keyframe_every_s`, the first at time 0.
     pub keyframes: Vec<Snapshot>,
     pub keyframe_every_s: f64,
+    /// The engine's hazard layers every [`LAYER_EVERY_S`] (from time 0), for the
+    /// replayed map: (drill time, layers).
+    pub layer_frames: Vec<(f64, Vec<HazardLayer>)>,
 }
+
+/// Drill seconds between two recorded sets of hazard layers (a 12 h drill keeps 73,
+/// a few MB).
+pub const LAYER_EVERY_S: f64 = 600.0;
 
 /// The keyframe spacing for a scenario: every minute, coarser for large populations so
 /// the keyframes stay within [`KEYFRAME_BUDGET`]; always a whole number of steps.
@@ -36,17 +46,20 @@ impl Recording {
     /// Re-runs a scenario with the given actions and the trainer's inject commands.
     pub fn new(
         sc: &Scenario,
+        terrain: Option<Arc<Raster>>,
         seed: u64,
         kind: RunKind,
         actions: Vec<Action>,
         commands: Vec<InjectCommand>,
     ) -> Result<Recording, String> {
-        let mut run = LiveRun::new(sc, seed, kind, actions)?;
+        let mut run = LiveRun::new(sc, terrain, seed, kind, actions)?;
         run.inject_commands = commands;
         let every = keyframe_interval(sc, run.snapshot.households.len());
+        let layers = run.hazard_layers().to_vec();
         Ok(Recording {
             keyframes: vec![run.snapshot.clone()],
             keyframe_every_s: every,
+            layer_frames: vec![(run.time_s(), layers)],
             run,
         })
     }
@@ -72,6 +85,12 @@ impl Recording {
             if self.run.time_s() >= next - 1e-6 || self.done() {
                 self.keyframes.push(self.run.snapshot.clone());
             }
+            let last_layers = self.layer_frames.last().map_or(f64::NEG_INFINITY, |l| l.0);
+            if self.run.time_s() - last_layers >= LAYER_EVERY_S - 1e-6 || self.done() {
+                let t = self.run.time_s();
+                let layers = self.run.hazard_layers().to_vec();
+                self.layer_frames.push((t, layers));
+            }
             if start.elapsed() >= budget {
                 break;
             }
@@ -82,6 +101,14 @@ impl Recording {
     pub fn frame_at(&self, t_s: f64) -> &Snapshot {
         let i = self.keyframes.partition_point(|k| k.t_s <= t_s + 1e-9);
         &self.keyframes[i.saturating_sub(1).min(self.keyframes.len() - 1)]
+    }
+
+    /// The hazard layers recorded at or just before `t_s`.
+    pub fn layers_at(&self, t_s: f64) -> &[HazardLayer] {
+        let i = self.layer_frames.partition_point(|l| l.0 <= t_s + 1e-9);
+        self.layer_frames
+            .get(i.saturating_sub(1))
+            .map_or(&[], |l| l.1.as_slice())
     }
 
     /// The recorded end (the drill's end once done).
@@ -99,7 +126,7 @@ mod tests {
     fn a_recording_keeps_evenly_spaced_keyframes_and_matches_a_straight_run() {
         let sc = generate::village(5);
         let mut rec =
-            Recording::new(&sc, 5, RunKind::PlanAsWritten, Vec::new(), Vec::new()).unwrap();
+            Recording::new(&sc, None, 5, RunKind::PlanAsWritten, Vec::new(), Vec::new()).unwrap();
         while !rec.done() {
             rec.record(Duration::from_millis(50));
         }
@@ -110,7 +137,7 @@ mod tests {
             assert!((k.t_s - i as f64 * 60.0).abs() < 1e-6, "{i}: {}", k.t_s);
         }
         // The keyframe at 3 h equals a fresh run's snapshot at 3 h.
-        let mut straight = LiveRun::new(&sc, 5, RunKind::PlanAsWritten, Vec::new()).unwrap();
+        let mut straight = LiveRun::new(&sc, None, 5, RunKind::PlanAsWritten, Vec::new()).unwrap();
         straight.jump_to(3.0 * 3600.0).unwrap();
         while straight.chase_target(Duration::from_secs(60)) {}
         assert_eq!(rec.frame_at(3.0 * 3600.0 + 30.0), &straight.snapshot);
@@ -128,5 +155,49 @@ mod tests {
             "{coarse}"
         );
         assert!(sc.header.duration_s / coarse * 17_000.0 <= KEYFRAME_BUDGET);
+    }
+
+    /// The flood example's recording keeps the engine's hazard layers every 10 min:
+    /// no water layer at the start, water by 4 h, and the scrubber finds the set at or
+    /// before a time.
+    #[test]
+    fn a_recording_keeps_the_hazard_layers_every_ten_minutes() {
+        use drill_engine::sim::hazard_layer::HazardLayerKind;
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../scenarios/zhuyuan-flash-flood.drill");
+        let text = drill_engine::io::read_text(&path).unwrap();
+        let sc = crate::check::check_source(&text, Some(&path))
+            .scenario
+            .unwrap();
+        let mut rec =
+            Recording::new(&sc, None, 5, RunKind::PlanAsWritten, Vec::new(), Vec::new()).unwrap();
+        while !rec.done() && rec.run.time_s() < 4.0 * 3600.0 + 1.0 {
+            rec.record(Duration::from_millis(200));
+        }
+        let times: Vec<f64> = rec.layer_frames.iter().map(|l| l.0).collect();
+        assert_eq!(times[0], 0.0);
+        assert!(
+            times
+                .windows(2)
+                .all(|w| (w[1] - w[0] - LAYER_EVERY_S).abs() < 1e-6),
+            "{times:?}"
+        );
+        let wet = |t: f64| {
+            rec.layers_at(t)
+                .iter()
+                .filter(|l| l.kind == HazardLayerKind::WaterDepth)
+                .map(|l| l.values.iter().filter(|&&d| d >= 0.05).count())
+                .sum::<usize>()
+        };
+        assert!(
+            wet(4.0 * 3600.0) > wet(0.0),
+            "{} vs {}",
+            wet(4.0 * 3600.0),
+            wet(0.0)
+        );
+        assert_eq!(
+            rec.layers_at(4.0 * 3600.0 - 1.0),
+            rec.layers_at(3.0 * 3600.0 + 3000.0)
+        );
     }
 }

@@ -198,7 +198,7 @@ mod tests {
     fn the_summary_lists_hours_shelters_and_plan_tasks_from_the_run() {
         let sc = generate::village(2);
         let mut rec =
-            Recording::new(&sc, 2, RunKind::PlanAsWritten, Vec::new(), Vec::new()).unwrap();
+            Recording::new(&sc, None, 2, RunKind::PlanAsWritten, Vec::new(), Vec::new()).unwrap();
         while !rec.done() {
             rec.record(Duration::from_secs(10));
         }
@@ -222,7 +222,7 @@ mod tests {
     fn exports_land_next_to_the_scenario_and_include_the_scorers_report() {
         let sc = generate::village(3);
         let mut rec =
-            Recording::new(&sc, 3, RunKind::PlanAsWritten, Vec::new(), Vec::new()).unwrap();
+            Recording::new(&sc, None, 3, RunKind::PlanAsWritten, Vec::new(), Vec::new()).unwrap();
         while !rec.done() {
             rec.record(Duration::from_secs(10));
         }

@@ -337,7 +337,7 @@ mod tests {
     #[test]
     fn the_cache_follows_the_log_and_matches_a_direct_score() {
         let sc = generate::village(6);
-        let mut run = LiveRun::new(&sc, 6, RunKind::PlanAsWritten, Vec::new()).unwrap();
+        let mut run = LiveRun::new(&sc, None, 6, RunKind::PlanAsWritten, Vec::new()).unwrap();
         run.jump_to(6.0 * 3600.0).unwrap();
         while run.chase_target(Duration::from_secs(60)) {}
         let mut cache = ScoreCache::default();

@@ -70,8 +70,8 @@ fn take_screenshot(
     pending: Query<(), With<Screenshot>>,
     mut exit: MessageWriter<AppExit>,
     settings: Res<UiSettings>,
-    exercise: Res<ExerciseState>,
-    debrief: Res<DebriefState>,
+    exercise: NonSend<ExerciseState>,
+    debrief: NonSend<DebriefState>,
     doc: Res<Document>,
 ) {
     plan.elapsed += 1;
@@ -128,7 +128,7 @@ impl Plugin for FrameStatsPlugin {
 fn collect_frame_time(
     mut times: ResMut<FrameTimes>,
     time: Res<Time<Real>>,
-    exercise: Res<ExerciseState>,
+    exercise: NonSend<ExerciseState>,
     ui: Res<crate::exercise::UiTimer>,
 ) {
     times.frame_ms.push(time.delta_secs_f64() * 1000.0);

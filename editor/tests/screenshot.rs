@@ -252,6 +252,42 @@ fn exercise_map_animates_between_two_drill_times() {
     }
 }
 
+/// A map pixel in the hazard layer's water blues (or the river's): clearly more blue
+/// than red and green.
+fn water_blue(p: &[u8; 3]) -> bool {
+    let [r, g, b] = p.map(i32::from);
+    b > r + 40 && b > g + 15
+}
+
+/// The engine's hazard layer on the exercise map: in the flood example the water
+/// spreads from the river's banks between 10 min and 4 h, drawn in blue under the
+/// roads and people (the river line alone is the same at both times).
+#[test]
+fn exercise_map_draws_the_flood_water() {
+    let Some(x) = Xvfb::start() else { return };
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
+    let file = dir.join("zhuyuan-flash-flood.drill");
+    let log = dir.join("zhuyuan-flash-flood.actions.drill");
+    let base = run_args(&file, Some(&log));
+    let blue_at = |at: &str| {
+        let mut args: Vec<&str> = base.iter().map(String::as_str).collect();
+        args.extend(["--mode", "exercise", "--at", at]);
+        let shot = Shot::take(&x, &args, &format!("water-{at}.png"));
+        let (x0, y0, x1, y1) = EXERCISE_MAP;
+        let region = shot.region(x0, y0, x1, y1);
+        (
+            region.iter().filter(|p| water_blue(p)).count(),
+            region.len(),
+        )
+    };
+    let (early, _) = blue_at("10min");
+    let (late, total) = blue_at("4h");
+    assert!(
+        late > early + total / 100,
+        "flood water not drawn: {early} blue pixels at 10 min, {late} at 4 h of {total}"
+    );
+}
+
 /// Debrief mode on every example: the replay's charts are drawn (egui_plot lines in the
 /// series colours) and the map shows the people.
 #[test]

@@ -108,6 +108,18 @@ pub trait HazardField: Send + Sync {
         0.0
     }
 
+    /// When the fire front reached `p`, seconds from the drill start; `None` where it
+    /// has not (or for models other than fire). For the map's hazard layer.
+    fn fire_arrival_s(&self, _p: Point) -> Option<f64> {
+        None
+    }
+
+    /// The released substance's 60-minute AEGL-1, -2 and -3 in ppm, those it has (all
+    /// `None` for models other than plume). For the map's hazard layer.
+    fn aegl_60_min_ppm(&self) -> [Option<f64>; 3] {
+        [None; 3]
+    }
+
     /// 隔离带 — a fire line along `points`, finished at `time_s`, from which on it stops
     /// the fire (a no-op for models other than fire).
     fn add_fire_line(&mut self, _points: &[Point], _time_s: f64) {}

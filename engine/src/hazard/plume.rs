@@ -787,6 +787,10 @@ impl HazardField for PlumeModel {
         )
     }
 
+    fn aegl_60_min_ppm(&self) -> [Option<f64>; 3] {
+        [1, 2, 3].map(|level| self.substance.aegl(level, AEGL_60_MIN))
+    }
+
     /// Above the 60-minute AEGL-2: irreversible effects or impaired ability to escape.
     fn dangerous(&self, p: Point) -> bool {
         self.substance

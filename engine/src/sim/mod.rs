@@ -13,6 +13,7 @@ pub mod build;
 pub mod events;
 pub mod generate;
 pub mod hazard_effects;
+pub mod hazard_layer;
 pub mod matching;
 pub mod network;
 pub mod params;
@@ -23,7 +24,9 @@ pub mod world;
 
 use crate::hazard::HazardField;
 use crate::model::{Action, Actor, PlaceIdx, Scenario};
+use bevy_app::App;
 use bevy_ecs::prelude::*;
+use bevy_ecs::schedule::ScheduleLabel;
 use bevy_ecs::schedule::{Schedule, SingleThreadedExecutor};
 use events::{ActionId, RejectReason, SimEvent, TimedEvent, Totals};
 use network::Network;
@@ -69,13 +72,23 @@ pub enum Mode {
     Actions,
 }
 
-/// One drill run: a Bevy ECS `World` and one fixed-step `Schedule`, stepped by the
-/// caller. Not a `bevy_app::App`: an `App` holds a runner that is not `Send`/`Sync`, and
-/// the editor keeps a `Simulation` in a Bevy resource, which must be both.
+/// One drill run: a headless Bevy `App` stepped by the caller, one fixed step per
+/// `app.update()`. An `App` holds a runner that is neither `Send` nor `Sync`, so neither
+/// is a `Simulation`: the editor keeps its run as non-send data (`NonSend`), not in a
+/// `Resource`.
 pub struct Simulation {
-    world: World,
-    schedule: Schedule,
+    /// A headless Bevy `App` with no plugins: its world holds the drill's entities and
+    /// resources, its default schedule is one fixed step ([`SimStep`]); the caller
+    /// steps it (`app.update()`), so nothing runs on a timer or another thread.
+    app: App,
+    /// The last [`Simulation::hazard_layers`] answer: (drill time, resolution, layers).
+    layer_cache: Option<(f64, usize, Vec<hazard_layer::HazardLayer>)>,
 }
+
+/// The schedule of one fixed step: the systems chained in a fixed order on a
+/// single-threaded executor.
+#[derive(bevy_ecs::schedule::ScheduleLabel, Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SimStep;
 
 impl Simulation {
     /// A plan-as-written run with default parameters. With no hazard fields, the
@@ -272,7 +285,7 @@ impl Simulation {
         });
         world.insert_resource(Movers::default());
         world.insert_resource(Landings::default());
-        let mut schedule = Schedule::default();
+        let mut schedule = Schedule::new(SimStep);
         schedule.set_executor(SingleThreadedExecutor::new());
         schedule.add_systems(
             (
@@ -304,28 +317,36 @@ impl Simulation {
                 .after(systems::finish_role_jobs)
                 .before(systems::check_exposure),
         );
-        Ok(Simulation { world, schedule })
+        world.add_schedule(schedule);
+        let mut app = App::empty();
+        *app.world_mut() = world;
+        app.main_mut().update_schedule = Some(SimStep.intern());
+        Ok(Simulation {
+            app,
+            layer_cache: None,
+        })
     }
 
     /// Seconds from the drill start (the end of the last step).
     pub fn time_s(&self) -> f64 {
-        self.world.resource::<Clock>().now_s
+        self.app.world().resource::<Clock>().now_s
     }
 
     /// Whether the scenario's duration has been reached.
     pub fn finished(&self) -> bool {
-        let c = self.world.resource::<Clock>();
+        let c = self.app.world().resource::<Clock>();
         c.now_s >= c.duration_s
     }
 
     /// Runs one fixed step. After the scenario's end, a `Finished` event is logged once.
     pub fn step(&mut self) {
         let was_finished = self.finished();
-        self.schedule.run(&mut self.world);
+        self.app.update();
         if !was_finished && self.finished() {
             let totals = self.totals();
             let now = self.time_s();
-            self.world
+            self.app
+                .world_mut()
                 .resource_mut::<Log>()
                 .push(now, SimEvent::Finished { totals });
         }
@@ -342,7 +363,7 @@ impl Simulation {
     /// reaches `t_s` unrun. A live drill uses this after each entry, so that a second
     /// entry for the same time joins the same step, exactly as in a replay of the log.
     pub fn run_before(&mut self, t_s: f64) {
-        let step_s = self.world.resource::<Clock>().step_s;
+        let step_s = self.app.world().resource::<Clock>().step_s;
         while self.time_s() + step_s < t_s - 1e-9 {
             self.step();
         }
@@ -357,7 +378,7 @@ impl Simulation {
 
     /// Runs to the scenario's end.
     pub fn run_to_end(&mut self) {
-        let end = self.world.resource::<Clock>().duration_s;
+        let end = self.app.world().resource::<Clock>().duration_s;
         self.run_until(end);
     }
 
@@ -366,14 +387,14 @@ impl Simulation {
     /// outcome is logged.
     pub fn submit(&mut self, action: Action) -> ActionId {
         let now = self.time_s();
-        let mut pending = self.world.resource_mut::<Pending>();
+        let mut pending = self.app.world_mut().resource_mut::<Pending>();
         let id = ActionId(pending.actions.len() as u32);
         let actor: Actor = action.actor;
         let late = action.at_s < now - 1e-9 || !action.at_s.is_finite();
         let at_s = action.at_s;
         pending.actions.push((action, late));
         if late {
-            self.world.resource_mut::<Log>().push(
+            self.app.world_mut().resource_mut::<Log>().push(
                 now,
                 SimEvent::ActionRejected {
                     action: id,
@@ -388,8 +409,8 @@ impl Simulation {
     /// Every inject of the scenario with its due time and status, in due-time order
     /// (then number): what the trainer's console lists.
     pub fn injects(&self) -> Vec<InjectView> {
-        let ctx = self.world.resource::<Ctx>();
-        let pending = self.world.resource::<Pending>();
+        let ctx = self.app.world().resource::<Ctx>();
+        let pending = self.app.world().resource::<Pending>();
         let mut out: Vec<InjectView> = ctx
             .scenario
             .injects
@@ -434,14 +455,15 @@ impl Simulation {
 
     fn request_inject(&mut self, number: u32, request: InjectRequest) -> Result<(), InjectError> {
         let index = self
-            .world
+            .app
+            .world()
             .resource::<Ctx>()
             .scenario
             .injects
             .iter()
             .position(|i| i.number == number)
             .ok_or(InjectError::Unknown(number))?;
-        let mut pending = self.world.resource_mut::<Pending>();
+        let mut pending = self.app.world_mut().resource_mut::<Pending>();
         match pending.inject_status[index] {
             InjectStatus::Fired { .. } => Err(InjectError::AlreadyFired(number)),
             InjectStatus::Skipped { .. } => Err(InjectError::AlreadySkipped(number)),
@@ -457,32 +479,55 @@ impl Simulation {
     /// The event log so far.
     /// What each household has breathed of a chemical release (dose, peak, AEGLs).
     pub fn breathing(&self) -> &hazard_effects::Breathing {
-        self.world.resource::<hazard_effects::Breathing>()
+        self.app.world().resource::<hazard_effects::Breathing>()
     }
 
     pub fn events(&self) -> &[TimedEvent] {
-        &self.world.resource::<Log>().events
+        &self.app.world().resource::<Log>().events
     }
 
     /// Headline counts now.
     pub fn totals(&mut self) -> Totals {
-        let mut q = self.world.query::<&Household>();
-        let danger = self.world.resource::<Danger>();
-        let net = self.world.resource::<Net>();
-        systems::totals(q.iter(&self.world), danger, net)
+        let mut q = self.app.world_mut().query::<&Household>();
+        let danger = self.app.world().resource::<Danger>();
+        let net = self.app.world().resource::<Net>();
+        systems::totals(q.iter(self.app.world()), danger, net)
+    }
+
+    /// 灾情图层 — the physical hazards now (water depth, fire, plume) on a grid over the
+    /// map, `resolution` cells along its longer side, sampled from the very fields the
+    /// simulation steps. Computed only when asked and cached for the current drill time,
+    /// so asking again before the next step costs nothing. Scripted zones have no layer.
+    pub fn hazard_layers(&mut self, resolution: usize) -> &[hazard_layer::HazardLayer] {
+        let now = self.time_s();
+        let fresh = self
+            .layer_cache
+            .as_ref()
+            .is_some_and(|(t, r, _)| *t == now && *r == resolution);
+        if !fresh {
+            let world = self.app.world();
+            let extent = hazard_layer::layer_extent(&world.resource::<Ctx>().scenario);
+            let layers = extent.map_or_else(Vec::new, |extent| {
+                hazard_layer::sample_layers(&world.resource::<Hazards>().0, extent, resolution, now)
+            });
+            self.layer_cache = Some((now, resolution, layers));
+        }
+        self.layer_cache
+            .as_ref()
+            .map_or(&[], |(_, _, l)| l.as_slice())
     }
 
     /// The per-step picture for the editor and the summary.
     pub fn snapshot(&mut self) -> Snapshot {
         let totals = self.totals();
         let now = self.time_s();
-        let mut tq = self.world.query::<&TeamUnit>();
-        let mut q = self.world.query::<&Household>();
-        let ctx = self.world.resource::<Ctx>();
-        let net = self.world.resource::<Net>();
+        let mut tq = self.app.world_mut().query::<&TeamUnit>();
+        let mut q = self.app.world_mut().query::<&Household>();
+        let ctx = self.app.world().resource::<Ctx>();
+        let net = self.app.world().resource::<Net>();
         let s = &ctx.scenario;
         let mut households: Vec<HouseholdView> =
-            q.iter(&self.world)
+            q.iter(self.app.world())
                 .map(|hh| {
                     let at = s.place(hh.at).pos;
                     let pos = match hh.lane {
@@ -523,7 +568,7 @@ impl Simulation {
                 people: net.net.lanes[2 * i].people + net.net.lanes[2 * i + 1].people,
             })
             .collect();
-        let sh = self.world.resource::<Shelters>();
+        let sh = self.app.world().resource::<Shelters>();
         let shelters = ctx
             .shelters
             .iter()
@@ -536,7 +581,7 @@ impl Simulation {
             })
             .collect();
         let mut teams: Vec<TeamView> = tq
-            .iter(&self.world)
+            .iter(self.app.world())
             .map(|u| {
                 let (state, pos) = match &u.phase {
                     Phase::Idle => (TeamState::Idle, u.pos),

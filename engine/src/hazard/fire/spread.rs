@@ -572,6 +572,10 @@ impl HazardField for FireField {
         self.arrival_at(p) <= self.now_s
     }
 
+    fn fire_arrival_s(&self, p: Point) -> Option<f64> {
+        Some(self.arrival_at(p)).filter(|&a| a <= self.now_s)
+    }
+
     /// Dangerous when the fire has arrived or is due within `danger_margin_s`.
     fn dangerous(&self, p: Point) -> bool {
         self.arrival_at(p) <= self.now_s + self.settings.danger_margin_s
