@@ -110,6 +110,7 @@ fn author_ui(
         } else {
             s.t(Key::CheckerMissing)
         };
+        state.map.terrain_file = doc.checked.terrain.clone();
         let clicked = show_map(
             ui,
             &mut state.map,

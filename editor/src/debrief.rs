@@ -359,6 +359,7 @@ fn debrief_ui(
             let text = message
                 .clone()
                 .unwrap_or_else(|| s.t(Key::NoRun).to_owned());
+            map.terrain_file = doc.checked.terrain.clone();
             show_map_with(
                 ui,
                 map,
@@ -487,6 +488,7 @@ fn debrief_ui(
         let digest = &rec.run.digest;
         let t = frame.t_s;
         let layers = rec.layers_at(t);
+        map.terrain_file = rec.run.terrain.clone();
         show_map_layered(
             ui,
             map,

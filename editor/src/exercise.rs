@@ -407,6 +407,7 @@ fn exercise_ui(
                 .message
                 .as_ref()
                 .map_or_else(|| s.t(Key::NoScenario).to_owned(), |m| m.0.clone());
+            state.map.terrain_file = doc.checked.terrain.clone();
             show_map_with(
                 ui,
                 &mut state.map,
@@ -670,6 +671,7 @@ fn exercise_ui(
         let snap = &run.snapshot;
         let digest = &run.digest;
         let t = snap.t_s;
+        map.terrain_file = run.terrain.clone();
         show_map_layered(
             ui,
             map,

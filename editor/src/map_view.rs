@@ -5,8 +5,10 @@
 //! Map coordinates are metres, `x` east and `y` south as on the trainer's sketch, so
 //! screen and map y axes point the same way.
 
+use drill_engine::hazard::raster::Raster;
 use drill_engine::model::{LinkKind, PlaceKind, Point, RiskLevel, Scenario, TerrainSource};
 use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Shape, Stroke, Vec2};
+use std::sync::Arc;
 
 /// An axis-aligned box in map metres.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -35,17 +37,21 @@ impl Bounds {
 
 /// Everything drawn on the map, or `None` for a scenario with nothing placed.
 pub fn scenario_bounds(sc: &Scenario) -> Option<Bounds> {
+    scenario_bounds_on(sc, None)
+}
+
+/// [`scenario_bounds`] including a heightmap file's extent.
+pub fn scenario_bounds_on(sc: &Scenario, terrain_file: Option<&Raster>) -> Option<Bounds> {
     let map = &sc.map;
     let mut points: Vec<Point> = map.places.iter().map(|p| p.pos).collect();
     points.extend(map.links.iter().flat_map(|l| l.via.iter().copied()));
     points.extend(map.rivers.iter().flat_map(|r| r.points.iter().copied()));
     points.extend(map.zones.iter().flat_map(|z| z.polygon.iter().copied()));
-    if let Some((cols, rows, _)) = terrain_grid(sc) {
-        let cell = terrain_cell_m(sc);
-        points.push(Point { x: 0.0, y: 0.0 });
+    if let Some(t) = terrain_view(sc, terrain_file) {
+        points.push(t.origin);
         points.push(Point {
-            x: f64::from(cols) * cell,
-            y: f64::from(rows) * cell,
+            x: t.origin.x + f64::from(t.cols) * t.cell_m,
+            y: t.origin.y + f64::from(t.rows) * t.cell_m,
         });
     }
     let mut it = points
@@ -56,15 +62,42 @@ pub fn scenario_bounds(sc: &Scenario) -> Option<Bounds> {
     Some(b)
 }
 
-fn terrain_grid(sc: &Scenario) -> Option<(u32, u32, &[f64])> {
-    match &sc.map.terrain.as_ref()?.source {
-        TerrainSource::Grid {
-            cols,
-            rows,
-            elevation_m,
-        } if *cols > 0 && *rows > 0 => Some((*cols, *rows, elevation_m.as_slice())),
-        _ => None,
+/// The elevations the map shades: the scenario's inline grid, or the heightmap file the
+/// engine loaded for it (`io::load_terrain`, held by the check result).
+struct TerrainView<'a> {
+    cols: u32,
+    rows: u32,
+    cell_m: f64,
+    origin: Point,
+    elevation_m: &'a [f64],
+}
+
+fn terrain_view<'a>(sc: &'a Scenario, file: Option<&'a Raster>) -> Option<TerrainView<'a>> {
+    if let Some(TerrainSource::Grid {
+        cols,
+        rows,
+        elevation_m,
+    }) = sc.map.terrain.as_ref().map(|t| &t.source)
+        && *cols > 0
+        && *rows > 0
+    {
+        return Some(TerrainView {
+            cols: *cols,
+            rows: *rows,
+            cell_m: terrain_cell_m(sc),
+            origin: Point { x: 0.0, y: 0.0 },
+            elevation_m: elevation_m.as_slice(),
+        });
     }
+    let r = file?;
+    let (cols, rows) = (u32::try_from(r.cols).ok()?, u32::try_from(r.rows).ok()?);
+    (cols > 0 && rows > 0 && r.cell_m.is_finite() && r.cell_m > 0.0).then_some(TerrainView {
+        cols,
+        rows,
+        cell_m: r.cell_m,
+        origin: r.origin,
+        elevation_m: r.elevation_m.as_slice(),
+    })
 }
 
 fn terrain_cell_m(sc: &Scenario) -> f64 {
@@ -170,6 +203,9 @@ pub struct MapState {
     /// Set once the user pans or zooms; until then the map refits when the panel
     /// changes size (panels settle over the first frames, presets change the zoom).
     pub user_moved: bool,
+    /// The scenario's heightmap file as the engine loaded it, shaded like an inline
+    /// grid; the mode that owns the map sets it from the check result.
+    pub terrain_file: Option<Arc<Raster>>,
 }
 
 /// Extra things a mode draws over the map (none yet from the simulation).
@@ -242,7 +278,7 @@ pub fn show_map_layered(
         );
         return None;
     };
-    let bounds = scenario_bounds(sc);
+    let bounds = scenario_bounds_on(sc, state.terrain_file.as_deref());
     let refit = response.double_clicked() || (!state.user_moved && state.fitted_view != Some(view));
     if refit && let Some(b) = bounds {
         state.transform = MapTransform::fit(b, view);
@@ -275,8 +311,14 @@ pub fn show_map_layered(
     let painter = painter.with_clip_rect(view);
 
     // Terrain: one rectangle per cell (coarsened so at most ~200x200 are drawn).
-    if let Some((cols, rows, elev)) = terrain_grid(sc) {
-        let cell = terrain_cell_m(sc);
+    if let Some(TerrainView {
+        cols,
+        rows,
+        cell_m: cell,
+        origin,
+        elevation_m: elev,
+    }) = terrain_view(sc, state.terrain_file.as_deref())
+    {
         let (lo, hi) = elev
             .iter()
             .filter(|e| e.is_finite())
@@ -285,17 +327,18 @@ pub fn show_map_layered(
         let mut mesh = egui::Mesh::default();
         for r in (0..rows).step_by(stride as usize) {
             for c in (0..cols).step_by(stride as usize) {
-                let Some(&e) = elev.get((r * cols + c) as usize) else {
+                // A heightmap's no-data cells (NaN) stay unshaded.
+                let Some(&e) = elev.get((r * cols + c) as usize).filter(|e| e.is_finite()) else {
                     continue;
                 };
                 let tt = if hi > lo { (e - lo) / (hi - lo) } else { 0.5 };
                 let p0 = to(Point {
-                    x: f64::from(c) * cell,
-                    y: f64::from(r) * cell,
+                    x: origin.x + f64::from(c) * cell,
+                    y: origin.y + f64::from(r) * cell,
                 });
                 let p1 = to(Point {
-                    x: f64::from(c + stride) * cell,
-                    y: f64::from(r + stride) * cell,
+                    x: origin.x + f64::from(c + stride) * cell,
+                    y: origin.y + f64::from(r + stride) * cell,
                 });
                 mesh.add_colored_rect(Rect::from_two_pos(p0, p1), elevation_color(tt));
             }
@@ -590,6 +633,33 @@ mod tests {
         t.pan(Vec2::new(30.0, -20.0));
         let after = t.to_screen(p, view());
         assert!((after - before - Vec2::new(30.0, -20.0)).length() < 1e-3);
+    }
+
+    #[test]
+    fn bounds_cover_a_heightmap_file_where_the_engine_placed_it() {
+        use drill_engine::model::*;
+        let mut sc = Scenario::default();
+        sc.map.places.push(Place {
+            name: "坑里".into(),
+            pos: Point { x: 300.0, y: 420.0 },
+            ..Default::default()
+        });
+        // Without the loaded file only the place counts; with it, the raster's extent
+        // from its own origin (what `io::load_terrain` read), not from (0, 0).
+        let mut raster = Raster::flat(4, 2, 50.0, 12.0);
+        raster.origin = Point {
+            x: -100.0,
+            y: 200.0,
+        };
+        let b = scenario_bounds_on(&sc, None).unwrap();
+        assert_eq!((b.min.x, b.max.x), (300.0, 300.0));
+        let b = scenario_bounds_on(&sc, Some(&raster)).unwrap();
+        assert_eq!(
+            (b.min.x, b.min.y, b.max.x, b.max.y),
+            (-100.0, 200.0, 300.0, 420.0)
+        );
+        let t = terrain_view(&sc, Some(&raster)).unwrap();
+        assert_eq!((t.cols, t.rows, t.elevation_m.len()), (4, 2, 8));
     }
 
     #[test]
