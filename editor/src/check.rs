@@ -159,7 +159,10 @@ pub fn check_source(text: &str, path: Option<&Path>) -> Checked {
 /// Reads and checks a recorder's `actions` log against `scenario` with the engine
 /// (`drill_engine::lang::check_actions`); the first error comes back as text.
 pub fn load_actions(scenario: &Scenario, path: &Path) -> Result<Vec<Action>, String> {
-    let text = io::read_text(path)?;
+    actions_in(scenario, path, io::read_text(path)?)
+}
+
+fn actions_in(scenario: &Scenario, path: &Path, text: String) -> Result<Vec<Action>, String> {
     let mut sources = lang::SourceMap::new();
     let name = path.to_string_lossy().replace('\\', "/");
     let file = sources.add(name.clone(), text);
@@ -171,6 +174,18 @@ pub fn load_actions(scenario: &Scenario, path: &Path) -> Result<Vec<Action>, Str
             |d| format!("{name}: {} {}", d.code, d.message_en),
         )),
     }
+}
+
+/// Opens `path` as the exercise's live action log (`io::ActionLogFile`: created with
+/// the scenario's `actions ID {` header when missing, a line cut short by a crash
+/// repaired) and returns it with the decisions already in it, to resume from.
+pub fn open_action_log(
+    scenario: &Scenario,
+    path: &Path,
+) -> Result<(io::ActionLogFile, Vec<Action>), String> {
+    let header = lang::print::action_log_header(scenario);
+    let (log, text) = io::ActionLogFile::open(path, &header)?;
+    Ok((log, actions_in(scenario, path, text)?))
 }
 
 /// 1-based (line, column in chars) of a byte offset; offsets past the end or inside a
@@ -226,6 +241,51 @@ pub fn diag_at(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The exercise's live log: created with the header, each decision appended is
+    /// there for the next opening (a resumed drill), in order, with its time.
+    #[test]
+    fn the_exercise_log_keeps_every_decision_for_a_resume() {
+        let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
+        let path = examples.join("zhuyuan-flash-flood.drill");
+        let sc = check_source(&io::read_text(&path).unwrap(), Some(&path))
+            .scenario
+            .expect("example checks");
+        let recorded = load_actions(&sc, &examples.join("zhuyuan-flash-flood.actions.drill"))
+            .expect("example log checks");
+        assert!(recorded.len() >= 2);
+        // Where each action was written differs between the two files; what it says must not.
+        let unplaced = |v: &[Action]| -> Vec<Action> {
+            v.iter()
+                .cloned()
+                .map(|mut a| {
+                    a.span = Default::default();
+                    a
+                })
+                .collect()
+        };
+        let dir = std::env::temp_dir().join(format!("drill-editor-log-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let log_path = dir.join("live.actions.drill");
+        let _ = std::fs::remove_file(&log_path);
+
+        let (mut log, before) = open_action_log(&sc, &log_path).unwrap();
+        assert!(before.is_empty());
+        log.append(&lang::print::action_line(&sc, &recorded[0]))
+            .unwrap();
+        drop(log);
+        let (mut log, resumed) = open_action_log(&sc, &log_path).unwrap();
+        assert_eq!(unplaced(&resumed), unplaced(&recorded[..1]));
+        log.append(&lang::print::action_line(&sc, &recorded[1]))
+            .unwrap();
+        // Not closed: the line is on disk as soon as `append` returns.
+        assert_eq!(
+            unplaced(&load_actions(&sc, &log_path).unwrap()),
+            unplaced(&recorded[..2])
+        );
+        drop(log);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn engine_diagnostics_land_on_the_right_line_in_both_languages() {

@@ -20,6 +20,8 @@ use crate::playback::{Playback, SPEEDS, parse_time};
 use crate::{injects, live_map, scoreboard};
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+use drill_engine::io::ActionLogFile;
+use drill_engine::lang::print;
 use egui::{Color32, RichText};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -54,6 +56,7 @@ impl Plugin for ExercisePlugin {
             score_cache: Default::default(),
             message: None,
             setup_done: false,
+            log: None,
         })
         .init_resource::<UiTimer>()
         .add_systems(Update, drive_run)
@@ -103,6 +106,10 @@ pub struct ExerciseState {
     /// The last thing the trainer did and what the engine said, shown under the form.
     message: Option<(String, bool)>,
     setup_done: bool,
+    /// The `--actions` log, kept on disk as the drill goes: the decisions already in it
+    /// are the run's start (a resumed drill), and each decision entered is appended and
+    /// synced before the form clears, so a crash loses nothing (`io::ActionLogFile`).
+    log: Option<ActionLogFile>,
 }
 
 pub fn big_font(s: &UiSettings) -> f32 {
@@ -125,9 +132,13 @@ impl ExerciseState {
         };
         let actions = match &setup.actions {
             Some(path) if setup.kind == RunKind::Participants => {
-                match crate::check::load_actions(sc, path) {
-                    Ok(a) => a,
+                match crate::check::open_action_log(sc, path) {
+                    Ok((log, a)) => {
+                        self.log = Some(log);
+                        a
+                    }
                     Err(e) => {
+                        self.log = None;
                         self.message = Some((e, false));
                         Vec::new()
                     }
@@ -433,6 +444,7 @@ fn exercise_ui(
         message,
         form_open,
         score_cache,
+        log,
         ..
     } = state;
     let Some(run) = run_slot.as_mut() else {
@@ -588,6 +600,11 @@ fn exercise_ui(
                         );
                         run.submit_now(action);
                         *message = Some((text, true));
+                        if let (Some(log), Some(entered)) = (log.as_mut(), run.actions.last())
+                            && let Err(e) = log.append(&print::action_line(&sc, entered))
+                        {
+                            *message = Some((e, false));
+                        }
                     }
                     Err(missing) => *message = Some((missing.text(lang).to_owned(), false)),
                 }
