@@ -1302,17 +1302,20 @@ impl V {
         }
     }
 
-    /// W0007: places, shelters and rivers wholly outside an inline terrain grid. The
-    /// flood and fire models run on the grid only, so nothing ever happens there;
-    /// `drill run` used to be the first to notice.
+    /// W0007: places with people, shelters and rivers wholly outside an inline terrain
+    /// grid. The flood and fire models run on the grid only, so nothing ever happens
+    /// there; `drill run` used to be the first to notice.
     fn features_off_the_grid(&mut self, river_spans: &[Span]) {
         let Some((width, height)) = self.grid_extent() else {
             return;
         };
         let extent = format!("x 0–{width} m, y 0–{height} m");
         let mut off = Vec::new();
+        // Only where people live or shelter: an office or a team base in the county
+        // town, off the village's grid, is normal (the team drives in along the roads).
         for p in &self.s.map.places {
-            if !on_grid(p.pos, width, height) {
+            let people_there = p.households > 0 || p.people > 0 || p.kind == PlaceKind::Shelter;
+            if people_there && !on_grid(p.pos, width, height) {
                 let (zh, en) = if p.kind == PlaceKind::Shelter {
                     ("安置点", "shelter")
                 } else {
