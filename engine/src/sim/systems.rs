@@ -343,8 +343,17 @@ pub fn dispatch(
             task: None,
             drawn: Vec::new(),
         };
-        match validate(&d, &job) {
-            Ok(()) => {
+        // 排队 — a team still at work takes the order and does it next, as a county or
+        // township team's leader does (see `start_queued_team_work`).
+        let verdict = match validate(&d, &job) {
+            Ok(()) => Ok(None),
+            Err(RejectReason::TeamBusy { team, with }) if could_ever_draw(&ctx, &job) => {
+                Ok(Some((team, with)))
+            }
+            Err(reason) => Err(reason),
+        };
+        match verdict {
+            Ok(queue_behind) => {
                 d.log.push(
                     now,
                     SimEvent::ActionAccepted {
@@ -359,38 +368,25 @@ pub fn dispatch(
                     d.log
                         .push(now, SimEvent::ActionMatched { action: id, task });
                 }
-                start_job(&mut d, job);
-            }
-            // 排队 — a team still at work takes the order and does it next, as a
-            // county or township team's leader does (see `start_queued_team_work`).
-            Err(RejectReason::TeamBusy { team, with }) if could_ever_draw(&ctx, &job) => {
-                d.log.push(
-                    now,
-                    SimEvent::ActionAccepted {
-                        action: id,
-                        actor: action.actor,
-                    },
-                );
-                job.task = super::matching::task_for(&scenario, &action, &d.pending.started);
-                if let Some(task) = job.task {
-                    d.pending.started[task.index()] = true;
-                    d.log
-                        .push(now, SimEvent::ActionMatched { action: id, task });
+                match queue_behind {
+                    None => start_job(&mut d, job),
+                    Some((team, with)) => {
+                        d.log.push(
+                            now,
+                            SimEvent::TaskQueued {
+                                work: job.work_ref,
+                                team,
+                                behind: with,
+                            },
+                        );
+                        if d.pending.team_queue.len() <= team.index() {
+                            d.pending
+                                .team_queue
+                                .resize_with(team.index() + 1, Default::default);
+                        }
+                        d.pending.team_queue[team.index()].push_back(job);
+                    }
                 }
-                d.log.push(
-                    now,
-                    SimEvent::TaskQueued {
-                        work: job.work_ref,
-                        team,
-                        behind: with,
-                    },
-                );
-                if d.pending.team_queue.len() <= team.index() {
-                    d.pending
-                        .team_queue
-                        .resize_with(team.index() + 1, Default::default);
-                }
-                d.pending.team_queue[team.index()].push_back(job);
             }
             Err(reason) => {
                 // A busy team refuses only work it could never do: say what is missing.
