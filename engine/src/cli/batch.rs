@@ -58,16 +58,5 @@ pub fn run(args: &BatchArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    if args.json {
-        match serde_json::to_string_pretty(&report) {
-            Ok(t) => println!("{t}"),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::FAILURE;
-            }
-        }
-    } else {
-        print!("{}", render(&report));
-    }
-    ExitCode::SUCCESS
+    crate::cli::report::print_json_or_text(&report, args.json, render)
 }

@@ -37,16 +37,5 @@ pub fn run(args: &CompareArgs) -> ExitCode {
         }
     }
     let comparison = compare(&reports);
-    if args.json {
-        match serde_json::to_string_pretty(&comparison) {
-            Ok(t) => println!("{t}"),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::FAILURE;
-            }
-        }
-    } else {
-        print!("{}", render(&comparison));
-    }
-    ExitCode::SUCCESS
+    crate::cli::report::print_json_or_text(&comparison, args.json, render)
 }

@@ -1,5 +1,6 @@
-//! Shared by `drill run --report` and `drill batch`: loading a checked scenario with an
-//! optional recorder's log, and writing the after-action report's three files.
+//! Shared by `drill run --report`, `drill batch` and `drill compare`: loading a checked
+//! scenario with an optional recorder's log, writing the after-action report's three
+//! files, and printing a result as JSON or text.
 
 use crate::cli::check::check_file;
 use crate::io;
@@ -8,6 +9,28 @@ use crate::model::{ActionLog, Scenario};
 use crate::score::{ScoreReport, render};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Prints `value` as pretty JSON (`--json`) or as `text` renders it, the last step of
+/// `drill run`, `drill batch` and `drill compare`.
+pub fn print_json_or_text<T: serde::Serialize>(
+    value: &T,
+    json: bool,
+    text: impl FnOnce(&T) -> String,
+) -> ExitCode {
+    if json {
+        match serde_json::to_string_pretty(value) {
+            Ok(t) => println!("{t}"),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        print!("{}", text(value));
+    }
+    ExitCode::SUCCESS
+}
 
 /// Checks the scenario (errors rendered as by `drill check`) and reads the log.
 pub fn load(file: &Path, actions: Option<&Path>) -> Result<(Scenario, Option<ActionLog>), String> {
