@@ -7,29 +7,12 @@
 use drill_engine::model::*;
 use drill_engine::sim::build::ScenarioBuilder;
 use drill_engine::sim::events::{InjectSkip, RejectReason, SimEvent, TimedEvent, WorkRef};
-use drill_engine::sim::params::{Delay, SimParams};
+use drill_engine::sim::params::SimParams;
 use drill_engine::sim::snapshot::InjectStatus;
 use drill_engine::sim::{InjectError, Mode, Simulation};
 
-fn obedient() -> SimParams {
-    SimParams {
-        broadcast_reach: 1.0,
-        comply_broadcast: 1.0,
-        leave_delay: Delay::Fixed(0.0),
-        ..SimParams::default()
-    }
-}
-
-fn action(at_s: f64, actor: Actor, work: Work, how: &[Channel]) -> Action {
-    Action {
-        at_s,
-        actor,
-        work,
-        how: how.to_vec(),
-        with: Vec::new(),
-        span: Span::default(),
-    }
-}
+mod common;
+use common::{action, obedient};
 
 fn first_time(ev: &[TimedEvent], f: impl Fn(&SimEvent) -> bool) -> Option<f64> {
     ev.iter().find(|e| f(&e.event)).map(|e| e.t_s)

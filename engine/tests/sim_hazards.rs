@@ -10,17 +10,11 @@ use drill_engine::hazard::raster::Raster;
 use drill_engine::model::*;
 use drill_engine::sim::build::ScenarioBuilder;
 use drill_engine::sim::events::{LinkCloseCause, SimEvent, TimedEvent};
-use drill_engine::sim::params::{Delay, SimParams};
+use drill_engine::sim::params::SimParams;
 use drill_engine::sim::{Mode, Simulation};
 
-fn obedient() -> SimParams {
-    SimParams {
-        broadcast_reach: 1.0,
-        comply_broadcast: 1.0,
-        leave_delay: Delay::Fixed(0.0),
-        ..SimParams::default()
-    }
-}
+mod common;
+use common::obedient;
 
 fn warn_all(sim: &mut Simulation, t: f64) {
     sim.submit(Action {

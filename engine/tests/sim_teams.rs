@@ -3,29 +3,12 @@
 use drill_engine::model::*;
 use drill_engine::sim::build::ScenarioBuilder;
 use drill_engine::sim::events::SimEvent;
-use drill_engine::sim::params::{Delay, SimParams};
+use drill_engine::sim::params::SimParams;
 use drill_engine::sim::{Mode, Simulation};
 use std::process::Command;
 
-fn obedient() -> SimParams {
-    SimParams {
-        broadcast_reach: 1.0,
-        comply_broadcast: 1.0,
-        leave_delay: Delay::Fixed(0.0),
-        ..SimParams::default()
-    }
-}
-
-fn action(at_s: f64, actor: Actor, work: Work, how: &[Channel]) -> Action {
-    Action {
-        at_s,
-        actor,
-        work,
-        how: how.to_vec(),
-        with: Vec::new(),
-        span: Span::default(),
-    }
-}
+mod common;
+use common::{action, obedient};
 
 /// A household with a disabled member waits for help (残疾人需要帮扶) and leaves only
 /// once a team doing 转移 has reached it.
