@@ -165,13 +165,24 @@ pub fn load_actions(scenario: &Scenario, path: &Path) -> Result<Vec<Action>, Str
 fn actions_in(scenario: &Scenario, path: &Path, text: String) -> Result<Vec<Action>, String> {
     let mut sources = lang::SourceMap::new();
     let name = path.to_string_lossy().replace('\\', "/");
-    let file = sources.add(name.clone(), text);
+    let file = sources.add(name.clone(), text.clone());
     let (log, diags) = lang::check_actions(scenario, &sources, file);
     match log {
         Some(log) => Ok(log.actions),
+        // Where, what and what to do, as `drill check` says it.
         None => Err(diags.iter().find(|d| d.is_error()).map_or_else(
             || format!("{name}: not an actions log"),
-            |d| format!("{name}: {} {}", d.code, d.message_en),
+            |d| {
+                let (line, col) = line_col(&text, d.primary.span.start as usize);
+                let help = d
+                    .help
+                    .as_deref()
+                    .map_or(String::new(), |h| format!(" — {h}"));
+                format!(
+                    "{name}:{line}:{col}: {} {} / {}{help}",
+                    d.code, d.message_zh, d.message_en
+                )
+            },
         )),
     }
 }
@@ -284,6 +295,31 @@ mod tests {
             unplaced(&recorded[..2])
         );
         drop(log);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A log that does not check is refused with where and what, and left as it was.
+    #[test]
+    fn a_broken_exercise_log_says_where_and_is_not_touched() {
+        let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
+        let path = examples.join("zhuyuan-flash-flood.drill");
+        let sc = check_source(&io::read_text(&path).unwrap(), Some(&path))
+            .scenario
+            .expect("example checks");
+        let dir = std::env::temp_dir().join(format!("drill-editor-bad-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let log_path = dir.join("bad.actions.drill");
+        let text = format!(
+            "{}\n  20:45 村应急管里员 report\n}}\n",
+            lang::print::action_log_header(&sc)
+        );
+        std::fs::write(&log_path, &text).unwrap();
+        let Err(message) = open_action_log(&sc, &log_path) else {
+            panic!("a log naming an unknown role was accepted");
+        };
+        assert!(message.contains("bad.actions.drill:2:9: "), "{message}");
+        assert!(message.contains("村应急管里员"), "{message}");
+        assert_eq!(std::fs::read_to_string(&log_path).unwrap(), text);
         let _ = std::fs::remove_dir_all(&dir);
     }
 
