@@ -154,7 +154,7 @@ struct Scratch {
     ones: Vec<f64>,
     /// Flow depth h_f and h_f^(−7/3) of the faces being updated.
     flow_depth: Vec<f64>,
-    inv_pow_7_3: Vec<f64>,
+    inv_pow_7_3: Vec<f32>,
 }
 
 /// Discharges of the faces on the raster edge, m²/s, positive east or south.
@@ -231,34 +231,6 @@ fn positive(x: f64) -> f64 {
     if x > 0.0 { x } else { 0.0 }
 }
 
-/// x^(−1/3) for x > 0, without a division or a libm call: the friction term needs
-/// h^(−7/3) on every face every step, and libm's correctly rounded `cbrt` took two
-/// thirds of the run time. An exponent-thirding guess on the f32 bits (error under
-/// 4 %), then four Newton steps y ← (4/3) y − (x/3) y⁴, each squaring the error, reach
-/// f64 precision (checked against `powf` in the tests). Written so that each step's
-/// dependency chain is three multiplications and a subtraction.
-#[inline(always)]
-fn inv_cbrt(x: f64) -> f64 {
-    let third_x = x * (1.0 / 3.0);
-    let mut y = inv_cbrt_guess(x);
-    for _ in 0..4 {
-        y = newton_inv_cbrt(y, third_x);
-    }
-    y
-}
-
-#[inline(always)]
-fn inv_cbrt_guess(x: f64) -> f64 {
-    f32::from_bits(0x54a2_fa8c - (x as f32).to_bits() / 3) as f64
-}
-
-/// One Newton step towards x^(−1/3) from `y`, given x/3.
-#[inline(always)]
-fn newton_inv_cbrt(y: f64, third_x: f64) -> f64 {
-    let y2 = y * y;
-    y * (4.0 / 3.0) - third_x * (y2 * y2)
-}
-
 /// Flow depth `h_f = max(η_a, η_b) − max(z_a, z_b)` and `h_f^(−7/3)` of a row of faces,
 /// each between cell `a` (west or north) and cell `b` (east or south).
 ///
@@ -270,7 +242,7 @@ fn flow_depths(
     (z_a, z_b): (&[f64], &[f64]),
     (h_a, h_b): (&[f64], &[f64]),
     flow_depth: &mut [f64],
-    inv_pow_7_3: &mut [f64],
+    inv_pow_7_3: &mut [f32],
 ) {
     let n = flow_depth.len();
     let (z_a, z_b, h_a, h_b) = (&z_a[..n], &z_b[..n], &h_a[..n], &h_b[..n]);
@@ -280,42 +252,43 @@ fn flow_depths(
         flow_depth[i] =
             if ea > eb { ea } else { eb } - if z_a[i] > z_b[i] { z_a[i] } else { z_b[i] };
     }
-    // Sixteen faces at a time: four independent vector chains in flight.
-    let mut hf_chunks = flow_depth.chunks_exact(16);
-    let mut out_chunks = inv_pow_7_3.chunks_exact_mut(16);
-    for (hf, out) in (&mut hf_chunks).zip(&mut out_chunks) {
-        let mut y = [0.0; 16];
-        let mut third = [0.0; 16];
-        for l in 0..16 {
-            y[l] = inv_cbrt_guess(hf[l]);
-            third[l] = hf[l] * (1.0 / 3.0);
-        }
-        for _ in 0..4 {
-            for l in 0..16 {
-                y[l] = newton_inv_cbrt(y[l], third[l]);
-            }
-        }
-        for l in 0..16 {
-            let r3 = y[l] * y[l] * y[l];
-            out[l] = r3 * r3 * y[l];
-        }
+    // h^(−7/3) in single precision: it only scales the friction term, whose Manning
+    // n is known to a few per cent, and f32 runs eight lanes to f64's four and needs
+    // three Newton steps to f64's four. The discharges and depths stay f64, so mass
+    // is conserved exactly as before. Two passes, so that the second is f32 only and
+    // runs eight wide. Dry faces (h_f below 1 mm) are computed at 1 mm, so no
+    // overflow reaches the arithmetic; `momentum` discards their result.
+    for (x, &hf) in inv_pow_7_3.iter_mut().zip(flow_depth.iter()) {
+        *x = (if hf > 1e-3 { hf } else { 1e-3 }) as f32;
     }
-    for (&hf, out) in hf_chunks
-        .remainder()
-        .iter()
-        .zip(out_chunks.into_remainder())
-    {
-        let r = inv_cbrt(hf);
-        let r3 = r * r * r;
-        *out = r3 * r3 * r;
+    for x in inv_pow_7_3.iter_mut() {
+        *x = inv_pow_7_3_f32(*x);
     }
+}
+
+/// x^(−7/3) for x > 0 in single precision, without a division or a libm call: the
+/// friction term needs it on every face every step, and libm's correctly rounded
+/// `cbrt` once took two thirds of the run time. An exponent-thirding guess on the
+/// bits (error under 4 %), three Newton steps y ← (4/3) y − (x/3) y⁴ towards x^(−1/3)
+/// (4 % → 5e-3 → 7e-5 → 1e-8, below f32 rounding), then y⁷: within 2e-6 relative in
+/// all (checked against `powf` in the tests).
+#[inline(always)]
+fn inv_pow_7_3_f32(x: f32) -> f32 {
+    let third_x = x * (1.0 / 3.0);
+    let mut y = f32::from_bits(0x54a2_fa8c - x.to_bits() / 3);
+    for _ in 0..3 {
+        let y2 = y * y;
+        y = y * (4.0 / 3.0) - third_x * (y2 * y2);
+    }
+    let y3 = y * y * y;
+    y3 * y3 * y
 }
 
 /// The inertial momentum update (Bates et al. 2010 eq. 11) of one face from its
 /// θ-weighted old discharge.
 #[inline(always)]
-fn momentum(k: &FaceConstants, q: f64, q_weighted: f64, hf: f64, slope_m: f64, inv7: f64) -> f64 {
-    let friction = 1.0 + k.friction * q.abs() * inv7;
+fn momentum(k: &FaceConstants, q: f64, q_weighted: f64, hf: f64, slope_m: f64, inv7: f32) -> f64 {
+    let friction = 1.0 + k.friction * q.abs() * f64::from(inv7);
     let q_next = (q_weighted - k.gravity * hf * slope_m) / friction;
     if hf > k.wet_threshold_m { q_next } else { 0.0 }
 }
@@ -330,7 +303,7 @@ fn face_row_averaged(
     (h_a, h_b): (&[f64], &[f64]),
     (q_before, q_old, q_after): (&[f64], &[f64], &[f64]),
     q_new: &mut [f64],
-    (flow_depth, inv_pow_7_3): (&mut [f64], &mut [f64]),
+    (flow_depth, inv_pow_7_3): (&mut [f64], &mut [f32]),
 ) {
     let n = q_new.len();
     let (flow_depth, inv_pow_7_3) = (&mut flow_depth[..n], &mut inv_pow_7_3[..n]);
@@ -354,7 +327,7 @@ fn face_row_in_place(
     (z_a, z_b): (&[f64], &[f64]),
     (h_a, h_b): (&[f64], &[f64]),
     q: &mut [f64],
-    (flow_depth, inv_pow_7_3): (&mut [f64], &mut [f64]),
+    (flow_depth, inv_pow_7_3): (&mut [f64], &mut [f32]),
 ) {
     let n = q.len();
     let (flow_depth, inv_pow_7_3) = (&mut flow_depth[..n], &mut inv_pow_7_3[..n]);
@@ -1241,7 +1214,8 @@ mod tests {
 
     /// A bumpy valley with no-data holes, an inflow, rain that stops and starts, an
     /// open edge and θ = 0.7: the optimised step (wet box, walls, Newton cube root,
-    /// vector loops) must give the reference step's depths and discharges to rounding.
+    /// vector loops) must give the reference step's depths and discharges to rounding
+    /// (to the f32 rounding of the friction factor where there is friction).
     #[test]
     fn optimised_step_matches_the_reference_step() {
         let (cols, rows) = (37, 23);
@@ -1276,6 +1250,10 @@ mod tests {
             m.add_inflow(Point { x: 2.0, y: 46.0 }, vec![(0.0, 12.0), (600.0, 4.0)])
                 .unwrap();
             let mut reference = Reference::of(&m);
+            // Without friction the two agree to rounding. With it, they differ by the
+            // f32 rounding of h^(−7/3) (under 2e-6 relative): measured at most 2.4e-7
+            // m of depth and 4e-8 m²/s of discharge over these 1,200 steps.
+            let tolerance = if manning_n == 0.0 { 1e-9 } else { 1e-6 };
             for k in 0..1200 {
                 let dt = 0.5;
                 m.step(dt);
@@ -1287,7 +1265,7 @@ mod tests {
                     .map(|(a, b)| (a - b).abs())
                     .fold(0.0, f64::max);
                 assert!(
-                    worst < 1e-9,
+                    worst < tolerance,
                     "theta {theta} n {manning_n} step {k}: depths differ by {worst}"
                 );
             }
@@ -1297,7 +1275,7 @@ mod tests {
                     .chain(m.qy.iter().zip(&reference.qy))
                     .map(|(a, b)| (a - b).abs())
                     .fold(0.0, f64::max);
-            assert!(q_worst < 1e-9, "discharges differ by {q_worst}");
+            assert!(q_worst < tolerance, "discharges differ by {q_worst}");
             let flooded = m.depth.iter().filter(|&&h| h > 0.01).count();
             assert!(flooded > 50, "the test must flood, {flooded} cells wet");
             let b = (m.balance, reference.balance);
@@ -1345,13 +1323,14 @@ mod tests {
     }
 
     #[test]
-    fn newton_inverse_cube_root_is_exact_to_rounding() {
+    fn newton_inverse_seven_thirds_power_is_exact_to_f32_rounding() {
+        // From the 1 mm floor of a wet face to 30 m of water.
         for k in 0..2000 {
-            let x = 10f64.powf(-3.5 + 7.0 * k as f64 / 2000.0);
-            let exact = x.powf(-1.0 / 3.0);
-            let got = inv_cbrt(x);
+            let x = 10f64.powf(-3.0 + 4.5 * k as f64 / 2000.0);
+            let exact = (x as f32 as f64).powf(-7.0 / 3.0);
+            let got = f64::from(inv_pow_7_3_f32(x as f32));
             assert!(
-                ((got - exact) / exact).abs() < 4.0 * f64::EPSILON,
+                ((got - exact) / exact).abs() < 2e-6,
                 "x {x}: {got} vs {exact}"
             );
         }
