@@ -469,8 +469,13 @@ fn exercise(args: &ExerciseArgs) -> Result<ExitCode, String> {
         args.log.display()
     );
     if resumed + resumed_commands > 0 {
+        let commands = if resumed_commands > 0 {
+            format!(" with {resumed_commands} trainer commands")
+        } else {
+            String::new()
+        };
         println!(
-            "resumed / 续演: {resumed} actions and {resumed_commands} trainer commands replayed, drill clock at {}",
+            "resumed / 续演: {resumed} actions replayed{commands}, drill clock at {}",
             drill.clock()
         );
     }
