@@ -104,6 +104,12 @@ impl Drill {
                 self.clock()
             ));
         }
+        if command.at_s > self.end_s() + 1e-9 {
+            return Err(format!(
+                "the drill ends at {}: nothing is left to fire or skip / 演练已结束",
+                self.scenario.header.start.clock_at(self.end_s())
+            ));
+        }
         self.sim
             .schedule_inject(command)
             .map_err(|e| e.to_string())?;
