@@ -58,9 +58,9 @@ fn english_and_chinese_commands_read_as_the_same_commands() {
 }
 
 #[test]
-fn a_role_named_like_the_trainer_still_acts() {
-    // `trainer` is the trainer only before `fire`/`skip`; other words after it keep
-    // meaning "unknown role" (there is no role called trainer in the example).
+fn trainer_without_fire_or_skip_asks_for_one() {
+    // No role is called `trainer` in the example: the line is the trainer's, and
+    // `report` is not one of its verbs.
     let (log, diags, _) = check("  21:30 trainer report\n");
     assert!(log.is_none());
     assert_eq!(diags[0].code, "E0127", "{diags:?}");
@@ -68,6 +68,24 @@ fn a_role_named_like_the_trainer_still_acts() {
         diags[0].message_en.contains("`fire` or `skip`"),
         "{diags:?}"
     );
+}
+
+#[test]
+fn a_role_named_like_the_trainer_still_acts() {
+    // A scenario whose command post role is called 导调: its actions stay actions, and
+    // the trainer's verbs after the name still make a command.
+    let mut s = scenario().clone();
+    s.roles[0].name = "导调".into();
+    let text = "actions zhuyuan-flash-flood-2026 {\n  21:30 导调 report_at_post\n  21:31 导调 下达 注入 5\n}\n";
+    let mut sources = SourceMap::new();
+    let file = sources.add("drill.actions.drill", text);
+    let (log, diags) = lang::check_actions(&s, &sources, file);
+    assert!(diags.is_empty(), "{diags:?}");
+    let log = log.unwrap();
+    assert_eq!(log.actions.len(), 1);
+    assert_eq!(log.actions[0].actor, Actor::Role(RoleIdx(0)));
+    assert_eq!(log.inject_commands.len(), 1);
+    assert_eq!(log.inject_commands[0].number, 5);
 }
 
 /// Each mistake, rendered as `drill check` shows it (file:line:col, both languages,
@@ -255,4 +273,17 @@ fn scoring_follows_the_inject_as_it_fired() {
     assert_eq!(task("T11").deadline_s, Some(AT_2130 + 20.0 * 60.0));
     assert_eq!(task("T12").trigger_s, None, "inject 7 was skipped");
     assert_eq!(task("T12").rating, None);
+}
+
+/// `drill batch --actions LOG` runs each seed through `score::batch::simulate`, which
+/// submits the whole log: the commands apply in every run, whatever the seed.
+#[test]
+fn every_run_of_a_batch_applies_the_commands() {
+    let (log, _, _) = check("  21:30 trainer fire inject 6\n  21:30 导调 跳过 注入 7\n");
+    let log = log.unwrap();
+    for seed in [1, 2, 3] {
+        let events = drill_engine::score::batch::simulate(scenario(), Some(&log), seed).unwrap();
+        assert_eq!(fired(&events, 6), vec![AT_2130], "seed {seed}");
+        assert!(fired(&events, 7).is_empty(), "seed {seed}");
+    }
 }
