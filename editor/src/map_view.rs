@@ -676,6 +676,7 @@ mod tests {
             name: "溪".into(),
             points: vec![Point { x: -50.0, y: 500.0 }],
             width_m: 8.0,
+            span: Span::default(),
         });
         sc.map.terrain = Some(Terrain {
             source: TerrainSource::Grid {
@@ -684,6 +685,7 @@ mod tests {
                 elevation_m: vec![0.0; 6],
             },
             cell_m: 400.0,
+            span: Span::default(),
         });
         let b = scenario_bounds(&sc).unwrap();
         assert_eq!(

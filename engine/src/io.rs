@@ -86,10 +86,10 @@ pub fn ensure_dir(dir: &Path) -> Result<(), String> {
     fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))
 }
 
-/// The include loader for `lang::check`: reads the (already resolved) path as
-/// UTF-8 text. Paths are `/`-separated as the language writes them.
-/// Its errors leave the path out: the diagnostic already names the include as written,
-/// and an absolute path would differ from machine to machine.
+/// The include loader for `lang::check` (and the reader of heightmap files): reads the
+/// (already resolved) path as UTF-8 text. Paths are `/`-separated as the language
+/// writes them. Its errors leave the path out: the diagnostic already names the file
+/// as written, and an absolute path would differ from machine to machine.
 pub fn include_loader(path: &str) -> Result<String, String> {
     let bytes = fs::read(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => "no such file / 文件不存在".to_string(),
@@ -105,7 +105,9 @@ pub fn include_loader(path: &str) -> Result<String, String> {
 
 /// Loads a scenario's terrain as a hazard raster. An inline grid needs no file; a
 /// heightmap path is resolved against the scenario's folder and read here, so
-/// [`crate::hazard::raster`] stays pure.
+/// [`crate::hazard::raster`] stays pure. Errors name the file as the scenario writes
+/// it (`maps/dem.asc: no such file`), not the joined path, which differs from machine
+/// to machine.
 pub fn load_terrain(
     terrain: &crate::model::Terrain,
     scenario_dir: &Path,
@@ -113,7 +115,10 @@ pub fn load_terrain(
     use crate::model::TerrainSource;
     let text = match &terrain.source {
         TerrainSource::Grid { .. } => None,
-        TerrainSource::File { path, .. } => Some(read_text(&scenario_dir.join(path))?),
+        TerrainSource::File { path, .. } => Some(
+            include_loader(&scenario_dir.join(path).to_string_lossy())
+                .map_err(|e| format!("{path}: {e}"))?,
+        ),
     };
     crate::hazard::raster::Raster::from_terrain(terrain, text.as_deref())
 }
@@ -257,6 +262,7 @@ mod tests {
                 vertical_m: 0.5,
             },
             cell_m: 10.0,
+            span: crate::model::Span::default(),
         };
         let raster = load_terrain(&terrain, &dir).unwrap();
         assert_eq!(raster.elevation_m[0], 50.0);
@@ -267,11 +273,11 @@ mod tests {
                 vertical_m: 1.0,
             },
             cell_m: 10.0,
+            span: crate::model::Span::default(),
         };
-        assert!(
-            load_terrain(&missing, &dir)
-                .unwrap_err()
-                .contains("cannot read")
+        assert_eq!(
+            load_terrain(&missing, &dir).unwrap_err(),
+            "maps/none.asc: no such file / 文件不存在"
         );
         fs::remove_dir_all(&dir).unwrap();
     }

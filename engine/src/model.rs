@@ -158,6 +158,9 @@ pub struct Terrain {
     pub source: TerrainSource,
     /// Cell size of the raster, metres (the map's `cell` unless the grid says otherwise).
     pub cell_m: f64,
+    /// The `terrain` statement: where a heightmap that cannot be read is reported.
+    #[serde(skip)]
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -286,6 +289,9 @@ pub struct River {
     pub name: String,
     pub points: Vec<Point>,
     pub width_m: f64,
+    /// The `river` statement (W0007 points here when the river misses the terrain).
+    #[serde(skip)]
+    pub span: Span,
 }
 
 /// 危险区 — a danger zone with its 红橙黄蓝 risk level.
@@ -457,6 +463,9 @@ pub struct Inflow {
     pub river: RiverIdx,
     /// Discharge at the river's first point, m3/s.
     pub discharge_m3_s: Timeline<f64>,
+    /// The river's name on the `inflow` line (E0409 points here).
+    #[serde(skip)]
+    pub span: Span,
 }
 
 /// `hazard fire` — 森林火灾: ignitions, fuels, weather.

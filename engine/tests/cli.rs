@@ -72,6 +72,74 @@ fn check_json_has_positions_in_characters_and_both_languages() {
     assert!(first["help"].as_str().unwrap().contains("网格员"));
 }
 
+/// `drill check` reads a heightmap file as `drill run` does and checks the map against
+/// its extent: a shelter and a river off it are W0007, the river's inflow E0409 (both
+/// in the JSON too); a heightmap that cannot be read is E0153 at the `terrain` line.
+#[test]
+fn check_reads_the_heightmap_and_reports_what_lies_off_it() {
+    let out = drill()
+        .args(["check", "--format", "json"])
+        .arg(broken("heightmap-too-small.drill"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<(String, u64)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let expected = [("W0007", 17), ("W0007", 20), ("E0409", 40)];
+    assert_eq!(found, expected.map(|(c, l)| (c.to_string(), l)));
+    assert!(
+        v[2]["message_en"]
+            .as_str()
+            .unwrap()
+            .contains("x 0–700 m, y 0–500 m")
+    );
+
+    let out = drill()
+        .arg("check")
+        .arg(broken("heightmap-missing.drill"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("heightmap-missing.drill:12:3"), "{stderr}");
+    assert!(
+        stderr.contains("[E0153]") && stderr.contains("文件不存在"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("Help: the path is relative"), "{stderr}");
+
+    // The same scenario on a heightmap that covers it all checks clean.
+    let dir = std::env::temp_dir().join(format!("drill-heightmap-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("heightmaps")).unwrap();
+    let text = std::fs::read_to_string(broken("heightmap-too-small.drill")).unwrap();
+    std::fs::write(dir.join("covered.drill"), text).unwrap();
+    let row = ["50"; 10].join(" ");
+    let dem = format!(
+        "ncols 10\nnrows 10\ncellsize 100\n{}\n",
+        vec![row; 10].join("\n")
+    );
+    std::fs::write(dir.join("heightmaps/small-dem.asc"), dem).unwrap();
+    let out = drill()
+        .arg("check")
+        .arg(dir.join("covered.drill"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("ok (0 warning(s))"), "{stdout}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn fmt_check_reports_then_fmt_rewrites_in_place() {
     let dir = std::env::temp_dir().join(format!("drill-fmt-test-{}", std::process::id()));

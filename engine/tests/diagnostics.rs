@@ -1,7 +1,8 @@
 //! Data-driven diagnostics tests: every `tests/broken/*.drill` file at the repository
 //! root is checked and its rendered diagnostics are snapshotted (one insta snapshot
-//! per file, under `tests/snapshots/`). Each must produce at least one error, never
-//! panic, and never show a pest rule name. The huge, binary and deeply nested inputs
+//! per file, under `tests/snapshots/`), heightmap files included (`heightmaps/`), as
+//! `drill check` reads them. Each must produce at least one error, never panic, and
+//! never show a pest rule name. The huge, binary and deeply nested inputs
 //! are generated here rather than committed.
 //!
 //! New broken files need their snapshot reviewed once:
@@ -39,11 +40,14 @@ fn check_file(path: &Path) -> (SourceMap, lang::CheckResult) {
         text,
     );
     let dir = path.parent().unwrap().to_path_buf();
+    let include_dir = dir.clone();
     let loader = move |p: &str| {
         let name = p.trim_start_matches("tests/broken/");
-        io::include_loader(&dir.join(name).to_string_lossy())
+        io::include_loader(&include_dir.join(name).to_string_lossy())
     };
-    let result = lang::check(&mut sources, main, &loader);
+    let mut result = lang::check(&mut sources, main, &loader);
+    // As `drill check` does: read the heightmap file, check the map against its extent.
+    drill_engine::cli::check::check_heightmap_file(&mut result, &dir);
     (sources, result)
 }
 

@@ -312,7 +312,12 @@ fn grid_sampling_matches_point_sampling() {
 ///   (2017), Table 3 (https://pmc.ncbi.nlm.nih.gov/articles/PMC5777517/table/T3);
 /// - hydrogen chloride AEGL-1: NRC vol. 4 (2004), summary
 ///   (http://www.nap.edu/openbook.php?record_id=10902&page=78);
-/// - sulfur dioxide AEGL-1: NRC vol. 8 (2010), ch. 9, p. 397.
+/// - sulfur dioxide AEGL-1: NRC vol. 8 (2010), ch. 9, p. 397;
+/// - hydrogen cyanide, all three levels: NRC vol. 7, acetone cyanohydrin chapter, Table 1-9,
+///   which applies the HCN values of NRC vol. 2 (2002) on a ppm basis (reproduced at
+///   https://123dok.com/id/article/summary-of-aegls-acute-exposure-guideline-levels.10204501 ;
+///   AEGL-3 row also http://www.nap.edu/openbook.php?record_id=12503&page=49), and the
+///   1-h AEGL-1 of 2.0 ppm quoted at http://www.nap.edu/openbook.php?record_id=12040&page=10 .
 #[test]
 fn aegls_match_the_published_tables() {
     let all = |key: &str, level: u8| -> Vec<Option<f64>> {
@@ -337,4 +342,15 @@ fn aegls_match_the_published_tables() {
     );
     assert_eq!(all("hydrogen_chloride", 1), some([1.8; 5]));
     assert_eq!(all("sulfur_dioxide", 1), some([0.20; 5]));
+    // Hydrogen cyanide: the AEGL-1 row once read [2.5, 2.0, 1.0, 0.66, 0.53] here; the
+    // published row (NRC vol. 7, Table 1-9, = HCN values of NRC 2002) is below.
+    assert_eq!(all("hydrogen_cyanide", 1), some([2.5, 2.5, 2.0, 1.3, 1.0]));
+    assert_eq!(
+        all("hydrogen_cyanide", 2),
+        some([17.0, 10.0, 7.1, 3.5, 2.5])
+    );
+    assert_eq!(
+        all("hydrogen_cyanide", 3),
+        some([27.0, 21.0, 15.0, 8.6, 6.6])
+    );
 }

@@ -7,8 +7,9 @@
 //! file cannot be read or the arguments are wrong.
 
 use crate::io;
+use crate::lang::validate::TerrainExtent;
 use crate::lang::{self, SourceMap};
-use crate::model::Scenario;
+use crate::model::{Scenario, TerrainSource};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -39,12 +40,36 @@ pub fn check_file(path: &std::path::Path) -> Result<(SourceMap, lang::CheckResul
     Ok(check_text_of(path, io::read_text(path)?))
 }
 
-/// Checks a file's text, already read.
+/// Checks a file's text, already read, and its heightmap file if the map has one.
 fn check_text_of(path: &Path, text: String) -> (SourceMap, lang::CheckResult) {
     let mut sources = SourceMap::new();
     let main = sources.add(path.to_string_lossy().replace('\\', "/"), text);
-    let result = lang::check(&mut sources, main, &io::include_loader);
+    let mut result = lang::check(&mut sources, main, &io::include_loader);
+    check_heightmap_file(&mut result, path.parent().unwrap_or(Path::new(".")));
     (sources, result)
+}
+
+/// Reads a clean scenario's heightmap file (relative to `scenario_dir`, as `drill run`
+/// reads it) and checks the map against its extent ([`lang::check_heightmap`]): a
+/// shelter or river off it is W0007, an inflow that cannot enter it E0409, a file that
+/// cannot be read E0153.
+pub fn check_heightmap_file(result: &mut lang::CheckResult, scenario_dir: &Path) {
+    let Some(terrain) = result
+        .scenario
+        .as_ref()
+        .and_then(|s| s.map.terrain.as_ref())
+    else {
+        return;
+    };
+    if !matches!(terrain.source, TerrainSource::File { .. }) {
+        return;
+    }
+    let loaded = io::load_terrain(terrain, scenario_dir).map(|raster| TerrainExtent {
+        cols: raster.cols,
+        rows: raster.rows,
+        cell_m: raster.cell_m,
+    });
+    lang::check_heightmap(result, loaded);
 }
 
 /// Finds and checks the scenario an action log belongs to: `--scenario`, else a file

@@ -1404,12 +1404,14 @@ mod tests {
             name: "竹源溪".into(),
             points: vec![Point { x: 5.0, y: 25.0 }, Point { x: 95.0, y: 25.0 }],
             width_m: 8.0,
+            span: crate::model::Span::default(),
         });
         let spec = FloodSpec {
             rain_mm_h: vec![(0.0, 0.0)],
             inflows: vec![Inflow {
                 river: RiverIdx(0),
                 discharge_m3_s: vec![(0.0, 2.0)],
+                span: crate::model::Span::default(),
             }],
             manning_n: 0.0,
         };
@@ -1434,6 +1436,7 @@ mod tests {
             inflows: vec![Inflow {
                 river: RiverIdx(3),
                 discharge_m3_s: vec![],
+                span: crate::model::Span::default(),
             }],
             ..spec
         };

@@ -370,6 +370,7 @@ mod tests {
                 vertical_m: 0.1,
             },
             cell_m: 10.0,
+            span: crate::model::Span::default(),
         };
         let r = Raster::from_terrain(&terrain, Some(text)).unwrap();
         assert!((r.elevation_m[0] - 123.4).abs() < 1e-9);

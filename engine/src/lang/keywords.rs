@@ -4,7 +4,7 @@
 //! Where one Chinese word serves two keywords (转移 is the verb `evacuate` and the
 //! skill `evacuation`), the position in the statement decides, so both entries list it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
@@ -199,25 +199,31 @@ pub fn trainer_verb(word: &str) -> Option<&'static str> {
 ///
 /// Called for nearly every word of a scenario, so it must not scan [`KEYWORDS`]: the
 /// aliases are written in Chinese characters only (a test checks it), so a word with
-/// any ASCII in it (`place`, `村12`) only matches its own spelling, and the aliases of
-/// `kw` come from an index built once.
+/// any ASCII in it (`place`, `村12`) only matches its own spelling, and a Chinese word
+/// is looked up once in an index from each alias to the keywords it spells.
 pub fn is(word: &str, kw: &str) -> bool {
-    word == kw || (!word.bytes().any(|b| b.is_ascii()) && aliases(kw).contains(&word))
+    word == kw || (!word.bytes().any(|b| b.is_ascii()) && spelled_by(word).contains(&kw))
 }
 
-/// The Chinese aliases of keyword `kw` (empty for an unknown keyword).
-fn aliases(kw: &str) -> &'static [&'static str] {
-    type Index = HashMap<&'static str, &'static [&'static str], BuildHasherDefault<Fnv>>;
+/// The keywords that Chinese alias `word` spells (empty when it is none).
+fn spelled_by(word: &str) -> &'static [&'static str] {
+    type Index = HashMap<&'static str, Vec<&'static str>, BuildHasherDefault<Fnv>>;
     static INDEX: OnceLock<Index> = OnceLock::new();
     let index = INDEX.get_or_init(|| {
+        let mut seen = HashSet::new();
         let mut index = Index::with_capacity_and_hasher(KEYWORDS.len(), Default::default());
         for (k, aliases) in KEYWORDS {
-            // The first entry wins, as the linear scan this replaces did.
-            index.entry(*k).or_insert(*aliases);
+            // A keyword listed twice keeps its first entry's aliases.
+            if !seen.insert(*k) {
+                continue;
+            }
+            for alias in *aliases {
+                index.entry(*alias).or_default().push(*k);
+            }
         }
         index
     });
-    index.get(kw).copied().unwrap_or(&[])
+    index.get(word).map_or(&[], Vec::as_slice)
 }
 
 /// FNV-1a: the keys are short fixed keywords, so a cheap hash beats SipHash's
@@ -245,7 +251,16 @@ impl Hasher for Fnv {
 
 /// The first of `candidates` that `word` spells.
 pub fn which<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    candidates.iter().copied().find(|kw| is(word, kw))
+    // One alias lookup for the word, not one per candidate.
+    let spelled = if word.bytes().any(|b| b.is_ascii()) {
+        &[][..]
+    } else {
+        spelled_by(word)
+    };
+    candidates
+        .iter()
+        .copied()
+        .find(|kw| *kw == word || spelled.contains(kw))
 }
 
 /// Whether `word` is written in Chinese (used to answer in the author's language).

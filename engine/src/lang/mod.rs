@@ -253,6 +253,35 @@ fn finish(
     }
 }
 
+/// Adds to a clean check what only the map's heightmap file can tell, once `io` has
+/// read it (`drill check` does; this stays pure): W0007 / E0409 against the raster's
+/// extent, as an inline `terrain grid` gets them from [`validate`], or E0153 at the
+/// `terrain` statement when the file could not be read (`loaded` is then the reader's
+/// message). Does nothing without a scenario or without a heightmap file.
+pub fn check_heightmap(result: &mut CheckResult, loaded: Result<validate::TerrainExtent, String>) {
+    let Some(scenario) = &result.scenario else {
+        return;
+    };
+    let Some(terrain) = scenario.map.terrain.as_ref() else {
+        return;
+    };
+    if !matches!(terrain.source, crate::model::TerrainSource::File { .. }) {
+        return;
+    }
+    match loaded {
+        Ok(extent) => result
+            .diagnostics
+            .extend(validate::off_the_terrain(scenario, extent)),
+        Err(message) => result
+            .diagnostics
+            .push(validate::terrain_unreadable(terrain, &message)),
+    }
+    if result.has_errors() {
+        result.scenario = None;
+    }
+    sort(&mut result.diagnostics);
+}
+
 /// Checks a single self-contained text (no includes allowed to resolve).
 pub fn check_text(path: &str, text: &str) -> (SourceMap, CheckResult) {
     let mut sources = SourceMap::new();

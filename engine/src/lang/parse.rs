@@ -11,7 +11,7 @@ use super::diagnostic::Diagnostic;
 use super::syntax::{ByteSpan, Node, NodeKind, SyntaxFile};
 use crate::model::Span;
 use pest::Parser;
-use pest::iterators::{Pair, Pairs};
+use pest::iterators::Pair;
 use std::borrow::Cow;
 
 #[derive(pest_derive::Parser)]
@@ -52,7 +52,7 @@ pub fn parse(text: &str, file: u32) -> (Option<SyntaxFile<'_>>, Vec<Diagnostic>)
                     parsed: &fixed,
                     replaced: matches!(fixed, Cow::Owned(_)),
                 };
-                convert_items(file_pair.into_inner(), &mut diags, file, &texts)
+                convert_items(file_pair, &mut diags, file, &texts)
             }
             None => Ok(Vec::new()),
         },
@@ -137,13 +137,28 @@ fn prescan(text: &str, file: u32) -> (Cow<'_, str>, Vec<Diagnostic>, bool) {
     let mut stack: Vec<(char, usize)> = Vec::new();
     let mut fatal = false;
     let bytes = text.as_bytes();
-    let mut chars = text.char_indices().peekable();
+    let mut pos = 0;
+    // The character at byte `at` (always a boundary: the walk steps whole characters).
+    let char_at = |at: usize| text[at..].chars().next().unwrap_or('\0');
     let mut full_width_reported = 0usize;
-    while let Some((i, c)) = chars.next() {
+    while pos < bytes.len() {
+        // Most characters of a scenario need no check: ASCII letters, digits, spaces,
+        // newlines, and CJK ideographs U+4E00..U+9FFF (lead byte E5-E9, or E4 then
+        // B8-BF), which hold no full-width punctuation or digits. Skipped by byte.
+        let b = bytes[pos];
+        if b.is_ascii_alphanumeric() || b == b' ' || b == b'\n' {
+            pos += 1;
+            continue;
+        }
+        if (0xE5..=0xE9).contains(&b)
+            || (b == 0xE4 && bytes.get(pos + 1).is_some_and(|&n| n >= 0xB8))
+        {
+            pos += 3;
+            continue;
+        }
+        let (i, c) = (pos, char_at(pos));
+        pos += c.len_utf8();
         match c {
-            // Most characters of a scenario: nothing to check (the fast path; CJK
-            // ideographs hold no full-width punctuation or digits).
-            'a'..='z' | 'A'..='Z' | '0'..='9' | ' ' | '\n' | '\u{4e00}'..='\u{9fff}' => {}
             '\0' | '\u{1}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}' => {
                 diags.push(
                     Diagnostic::error("E0101", sp(i, i + 1), "文件含有二进制或控制字符,不是文本", format!("the file contains binary data (byte 0x{:02x}); it is not a scenario text", c as u32))
@@ -153,23 +168,13 @@ fn prescan(text: &str, file: u32) -> (Cow<'_, str>, Vec<Diagnostic>, bool) {
                 return (Cow::Borrowed(text), diags, true);
             }
             '/' if bytes.get(i + 1) == Some(&b'/') => {
-                while let Some(&(_, c)) = chars.peek() {
-                    if c == '\n' {
-                        break;
-                    }
-                    chars.next();
-                }
+                // (the newline itself is left for the walk)
+                pos = text[i..].find('\n').map_or(bytes.len(), |n| i + n);
             }
             '/' if bytes.get(i + 1) == Some(&b'*') => {
-                chars.next();
-                let mut closed = false;
-                while let Some((j, c)) = chars.next() {
-                    if c == '*' && bytes.get(j + 1) == Some(&b'/') {
-                        chars.next();
-                        closed = true;
-                        break;
-                    }
-                }
+                let end = text[i + 2..].find("*/");
+                let closed = end.is_some();
+                pos = end.map_or(bytes.len(), |n| i + 2 + n + 2);
                 if !closed {
                     diags.push(
                         Diagnostic::error(
@@ -190,10 +195,14 @@ fn prescan(text: &str, file: u32) -> (Cow<'_, str>, Vec<Diagnostic>, bool) {
                     diags.push(full_width(sp(i, i + c.len_utf8()), c, '"'));
                 }
                 let mut closed = false;
-                while let Some((j, c)) = chars.next() {
+                while pos < bytes.len() {
+                    let (j, c) = (pos, char_at(pos));
+                    pos += c.len_utf8();
                     match c {
                         '\\' => {
-                            chars.next();
+                            if pos < bytes.len() {
+                                pos += char_at(pos).len_utf8();
+                            }
                         }
                         '"' => {
                             closed = true;
@@ -426,24 +435,50 @@ impl<'a> Texts<'a, '_> {
     }
 }
 
-/// Turns the pairs of one bracket level into nodes. `Err(pos)` when the text is not
-/// in the language after all: a name with a `/` tail that is not a unit word, refused
-/// at the `/` exactly as the grammar refuses a stray `/`.
+/// Turns the pairs under the file into the tree of nodes, in one walk over pest's
+/// flat token queue (nested `Pairs` would count each level's pairs first, walking
+/// the queue once more per level). Blocks and lists are open frames, closed by the
+/// first pair that starts at or after their end; the pairs inside a token, point or
+/// offset (`unit`, `number`, `nl`) are read from that pair and skipped here.
+/// `Err(pos)` when the text is not in the language after all: a name with a `/` tail
+/// that is not a unit word, refused at the `/` exactly as the grammar refuses a
+/// stray `/`.
 fn convert_items<'a>(
-    pairs: Pairs<'_, Rule>,
+    file_pair: Pair<'_, Rule>,
     diags: &mut Vec<Diagnostic>,
     file: u32,
     texts: &Texts<'a, '_>,
 ) -> Result<Vec<Node<'a>>, usize> {
-    let mut nodes = Vec::with_capacity(pairs.len());
-    for pair in pairs {
+    struct Frame<'a> {
+        list: bool,
+        span: ByteSpan,
+        nodes: Vec<Node<'a>>,
+    }
+    fn close<'a>(frame: Frame<'a>, into: &mut Vec<Node<'a>>) {
+        let kind = if frame.list {
+            NodeKind::List(frame.nodes)
+        } else {
+            NodeKind::Block(frame.nodes)
+        };
+        into.push(Node {
+            kind,
+            span: frame.span,
+        });
+    }
+    let mut top = Vec::new();
+    let mut open: Vec<Frame<'a>> = Vec::new();
+    let mut inside_until = 0u32;
+    for pair in file_pair.into_inner().flatten() {
         let span = span_of(&pair);
+        if span.start < inside_until {
+            continue; // a part of the token, point or offset just read
+        }
+        while open.last().is_some_and(|f| span.start >= f.span.end) {
+            let done = open.pop().expect("checked");
+            close(done, open.last_mut().map_or(&mut top, |f| &mut f.nodes));
+        }
         let kind = match pair.as_rule() {
             Rule::token => token_kind(pair.as_str(), span, diags, file, texts)?,
-            Rule::quantity => {
-                let (value, text, unit) = split_quantity(pair.as_str(), texts);
-                NodeKind::Quantity { value, text, unit }
-            }
             Rule::offset => {
                 let q = pair.into_inner().next().map_or("", |p| p.as_str());
                 let (value, text, unit) = split_quantity(q, texts);
@@ -466,13 +501,31 @@ fn convert_items<'a>(
                     y_text: text(yt),
                 }
             }
-            Rule::list => NodeKind::List(convert_items(pair.into_inner(), diags, file, texts)?),
-            Rule::block => NodeKind::Block(convert_items(pair.into_inner(), diags, file, texts)?),
+            rule @ (Rule::list | Rule::block) => {
+                open.push(Frame {
+                    list: rule == Rule::list,
+                    span,
+                    nodes: Vec::new(),
+                });
+                continue;
+            }
             _ => continue, // EOI
         };
-        nodes.push(Node { kind, span });
+        inside_until = span.end;
+        open.last_mut()
+            .map_or(&mut top, |f| &mut f.nodes)
+            .push(Node { kind, span });
     }
-    Ok(nodes)
+    while let Some(done) = open.pop() {
+        close(done, open.last_mut().map_or(&mut top, |f| &mut f.nodes));
+    }
+    Ok(top)
+}
+
+/// A `quantity` token (`600m`, `4 m`, `-3`).
+fn quantity<'a>(s: &str, texts: &Texts<'a, '_>) -> NodeKind<'a> {
+    let (value, text, unit) = split_quantity(s, texts);
+    NodeKind::Quantity { value, text, unit }
 }
 
 /// A quantity's text (`600m`, `4 m`, `-3`) split into value, number as written, unit.
@@ -532,6 +585,7 @@ fn token_kind<'a>(
         b';' => NodeKind::Semi,
         b'>' => NodeKind::Ge,
         b'-' if s == "->" => NodeKind::Arrow,
+        b'-' => quantity(s, texts),
         b'0'..=b'9' if bytes.len() == 10 && bytes[4] == b'-' => {
             let year = s[0..4].parse().unwrap_or(0);
             let month: u8 = s[5..7].parse().unwrap_or(0);
@@ -574,6 +628,7 @@ fn token_kind<'a>(
             }
             NodeKind::Time { hour, minute }
         }
+        b'0'..=b'9' => quantity(s, texts),
         _ => {
             if let Some(slash) = bad_unit_word(s) {
                 return Err(span.start as usize + slash);

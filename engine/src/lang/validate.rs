@@ -312,6 +312,122 @@ fn polyline_touches_grid(points: &[Point], width: f64, height: f64) -> bool {
     })
 }
 
+/// 地形范围 — the size of a terrain raster, laid with its north-west corner at the map
+/// origin: it covers `x ∈ [0, cols·cell)`, `y ∈ [0, rows·cell)` metres. The flood and
+/// fire models run on it and nowhere else.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TerrainExtent {
+    pub cols: usize,
+    pub rows: usize,
+    pub cell_m: f64,
+}
+
+impl TerrainExtent {
+    /// The extent of an inline `terrain grid`; `None` without terrain or for a
+    /// heightmap file, whose size is known only once `io::load_terrain` has read it.
+    pub fn of_inline_grid(s: &Scenario) -> Option<TerrainExtent> {
+        let terrain = s.map.terrain.as_ref()?;
+        match terrain.source {
+            TerrainSource::Grid { cols, rows, .. } => Some(TerrainExtent {
+                cols: cols as usize,
+                rows: rows as usize,
+                cell_m: terrain.cell_m,
+            }),
+            TerrainSource::File { .. } => None,
+        }
+    }
+
+    /// Width (east) and height (south), metres.
+    fn size_m(self) -> (f64, f64) {
+        (
+            self.cols as f64 * self.cell_m,
+            self.rows as f64 * self.cell_m,
+        )
+    }
+}
+
+/// What lies off the terrain, for an inline grid (called by [`validate`]) and for a
+/// heightmap once it is read (called by `drill check`):
+/// - W0007: places with people, shelters and rivers wholly outside the terrain. The
+///   flood and fire models run on the terrain only, so nothing ever happens there.
+///   Only where people live or shelter: an office or a team base in the county town,
+///   off the village's grid, is normal (the team drives in along the roads).
+/// - E0409: a flood inflow on a river that never crosses the terrain has nowhere to
+///   enter, so the flood cannot be modelled (`drill run` refuses it).
+pub fn off_the_terrain(s: &Scenario, extent: TerrainExtent) -> Vec<Diagnostic> {
+    let (width, height) = extent.size_m();
+    let range = format!("x 0–{width} m, y 0–{height} m");
+    let extend = match s.map.terrain.as_ref().map(|t| &t.source) {
+        Some(TerrainSource::File { .. }) => "use a heightmap that covers it",
+        _ => "extend `terrain grid` to cover it",
+    };
+    let mut diags = Vec::new();
+    for p in &s.map.places {
+        let people_there = p.households > 0 || p.people > 0 || p.kind == PlaceKind::Shelter;
+        if people_there && !on_grid(p.pos, width, height) {
+            let (zh, en) = if p.kind == PlaceKind::Shelter {
+                ("安置点", "shelter")
+            } else {
+                ("地点", "place")
+            };
+            let (zh, en) = (format!("{zh} {}", p.name), format!("{en} {}", p.name));
+            diags.push(outside_warning(p.span, &zh, &en, &range, extend));
+        }
+    }
+    for r in &s.map.rivers {
+        if !polyline_touches_grid(&r.points, width, height) {
+            let (zh, en) = (format!("河流 {}", r.name), format!("river {}", r.name));
+            diags.push(outside_warning(r.span, &zh, &en, &range, extend));
+        }
+    }
+    for h in &s.hazards {
+        let Hazard::Flood(flood) = h else { continue };
+        for inflow in &flood.inflows {
+            let Some(r) = s.map.rivers.get(inflow.river.0 as usize) else {
+                continue;
+            };
+            if polyline_touches_grid(&r.points, width, height) {
+                continue;
+            }
+            let name = &r.name;
+            diags.push(
+                Diagnostic::error(
+                    "E0409",
+                    inflow.span,
+                    format!("河流 {name} 不经过地形网格,入流无处进入"),
+                    format!("the inflow of river {name} has nowhere to enter: no part of the river lies on the terrain grid ({range})"),
+                )
+                .help(format!("draw the river across the terrain grid (`from`/`via`/`to`), or {extend}")),
+            );
+        }
+    }
+    diags
+}
+
+/// W0007 for one feature.
+fn outside_warning(span: Span, zh: &str, en: &str, range: &str, extend: &str) -> Diagnostic {
+    Diagnostic::warning(
+        "W0007",
+        span,
+        format!("{zh} 在地形网格之外 ({range})"),
+        format!("{en} lies outside the terrain grid ({range}), where the flood and fire models do not reach"),
+    )
+    .help(format!("check its coordinates, or {extend}"))
+}
+
+/// E0153: the map's heightmap file cannot be read (missing, not UTF-8, not a valid
+/// ESRI ASCII grid). `message` is what `io::load_terrain` said (it names the file as
+/// written); the diagnostic points at the `terrain` statement.
+pub fn terrain_unreadable(terrain: &Terrain, message: &str) -> Diagnostic {
+    Diagnostic::error(
+        "E0153",
+        terrain.span,
+        format!("无法读取地形文件:{message}"),
+        format!("the terrain file cannot be read: {message}"),
+    )
+    .help("the path is relative to this scenario's folder; export the DEM as an ESRI ASCII grid (.asc) / 路径相对于本情景文件所在文件夹")
+}
+
 /// Validates parsed files (`files[0]` is the main file) into a scenario.
 pub fn validate(files: &[(u32, &SyntaxFile)]) -> (Option<Scenario>, Vec<Diagnostic>) {
     let mut v = V {
@@ -471,6 +587,11 @@ pub fn validate(files: &[(u32, &SyntaxFile)]) -> (Option<Scenario>, Vec<Diagnost
             v.duplicate_block(&p.2, "scoring");
         }
         v.scoring(p);
+    }
+    // A heightmap's extent is known only once `io` has read it: `drill check` calls
+    // [`off_the_terrain`] itself then.
+    if let Some(extent) = TerrainExtent::of_inline_grid(&v.s) {
+        v.diags.extend(off_the_terrain(&v.s, extent));
     }
     v.semantic_checks();
     let has_error = v.diags.iter().any(|d| d.is_error());
@@ -1241,7 +1362,6 @@ impl V {
         let mut link_lines = Vec::new();
         let mut cell = None;
         let mut terrain_lines = Vec::new();
-        let mut river_spans = Vec::new();
         const OPTS: [&str; 10] = [
             "cell",
             "terrain",
@@ -1272,13 +1392,7 @@ impl V {
                     }
                     "terrain" => terrain_lines.push(cur),
                     "place" | "shelter" => self.place(&mut cur, kw == "shelter"),
-                    "river" => {
-                        let (before, whole) = (self.s.map.rivers.len(), cur.whole());
-                        self.river(&mut cur);
-                        if self.s.map.rivers.len() > before {
-                            river_spans.push(whole);
-                        }
-                    }
+                    "river" => self.river(&mut cur),
                     "zone" => self.zone(&mut cur),
                     _ => link_lines.push((kw, cur)),
                 }
@@ -1288,97 +1402,13 @@ impl V {
         for mut cur in terrain_lines {
             self.terrain(&mut cur);
         }
-        self.features_off_the_grid(&river_spans);
         for (kw, mut cur) in link_lines {
             self.link(&mut cur, kw);
         }
     }
 
-    /// The extent of an inline `terrain grid`, metres east and south of (0, 0); `None`
-    /// for a heightmap file, whose size only `drill run` knows once it has read it.
-    fn grid_extent(&self) -> Option<(f64, f64)> {
-        let terrain = self.s.map.terrain.as_ref()?;
-        match terrain.source {
-            TerrainSource::Grid { cols, rows, .. } => Some((
-                f64::from(cols) * terrain.cell_m,
-                f64::from(rows) * terrain.cell_m,
-            )),
-            TerrainSource::File { .. } => None,
-        }
-    }
-
-    /// W0007: places with people, shelters and rivers wholly outside an inline terrain
-    /// grid. The flood and fire models run on the grid only, so nothing ever happens
-    /// there; `drill run` used to be the first to notice.
-    fn features_off_the_grid(&mut self, river_spans: &[Span]) {
-        let Some((width, height)) = self.grid_extent() else {
-            return;
-        };
-        let extent = format!("x 0–{width} m, y 0–{height} m");
-        let mut off = Vec::new();
-        // Only where people live or shelter: an office or a team base in the county
-        // town, off the village's grid, is normal (the team drives in along the roads).
-        for p in &self.s.map.places {
-            let people_there = p.households > 0 || p.people > 0 || p.kind == PlaceKind::Shelter;
-            if people_there && !on_grid(p.pos, width, height) {
-                let (zh, en) = if p.kind == PlaceKind::Shelter {
-                    ("安置点", "shelter")
-                } else {
-                    ("地点", "place")
-                };
-                off.push((
-                    p.span,
-                    format!("{zh} {}", p.name),
-                    format!("{en} {}", p.name),
-                ));
-            }
-        }
-        for (r, &span) in self.s.map.rivers.iter().zip(river_spans) {
-            if !polyline_touches_grid(&r.points, width, height) {
-                off.push((
-                    span,
-                    format!("河流 {}", r.name),
-                    format!("river {}", r.name),
-                ));
-            }
-        }
-        for (span, zh, en) in off {
-            self.diags.push(
-                Diagnostic::warning(
-                    "W0007",
-                    span,
-                    format!("{zh} 在地形网格之外 ({extent})"),
-                    format!("{en} lies outside the terrain grid ({extent}), where the flood and fire models do not reach"),
-                )
-                .help("check its coordinates, or extend `terrain grid` to cover it"),
-            );
-        }
-    }
-
-    /// E0409: a flood inflow on a river that never crosses the inline terrain grid has
-    /// nowhere to enter, so the flood cannot be modelled (`drill run` would fall back
-    /// to the scripted zones).
-    fn inflow_on_grid(&mut self, river: u32, span: Span) {
-        let Some((width, height)) = self.grid_extent() else {
-            return;
-        };
-        let r = &self.s.map.rivers[river as usize];
-        if polyline_touches_grid(&r.points, width, height) {
-            return;
-        }
-        let name = r.name.clone();
-        self.err(
-            Diagnostic::error(
-                "E0409",
-                span,
-                format!("河流 {name} 不经过地形网格,入流无处进入"),
-                format!("the inflow of river {name} has nowhere to enter: no part of the river lies on the terrain grid (x 0–{width} m, y 0–{height} m)"),
-            )
-            .help("draw the river across the terrain grid (`from`/`via`/`to`), or extend `terrain grid` to cover it"),
-        );
-    }
-
     fn terrain(&mut self, cur: &mut Cur<'_>) {
+        let whole = cur.whole();
         if self.s.map.terrain.is_some() {
             self.err(
                 Diagnostic::error(
@@ -1452,6 +1482,7 @@ impl V {
                     elevation_m: rows.concat(),
                 },
                 cell_m,
+                span: whole,
             });
         } else {
             let Some(path) = self.string(cur, "a heightmap file, or `grid`") else {
@@ -1464,6 +1495,7 @@ impl V {
             self.s.map.terrain = Some(Terrain {
                 source: TerrainSource::File { path, vertical_m },
                 cell_m: self.s.map.cell_m,
+                span: whole,
             });
         }
         self.finish(cur);
@@ -1675,6 +1707,7 @@ impl V {
     }
 
     fn river(&mut self, cur: &mut Cur<'_>) {
+        let whole = cur.whole();
         let Some((name, span)) = self.name(cur, "the river's name") else {
             return;
         };
@@ -1715,6 +1748,7 @@ impl V {
                 name,
                 points,
                 width_m: width,
+                span: whole,
             });
         }
     }
@@ -2337,10 +2371,10 @@ impl V {
                                 let r = self.resolve(|n| &n.rivers, &name, span, "river", "河流");
                                 let t = self.timeline(&mut cur, Dim::Discharge);
                                 if r != UNKNOWN {
-                                    self.inflow_on_grid(r, span);
                                     spec.inflows.push(Inflow {
                                         river: RiverIdx(r),
                                         discharge_m3_s: t,
+                                        span,
                                     });
                                 }
                             }

@@ -714,6 +714,7 @@ mod tests {
                 },
             ],
             width_m: 8.0,
+            span: Default::default(),
         });
         // A bare-rock zone north-west of the ignition.
         s.map.zones.push(Zone {
