@@ -421,9 +421,12 @@ impl LiveRun {
         self.sim.injects()
     }
 
-    /// Submits a decision now (its `at_s` is set to the current time) and returns its id.
+    /// Submits a decision now and returns its id. Its `at_s` is the end of the next
+    /// step, where the engine takes it up: logged with that time, a replay (a resumed
+    /// drill, a jump back, the debrief) takes it up in the same step. (Stamped with
+    /// the current time, a replay would take it up one step earlier than the live run.)
     pub fn submit_now(&mut self, mut action: Action) -> ActionId {
-        action.at_s = self.time_s();
+        action.at_s = self.sim.next_step_s();
         let id = self.sim.submit(action.clone());
         self.actions.push(action);
         if self.digest.actions.len() < self.actions.len() {
@@ -445,10 +448,13 @@ impl LiveRun {
             self.target_s = Some(t_s);
             return Ok(0);
         }
+        // What was entered by `t_s` (each decision and command takes effect one step
+        // after it was entered).
+        let step_s = self.scenario.header.step_s;
         let keep: Vec<Action> = self
             .actions
             .iter()
-            .filter(|a| a.at_s < t_s + 1e-9)
+            .filter(|a| a.at_s - step_s < t_s + 1e-9)
             .cloned()
             .collect();
         let dropped = self.actions.len() - keep.len();
@@ -459,8 +465,6 @@ impl LiveRun {
             self.kind,
             keep,
         )?;
-        // The commands given by `t_s` (each takes effect one step after it was given).
-        let step_s = self.scenario.header.step_s;
         fresh.schedule_commands(
             self.inject_commands
                 .iter()

@@ -218,8 +218,9 @@ mod tests {
     use std::path::Path;
 
     /// The exercise's fire and skip go to the `--actions` log as the trainer's
-    /// statements, at the step they take effect; a drill resumed from that log (the
-    /// editor reopened on it) repeats them, to the same event log.
+    /// statements, at the step they take effect (as a decision entered with them
+    /// does); a drill resumed from that log (the editor reopened on it) repeats them
+    /// all in the same steps, to the same event log.
     #[test]
     fn fire_and_skip_are_appended_to_the_log_and_a_resumed_drill_repeats_them() {
         let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
@@ -242,6 +243,19 @@ mod tests {
             ((5400.0 - step) / step).round() as u32,
             std::time::Duration::MAX,
         );
+        // A decision entered at the same moment, logged as the exercise logs it.
+        let decision = drill_engine::model::Action {
+            at_s: 0.0,
+            actor: drill_engine::model::Actor::Role(drill_engine::model::RoleIdx(0)),
+            work: drill_engine::model::Work::ReportAtPost,
+            how: Vec::new(),
+            with: Vec::new(),
+            span: Default::default(),
+        };
+        live.submit_now(decision);
+        let entered = live.actions.last().unwrap();
+        assert_eq!(entered.at_s, 5400.0, "taken up in the next step");
+        log.append(&print::action_line(&sc, entered)).unwrap();
         let fire = live.command_inject(6, true).unwrap();
         assert_eq!(
             record_command(Some(&mut log), &sc, &fire, Lang::En),
@@ -276,6 +290,7 @@ mod tests {
 
         let (_log, resumed) = crate::check::open_action_log(&sc, &log_path).unwrap();
         assert_eq!(resumed.inject_commands.len(), 2);
+        assert_eq!(resumed.actions.len(), 1);
         let mut again = LiveRun::new(&sc, None, 3, RunKind::Participants, resumed.actions).unwrap();
         again.schedule_commands(resumed.inject_commands);
         again.jump_to(3.0 * 3600.0).unwrap();
