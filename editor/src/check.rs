@@ -6,7 +6,7 @@
 //! API means changing [`check_source`] and nothing else.
 
 use drill_engine::hazard::raster::Raster;
-use drill_engine::model::{Action, Scenario, TerrainSource};
+use drill_engine::model::{Action, ActionLog, Scenario, TerrainSource};
 use drill_engine::{io, lang};
 use std::ops::Range;
 use std::path::Path;
@@ -159,16 +159,21 @@ pub fn check_source(text: &str, path: Option<&Path>) -> Checked {
 /// Reads and checks a recorder's `actions` log against `scenario` with the engine
 /// (`drill_engine::lang::check_actions`); the first error comes back as text.
 pub fn load_actions(scenario: &Scenario, path: &Path) -> Result<Vec<Action>, String> {
-    actions_in(scenario, path, io::read_text(path)?)
+    load_log(scenario, path).map(|log| log.actions)
 }
 
-fn actions_in(scenario: &Scenario, path: &Path, text: String) -> Result<Vec<Action>, String> {
+/// The whole log: the decisions and the trainer's inject commands (导调).
+pub fn load_log(scenario: &Scenario, path: &Path) -> Result<ActionLog, String> {
+    log_in(scenario, path, io::read_text(path)?)
+}
+
+fn log_in(scenario: &Scenario, path: &Path, text: String) -> Result<ActionLog, String> {
     let mut sources = lang::SourceMap::new();
     let name = path.to_string_lossy().replace('\\', "/");
     let file = sources.add(name.clone(), text.clone());
     let (log, diags) = lang::check_actions(scenario, &sources, file);
     match log {
-        Some(log) => Ok(log.actions),
+        Some(log) => Ok(log),
         // Where, what and what to do, as `drill check` says it.
         None => Err(diags.iter().find(|d| d.is_error()).map_or_else(
             || format!("{name}: not an actions log"),
@@ -189,14 +194,15 @@ fn actions_in(scenario: &Scenario, path: &Path, text: String) -> Result<Vec<Acti
 
 /// Opens `path` as the exercise's live action log (`io::ActionLogFile`: created with
 /// the scenario's `actions ID {` header when missing, a line cut short by a crash
-/// repaired) and returns it with the decisions already in it, to resume from.
+/// repaired) and returns it with the decisions and the trainer's inject commands
+/// already in it, to resume from.
 pub fn open_action_log(
     scenario: &Scenario,
     path: &Path,
-) -> Result<(io::ActionLogFile, Vec<Action>), String> {
+) -> Result<(io::ActionLogFile, ActionLog), String> {
     let header = lang::print::action_log_header(scenario);
     let (log, text) = io::ActionLogFile::open(path, &header)?;
-    Ok((log, actions_in(scenario, path, text)?))
+    Ok((log, log_in(scenario, path, text)?))
 }
 
 /// 1-based (line, column in chars) of a byte offset; offsets past the end or inside a
@@ -281,12 +287,12 @@ mod tests {
         let _ = std::fs::remove_file(&log_path);
 
         let (mut log, before) = open_action_log(&sc, &log_path).unwrap();
-        assert!(before.is_empty());
+        assert!(before.actions.is_empty());
         log.append(&lang::print::action_line(&sc, &recorded[0]))
             .unwrap();
         drop(log);
         let (mut log, resumed) = open_action_log(&sc, &log_path).unwrap();
-        assert_eq!(unplaced(&resumed), unplaced(&recorded[..1]));
+        assert_eq!(unplaced(&resumed.actions), unplaced(&recorded[..1]));
         log.append(&lang::print::action_line(&sc, &recorded[1]))
             .unwrap();
         // Not closed: the line is on disk as soon as `append` returns.

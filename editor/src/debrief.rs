@@ -80,21 +80,21 @@ fn drive_recording(
                 run.inject_commands.clone(),
             )
         } else if let Some(sc) = doc.checked.scenario.as_ref() {
-            let actions = match (&setup.actions, setup.kind) {
-                (Some(path), RunKind::Participants) => crate::check::load_actions(sc, path)
+            let log = match (&setup.actions, setup.kind) {
+                (Some(path), RunKind::Participants) => crate::check::load_log(sc, path)
                     .unwrap_or_else(|e| {
                         state.message = Some(e);
-                        Vec::new()
+                        Default::default()
                     }),
-                _ => Vec::new(),
+                _ => Default::default(),
             };
             Recording::new(
                 sc,
                 doc.checked.terrain.clone(),
                 sc.header.seed,
                 setup.kind,
-                actions,
-                Vec::new(),
+                log.actions,
+                log.inject_commands,
             )
         } else {
             return;

@@ -8,7 +8,11 @@
 //! seed and actions, which the engine guarantees gives the same log.
 
 use drill_engine::hazard::raster::Raster;
-use drill_engine::model::{Action, Scenario, TaskIdx};
+/// The trainer fired or skipped an inject by hand, with the drill time it takes effect
+/// (the end of the step after the click): logged as `21:30 trainer fire inject 5`, and
+/// repeated by a re-run (a jump back, the debrief, a resumed drill) in the same step.
+pub use drill_engine::model::InjectCommand;
+use drill_engine::model::{Action, InjectCommandKind, Scenario, TaskIdx};
 use drill_engine::sim::events::{
     ActionId, RejectReason, SimEvent, TaskOutcome, TimedEvent, WorkRef,
 };
@@ -169,15 +173,6 @@ impl RunKind {
     }
 }
 
-/// The trainer fired or skipped an inject by hand at a drill time. Kept so a re-run
-/// (a jump back, the debrief) repeats it at the same moment.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct InjectCommand {
-    pub at_s: f64,
-    pub number: u32,
-    pub fire: bool,
-}
-
 /// A live run of the scenario.
 pub struct LiveRun {
     pub scenario: Scenario,
@@ -188,11 +183,9 @@ pub struct LiveRun {
     sim: Simulation,
     /// Actions submitted, in order (`ActionId` is the index).
     pub actions: Vec<Action>,
-    /// Injects fired or skipped by hand, in order.
+    /// Injects fired or skipped by hand, in order, each given to the engine with its
+    /// time (`Simulation::schedule_inject`), so a re-run repeats it in the same step.
     pub inject_commands: Vec<InjectCommand>,
-    /// Of those, how many have been issued to this simulation (a re-run issues them
-    /// again as its clock reaches their times).
-    issued: usize,
     pub digest: Digest,
     /// The latest snapshot (taken after each frame's steps).
     pub snapshot: Snapshot,
@@ -268,7 +261,6 @@ impl LiveRun {
             sim,
             actions,
             inject_commands: Vec::new(),
-            issued: 0,
             digest: Digest::new(scenario),
             history: Vec::new(),
             sample_every_s: 60.0,
@@ -334,7 +326,6 @@ impl LiveRun {
         let start = Instant::now();
         let mut done = 0;
         while done < steps && !self.sim.finished() {
-            self.issue_due_commands();
             self.sim.step();
             done += 1;
             let t = self.sim.time_s();
@@ -386,41 +377,43 @@ impl LiveRun {
         !arrived
     }
 
-    /// Issues the recorded inject commands whose time has come (re-runs only: live
-    /// commands are issued at once).
-    fn issue_due_commands(&mut self) {
-        while let Some(c) = self.inject_commands.get(self.issued).copied() {
-            if c.at_s > self.sim.time_s() + 1e-9 {
-                break;
+    /// Gives recorded inject commands (a resumed log, a re-run) to the engine, each
+    /// for its time. Ones the engine refuses (a repeat; the log checker reports those)
+    /// are left out.
+    pub fn schedule_commands(&mut self, commands: Vec<InjectCommand>) {
+        for c in commands {
+            if self.sim.schedule_inject(c).is_ok() {
+                self.inject_commands.push(c);
             }
-            // A command that no longer applies (the inject fired on its own in this
-            // re-run) is refused by the engine; nothing else to do.
-            let _ = if c.fire {
-                self.sim.fire_inject(c.number)
-            } else {
-                self.sim.skip_inject(c.number)
-            };
-            self.issued += 1;
         }
     }
 
     /// The trainer fires (or skips) inject `number` now; it takes effect in the next
-    /// step. The engine's refusal (already fired, unknown) comes back as text.
-    pub fn command_inject(&mut self, number: u32, fire: bool) -> Result<(), String> {
-        self.issue_due_commands();
-        let r = if fire {
-            self.sim.fire_inject(number)
-        } else {
-            self.sim.skip_inject(number)
-        };
-        r.map_err(|e| format!("{e:?}"))?;
-        self.inject_commands.push(InjectCommand {
-            at_s: self.time_s(),
+    /// step. Returns the command, for the log; the engine's refusal (already fired,
+    /// unknown, already commanded) comes back as text.
+    pub fn command_inject(&mut self, number: u32, fire: bool) -> Result<InjectCommand, String> {
+        let command = InjectCommand {
+            at_s: self.sim.next_step_s(),
             number,
-            fire,
-        });
-        self.issued = self.inject_commands.len();
-        Ok(())
+            kind: if fire {
+                InjectCommandKind::Fire
+            } else {
+                InjectCommandKind::Skip
+            },
+            span: Default::default(),
+        };
+        self.sim
+            .schedule_inject(command)
+            .map_err(|e| e.to_string())?;
+        self.inject_commands.push(command);
+        Ok(command)
+    }
+
+    /// Whether a command for inject `number` waits for a step still to come.
+    pub fn inject_commanded(&self, number: u32) -> bool {
+        self.inject_commands
+            .iter()
+            .any(|c| c.number == number && c.at_s > self.time_s() + 1e-9)
     }
 
     /// The engine's view of every inject: due time and status.
@@ -428,9 +421,12 @@ impl LiveRun {
         self.sim.injects()
     }
 
-    /// Submits a decision now (its `at_s` is set to the current time) and returns its id.
+    /// Submits a decision now and returns its id. Its `at_s` is the end of the next
+    /// step, where the engine takes it up: logged with that time, a replay (a resumed
+    /// drill, a jump back, the debrief) takes it up in the same step. (Stamped with
+    /// the current time, a replay would take it up one step earlier than the live run.)
     pub fn submit_now(&mut self, mut action: Action) -> ActionId {
-        action.at_s = self.time_s();
+        action.at_s = self.sim.next_step_s();
         let id = self.sim.submit(action.clone());
         self.actions.push(action);
         if self.digest.actions.len() < self.actions.len() {
@@ -452,10 +448,13 @@ impl LiveRun {
             self.target_s = Some(t_s);
             return Ok(0);
         }
+        // What was entered by `t_s` (each decision and command takes effect one step
+        // after it was entered).
+        let step_s = self.scenario.header.step_s;
         let keep: Vec<Action> = self
             .actions
             .iter()
-            .filter(|a| a.at_s < t_s + 1e-9)
+            .filter(|a| a.at_s - step_s < t_s + 1e-9)
             .cloned()
             .collect();
         let dropped = self.actions.len() - keep.len();
@@ -466,12 +465,13 @@ impl LiveRun {
             self.kind,
             keep,
         )?;
-        fresh.inject_commands = self
-            .inject_commands
-            .iter()
-            .filter(|c| c.at_s < t_s + 1e-9)
-            .copied()
-            .collect();
+        fresh.schedule_commands(
+            self.inject_commands
+                .iter()
+                .filter(|c| c.at_s - step_s < t_s + 1e-9)
+                .copied()
+                .collect(),
+        );
         fresh.sample_every_s = self.sample_every_s;
         fresh.target_s = Some(t_s);
         *self = fresh;

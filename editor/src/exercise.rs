@@ -130,30 +130,32 @@ impl ExerciseState {
         let Some(sc) = doc.checked.scenario.as_ref() else {
             return;
         };
-        let actions = match &setup.actions {
+        let resumed = match &setup.actions {
             Some(path) if setup.kind == RunKind::Participants => {
                 match crate::check::open_action_log(sc, path) {
-                    Ok((log, a)) => {
+                    Ok((log, resumed)) => {
                         self.log = Some(log);
-                        a
+                        resumed
                     }
                     Err(e) => {
                         self.log = None;
                         self.message = Some((e, false));
-                        Vec::new()
+                        Default::default()
                     }
                 }
             }
-            _ => Vec::new(),
+            _ => Default::default(),
         };
         match LiveRun::new(
             sc,
             doc.checked.terrain.clone(),
             sc.header.seed,
             setup.kind,
-            actions,
+            resumed.actions,
         ) {
-            Ok(run) => {
+            Ok(mut run) => {
+                // The trainer's fire/skip from the log, repeated at their times.
+                run.schedule_commands(resumed.inject_commands);
                 let (playing, speed) = (self.playback.playing, self.playback.speed);
                 self.playback = Playback::new(sc.header.step_s);
                 self.playback.playing = playing;
@@ -291,14 +293,13 @@ fn exercise_keys(
             && let Some(run) = state.run.as_mut()
         {
             match injects::command_next(run, fire) {
-                Ok(Some(n)) => {
-                    let verb = match (settings.lang, fire) {
-                        (Lang::Zh, true) => "触发注入",
-                        (Lang::Zh, false) => "跳过注入",
-                        (Lang::En, true) => "fired inject",
-                        (Lang::En, false) => "skipped inject",
-                    };
-                    state.message = Some((format!("{verb} #{n}"), true));
+                Ok(Some(command)) => {
+                    state.message = Some(injects::record_command(
+                        state.log.as_mut(),
+                        &run.scenario,
+                        &command,
+                        settings.lang,
+                    ));
                 }
                 Ok(None) => {}
                 Err(e) => state.message = Some((e, false)),
@@ -642,8 +643,12 @@ fn exercise_ui(
         .resizable(true)
         .default_size(body.0.width() * 0.2)
         .show(&mut ui, |ui| {
-            if let Some(e) = injects::injects_ui(ui, run, lang, size) {
-                *message = Some((e, false));
+            match injects::injects_ui(ui, run, lang, size) {
+                Some(Ok(command)) => {
+                    *message = Some(injects::record_command(log.as_mut(), &sc, &command, lang))
+                }
+                Some(Err(e)) => *message = Some((e, false)),
+                None => {}
             }
         });
 

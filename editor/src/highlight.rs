@@ -30,7 +30,8 @@ pub struct Token {
     pub range: Range<usize>,
 }
 
-/// Keywords and their Chinese aliases, from docs/LANGUAGE.md.
+/// Keywords and their Chinese aliases, from docs/LANGUAGE.md (with the trainer's
+/// `trainer fire|skip inject N`, 导调 下达|跳过 注入 N, of an `actions` log).
 const KEYWORDS: &str = "actions adults after all app arrives assess assessed_before_return at at_post \
 barrier_free base beds before blue boat bridge broadcast by capacity cell chemical children close \
 commander completeness count county danger dangerous dilapidated disabled do door_knock drone duration \
@@ -41,8 +42,8 @@ loudspeaker manning map mass medical megaphone members micro_fire_station moistu
 orange other outcomes outdoor_workers over pass path people phone place plan plant polygon post power \
 protective_gear pump radio radius rain rate ratings red release report report_at_post require rescue \
 resources return river road roadblock roles rural satellite_phone scenario scoring seed settlement \
-shelter shelter_closed shelter_in_place skills sms source start station step substance task teams \
-terrain timeliness title to township trapped urban vehicle vertical via village vulnerable_moved warn \
+shelter shelter_closed shelter_in_place skills skip sms source start station step substance task teams \
+terrain timeliness title to township trainer trapped urban vehicle vertical via village vulnerable_moved warn \
 warned warning water water_rescue weather weights when who width wind with within woody yellow zone \
 上报 上门 之前 之后 乡村 乡镇 于 人 人数 从 任务 位于 供水 供电 做 儿童 关闭避灾点 到 到岗 到达 办公 医疗 半径 \
 卫星电话 危化 危化处置 危房户 危险 危险区 县 及时性 发电机 可燃物 合格 名额 含水率 地图 地形 地点 场景 垂直 城区 \
@@ -51,7 +52,8 @@ warned warning water water_rescue weather weights when who width wind with withi
 时限 期望 木本 权重 村 来水 栅格 标题 桥 橙 步长 残疾人 气体检测仪 气象 水上救援 水泵 河流 泄漏 泄漏源 注入 洪水 \
 火灾 灭火 灾害 物质 物资 生命探测仪 用 电话 短信 种子 等级 等级线 类型 糙率 红 组 经 结果指标 编号 网格 老人 船 \
 范围 草本 蓝 行动记录 被困 装备 要求 角色 设卡 评估 评分 谁 质量 资源 起火点 跨 路口 车辆 转移 返回 返回前评估 \
-途经 速率 道路 避灾点 重点人员转移 锣 长 队伍 队员 防护装备 降雨 隔离带 预案 预警 预警覆盖 风 食品 驻地 驻地站 高度 黄";
+途经 速率 道路 避灾点 重点人员转移 锣 长 队伍 队员 防护装备 降雨 隔离带 预案 预警 预警覆盖 风 食品 驻地 驻地站 高度 黄 \
+导调 下达 跳过";
 
 static KEYWORD_SET: LazyLock<BTreeSet<&'static str>> =
     LazyLock::new(|| KEYWORDS.split_whitespace().collect());
@@ -326,6 +328,15 @@ mod tests {
                 .collect::<Vec<_>>(),
             vec!["0h", "5", "1h", "30", r#""桥被\"冲毁\"""#, "80mm/h", "20:00", "2026-06-18", "-3", "+45min"]
         );
+    }
+
+    #[test]
+    fn the_trainers_inject_commands_are_keywords_in_both_languages() {
+        for w in [
+            "trainer", "fire", "skip", "inject", "导调", "下达", "跳过", "注入",
+        ] {
+            assert!(is_keyword(w), "{w}");
+        }
     }
 
     #[test]

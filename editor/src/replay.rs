@@ -53,7 +53,7 @@ impl Recording {
         commands: Vec<InjectCommand>,
     ) -> Result<Recording, String> {
         let mut run = LiveRun::new(sc, terrain, seed, kind, actions)?;
-        run.inject_commands = commands;
+        run.schedule_commands(commands);
         let every = keyframe_interval(sc, run.snapshot.households.len());
         let layers = run.hazard_layers().to_vec();
         Ok(Recording {

@@ -162,6 +162,7 @@ pub fn score_report(rec: &Recording) -> drill_engine::score::ScoreReport {
         (run.kind == crate::drill::RunKind::Participants).then(|| drill_engine::model::ActionLog {
             scenario_id: run.scenario.header.id.clone(),
             actions: run.actions.clone(),
+            inject_commands: run.inject_commands.clone(),
         });
     drill_engine::score::score(&run.scenario, log.as_ref(), run.events())
 }

@@ -69,6 +69,8 @@ pub fn score_view(
     let log = actions.map(|a| ActionLog {
         scenario_id: sc.header.id.clone(),
         actions: a.to_vec(),
+        // Scoring reads the inject commands' effect from the event log, not from here.
+        inject_commands: Vec::new(),
     });
     let report = score::score(sc, log.as_ref(), events);
     view_of(&report, digest, lang)
@@ -158,6 +160,7 @@ fn log_of(sc: &Scenario, actions: Option<&[Action]>) -> Option<ActionLog> {
     actions.map(|a| ActionLog {
         scenario_id: sc.header.id.clone(),
         actions: a.to_vec(),
+        inject_commands: Vec::new(),
     })
 }
 

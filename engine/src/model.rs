@@ -804,11 +804,37 @@ pub struct Action {
     pub span: Span,
 }
 
+/// 导调 — what the trainer did to an inject by hand (`Simulation::fire_inject` /
+/// `skip_inject`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InjectCommandKind {
+    /// 下达 — fire it now, ahead of its time (or a contingency inject regardless).
+    Fire,
+    /// 跳过 — it will not fire.
+    Skip,
+}
+
+/// A trainer's inject command from a log (`21:30 trainer fire inject 5`). Applied, like
+/// an action, in the step that reaches `at_s`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct InjectCommand {
+    /// Seconds from the drill start.
+    pub at_s: f64,
+    /// The inject's number in the `injects` block.
+    pub number: u32,
+    pub kind: InjectCommandKind,
+    #[serde(skip)]
+    pub span: Span,
+}
+
 /// A recorder's log: the `actions` form.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ActionLog {
     pub scenario_id: String,
     pub actions: Vec<Action>,
+    /// The trainer's inject commands, in the log's order.
+    #[serde(default)]
+    pub inject_commands: Vec<InjectCommand>,
 }
 
 impl Scenario {

@@ -2,7 +2,7 @@
 //! example scenarios, printed as one log line, is read back by `lang::check_actions`
 //! as the very same action (spans aside). `drill exercise` relies on this: it logs
 //! what the sim was given in printed form, and a replay of the log must give the
-//! same run.
+//! same run. The same holds for the trainer's inject commands.
 
 use drill_engine::lang::{self, SourceMap, print};
 use drill_engine::model::*;
@@ -230,6 +230,42 @@ proptest! {
         prop_assert_eq!(back.len(), 1);
         back[0].span = Span::default();
         prop_assert_eq!(&back[0], &action, "{}", text);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// The trainer's `TIME trainer fire|skip inject N` reads back as the same command.
+    #[test]
+    fn printed_inject_commands_read_back_unchanged(
+        si in 0usize..3,
+        inject in any::<u32>(),
+        fire in any::<bool>(),
+        time in prop_oneof![(0u32..1440).prop_map(Ok), (0u32..2_000_000).prop_map(Err)],
+    ) {
+        let s = &scenarios()[si];
+        let command = InjectCommand {
+            at_s: match time {
+                Ok(minute) => f64::from(minute) * 60.0,
+                Err(tenths) => f64::from(tenths) / 10.0,
+            },
+            number: s.injects[inject as usize % s.injects.len()].number,
+            kind: if fire { InjectCommandKind::Fire } else { InjectCommandKind::Skip },
+            span: Span::default(),
+        };
+        let line = print::inject_command_line(s, &command);
+        let text = format!("{}\n  {line}\n}}\n", print::action_log_header(s));
+        let mut sources = SourceMap::new();
+        let file = sources.add("printed.actions.drill", text.clone());
+        let (log, diags) = lang::check_actions(s, &sources, file);
+        prop_assert!(log.is_some(), "{text}\n{diags:?}");
+        let log = log.unwrap();
+        prop_assert!(log.actions.is_empty());
+        let mut back = log.inject_commands;
+        prop_assert_eq!(back.len(), 1);
+        back[0].span = Span::default();
+        prop_assert_eq!(&back[0], &command, "{}", text);
     }
 }
 

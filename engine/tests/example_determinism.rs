@@ -41,7 +41,7 @@ fn hash(scenario: &Scenario, log: &ActionLog, terrain: Option<&Raster>, seed: u6
         scenario,
         terrain,
         seed,
-        Some(&log.actions),
+        Some(log),
         scenario.header.duration_s,
         |_| {},
     )

@@ -1,7 +1,8 @@
 //! `drill exercise` end to end, with a crash: a drill typed in one go and the same
 //! drill killed (`kill -9`) halfway and resumed from its log end with the same log,
 //! the same event log hash, and the hash `drill run FILE --actions LOG` gives; and the
-//! after-action report the session ends with, the same as `drill run --report`.
+//! after-action report the session ends with, the same as `drill run --report`; and
+//! the trainer's `fire N` / `跳过 N`, logged and repeated by a resumed drill.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -71,8 +72,13 @@ fn feed(child: &mut Child, out: &mut BufReader<ChildStdout>, lines: &[String]) -
         let stdin = child.stdin.as_mut().unwrap();
         writeln!(stdin, "{line}").unwrap();
         stdin.flush().unwrap();
-        let marker = if line.contains("村应急管理元") {
+        let marker = if line.contains("村应急管理元") || line.contains("99") {
             "not logged"
+        } else if ["fire ", "skip ", "下达 ", "跳过 "]
+            .iter()
+            .any(|v| line.starts_with(v))
+        {
+            "logged: trainer command"
         } else {
             "logged #"
         };
@@ -207,5 +213,90 @@ fn a_drill_ends_with_the_after_action_report_of_its_replay() {
     assert_eq!(ratings(&live), ratings(&replay));
     assert_eq!(live["total"], replay["total"]);
     assert_eq!(live["conclusion"], replay["conclusion"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_trainers_fire_and_skip_are_logged_and_a_resumed_drill_repeats_them() {
+    let mut typed: Vec<String> = lines()
+        .into_iter()
+        .filter(|l| !l.contains("村应急管理元"))
+        .collect();
+    // After the late 21:28 entry, typed after one for 21:29 (so the drill clock is one
+    // step before 21:29): inject 6 fired ahead of its 22:10, inject 7 (22:35, the
+    // bridge washed away) dropped, and an unknown inject refused. Each takes effect in
+    // the next step, 21:29.
+    let at = typed.iter().position(|l| l.starts_with("21:28")).unwrap() + 1;
+    typed.splice(at..at, ["fire 6", "跳过 7", "skip 99"].map(String::from));
+    let dir = temp_dir("trainer");
+    let log = dir.join("trainer.actions.drill");
+    let mut child = spawn(&log);
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let shown = feed(&mut child, &mut out, &typed);
+    assert!(
+        shown.contains("inject 6 fires / 下达 at 21:29"),
+        "the command takes effect in the next step:\n{shown}"
+    );
+    assert!(shown.contains("no inject number 99"), "{shown}");
+    let (rest, live_hash) = finish(child, out);
+    let whole = format!("{shown}{rest}");
+    assert!(whole.contains("21:29 INJECT 6"), "{whole}");
+    assert!(
+        whole.contains("21:29 inject 7 skipped by the trainer"),
+        "{whole}"
+    );
+    assert!(
+        !whole.contains("INJECT 7"),
+        "a skipped inject never fires:\n{whole}"
+    );
+
+    let written = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        written.contains("\n  21:29 trainer fire inject 6\n  21:29 trainer skip inject 7\n"),
+        "{written}"
+    );
+    assert!(
+        !written.contains("99"),
+        "a refused command is not logged:\n{written}"
+    );
+
+    // Started again on the finished log: everything is replayed, nothing typed.
+    let mut child = spawn(&log);
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let resumed = read_until(&mut out, "resumed").join("");
+    assert!(
+        resumed.contains("20 actions replayed with 2 trainer commands"),
+        "{resumed}"
+    );
+    let (_, resumed_hash) = finish(child, out);
+    assert_eq!(resumed_hash, live_hash);
+
+    let run = Command::new(env!("CARGO_BIN_EXE_drill"))
+        .args(["run", SCENARIO, "--json", "--actions"])
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert!(run.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(report["log_hash"].as_str(), Some(live_hash.as_str()));
+
+    // Without the two commands the drill is a different one.
+    let plain = dir.join("plain.actions.drill");
+    std::fs::write(
+        &plain,
+        written
+            .lines()
+            .filter(|l| !l.contains("trainer"))
+            .map(|l| format!("{l}\n"))
+            .collect::<String>(),
+    )
+    .unwrap();
+    let run = Command::new(env!("CARGO_BIN_EXE_drill"))
+        .args(["run", SCENARIO, "--json", "--actions"])
+        .arg(&plain)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_ne!(report["log_hash"].as_str(), Some(live_hash.as_str()));
     std::fs::remove_dir_all(&dir).unwrap();
 }

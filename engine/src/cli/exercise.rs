@@ -10,6 +10,12 @@
 //! re-runs the drill from the start with the whole log, so the live run always equals
 //! the replay `drill run FILE --actions LOG`.
 //!
+//! The trainer (导调) fires or skips injects by hand: `fire 5` / `下达 5` fires inject 5
+//! in the next step, `skip 7` / `跳过 7` drops inject 7. Such a command is checked by
+//! the simulation first (a refused one — unknown, already fired — is not logged), then
+//! logged as `21:30 trainer fire inject 5` like an action, so a resumed drill or
+//! `drill run --actions LOG` repeats it in the same step.
+//!
 //! If LOG exists the drill resumes: the log is replayed and input continues after it
 //! (after a crash, start the same command again). Ctrl-D ends the drill: the sim runs
 //! to the scenario's end, the live log hash is checked against a fresh replay of LOG,
@@ -20,7 +26,7 @@
 use crate::cli::run::{render, simulate};
 use crate::io::ActionLogFile;
 use crate::lang::{self, SourceMap, print};
-use crate::model::{Action, Scenario};
+use crate::model::{Action, ActionLog, InjectCommand, InjectCommandKind, Scenario};
 use crate::sim::events::{ActionId, SimEvent, TaskOutcome, TimedEvent, WorkRef, log_hash};
 use crate::sim::{Mode, Simulation};
 use clap::Args;
@@ -49,32 +55,66 @@ pub struct ExerciseArgs {
     pub report: Option<PathBuf>,
 }
 
-/// The live drill: the scenario, the actions so far (the log's, in order) and the sim.
+/// The live drill: the scenario, the actions and the trainer's inject commands so far
+/// (the log's, in order) and the sim.
 struct Drill {
     scenario: Scenario,
     seed: u64,
     actions: Vec<Action>,
+    commands: Vec<InjectCommand>,
     sim: Simulation,
     /// Events already shown.
     shown: usize,
 }
 
 impl Drill {
-    fn new(scenario: Scenario, seed: u64, actions: Vec<Action>) -> Result<Drill, String> {
+    fn new(scenario: Scenario, seed: u64, log: ActionLog) -> Result<Drill, String> {
         // The same hazard models as the replay in `simulate`, so the hashes agree.
         let (hazards, _) = crate::cli::run::scenario_hazards(&scenario, None);
         let mut sim = Simulation::with(&scenario, seed, hazards, Default::default(), Mode::Actions)
             .map_err(|e| e.to_string())?;
-        for a in &actions {
-            sim.submit(a.clone());
-        }
+        sim.submit_log(&log);
         Ok(Drill {
             scenario,
             seed,
-            actions,
+            actions: log.actions,
+            commands: log.inject_commands,
             sim,
             shown: 0,
         })
+    }
+
+    /// The log so far, as `drill run --actions` reads it.
+    fn log(&self) -> ActionLog {
+        ActionLog {
+            scenario_id: self.scenario.header.id.clone(),
+            actions: self.actions.clone(),
+            inject_commands: self.commands.clone(),
+        }
+    }
+
+    /// The trainer's command for the simulation to check: accepted (then it must be
+    /// logged) or refused with the reason (and not logged). A command for a time
+    /// already simulated is refused: the trainer acts now, not in the past.
+    fn command(&mut self, command: InjectCommand) -> Result<(), String> {
+        if self.sim.is_past(command.at_s) {
+            return Err(format!(
+                "{} is before the drill clock {}: a trainer's command cannot be back-dated; type `fire N` or `skip N` to act now / 导调命令不能补录",
+                self.scenario.header.start.clock_at(command.at_s),
+                self.clock()
+            ));
+        }
+        if command.at_s > self.end_s() + 1e-9 {
+            return Err(format!(
+                "the drill ends at {}: nothing is left to fire or skip / 演练已结束",
+                self.scenario.header.start.clock_at(self.end_s())
+            ));
+        }
+        self.sim
+            .schedule_inject(command)
+            .map_err(|e| e.to_string())?;
+        self.commands.push(command);
+        Ok(())
     }
 
     fn clock(&self) -> String {
@@ -96,7 +136,7 @@ impl Drill {
                 self.scenario.header.start.clock_at(action.at_s),
                 self.clock()
             );
-            *self = Drill::new(self.scenario.clone(), self.seed, self.actions.clone())?;
+            *self = Drill::new(self.scenario.clone(), self.seed, self.log())?;
             self.sim.run_until(now);
             // The new run's events up to `now` stand in for what was shown.
             self.shown = self.sim.events().len();
@@ -161,8 +201,27 @@ impl Drill {
             } else {
                 "at"
             };
-            println!("  inject {} {kind} {when}: {}", i.number, i.message);
+            // A command logged for the next step has not reached the sim's status yet.
+            let by_hand = self
+                .commands
+                .iter()
+                .find(|c| c.number == i.number && c.at_s > self.sim.time_s() + 1e-9)
+                .map_or(String::new(), |c| {
+                    let verb = match c.kind {
+                        InjectCommandKind::Fire => "fire / 下达",
+                        InjectCommandKind::Skip => "skip / 跳过",
+                    };
+                    format!(
+                        " [trainer: {verb} at {}]",
+                        self.scenario.header.start.clock_at(c.at_s)
+                    )
+                });
+            println!(
+                "  inject {} {kind} {when}: {}{by_hand}",
+                i.number, i.message
+            );
         }
+        println!("  `fire N` / `下达 N` fires inject N now; `skip N` / `跳过 N` drops it");
     }
 }
 
@@ -268,6 +327,28 @@ fn describe(s: &Scenario, e: &TimedEvent) -> Option<String> {
     })
 }
 
+/// The trainer's short form, `fire 5` / `下达 5` / `skip 7` / `跳过 7`: the verb and
+/// the inject number; `None` for anything else (an action, or the long form
+/// `21:30 trainer fire inject 5`, which goes through the checker).
+fn trainer_shorthand(line: &str) -> Option<Result<(InjectCommandKind, u32), String>> {
+    let mut words = line.split_whitespace();
+    let verb = lang::keywords::trainer_verb(words.next()?)?;
+    let kind = if verb == "fire" {
+        InjectCommandKind::Fire
+    } else {
+        InjectCommandKind::Skip
+    };
+    let number = match (words.next(), words.next()) {
+        (Some(n), None) => n.parse::<u32>().map_err(|_| n.to_string()),
+        (n, _) => Err(n.unwrap_or("").to_string()),
+    };
+    Some(number.map(|n| (kind, n)).map_err(|found| {
+        format!(
+            "expected an inject number after `{verb}` (`{verb} 5`), found `{found}` / 应为注入编号"
+        )
+    }))
+}
+
 /// `line N, col C: error E0202: ...` for each error of a typed line.
 fn line_errors(
     diags: &[lang::Diagnostic],
@@ -299,14 +380,10 @@ fn line_errors(
 /// same call as `drill run --actions LOG --report`), and the lines printed for it.
 fn after_action_report(
     scenario: &Scenario,
-    actions: &[Action],
+    log: &ActionLog,
     events: &[TimedEvent],
 ) -> (crate::score::ScoreReport, String) {
-    let log = crate::model::ActionLog {
-        scenario_id: scenario.header.id.clone(),
-        actions: actions.to_vec(),
-    };
-    let report = crate::score::score(scenario, Some(&log), events);
+    let report = crate::score::score(scenario, Some(log), events);
     let mut text = String::from("\n演练评估 / after-action report\n");
     text.push_str(&crate::score::render::task_table(&report));
     text.push_str(&format!(
@@ -314,6 +391,40 @@ fn after_action_report(
         report.total, report.conclusion.zh, report.conclusion.en
     ));
     (report, text)
+}
+
+/// The trainer's fire or skip, typed as `fire 5` or `21:30 trainer fire inject 5`:
+/// checked by the simulation, then (only if accepted) appended to the log, flushed and
+/// synced before the step that applies it runs. A refusal is printed and not logged.
+fn trainer_command(
+    drill: &mut Drill,
+    log_file: &mut ActionLogFile,
+    scenario: &Scenario,
+    line_no: usize,
+    command: Result<InjectCommand, String>,
+) -> Result<(), String> {
+    let accepted = command.and_then(|c| drill.command(c).map(|()| c));
+    match accepted {
+        Ok(command) => {
+            log_file.append(&print::inject_command_line(scenario, &command))?;
+            drill.sim.run_before(command.at_s.min(drill.end_s()));
+            drill.show_new_events();
+            let verb = match command.kind {
+                InjectCommandKind::Fire => "fires / 下达",
+                InjectCommandKind::Skip => "is skipped / 跳过",
+            };
+            println!(
+                "logged: trainer command, inject {} {verb} at {}",
+                command.number,
+                scenario.header.start.clock_at(command.at_s)
+            );
+        }
+        Err(why) => {
+            println!("input line {line_no}: {why}");
+            println!("  not logged / 未记录");
+        }
+    }
+    Ok(())
 }
 
 pub fn run(args: &ExerciseArgs) -> ExitCode {
@@ -349,8 +460,13 @@ fn exercise(args: &ExerciseArgs) -> Result<ExitCode, String> {
         ));
     };
     let resumed = log.actions.len();
-    let mut drill = Drill::new(scenario.clone(), seed, log.actions)?;
-    if let Some(last) = drill.actions.iter().map(|a| a.at_s).reduce(f64::max) {
+    let resumed_commands = log.inject_commands.len();
+    let mut drill = Drill::new(scenario.clone(), seed, log)?;
+    let times = drill.actions.iter().map(|a| a.at_s);
+    if let Some(last) = times
+        .chain(drill.commands.iter().map(|c| c.at_s))
+        .reduce(f64::max)
+    {
         drill.sim.run_before(last.min(drill.end_s()));
     }
     println!(
@@ -358,9 +474,14 @@ fn exercise(args: &ExerciseArgs) -> Result<ExitCode, String> {
         scenario.header.id,
         args.log.display()
     );
-    if resumed > 0 {
+    if resumed + resumed_commands > 0 {
+        let commands = if resumed_commands > 0 {
+            format!(" with {resumed_commands} trainer commands")
+        } else {
+            String::new()
+        };
         println!(
-            "resumed / 续演: {resumed} actions replayed, drill clock at {}",
+            "resumed / 续演: {resumed} actions replayed{commands}, drill clock at {}",
             drill.clock()
         );
     }
@@ -368,7 +489,7 @@ fn exercise(args: &ExerciseArgs) -> Result<ExitCode, String> {
     println!("next injects / 即将注入:");
     drill.print_upcoming();
     println!(
-        "type actions as in the log (`21:12 村应急管理员 warn zone 下村低洼区 via [loudspeaker]`); `injects` lists what is next; Ctrl-D ends the drill"
+        "type actions as in the log (`21:12 村应急管理员 warn zone 下村低洼区 via [loudspeaker]`); `fire N` / `下达 N` fires inject N now, `skip N` / `跳过 N` drops it; `injects` lists what is next; Ctrl-D ends the drill"
     );
 
     // Input comes from a thread so that, with --speed, the clock runs between lines.
@@ -413,12 +534,31 @@ fn exercise(args: &ExerciseArgs) -> Result<ExitCode, String> {
             drill.print_upcoming();
             continue;
         }
+        if let Some(short) = trainer_shorthand(line) {
+            let command = short.map(|(kind, number)| InjectCommand {
+                at_s: drill.sim.next_step_s(),
+                number,
+                kind,
+                span: Default::default(),
+            });
+            trainer_command(&mut drill, &mut log_file, &scenario, line_no, command)?;
+            anchor = (Instant::now(), drill.sim.time_s());
+            continue;
+        }
         let mut sources = SourceMap::new();
         let file = sources.add(
             format!("input line {line_no}"),
             format!("{header}\n{line}\n}}\n"),
         );
         let (parsed, diags) = lang::check_actions(&scenario, &sources, file);
+        if let Some(parsed) = &parsed
+            && let [command] = parsed.inject_commands.as_slice()
+            && parsed.actions.is_empty()
+        {
+            trainer_command(&mut drill, &mut log_file, &scenario, line_no, Ok(*command))?;
+            anchor = (Instant::now(), drill.sim.time_s());
+            continue;
+        }
         let action = match parsed.map(|l| l.actions) {
             Some(mut actions) if actions.len() == 1 => actions.remove(0),
             _ => {
@@ -450,10 +590,11 @@ fn exercise(args: &ExerciseArgs) -> Result<ExitCode, String> {
     drill.show_new_events();
     let live = format!("{:016x}", log_hash(drill.sim.events()));
     let until = drill.end_s();
-    let (report, replay) = simulate(&scenario, seed, Some(&drill.actions), until, |_| {})?;
+    let log = drill.log();
+    let (report, replay) = simulate(&scenario, seed, Some(&log), until, |_| {})?;
     println!();
     print!("{}", render(&report));
-    let (scored, text) = after_action_report(&scenario, &drill.actions, replay.events());
+    let (scored, text) = after_action_report(&scenario, &log, replay.events());
     print!("{text}");
     if let Some(dir) = &args.report {
         for p in crate::cli::report::write_report(dir, &scored)? {

@@ -8,7 +8,7 @@
 use crate::hazard::raster::Raster;
 use crate::hazard::{self, HazardField};
 use crate::io;
-use crate::model::{Action, Scenario};
+use crate::model::{ActionLog, Scenario};
 use crate::sim::events::{SimEvent, Totals, log_hash};
 use crate::sim::scripted::ScriptedHazard;
 use crate::sim::{Mode, Simulation};
@@ -116,11 +116,11 @@ pub struct RunReport {
 pub fn simulate(
     scenario: &Scenario,
     seed: u64,
-    actions: Option<&[Action]>,
+    log: Option<&ActionLog>,
     until_s: f64,
     on_step: impl FnMut(f64),
 ) -> Result<(RunReport, Simulation), String> {
-    simulate_on(scenario, None, seed, actions, until_s, on_step)
+    simulate_on(scenario, None, seed, log, until_s, on_step)
 }
 
 /// The hazard fields a run of `scenario` samples: the physical model of each `hazard`
@@ -153,11 +153,11 @@ pub fn simulate_on(
     scenario: &Scenario,
     terrain: Option<&Raster>,
     seed: u64,
-    actions: Option<&[Action]>,
+    log: Option<&ActionLog>,
     until_s: f64,
     mut on_step: impl FnMut(f64),
 ) -> Result<(RunReport, Simulation), String> {
-    let mode = if actions.is_some() {
+    let mode = if log.is_some() {
         Mode::Actions
     } else {
         Mode::PlanAsWritten
@@ -165,8 +165,8 @@ pub fn simulate_on(
     let (hazards, warnings) = scenario_hazards(scenario, terrain);
     let mut sim = Simulation::with(scenario, seed, hazards, Default::default(), mode)
         .map_err(|e| e.to_string())?;
-    for a in actions.unwrap_or_default() {
-        sim.submit(a.clone());
+    if let Some(log) = log {
+        sim.submit_log(log);
     }
     let mut hourly = vec![Row {
         t_s: 0.0,
@@ -352,7 +352,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
         &scenario,
         terrain.as_ref(),
         seed,
-        actions.as_ref().map(|a| a.actions.as_slice()),
+        actions.as_ref(),
         until_s,
         |t| bar.set_position((t / step_s).round() as u64),
     );

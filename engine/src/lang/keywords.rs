@@ -21,6 +21,7 @@ pub const KEYWORDS: &[(&str, &[&str])] = &[
     ("scoring", &["评分"]),
     ("include", &["引用"]),
     ("actions", &["行动记录"]),
+    ("trainer", &["导调"]),
     ("id", &["编号"]),
     ("title", &["标题"]),
     ("start", &["开始"]),
@@ -181,6 +182,19 @@ pub const KEYWORDS: &[(&str, &[&str])] = &[
     ("warned", &["预警覆盖"]),
 ];
 
+/// The trainer's verbs in an `actions` log (`21:30 trainer fire inject 5`), with their
+/// Chinese spellings. Kept out of [`KEYWORDS`], where `fire` is the hazard (火灾): 下达
+/// must not name a hazard, nor 火灾 fire an inject.
+pub const TRAINER_VERBS: &[(&str, &str)] = &[("fire", "下达"), ("skip", "跳过")];
+
+/// The trainer verb (`fire` or `skip`) that `word` spells, in English or Chinese.
+pub fn trainer_verb(word: &str) -> Option<&'static str> {
+    TRAINER_VERBS
+        .iter()
+        .find(|(en, zh)| word == *en || word == *zh)
+        .map(|(en, _)| *en)
+}
+
 /// Whether `word` spells keyword `kw` (in English or one of its Chinese aliases).
 ///
 /// Called for nearly every word of a scenario, so it must not scan [`KEYWORDS`]: the
@@ -314,5 +328,22 @@ mod tests {
             }
         }
         assert!(is("村", "village") && !is("村1", "village") && is("village", "village"));
+        for (en, zh) in TRAINER_VERBS {
+            assert!(!zh.bytes().any(|b| b.is_ascii()), "trainer verb {en}");
+        }
+    }
+
+    #[test]
+    fn trainer_verbs_are_not_the_hazard() {
+        assert_eq!(trainer_verb("下达"), Some("fire"));
+        assert_eq!(trainer_verb("跳过"), Some("skip"));
+        assert_eq!(trainer_verb("skip"), Some("skip"));
+        assert_eq!(
+            trainer_verb("火灾"),
+            None,
+            "火灾 is the hazard, not the verb"
+        );
+        assert!(!is("下达", "fire"), "下达 is not a hazard");
+        assert!(is("导调", "trainer"));
     }
 }

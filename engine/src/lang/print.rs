@@ -2,14 +2,18 @@
 //! `validate_actions` for one line of an `actions` log. `drill exercise` appends these
 //! lines to its live log, so whatever a recorder typed (or the editor submitted) is
 //! written in one canonical form that `check_actions` reads back to the same
-//! [`Action`] (property-tested in `engine/tests/action_print.rs`).
+//! [`Action`], and a trainer's fire or skip to the same [`InjectCommand`]
+//! (property-tested in `engine/tests/action_print.rs`).
 //!
 //! Names are written bare when the grammar reads them back as one word, and quoted
 //! otherwise; keywords are English; times are clock times (`21:12`) when the action
 //! falls on a whole minute within the first day, and `+Ns` offsets otherwise.
 
 use super::keywords::KEYWORDS;
-use crate::model::{Action, Channel, Group, LinkKind, Point, Scenario, Target, Work};
+use crate::model::{
+    Action, Channel, Group, InjectCommand, InjectCommandKind, LinkKind, Point, Scenario, Target,
+    Work,
+};
 use std::fmt::Write;
 
 /// The first line of a log for this scenario: `actions <id> {`.
@@ -44,6 +48,15 @@ pub fn action_line(s: &Scenario, a: &Action) -> String {
         let _ = write!(out, " with [{}]", uses.join(" "));
     }
     out
+}
+
+/// A trainer's inject command as a log line: `21:30 trainer fire inject 5`.
+pub fn inject_command_line(s: &Scenario, c: &InjectCommand) -> String {
+    let verb = match c.kind {
+        InjectCommandKind::Fire => "fire",
+        InjectCommandKind::Skip => "skip",
+    };
+    format!("{} trainer {verb} inject {}", time(s, c.at_s), c.number)
 }
 
 /// `HH:MM` of the day when the time is a whole minute in the first 24 h (what the

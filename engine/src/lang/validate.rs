@@ -657,11 +657,16 @@ pub fn validate_actions(
         };
         for line in lines(body) {
             let mut c = Cur::new(file, line);
-            if let Some(a) = v.action(&mut c) {
+            if v.is_trainer_line(&c) {
+                if let Some(command) = v.inject_command(&mut c) {
+                    log.inject_commands.push(command);
+                }
+            } else if let Some(a) = v.action(&mut c) {
                 log.actions.push(a);
             }
         }
     }
+    v.inject_commands_once(&log.inject_commands);
     if !seen {
         v.diags.push(
             Diagnostic::error(
@@ -3626,6 +3631,144 @@ impl V {
         }
         self.finish(cur);
         Some(action)
+    }
+
+    /// Whether a log line is the trainer's (`21:30 trainer fire inject 5`): its second
+    /// word spells `trainer` (导调) and is not the name of a role or team, or it is such
+    /// a name but the verb after it is `fire` or `skip` (no participant verb is).
+    fn is_trainer_line(&self, cur: &Cur<'_>) -> bool {
+        let word = |i: usize| cur.nodes.get(i).and_then(|n| n.word());
+        let Some(who) = word(1).filter(|w| is(w, "trainer")) else {
+            return false;
+        };
+        let a_participant =
+            self.names.roles.contains_key(who) || self.names.teams.contains_key(who);
+        !a_participant || word(2).and_then(keywords::trainer_verb).is_some()
+    }
+
+    /// `TIME trainer fire|skip inject N` (导调 下达|跳过 注入 N): the trainer's hand on
+    /// an inject, recorded so that a replay repeats it.
+    fn inject_command(&mut self, cur: &mut Cur<'_>) -> Option<InjectCommand> {
+        let whole = cur.whole();
+        let at_s = self.time(cur)?;
+        cur.next(); // `trainer`, see `is_trainer_line`
+        let kind = match cur.peek_word().and_then(keywords::trainer_verb) {
+            Some("fire") => InjectCommandKind::Fire,
+            Some(_) => InjectCommandKind::Skip,
+            None => {
+                self.expected(
+                    cur,
+                    "`fire`(下达)或 `skip`(跳过)",
+                    "`fire` or `skip` (下达 / 跳过)",
+                    "write `21:30 trainer fire inject 5` or `21:35 导调 跳过 注入 7`",
+                );
+                return None;
+            }
+        };
+        cur.next();
+        if !cur.eat_kw("inject") {
+            self.expected(
+                cur,
+                "`inject`(注入)",
+                "`inject` (注入)",
+                "write `trainer fire inject 5`: the word inject, then the inject's number",
+            );
+            return None;
+        }
+        let span = cur.here();
+        let number = self.count(cur, "the inject number")?;
+        self.finish(cur);
+        let Some(inject) = self.s.injects.iter().find(|i| i.number == number) else {
+            let numbers: Vec<String> = self
+                .s
+                .injects
+                .iter()
+                .map(|i| i.number.to_string())
+                .collect();
+            self.err(
+                Diagnostic::error(
+                    "E0202",
+                    span,
+                    format!("场景中没有编号为 {number} 的注入"),
+                    format!("the scenario has no inject number {number}"),
+                )
+                .label("no inject with this number")
+                .help(if numbers.is_empty() {
+                    "the scenario has no injects / 场景没有情景注入".to_string()
+                } else {
+                    format!(
+                        "use the number of an inject in the `injects` block: {} / 请使用 injects 中的编号",
+                        numbers.join(", ")
+                    )
+                }),
+            );
+            return None;
+        };
+        // Firing or skipping an inject in a step after its own has no effect: it has
+        // fired already (the live drill refuses such a command, so only a hand-written
+        // log can have one).
+        if let InjectTrigger::At(due_s) = inject.trigger {
+            let step_s = self.s.header.step_s.max(1e-9);
+            let step_of = |t: f64| (t / step_s - 1e-9).ceil();
+            if step_of(at_s) > step_of(due_s) {
+                let clock = |t: f64| self.s.header.start.clock_at(t);
+                self.diags.push(
+                    Diagnostic::warning(
+                        "W0008",
+                        whole,
+                        format!(
+                            "第 {number} 号注入在 {} 已自动下达,{} 的命令不起作用",
+                            clock(due_s),
+                            clock(at_s)
+                        ),
+                        format!(
+                            "inject {number} fires on its own at {}; this command at {} comes too late to change it",
+                            clock(due_s),
+                            clock(at_s)
+                        ),
+                    )
+                    .help("give the command a time before the inject's, or delete it"),
+                );
+            }
+        }
+        Some(InjectCommand {
+            at_s,
+            number,
+            kind,
+            span: whole,
+        })
+    }
+
+    /// An inject is fired or skipped by hand at most once: after the first command it
+    /// has fired or been dropped, so a second one (the live drill refuses it) would be
+    /// a recorder's mistake.
+    fn inject_commands_once(&mut self, commands: &[InjectCommand]) {
+        let mut first: BTreeMap<u32, &InjectCommand> = BTreeMap::new();
+        for c in commands {
+            let Some(earlier) = first.get(&c.number) else {
+                first.insert(c.number, c);
+                continue;
+            };
+            let verb = |k: InjectCommandKind| match k {
+                InjectCommandKind::Fire => ("fired", "下达"),
+                InjectCommandKind::Skip => ("skipped", "跳过"),
+            };
+            let (en, zh) = verb(earlier.kind);
+            self.err(
+                Diagnostic::error(
+                    "E0410",
+                    c.span,
+                    format!("第 {} 号注入已由导调{zh},不能再次下达或跳过", c.number),
+                    format!(
+                        "inject {} was already {en} by the trainer; it cannot be fired or skipped again",
+                        c.number
+                    ),
+                )
+                .label("second command for this inject")
+                .secondary(earlier.span, format!("first {en} here"))
+                .help("keep one command per inject: delete this line or the earlier one / 每条注入只保留一条导调命令"),
+            );
+        }
     }
 
     // ---- checks that need everything -------------------------------------------------

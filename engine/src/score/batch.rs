@@ -37,8 +37,8 @@ pub fn simulate(
     };
     let mut sim = Simulation::with(scenario, seed, Vec::new(), Default::default(), mode)
         .map_err(|e| e.to_string())?;
-    for a in actions.map(|l| l.actions.as_slice()).unwrap_or_default() {
-        sim.submit(a.clone());
+    if let Some(log) = actions {
+        sim.submit_log(log);
     }
     sim.run_to_end();
     Ok(sim.events().to_vec())

@@ -21,6 +21,8 @@
 //! sim.submit(Action) -> ActionId    // validated at its `at_s`; accepted or rejected, both logged
 //! sim.injects() / sim.upcoming_injects() -> Vec<InjectView>   // due time and status
 //! sim.fire_inject(number) / sim.skip_inject(number)           // the trainer's hand, next step
+//! sim.schedule_inject(InjectCommand)  // the same, logged with a time (`trainer fire inject 5`)
+//! sim.submit_log(&ActionLog)        // a recorder's log: its actions and inject commands
 //! sim.snapshot() -> Snapshot        // plain per-step state for the editor
 //! sim.events() -> &[TimedEvent]     // the log so far
 //! sim.time_s()

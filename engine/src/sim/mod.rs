@@ -23,7 +23,7 @@ mod systems;
 pub mod world;
 
 use crate::hazard::HazardField;
-use crate::model::{Action, Actor, PlaceIdx, Scenario};
+use crate::model::{Action, ActionLog, Actor, InjectCommand, PlaceIdx, Scenario};
 use bevy_app::App;
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::ScheduleLabel;
@@ -451,6 +451,62 @@ impl Simulation {
     /// The trainer drops an inject: it will not fire. Logged in the next step.
     pub fn skip_inject(&mut self, number: u32) -> Result<(), InjectError> {
         self.request_inject(number, InjectRequest::Skip)
+    }
+
+    /// A trainer's inject command with its time (`21:30 trainer fire inject 5` in a
+    /// log): applied in the step that reaches `at_s`, as an action is, so replaying a
+    /// log repeats it in the same step. Refused now, as `fire_inject` is, when the
+    /// inject is unknown, has fired or been skipped, or already has a command waiting;
+    /// one that this run overtakes before its time (the inject fires on its own) is
+    /// dropped when due.
+    pub fn schedule_inject(&mut self, command: InjectCommand) -> Result<(), InjectError> {
+        let number = command.number;
+        let index = self
+            .app
+            .world()
+            .resource::<Ctx>()
+            .scenario
+            .injects
+            .iter()
+            .position(|i| i.number == number)
+            .ok_or(InjectError::Unknown(number))?;
+        let mut pending = self.app.world_mut().resource_mut::<Pending>();
+        match pending.inject_status[index] {
+            InjectStatus::Fired { .. } => Err(InjectError::AlreadyFired(number)),
+            InjectStatus::Skipped { .. } => Err(InjectError::AlreadySkipped(number)),
+            InjectStatus::Pending { requested: true } => Err(InjectError::AlreadyRequested(number)),
+            InjectStatus::Pending { requested: false } => {
+                let waiting = pending
+                    .inject_schedule
+                    .iter()
+                    .any(|(c, taken)| !taken && c.number == number);
+                if waiting {
+                    return Err(InjectError::AlreadyRequested(number));
+                }
+                pending.inject_schedule.push((command, false));
+                Ok(())
+            }
+        }
+    }
+
+    /// Submits a whole recorder's log: its actions and the trainer's inject commands,
+    /// each applied at its time. The log was validated, so a command is refused only
+    /// when it repeats an earlier one, which validation reports (E0410).
+    pub fn submit_log(&mut self, log: &ActionLog) {
+        for a in &log.actions {
+            self.submit(a.clone());
+        }
+        for c in &log.inject_commands {
+            let _ = self.schedule_inject(*c);
+        }
+    }
+
+    /// The drill time at the end of the next step: when a command given now (a live
+    /// `fire_inject`, or [`Simulation::schedule_inject`] for this time) takes effect.
+    pub fn next_step_s(&self) -> f64 {
+        let c = self.app.world().resource::<Clock>();
+        // As `tick_clock` computes it, so the two agree to the last bit.
+        (c.steps + 1) as f64 * c.step_s
     }
 
     fn request_inject(&mut self, number: u32, request: InjectRequest) -> Result<(), InjectError> {

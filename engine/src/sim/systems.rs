@@ -6,6 +6,7 @@
 
 use super::events::*;
 use super::network::{DirLink, Walker};
+use super::snapshot::InjectStatus;
 use super::world::*;
 use crate::model::*;
 use bevy_ecs::prelude::*;
@@ -38,8 +39,39 @@ pub fn fire_injects(
         danger: &mut danger,
         shelters: &mut shelters,
     };
+    // The trainer's logged commands that are due become requests, in log order, ahead
+    // of any made by hand since the last step (a live drill logs its commands, so a
+    // replay of the log takes them up in the same step as the live run did).
+    let mut due = Vec::new();
+    for (command, taken) in &mut pending.inject_schedule {
+        if !*taken && command.at_s <= now + 1e-9 {
+            *taken = true;
+            due.push(*command);
+        }
+    }
+    let mut requests = Vec::with_capacity(due.len() + pending.inject_requests.len());
+    for command in due {
+        let Some(i) = ctx
+            .scenario
+            .injects
+            .iter()
+            .position(|inject| inject.number == command.number)
+        else {
+            continue;
+        };
+        // A command the run has overtaken (the inject fired on its own, or its task
+        // was done in time, in this run) has nothing left to do.
+        if matches!(
+            pending.inject_status[i],
+            InjectStatus::Pending { requested: false }
+        ) {
+            pending.inject_status[i] = InjectStatus::Pending { requested: true };
+            requests.push((i, InjectRequest::from(command.kind)));
+        }
+    }
+    requests.append(&mut pending.inject_requests);
     // The trainer's requests first, in the order they were made.
-    for (i, request) in std::mem::take(&mut pending.inject_requests) {
+    for (i, request) in requests {
         if pending.inject_done[i] {
             continue;
         }

@@ -398,6 +398,9 @@ pub struct Pending {
     pub skipped: Vec<bool>,
     /// Trainer requests (`fire_inject` / `skip_inject`), applied in the next step.
     pub inject_requests: Vec<(usize, InjectRequest)>,
+    /// Trainer commands from a log (`schedule_inject`), each with whether it has been
+    /// taken up: applied in the step that reaches its `at_s`, like an action.
+    pub inject_schedule: Vec<(crate::model::InjectCommand, bool)>,
     /// Per role: holders busy until a time, with which work.
     pub role_busy: Vec<Vec<RoleHold>>,
     /// Per inject (by index): pending, fired or skipped.
@@ -412,6 +415,15 @@ pub struct Pending {
 pub enum InjectRequest {
     Fire,
     Skip,
+}
+
+impl From<crate::model::InjectCommandKind> for InjectRequest {
+    fn from(kind: crate::model::InjectCommandKind) -> Self {
+        match kind {
+            crate::model::InjectCommandKind::Fire => InjectRequest::Fire,
+            crate::model::InjectCommandKind::Skip => InjectRequest::Skip,
+        }
+    }
 }
 
 /// Holders of a post taken up by a piece of work until `until`.
