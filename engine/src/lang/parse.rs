@@ -199,11 +199,7 @@ fn prescan(text: &str, file: u32) -> (Cow<'_, str>, Vec<Diagnostic>, bool) {
                     let (j, c) = (pos, char_at(pos));
                     pos += c.len_utf8();
                     match c {
-                        '\\' => {
-                            if pos < bytes.len() {
-                                pos += char_at(pos).len_utf8();
-                            }
-                        }
+                        '\\' if pos < bytes.len() => pos += char_at(pos).len_utf8(),
                         '"' => {
                             closed = true;
                             break;
