@@ -2,10 +2,11 @@
 
 use std::fmt::Write;
 
-/// A valid scenario of roughly `lines` lines: many places, roads, roles and plan
+/// A valid scenario of about `lines` lines (four per village: its place, the road
+/// to it, its grid worker and its plan task): many places, roads, roles and plan
 /// tasks, with Chinese names, so parsing and validation are exercised at scale.
 pub fn large_scenario(lines: usize) -> String {
-    let n = (lines / 5).max(2);
+    let n = (lines / 4).max(2);
     let mut s = String::with_capacity(lines * 60);
     s.push_str("// generated scenario\nscenario \"生成的演练\" {\n  id gen-1\n  hazard flood\n  start 2026-06-18 20:00\n  duration 12h\n  seed 1\n}\n\nmap {\n  cell 10m\n");
     s.push_str("  shelter 避灾点0 at (0, 0) capacity 100000000 { water power }\n");
@@ -55,6 +56,7 @@ mod tests {
             "{}",
             super::super::render(&result.diagnostics, &sources)
         );
-        assert_eq!(result.scenario.unwrap().plan.tasks.len(), 100);
+        assert_eq!(result.scenario.unwrap().plan.tasks.len(), 125);
+        assert!((500..540).contains(&text.lines().count()));
     }
 }
