@@ -81,7 +81,33 @@ pub fn check_source(text: &str, path: Option<&Path>) -> Checked {
         |p| p.to_string_lossy().replace('\\', "/"),
     );
     let main = sources.add(name, text);
-    let result = lang::check(&mut sources, main, &io::include_loader);
+    let mut result = lang::check(&mut sources, main, &io::include_loader);
+    // A heightmap file is read here, relative to the scenario's folder as `drill run`
+    // and `drill check` read it, and checked by the engine as `drill check` does:
+    // E0153 at the `terrain` line when it cannot be read, W0007/E0409 for what lies
+    // off its extent.
+    let terrain = match result
+        .scenario
+        .as_ref()
+        .and_then(|sc| sc.map.terrain.as_ref())
+    {
+        Some(t) if matches!(t.source, TerrainSource::File { .. }) => {
+            let dir = path
+                .and_then(Path::parent)
+                .unwrap_or_else(|| Path::new("."));
+            let loaded = io::load_terrain(t, dir);
+            let extent = loaded.as_ref().map_err(Clone::clone).map(|raster| {
+                lang::validate::TerrainExtent {
+                    cols: raster.cols,
+                    rows: raster.rows,
+                    cell_m: raster.cell_m,
+                }
+            });
+            lang::check_heightmap(&mut result, extent);
+            loaded.ok().map(Arc::new)
+        }
+        _ => None,
+    };
     let diagnostics = result
         .diagnostics
         .iter()
@@ -120,33 +146,6 @@ pub fn check_source(text: &str, path: Option<&Path>) -> Checked {
             }
         })
         .collect::<Vec<_>>();
-    let mut diagnostics = diagnostics;
-    let terrain = match result
-        .scenario
-        .as_ref()
-        .and_then(|sc| sc.map.terrain.as_ref())
-    {
-        Some(t) if matches!(t.source, TerrainSource::File { .. }) => {
-            // Relative to the scenario's folder, as `drill run` reads it.
-            let dir = path
-                .and_then(Path::parent)
-                .unwrap_or_else(|| Path::new("."));
-            match io::load_terrain(t, dir) {
-                Ok(raster) => Some(Arc::new(raster)),
-                Err(e) => {
-                    diagnostics.push(diag_at(
-                        text,
-                        Severity::Error,
-                        format!("地形文件无法读取：{e}"),
-                        format!("terrain file cannot be read: {e}"),
-                        0..0,
-                    ));
-                    None
-                }
-            }
-        }
-        _ => None,
-    };
     Checked {
         scenario: result.scenario,
         diagnostics,
@@ -327,6 +326,29 @@ mod tests {
         assert!(message.contains("村应急管里员"), "{message}");
         assert_eq!(std::fs::read_to_string(&log_path).unwrap(), text);
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A heightmap the engine cannot read is the engine's E0153 at the `terrain`
+    /// line (as `drill check` reports it), not an uncoded message at the top.
+    #[test]
+    fn a_missing_heightmap_is_reported_at_its_terrain_line() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../tests/broken/heightmap-missing.drill");
+        let text = io::read_text(&path).unwrap();
+        let checked = check_source(&text, Some(&path));
+        let terrain_line = 1 + text
+            .lines()
+            .position(|l| l.trim_start().starts_with("terrain"))
+            .unwrap();
+        let d = checked
+            .diagnostics
+            .iter()
+            .find(|d| d.message.contains("E0153"))
+            .unwrap_or_else(|| panic!("no E0153: {:#?}", checked.diagnostics));
+        assert_eq!(d.severity, Severity::Error);
+        assert_eq!(d.line, terrain_line);
+        assert!(d.message_en.contains("no-such-dem.asc"), "{}", d.message_en);
+        assert!(checked.scenario.is_none() && checked.terrain.is_none());
     }
 
     #[test]
