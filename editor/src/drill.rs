@@ -512,7 +512,7 @@ mod tests {
     /// The flood example with its inline terrain grid moved to a heightmap file in a
     /// scratch folder: the editor reads the file through the engine's loader (as
     /// `drill run` does) and the run is the one the inline grid gives, not a flat map's;
-    /// without the file, the editor says so and refuses to run it flat.
+    /// without the file, the editor reports the engine's E0153 and refuses to run it flat.
     #[test]
     fn a_heightmap_file_runs_like_the_same_inline_grid() {
         use crate::check::{Severity, check_source};
@@ -583,10 +583,12 @@ mod tests {
             missing
                 .diagnostics
                 .iter()
-                .any(|d| d.severity == Severity::Error && d.message_en.contains("terrain file"))
+                .any(|d| d.severity == Severity::Error && d.message.contains("E0153"))
         );
-        let sc = missing.scenario.as_ref().unwrap();
-        assert!(LiveRun::new(sc, None, 2, RunKind::PlanAsWritten, Vec::new()).is_err());
+        // The check holds no scenario to run; and a run asked for without the file
+        // (the scenario as it checked before) is refused, not run flat.
+        assert!(missing.scenario.is_none());
+        assert!(LiveRun::new(from_file_sc, None, 2, RunKind::PlanAsWritten, Vec::new()).is_err());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
