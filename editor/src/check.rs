@@ -86,28 +86,29 @@ pub fn check_source(text: &str, path: Option<&Path>) -> Checked {
     // and `drill check` read it, and checked by the engine as `drill check` does:
     // E0153 at the `terrain` line when it cannot be read, W0007/E0409 for what lies
     // off its extent.
-    let terrain = match result
-        .scenario
-        .as_ref()
-        .and_then(|sc| sc.map.terrain.as_ref())
-    {
-        Some(t) if matches!(t.source, TerrainSource::File { .. }) => {
-            let dir = path
-                .and_then(Path::parent)
-                .unwrap_or_else(|| Path::new("."));
-            let loaded = io::load_terrain(t, dir);
-            let extent = loaded.as_ref().map_err(Clone::clone).map(|raster| {
-                lang::validate::TerrainExtent {
-                    cols: raster.cols,
-                    rows: raster.rows,
-                    cell_m: raster.cell_m,
-                }
-            });
-            lang::check_heightmap(&mut result, extent);
-            loaded.ok().map(Arc::new)
-        }
-        _ => None,
-    };
+    let terrain =
+        match result
+            .scenario
+            .as_ref()
+            .and_then(|sc| sc.map.terrain.as_ref())
+        {
+            Some(t) if matches!(t.source, TerrainSource::File { .. }) => {
+                let dir = path
+                    .and_then(Path::parent)
+                    .unwrap_or_else(|| Path::new("."));
+                let loaded = io::load_terrain(t, dir);
+                let extent = loaded.as_ref().map_err(Clone::clone).map(|raster| {
+                    lang::validate::TerrainExtent {
+                        cols: raster.cols,
+                        rows: raster.rows,
+                        cell_m: raster.cell_m,
+                    }
+                });
+                lang::check_heightmap(&mut result, extent);
+                loaded.ok().map(Arc::new)
+            }
+            _ => None,
+        };
     let diagnostics = result
         .diagnostics
         .iter()
@@ -332,8 +333,8 @@ mod tests {
     /// line (as `drill check` reports it), not an uncoded message at the top.
     #[test]
     fn a_missing_heightmap_is_reported_at_its_terrain_line() {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../tests/broken/heightmap-missing.drill");
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/broken/heightmap-missing.drill");
         let text = io::read_text(&path).unwrap();
         let checked = check_source(&text, Some(&path));
         let terrain_line = 1 + text

@@ -336,7 +336,14 @@ fn face_row_plain(
     let (z_a, z_b, h_a, h_b, q_old) = (&z_a[..n], &z_b[..n], &h_a[..n], &h_b[..n], &q_old[..n]);
     for i in 0..n {
         let slope_m = (z_b[i] + h_b[i]) - (z_a[i] + h_a[i]);
-        q_new[i] = momentum(k, q_old[i], q_old[i], flow_depth[i], slope_m, inv_pow_7_3[i]);
+        q_new[i] = momentum(
+            k,
+            q_old[i],
+            q_old[i],
+            flow_depth[i],
+            slope_m,
+            inv_pow_7_3[i],
+        );
     }
 }
 
