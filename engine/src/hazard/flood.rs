@@ -122,12 +122,6 @@ pub struct FloodModel {
     qx: Vec<f64>,
     /// Unit discharge on horizontal faces, cols × (rows + 1), m²/s, positive southwards.
     qy: Vec<f64>,
-    /// The discharges being computed in a step, swapped with `qx`/`qy` at its end: the
-    /// θ-weighting reads each face's old neighbours, and reading them from the last
-    /// step's arrays needs no copy of any row (copying the old rows took a tenth of
-    /// the run time).
-    qx_next: Vec<f64>,
-    qy_next: Vec<f64>,
     /// Elevations with no-data cells raised to [`WALL_M`].
     bed: Vec<f64>,
     valid_cells: usize,
@@ -150,6 +144,11 @@ pub struct FloodModel {
 /// Row-sized working buffers of one step.
 #[derive(Debug, Clone)]
 struct Scratch {
+    /// The last step's discharges of the x-face row being updated.
+    x_old: Vec<f64>,
+    /// The last step's discharges of the y-face rows before and at the one updated.
+    y_old_prev: Vec<f64>,
+    y_old_this: Vec<f64>,
     /// Positivity limits of the last two cell rows.
     limit: [Vec<f64>; 2],
     ones: Vec<f64>,
@@ -319,31 +318,24 @@ fn face_row_averaged(
     }
 }
 
-/// The θ = 1 (Bates et al. 2010) momentum update of a row of faces: no neighbour
-/// average. Gives the same values as [`face_row_averaged`] with θ = 1.
+/// The θ = 1 (Bates et al. 2010) momentum update of a row of faces, in place: no
+/// neighbour average, so no copy of the old row is needed. Gives the same bits as
+/// [`face_row_averaged`] with θ = 1.
 #[inline(always)]
-fn face_row_plain(
+fn face_row_in_place(
     k: &FaceConstants,
     (z_a, z_b): (&[f64], &[f64]),
     (h_a, h_b): (&[f64], &[f64]),
-    q_old: &[f64],
-    q_new: &mut [f64],
+    q: &mut [f64],
     (flow_depth, inv_pow_7_3): (&mut [f64], &mut [f32]),
 ) {
-    let n = q_new.len();
+    let n = q.len();
     let (flow_depth, inv_pow_7_3) = (&mut flow_depth[..n], &mut inv_pow_7_3[..n]);
     flow_depths((z_a, z_b), (h_a, h_b), flow_depth, inv_pow_7_3);
-    let (z_a, z_b, h_a, h_b, q_old) = (&z_a[..n], &z_b[..n], &h_a[..n], &h_b[..n], &q_old[..n]);
+    let (z_a, z_b, h_a, h_b) = (&z_a[..n], &z_b[..n], &h_a[..n], &h_b[..n]);
     for i in 0..n {
         let slope_m = (z_b[i] + h_b[i]) - (z_a[i] + h_a[i]);
-        q_new[i] = momentum(
-            k,
-            q_old[i],
-            q_old[i],
-            flow_depth[i],
-            slope_m,
-            inv_pow_7_3[i],
-        );
+        q[i] = momentum(k, q[i], q[i], flow_depth[i], slope_m, inv_pow_7_3[i]);
     }
 }
 
@@ -443,12 +435,13 @@ impl FloodModel {
             config,
             qx: vec![0.0; (cols + 1) * rows],
             qy: vec![0.0; cols * (rows + 1)],
-            qx_next: vec![0.0; (cols + 1) * rows],
-            qy_next: vec![0.0; cols * (rows + 1)],
             closed_edge: vec![false; n],
             valid_cells: terrain.elevation_m.iter().filter(|z| !z.is_nan()).count(),
             bed,
             scratch: Scratch {
+                x_old: vec![0.0; cols + 1],
+                y_old_prev: vec![0.0; cols],
+                y_old_this: vec![0.0; cols],
                 limit: [vec![1.0; cols], vec![1.0; cols]],
                 ones: vec![1.0; cols],
                 flow_depth: vec![0.0; cols],
@@ -648,11 +641,8 @@ impl FloodModel {
     /// the positivity limits of row `j − 1` (its four faces are final by then); the
     /// limits applied to row `j − 1`'s x faces and to the y faces between rows `j − 2`
     /// and `j − 1`; the continuity update of row `j − 2`, whose faces are all final and
-    /// whose old depth no later face reads. The momentum update reads the last step's
-    /// discharges (`qx`, `qy`) and writes this step's (`qx_next`, `qy_next`), which the
-    /// limits and the continuity update then work on; the two swap at the end. The
-    /// result is that of whole-grid passes in that order (the tests keep that plain
-    /// version to check).
+    /// whose old depth no later face reads. The result is the same, to the bit, as
+    /// whole-grid passes in that order (the tests keep that plain version to check).
     /// Inner loops run over equal-length row slices: no bounds checks, no branches,
     /// no allocation, vectorised.
     #[inline(always)]
@@ -674,17 +664,15 @@ impl FloodModel {
             wet_threshold_m: cfg.wet_threshold_m,
         };
         self.edge_outflows();
-        // θ = 1 needs no neighbour average.
+        // θ = 1 needs no neighbour average: the faces update in place, without copies.
         let averaged = cfg.theta < 1.0;
         let mut lanes = [0.0f64; 4];
         if let Some(b) = self.wet {
             let FloodModel {
                 bed,
                 depth,
-                qx: qx_old,
-                qy: qy_old,
-                qx_next: qx,
-                qy_next: qy,
+                qx,
+                qy,
                 scratch,
                 edges,
                 ..
@@ -702,37 +690,66 @@ impl FloodModel {
                     let cells = (&bed[cell..cell + n], &bed[cell + 1..cell + w]);
                     let depths = (&depth[cell..cell + n], &depth[cell + 1..cell + w]);
                     let face_scratch = (&mut scratch.flow_depth[..], &mut scratch.inv_pow_7_3[..]);
-                    let old = &qx_old[face..face + n + 2];
-                    let q_new = &mut qx[face + 1..face + 1 + n];
                     if averaged {
-                        let neighbours = (&old[..n], &old[1..n + 1], &old[2..n + 2]);
-                        face_row_averaged(&k, cells, depths, neighbours, q_new, face_scratch);
+                        let old = &mut scratch.x_old[..n + 2];
+                        old.copy_from_slice(&qx[face..face + n + 2]);
+                        face_row_averaged(
+                            &k,
+                            cells,
+                            depths,
+                            (&old[..n], &old[1..n + 1], &old[2..n + 2]),
+                            &mut qx[face + 1..face + 1 + n],
+                            face_scratch,
+                        );
                     } else {
-                        face_row_plain(&k, cells, depths, &old[1..n + 1], q_new, face_scratch);
+                        face_row_in_place(
+                            &k,
+                            cells,
+                            depths,
+                            &mut qx[face + 1..face + 1 + n],
+                            face_scratch,
+                        );
                     }
                     qx[j * stride_x] = edges.west[j];
                     qx[j * stride_x + cols] = edges.east[j];
                     // Momentum, y faces north of row j; face (c, r) lies north of cell (c, r).
+                    if averaged {
+                        scratch.y_old_this[..w].copy_from_slice(&qy[cell..cell + w]);
+                    }
                     if j > b.r0 {
                         let north = cell - cols;
                         let cells = (&bed[north..north + w], &bed[cell..cell + w]);
                         let depths = (&depth[north..north + w], &depth[cell..cell + w]);
                         let face_scratch =
                             (&mut scratch.flow_depth[..], &mut scratch.inv_pow_7_3[..]);
-                        let q_new = &mut qy[cell..cell + w];
                         if averaged {
-                            let neighbours = (
-                                &qy_old[north..north + w],
-                                &qy_old[cell..cell + w],
-                                &qy_old[cell + cols..cell + cols + w],
+                            let (upto_row, from_next) = qy.split_at_mut(cell + cols);
+                            face_row_averaged(
+                                &k,
+                                cells,
+                                depths,
+                                (
+                                    &scratch.y_old_prev[..w],
+                                    &scratch.y_old_this[..w],
+                                    &from_next[..w],
+                                ),
+                                &mut upto_row[cell..cell + w],
+                                face_scratch,
                             );
-                            face_row_averaged(&k, cells, depths, neighbours, q_new, face_scratch);
                         } else {
-                            let old = &qy_old[cell..cell + w];
-                            face_row_plain(&k, cells, depths, old, q_new, face_scratch);
+                            face_row_in_place(
+                                &k,
+                                cells,
+                                depths,
+                                &mut qy[cell..cell + w],
+                                face_scratch,
+                            );
                         }
                     } else if j == 0 {
                         qy[b.c0..=b.c1].copy_from_slice(&edges.north[b.c0..=b.c1]);
+                    }
+                    if averaged {
+                        std::mem::swap(&mut scratch.y_old_prev, &mut scratch.y_old_this);
                     }
                     if j == rows - 1 {
                         let south = rows * cols;
@@ -827,9 +844,6 @@ impl FloodModel {
                     }
                 }
             }
-            // This step's discharges become the last step's.
-            std::mem::swap(&mut self.qx, &mut self.qx_next);
-            std::mem::swap(&mut self.qy, &mut self.qy_next);
         }
 
         // Boundary outflow volume this step.
