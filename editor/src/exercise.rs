@@ -22,8 +22,9 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use drill_engine::io::ActionLogFile;
 use drill_engine::lang::print;
+use drill_engine::model::Scenario;
 use egui::{Color32, RichText};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// How the exercise's run is set up (from the command line).
@@ -57,6 +58,8 @@ impl Plugin for ExercisePlugin {
             message: None,
             setup_done: false,
             log: None,
+            new_log_at: None,
+            created_log: None,
         })
         .init_resource::<UiTimer>()
         .add_systems(Update, drive_run)
@@ -110,6 +113,60 @@ pub struct ExerciseState {
     /// are the run's start (a resumed drill), and each decision entered is appended and
     /// synced before the form clears, so a crash loses nothing (`io::ActionLogFile`).
     log: Option<ActionLogFile>,
+    /// Without `--actions`, where the log is created at the first decision or inject
+    /// command (next to the scenario, [`default_log_path`]): nothing the trainer enters
+    /// lives only in the window, and a drill in which nothing is entered leaves no file.
+    new_log_at: Option<PathBuf>,
+    /// That log once created: a restarted run resumes from it, as from `--actions`.
+    created_log: Option<PathBuf>,
+}
+
+/// Where an exercise started without `--actions` keeps its log: next to the scenario,
+/// `<stem>.exercise-N.actions.drill` with the first N for which `taken` is false.
+pub fn default_log_path(scenario: &Path, taken: impl Fn(&Path) -> bool) -> PathBuf {
+    let stem = scenario
+        .file_stem()
+        .map_or_else(|| "drill".into(), |s| s.to_string_lossy());
+    let dir = scenario.parent().unwrap_or(Path::new(""));
+    (1u32..)
+        .map(|n| dir.join(format!("{stem}.exercise-{n}.actions.drill")))
+        .find(|p| !taken(p))
+        .expect("some number is free")
+}
+
+/// The exercise's log, created at `new_log_at` on first use; the message says where,
+/// and how to resume from it.
+fn log_for_entry<'l>(
+    log: &'l mut Option<ActionLogFile>,
+    (new_log_at, created_log): (&mut Option<PathBuf>, &mut Option<PathBuf>),
+    sc: &Scenario,
+    lang: Lang,
+) -> (Option<&'l mut ActionLogFile>, Option<(String, bool)>) {
+    let mut said = None;
+    if log.is_none()
+        && let Some(path) = new_log_at.take()
+    {
+        said = Some(match crate::check::open_action_log(sc, &path) {
+            Ok((file, _)) => {
+                *log = Some(file);
+                *created_log = Some(path.clone());
+                let shown = path.display();
+                if lang == Lang::Zh {
+                    (
+                        format!("决策记录于 {shown} (续演: --actions {shown})"),
+                        true,
+                    )
+                } else {
+                    (
+                        format!("decisions are logged to {shown} (resume with --actions {shown})"),
+                        true,
+                    )
+                }
+            }
+            Err(e) => (e, false),
+        });
+    }
+    (log.as_mut(), said)
 }
 
 pub fn big_font(s: &UiSettings) -> f32 {
@@ -130,21 +187,31 @@ impl ExerciseState {
         let Some(sc) = doc.checked.scenario.as_ref() else {
             return;
         };
-        let resumed = match &setup.actions {
-            Some(path) if setup.kind == RunKind::Participants => {
-                match crate::check::open_action_log(sc, path) {
-                    Ok((log, resumed)) => {
-                        self.log = Some(log);
-                        resumed
-                    }
-                    Err(e) => {
-                        self.log = None;
-                        self.message = Some((e, false));
-                        Default::default()
-                    }
+        let log_path = match setup.kind {
+            RunKind::Participants => setup.actions.as_ref().or(self.created_log.as_ref()),
+            _ => None,
+        };
+        let resumed = match log_path {
+            Some(path) => match crate::check::open_action_log(sc, path) {
+                Ok((log, resumed)) => {
+                    self.log = Some(log);
+                    resumed
                 }
+                Err(e) => {
+                    self.log = None;
+                    self.message = Some((e, false));
+                    Default::default()
+                }
+            },
+            None => {
+                if setup.kind == RunKind::Participants {
+                    self.new_log_at = doc
+                        .path
+                        .as_deref()
+                        .map(|p| default_log_path(p, |candidate| candidate.exists()));
+                }
+                Default::default()
             }
-            _ => Default::default(),
         };
         match LiveRun::new(
             sc,
@@ -294,12 +361,14 @@ fn exercise_keys(
         {
             match injects::command_next(run, fire) {
                 Ok(Some(command)) => {
-                    state.message = Some(injects::record_command(
-                        state.log.as_mut(),
+                    let (log, said) = log_for_entry(
+                        &mut state.log,
+                        (&mut state.new_log_at, &mut state.created_log),
                         &run.scenario,
-                        &command,
                         settings.lang,
-                    ));
+                    );
+                    let done = injects::record_command(log, &run.scenario, &command, settings.lang);
+                    state.message = Some(said.filter(|_| done.1).unwrap_or(done));
                 }
                 Ok(None) => {}
                 Err(e) => state.message = Some((e, false)),
@@ -446,6 +515,8 @@ fn exercise_ui(
         form_open,
         score_cache,
         log,
+        new_log_at,
+        created_log,
         ..
     } = state;
     let Some(run) = run_slot.as_mut() else {
@@ -601,7 +672,11 @@ fn exercise_ui(
                         );
                         run.submit_now(action);
                         *message = Some((text, true));
-                        if let (Some(log), Some(entered)) = (log.as_mut(), run.actions.last())
+                        let (log, said) = log_for_entry(log, (new_log_at, created_log), &sc, lang);
+                        if let Some(said) = said {
+                            *message = Some(said);
+                        }
+                        if let (Some(log), Some(entered)) = (log, run.actions.last())
                             && let Err(e) = log.append(&print::action_line(&sc, entered))
                         {
                             *message = Some((e, false));
@@ -645,7 +720,9 @@ fn exercise_ui(
         .show(&mut ui, |ui| {
             match injects::injects_ui(ui, run, lang, size) {
                 Some(Ok(command)) => {
-                    *message = Some(injects::record_command(log.as_mut(), &sc, &command, lang))
+                    let (log, said) = log_for_entry(log, (new_log_at, created_log), &sc, lang);
+                    let done = injects::record_command(log, &sc, &command, lang);
+                    *message = Some(said.filter(|_| done.1).unwrap_or(done));
                 }
                 Some(Err(e)) => *message = Some((e, false)),
                 None => {}
@@ -740,4 +817,60 @@ fn exercise_ui(
         *run_slot = None;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_log_sits_next_to_the_scenario_with_the_first_free_number() {
+        let sc = Path::new("drills/zhuyuan.drill");
+        let taken = |p: &Path| p.ends_with("zhuyuan.exercise-1.actions.drill");
+        assert_eq!(
+            default_log_path(sc, taken),
+            Path::new("drills/zhuyuan.exercise-2.actions.drill")
+        );
+        assert_eq!(
+            default_log_path(Path::new("x.drill"), |_| false),
+            Path::new("x.exercise-1.actions.drill")
+        );
+    }
+
+    /// Without `--actions`, the first entry creates the log (and says where), later
+    /// entries go to the same file, and the decision is on disk at once.
+    #[test]
+    fn the_first_entry_creates_the_log_and_later_ones_append_to_it() {
+        let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
+        let path = examples.join("zhuyuan-flash-flood.drill");
+        let sc =
+            crate::check::check_source(&drill_engine::io::read_text(&path).unwrap(), Some(&path))
+                .scenario
+                .expect("example checks");
+        let dir = std::env::temp_dir().join(format!("drill-editor-newlog-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let planned = default_log_path(&dir.join("zhuyuan-flash-flood.drill"), |p| p.exists());
+        let (mut log, mut new_log_at, mut created) = (None, Some(planned.clone()), None);
+
+        let (file, said) = log_for_entry(&mut log, (&mut new_log_at, &mut created), &sc, Lang::En);
+        let line = "  20:52 乡现场指挥官 report_at_post";
+        file.expect("log created").append(line).unwrap();
+        let (said, ok) = said.expect("the trainer is told where");
+        assert!(
+            ok && said.contains(&planned.display().to_string()),
+            "{said}"
+        );
+        assert_eq!(created.as_ref(), Some(&planned));
+        assert!(new_log_at.is_none());
+
+        let (file, said) = log_for_entry(&mut log, (&mut new_log_at, &mut created), &sc, Lang::En);
+        assert!(said.is_none(), "said only once");
+        file.expect("same log")
+            .append("  20:58 村应急管理员 report_at_post")
+            .unwrap();
+        drop(log);
+        let (_, resumed) = crate::check::open_action_log(&sc, &planned).unwrap();
+        assert_eq!(resumed.actions.len(), 2);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
