@@ -20,7 +20,7 @@ use crate::playback::{Playback, SPEEDS, parse_time};
 use crate::{injects, live_map, scoreboard};
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
-use drill_engine::io::ActionLogFile;
+use drill_engine::io::{self, ActionLogFile};
 use drill_engine::lang::print;
 use drill_engine::model::Scenario;
 use egui::{Color32, RichText};
@@ -59,7 +59,7 @@ impl Plugin for ExercisePlugin {
             setup_done: false,
             log: None,
             new_log_at: None,
-            created_log: None,
+            log_path: None,
         })
         .init_resource::<UiTimer>()
         .add_systems(Update, drive_run)
@@ -117,8 +117,9 @@ pub struct ExerciseState {
     /// command (next to the scenario, [`default_log_path`]): nothing the trainer enters
     /// lives only in the window, and a drill in which nothing is entered leaves no file.
     new_log_at: Option<PathBuf>,
-    /// That log once created: a restarted run resumes from it, as from `--actions`.
-    created_log: Option<PathBuf>,
+    /// The open log's path (`--actions`, or the one created): a restarted run resumes
+    /// from it, and a jump back rewrites it ([`rewrite_log_after_jump`]).
+    log_path: Option<PathBuf>,
 }
 
 /// Where an exercise started without `--actions` keeps its log: next to the scenario,
@@ -138,7 +139,7 @@ pub fn default_log_path(scenario: &Path, taken: impl Fn(&Path) -> bool) -> PathB
 /// and how to resume from it.
 fn log_for_entry<'l>(
     log: &'l mut Option<ActionLogFile>,
-    (new_log_at, created_log): (&mut Option<PathBuf>, &mut Option<PathBuf>),
+    (new_log_at, log_path): (&mut Option<PathBuf>, &mut Option<PathBuf>),
     sc: &Scenario,
     lang: Lang,
 ) -> (Option<&'l mut ActionLogFile>, Option<(String, bool)>) {
@@ -149,7 +150,7 @@ fn log_for_entry<'l>(
         said = Some(match crate::check::open_action_log(sc, &path) {
             Ok((file, _)) => {
                 *log = Some(file);
-                *created_log = Some(path.clone());
+                *log_path = Some(path.clone());
                 let shown = path.display();
                 if lang == Lang::Zh {
                     (
@@ -188,13 +189,14 @@ impl ExerciseState {
             return;
         };
         let log_path = match setup.kind {
-            RunKind::Participants => setup.actions.as_ref().or(self.created_log.as_ref()),
+            RunKind::Participants => self.log_path.clone().or_else(|| setup.actions.clone()),
             _ => None,
         };
         let resumed = match log_path {
-            Some(path) => match crate::check::open_action_log(sc, path) {
+            Some(path) => match crate::check::open_action_log(sc, &path) {
                 Ok((log, resumed)) => {
                     self.log = Some(log);
+                    self.log_path = Some(path);
                     resumed
                 }
                 Err(e) => {
@@ -250,9 +252,92 @@ impl ExerciseState {
 
     fn jump(&mut self, t_s: f64, lang: Lang) {
         if let Some(run) = self.run.as_mut() {
+            let entered = (run.actions.len(), run.inject_commands.len());
             self.message = jump_message(run.jump_to(t_s), lang);
+            let path = self.log_path.as_deref();
+            if let Some(m) = rewrite_log_after_jump(&mut self.log, path, run, entered, lang) {
+                self.message = Some(m);
+            }
         }
     }
+}
+
+/// After a jump back that undid decisions or inject commands, the log on disk is
+/// rewritten to what the run now holds, so that a drill resumed from it is this one;
+/// the text it had is first kept beside it (`<log>.before-jump-N`), so nothing typed
+/// is lost. `entered` is the number of decisions and commands before the jump.
+/// Returns what to tell the trainer, if anything was rewritten.
+fn rewrite_log_after_jump(
+    log: &mut Option<ActionLogFile>,
+    path: Option<&Path>,
+    run: &LiveRun,
+    entered: (usize, usize),
+    lang: Lang,
+) -> Option<(String, bool)> {
+    let path = path?;
+    log.as_ref()?;
+    if (run.actions.len(), run.inject_commands.len()) == entered {
+        return None;
+    }
+    let result = (|| {
+        let before = io::read_text(path)?;
+        let backup = (1u32..)
+            .map(|n| PathBuf::from(format!("{}.before-jump-{n}", path.display())))
+            .find(|p| !p.exists())
+            .expect("some number is free");
+        io::write_atomic(&backup, before.as_bytes())?;
+        io::write_atomic(path, kept_log_text(run).as_bytes())?;
+        let header = print::action_log_header(&run.scenario);
+        let (reopened, _) = ActionLogFile::open(path, &header)?;
+        *log = Some(reopened);
+        Ok::<PathBuf, String>(backup)
+    })();
+    Some(match result {
+        Ok(backup) => {
+            let undone = entered.0 + entered.1 - run.actions.len() - run.inject_commands.len();
+            let kept = backup.display();
+            if lang == Lang::Zh {
+                (
+                    format!("已撤销 {undone} 条记录;日志已改写,原日志保存为 {kept}"),
+                    true,
+                )
+            } else {
+                (
+                    format!(
+                        "{undone} later entries undone; the log was rewritten, the earlier one kept as {kept}"
+                    ),
+                    true,
+                )
+            }
+        }
+        Err(e) => (e, false),
+    })
+}
+
+/// The action log of `run` as it stands: its decisions and the trainer's commands in
+/// time order (a decision before a command entered at the same time).
+fn kept_log_text(run: &LiveRun) -> String {
+    let sc = &run.scenario;
+    let mut lines: Vec<(f64, u8, String)> = run
+        .actions
+        .iter()
+        .map(|a| (a.at_s, 0, print::action_line(sc, a)))
+        .chain(
+            run.inject_commands
+                .iter()
+                .map(|c| (c.at_s, 1, print::inject_command_line(sc, c))),
+        )
+        .collect();
+    lines.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let mut text = print::action_log_header(sc);
+    text.push('\n');
+    for (_, _, line) in lines {
+        text.push_str("  ");
+        text.push_str(&line);
+        text.push('\n');
+    }
+    text.push_str("}\n");
+    text
 }
 
 /// What to tell the trainer after a jump: nothing, dropped decisions, or an error.
@@ -363,7 +448,7 @@ fn exercise_keys(
                 Ok(Some(command)) => {
                     let (log, said) = log_for_entry(
                         &mut state.log,
-                        (&mut state.new_log_at, &mut state.created_log),
+                        (&mut state.new_log_at, &mut state.log_path),
                         &run.scenario,
                         settings.lang,
                     );
@@ -516,7 +601,7 @@ fn exercise_ui(
         score_cache,
         log,
         new_log_at,
-        created_log,
+        log_path,
         ..
     } = state;
     let Some(run) = run_slot.as_mut() else {
@@ -610,7 +695,12 @@ fn exercise_ui(
                         || (field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)));
                     if go {
                         *message = match parse_time(jump_text, sc.header.start.seconds_of_day()) {
-                            Some(t) => jump_message(run.jump_to(t.min(run.duration_s())), lang),
+                            Some(t) => {
+                                let entered = (run.actions.len(), run.inject_commands.len());
+                                let said = jump_message(run.jump_to(t.min(run.duration_s())), lang);
+                                let path = log_path.as_deref();
+                                rewrite_log_after_jump(log, path, run, entered, lang).or(said)
+                            }
                             None => Some((format!("{}: {}", s.t(Key::BadTime), jump_text), false)),
                         };
                     }
@@ -672,7 +762,7 @@ fn exercise_ui(
                         );
                         run.submit_now(action);
                         *message = Some((text, true));
-                        let (log, said) = log_for_entry(log, (new_log_at, created_log), &sc, lang);
+                        let (log, said) = log_for_entry(log, (new_log_at, log_path), &sc, lang);
                         if let Some(said) = said {
                             *message = Some(said);
                         }
@@ -720,7 +810,7 @@ fn exercise_ui(
         .show(&mut ui, |ui| {
             match injects::injects_ui(ui, run, lang, size) {
                 Some(Ok(command)) => {
-                    let (log, said) = log_for_entry(log, (new_log_at, created_log), &sc, lang);
+                    let (log, said) = log_for_entry(log, (new_log_at, log_path), &sc, lang);
                     let done = injects::record_command(log, &sc, &command, lang);
                     *message = Some(said.filter(|_| done.1).unwrap_or(done));
                 }
@@ -835,6 +925,55 @@ mod tests {
             default_log_path(Path::new("x.drill"), |_| false),
             Path::new("x.exercise-1.actions.drill")
         );
+    }
+
+    /// A jump back that undoes decisions rewrites the log to the run's (so a resumed
+    /// drill is this one) and keeps the text it had beside it.
+    #[test]
+    fn a_jump_back_rewrites_the_log_and_keeps_the_old_one() {
+        let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
+        let path = examples.join("zhuyuan-flash-flood.drill");
+        let sc = crate::check::check_source(&io::read_text(&path).unwrap(), Some(&path))
+            .scenario
+            .expect("example checks");
+        let dir = std::env::temp_dir().join(format!("drill-editor-jumplog-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let log_path = dir.join("drill.actions.drill");
+        let recorded = io::read_text(&examples.join("zhuyuan-flash-flood.actions.drill")).unwrap();
+        io::write_atomic(&log_path, recorded.as_bytes()).unwrap();
+        let (file, resumed) = crate::check::open_action_log(&sc, &log_path).unwrap();
+        let mut log = Some(file);
+        let all = resumed.actions.len();
+        let mut run = LiveRun::new(&sc, None, 1, RunKind::Participants, resumed.actions).unwrap();
+        run.jump_to(2.0 * 3600.0).unwrap();
+        run.chase_target(Duration::from_secs(60));
+        let entered = (run.actions.len(), run.inject_commands.len());
+        // Back to 21:15: the decisions entered by then stay, the later ones go.
+        run.jump_to(75.0 * 60.0).unwrap();
+        assert!(run.actions.len() < all && !run.actions.is_empty());
+        let (said, ok) =
+            rewrite_log_after_jump(&mut log, Some(&log_path), &run, entered, Lang::En).unwrap();
+        assert!(ok, "{said}");
+        let backup = dir.join("drill.actions.drill.before-jump-1");
+        assert_eq!(io::read_text(&backup).unwrap(), recorded);
+        let (_, again) = crate::check::open_action_log(&sc, &log_path).unwrap();
+        assert_eq!(again.actions.len(), run.actions.len());
+        for (a, b) in again.actions.iter().zip(&run.actions) {
+            assert_eq!((a.at_s, a.actor, &a.work), (b.at_s, b.actor, &b.work));
+        }
+        // A drill resumed from the rewritten log is the jumped one.
+        let mut resumed_run =
+            LiveRun::new(&sc, None, 1, RunKind::Participants, again.actions).unwrap();
+        for r in [&mut run, &mut resumed_run] {
+            r.jump_to(4.0 * 3600.0).unwrap();
+            r.chase_target(Duration::from_secs(60));
+        }
+        use drill_engine::sim::events::log_hash;
+        assert_eq!(log_hash(resumed_run.events()), log_hash(run.events()));
+        // Nothing undone: nothing rewritten.
+        let now = (run.actions.len(), run.inject_commands.len());
+        assert!(rewrite_log_after_jump(&mut log, Some(&log_path), &run, now, Lang::En).is_none());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     /// Without `--actions`, the first entry creates the log (and says where), later
