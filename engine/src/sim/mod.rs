@@ -461,32 +461,17 @@ impl Simulation {
     /// dropped when due.
     pub fn schedule_inject(&mut self, command: InjectCommand) -> Result<(), InjectError> {
         let number = command.number;
-        let index = self
-            .app
-            .world()
-            .resource::<Ctx>()
-            .scenario
-            .injects
-            .iter()
-            .position(|i| i.number == number)
-            .ok_or(InjectError::Unknown(number))?;
+        self.open_inject(number)?;
         let mut pending = self.app.world_mut().resource_mut::<Pending>();
-        match pending.inject_status[index] {
-            InjectStatus::Fired { .. } => Err(InjectError::AlreadyFired(number)),
-            InjectStatus::Skipped { .. } => Err(InjectError::AlreadySkipped(number)),
-            InjectStatus::Pending { requested: true } => Err(InjectError::AlreadyRequested(number)),
-            InjectStatus::Pending { requested: false } => {
-                let waiting = pending
-                    .inject_schedule
-                    .iter()
-                    .any(|(c, taken)| !taken && c.number == number);
-                if waiting {
-                    return Err(InjectError::AlreadyRequested(number));
-                }
-                pending.inject_schedule.push((command, false));
-                Ok(())
-            }
+        let waiting = pending
+            .inject_schedule
+            .iter()
+            .any(|(c, taken)| !taken && c.number == number);
+        if waiting {
+            return Err(InjectError::AlreadyRequested(number));
         }
+        pending.inject_schedule.push((command, false));
+        Ok(())
     }
 
     /// Submits a whole recorder's log: its actions and the trainer's inject commands,
@@ -510,25 +495,29 @@ impl Simulation {
     }
 
     fn request_inject(&mut self, number: u32, request: InjectRequest) -> Result<(), InjectError> {
-        let index = self
-            .app
-            .world()
+        let index = self.open_inject(number)?;
+        let mut pending = self.app.world_mut().resource_mut::<Pending>();
+        pending.inject_status[index] = InjectStatus::Pending { requested: true };
+        pending.inject_requests.push((index, request));
+        Ok(())
+    }
+
+    /// The index of inject `number` when the trainer may still command it: known, not
+    /// fired, not skipped, and no live request waiting for the next step.
+    fn open_inject(&self, number: u32) -> Result<usize, InjectError> {
+        let world = self.app.world();
+        let index = world
             .resource::<Ctx>()
             .scenario
             .injects
             .iter()
             .position(|i| i.number == number)
             .ok_or(InjectError::Unknown(number))?;
-        let mut pending = self.app.world_mut().resource_mut::<Pending>();
-        match pending.inject_status[index] {
+        match world.resource::<Pending>().inject_status[index] {
             InjectStatus::Fired { .. } => Err(InjectError::AlreadyFired(number)),
             InjectStatus::Skipped { .. } => Err(InjectError::AlreadySkipped(number)),
             InjectStatus::Pending { requested: true } => Err(InjectError::AlreadyRequested(number)),
-            InjectStatus::Pending { requested: false } => {
-                pending.inject_status[index] = InjectStatus::Pending { requested: true };
-                pending.inject_requests.push((index, request));
-                Ok(())
-            }
+            InjectStatus::Pending { requested: false } => Ok(index),
         }
     }
 
