@@ -300,6 +300,11 @@ pub fn action_log_scenario_id(text: &str) -> Option<String> {
     if first_word_is_not_actions(text) {
         return None;
     }
+    action_log_scenario_id_by_parsing(text)
+}
+
+/// [`action_log_scenario_id`] without the first-word shortcut: from the full parse.
+fn action_log_scenario_id_by_parsing(text: &str) -> Option<String> {
     let (tree, _) = parse::parse(text, 0);
     let tree = tree?;
     let first = syntax::lines(&tree.nodes).into_iter().next()?;
@@ -387,22 +392,6 @@ fn sort(diags: &mut [Diagnostic]) {
 mod tests {
     use super::*;
 
-    /// What `action_log_scenario_id` answers from the full parse alone.
-    fn by_parsing(text: &str) -> Option<String> {
-        let (tree, _) = parse::parse(text, 0);
-        let tree = tree?;
-        let first = syntax::lines(&tree.nodes).into_iter().next()?;
-        let mut words = first.iter().filter(|n| !n.is_trivia());
-        if !words
-            .next()?
-            .word()
-            .is_some_and(|w| keywords::is(w, "actions"))
-        {
-            return None;
-        }
-        Some(words.next()?.word().unwrap_or_default().to_string())
-    }
-
     #[test]
     fn the_first_word_shortcut_agrees_with_the_parse() {
         let texts = [
@@ -421,9 +410,13 @@ mod tests {
         for (text, shortcut) in texts {
             assert_eq!(first_word_is_not_actions(text), shortcut, "{text:?}");
             if shortcut {
-                assert_eq!(by_parsing(text), None, "{text:?}");
+                assert_eq!(action_log_scenario_id_by_parsing(text), None, "{text:?}");
             }
-            assert_eq!(action_log_scenario_id(text), by_parsing(text), "{text:?}");
+            assert_eq!(
+                action_log_scenario_id(text),
+                action_log_scenario_id_by_parsing(text),
+                "{text:?}"
+            );
         }
         assert_eq!(
             action_log_scenario_id("actions flood-1 {\n}\n").as_deref(),
