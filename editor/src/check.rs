@@ -156,6 +156,18 @@ pub fn check_source(text: &str, path: Option<&Path>) -> Checked {
     }
 }
 
+/// The example scenarios' folder and the flood example checked from it, for the
+/// editor's tests (its logs and runs).
+#[cfg(test)]
+pub fn flood_example() -> (std::path::PathBuf, Scenario) {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
+    let path = examples.join("zhuyuan-flash-flood.drill");
+    let sc = check_source(&io::read_text(&path).unwrap(), Some(&path))
+        .scenario
+        .expect("example checks");
+    (examples, sc)
+}
+
 /// Reads and checks a recorder's `actions` log against `scenario` with the engine
 /// (`drill_engine::lang::check_actions`); the first error comes back as text.
 pub fn load_actions(scenario: &Scenario, path: &Path) -> Result<Vec<Action>, String> {
@@ -263,11 +275,7 @@ mod tests {
     /// there for the next opening (a resumed drill), in order, with its time.
     #[test]
     fn the_exercise_log_keeps_every_decision_for_a_resume() {
-        let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
-        let path = examples.join("zhuyuan-flash-flood.drill");
-        let sc = check_source(&io::read_text(&path).unwrap(), Some(&path))
-            .scenario
-            .expect("example checks");
+        let (examples, sc) = flood_example();
         let recorded = load_actions(&sc, &examples.join("zhuyuan-flash-flood.actions.drill"))
             .expect("example log checks");
         assert!(recorded.len() >= 2);
@@ -307,11 +315,7 @@ mod tests {
     /// A log that does not check is refused with where and what, and left as it was.
     #[test]
     fn a_broken_exercise_log_says_where_and_is_not_touched() {
-        let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
-        let path = examples.join("zhuyuan-flash-flood.drill");
-        let sc = check_source(&io::read_text(&path).unwrap(), Some(&path))
-            .scenario
-            .expect("example checks");
+        let (_, sc) = flood_example();
         let dir = std::env::temp_dir().join(format!("drill-editor-bad-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let log_path = dir.join("bad.actions.drill");

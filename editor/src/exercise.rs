@@ -931,11 +931,7 @@ mod tests {
     /// drill is this one) and keeps the text it had beside it.
     #[test]
     fn a_jump_back_rewrites_the_log_and_keeps_the_old_one() {
-        let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
-        let path = examples.join("zhuyuan-flash-flood.drill");
-        let sc = crate::check::check_source(&io::read_text(&path).unwrap(), Some(&path))
-            .scenario
-            .expect("example checks");
+        let (examples, sc) = crate::check::flood_example();
         let dir = std::env::temp_dir().join(format!("drill-editor-jumplog-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let log_path = dir.join("drill.actions.drill");
@@ -980,12 +976,7 @@ mod tests {
     /// entries go to the same file, and the decision is on disk at once.
     #[test]
     fn the_first_entry_creates_the_log_and_later_ones_append_to_it() {
-        let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
-        let path = examples.join("zhuyuan-flash-flood.drill");
-        let sc =
-            crate::check::check_source(&drill_engine::io::read_text(&path).unwrap(), Some(&path))
-                .scenario
-                .expect("example checks");
+        let (_, sc) = crate::check::flood_example();
         let dir = std::env::temp_dir().join(format!("drill-editor-newlog-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let planned = default_log_path(&dir.join("zhuyuan-flash-flood.drill"), |p| p.exists());

@@ -215,7 +215,6 @@ mod tests {
     use super::*;
     use crate::drill::RunKind;
     use drill_engine::sim::events::{SimEvent, log_hash};
-    use std::path::Path;
 
     /// The exercise's fire and skip go to the `--actions` log as the trainer's
     /// statements, at the step they take effect (as a decision entered with them
@@ -223,12 +222,7 @@ mod tests {
     /// all in the same steps, to the same event log.
     #[test]
     fn fire_and_skip_are_appended_to_the_log_and_a_resumed_drill_repeats_them() {
-        let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
-        let path = examples.join("zhuyuan-flash-flood.drill");
-        let sc =
-            crate::check::check_source(&drill_engine::io::read_text(&path).unwrap(), Some(&path))
-                .scenario
-                .expect("example checks");
+        let (_, sc) = crate::check::flood_example();
         let dir = std::env::temp_dir().join(format!("drill-editor-inject-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let log_path = dir.join("live.actions.drill");
