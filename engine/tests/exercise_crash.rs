@@ -157,13 +157,7 @@ fn a_drill_killed_halfway_resumes_from_its_log_with_the_same_result() {
     assert_eq!(resumed_hash, whole_hash);
 
     // And `drill run --actions LOG` replays it to the same event log.
-    let run = Command::new(env!("CARGO_BIN_EXE_drill"))
-        .args(["run", SCENARIO, "--json", "--actions"])
-        .arg(&log)
-        .output()
-        .unwrap();
-    assert!(run.status.success());
-    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let report = replay(&log);
     assert_eq!(report["log_hash"].as_str(), Some(whole_hash.as_str()));
     assert_eq!(
         report["actions_accepted"].as_u64().unwrap() + report["actions_rejected"].as_u64().unwrap(),
@@ -271,13 +265,7 @@ fn the_trainers_fire_and_skip_are_logged_and_a_resumed_drill_repeats_them() {
     let (_, resumed_hash) = finish(child, out);
     assert_eq!(resumed_hash, live_hash);
 
-    let run = Command::new(env!("CARGO_BIN_EXE_drill"))
-        .args(["run", SCENARIO, "--json", "--actions"])
-        .arg(&log)
-        .output()
-        .unwrap();
-    assert!(run.status.success());
-    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let report = replay(&log);
     assert_eq!(report["log_hash"].as_str(), Some(live_hash.as_str()));
 
     // Without the two commands the drill is a different one.
@@ -291,12 +279,22 @@ fn the_trainers_fire_and_skip_are_logged_and_a_resumed_drill_repeats_them() {
             .collect::<String>(),
     )
     .unwrap();
-    let run = Command::new(env!("CARGO_BIN_EXE_drill"))
-        .args(["run", SCENARIO, "--json", "--actions"])
-        .arg(&plain)
-        .output()
-        .unwrap();
-    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let report = replay(&plain);
     assert_ne!(report["log_hash"].as_str(), Some(live_hash.as_str()));
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `drill run SCENARIO --json --actions LOG`: the replay's JSON summary.
+fn replay(log: &Path) -> serde_json::Value {
+    let run = Command::new(env!("CARGO_BIN_EXE_drill"))
+        .args(["run", SCENARIO, "--json", "--actions"])
+        .arg(log)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    serde_json::from_slice(&run.stdout).unwrap()
 }
