@@ -4,36 +4,17 @@
 //! (the schedule is single-threaded by design), and another seed gives another log.
 //! The generated village's hash is snapshotted in `sim_determinism.rs`.
 
+mod common;
+
 use drill_engine::cli::run::simulate_on;
-use drill_engine::lang::{self, SourceMap};
+use drill_engine::hazard::raster::Raster;
 use drill_engine::model::{ActionLog, Scenario};
 use drill_engine::sim::events::log_hash;
-use drill_engine::{hazard::raster::Raster, io};
-use std::path::Path;
 
 fn load(name: &str) -> (Scenario, ActionLog, Option<Raster>) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
-    let path = dir.join(format!("{name}.drill"));
-    let mut sources = SourceMap::new();
-    let main = sources.add(
-        path.to_string_lossy().into_owned(),
-        io::read_text(&path).unwrap(),
-    );
-    let scenario = lang::check(&mut sources, main, &io::include_loader)
-        .scenario
-        .expect("example scenarios check clean");
-    let log_path = dir.join(format!("{name}.actions.drill"));
-    let log_file = sources.add(
-        log_path.to_string_lossy().into_owned(),
-        io::read_text(&log_path).unwrap(),
-    );
-    let (log, _) = lang::check_actions(&scenario, &sources, log_file);
-    let terrain = scenario
-        .map
-        .terrain
-        .as_ref()
-        .map(|t| io::load_terrain(t, &dir).unwrap());
-    (scenario, log.expect("example logs check clean"), terrain)
+    let (scenario, terrain) = common::example(name);
+    let log = common::example_log(&scenario, name);
+    (scenario, log, terrain)
 }
 
 fn hash(scenario: &Scenario, log: &ActionLog, terrain: Option<&Raster>, seed: u64) -> u64 {

@@ -3,31 +3,14 @@
 //! AEGL classes appear where and when the physical models put them, and asking twice at
 //! the same time gives the same answer from the cache.
 
+mod common;
+
 use drill_engine::cli::run::scenario_hazards;
-use drill_engine::hazard::raster::Raster;
-use drill_engine::io;
-use drill_engine::lang::{self, SourceMap};
-use drill_engine::model::Scenario;
 use drill_engine::sim::hazard_layer::{HazardLayer, HazardLayerKind};
 use drill_engine::sim::{Mode, Simulation};
-use std::path::Path;
 
 fn sim(name: &str) -> Simulation {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
-    let path = dir.join(format!("{name}.drill"));
-    let mut sources = SourceMap::new();
-    let main = sources.add(
-        path.to_string_lossy().into_owned(),
-        io::read_text(&path).unwrap(),
-    );
-    let scenario: Scenario = lang::check(&mut sources, main, &io::include_loader)
-        .scenario
-        .expect("example scenarios check clean");
-    let terrain: Option<Raster> = scenario
-        .map
-        .terrain
-        .as_ref()
-        .map(|t| io::load_terrain(t, &dir).unwrap());
+    let (scenario, terrain) = common::example(name);
     let (hazards, warnings) = scenario_hazards(&scenario, terrain.as_ref());
     assert!(warnings.is_empty(), "{warnings:?}");
     Simulation::with(

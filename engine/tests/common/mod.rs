@@ -2,8 +2,12 @@
 //! crate, so each uses only some of these).
 #![allow(dead_code)]
 
-use drill_engine::model::{Action, Actor, Channel, Span, Work};
+use drill_engine::hazard::raster::Raster;
+use drill_engine::io;
+use drill_engine::lang::{self, SourceMap};
+use drill_engine::model::{Action, ActionLog, Actor, Channel, Scenario, Span, Work};
 use drill_engine::sim::params::{Delay, SimParams};
+use std::path::{Path, PathBuf};
 
 /// Everyone hears the broadcast, obeys it and leaves at once: the tests then measure
 /// the mechanism under test, not the behavioural draws.
@@ -26,4 +30,42 @@ pub fn action(at_s: f64, actor: Actor, work: Work, how: &[Channel]) -> Action {
         with: Vec::new(),
         span: Span::default(),
     }
+}
+
+/// The folder of the example scenarios.
+pub fn examples_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios")
+}
+
+/// Example scenario `name` (`scenarios/NAME.drill`), checked, with its heightmap
+/// terrain read as `drill run` reads it.
+pub fn example(name: &str) -> (Scenario, Option<Raster>) {
+    let dir = examples_dir();
+    let path = dir.join(format!("{name}.drill"));
+    let mut sources = SourceMap::new();
+    let main = sources.add(
+        path.to_string_lossy().into_owned(),
+        io::read_text(&path).unwrap(),
+    );
+    let scenario = lang::check(&mut sources, main, &io::include_loader)
+        .scenario
+        .expect("example scenarios check clean");
+    let terrain = scenario
+        .map
+        .terrain
+        .as_ref()
+        .map(|t| io::load_terrain(t, &dir).unwrap());
+    (scenario, terrain)
+}
+
+/// The recorder's log of example `name` (`scenarios/NAME.actions.drill`), checked.
+pub fn example_log(scenario: &Scenario, name: &str) -> ActionLog {
+    let path = examples_dir().join(format!("{name}.actions.drill"));
+    let mut sources = SourceMap::new();
+    let file = sources.add(
+        path.to_string_lossy().into_owned(),
+        io::read_text(&path).unwrap(),
+    );
+    let (log, _) = lang::check_actions(scenario, &sources, file);
+    log.expect("example logs check clean")
 }
