@@ -252,14 +252,23 @@ impl ExerciseState {
 
     fn jump(&mut self, t_s: f64, lang: Lang) {
         if let Some(run) = self.run.as_mut() {
-            let entered = (run.actions.len(), run.inject_commands.len());
-            self.message = jump_message(run.jump_to(t_s), lang);
-            let path = self.log_path.as_deref();
-            if let Some(m) = rewrite_log_after_jump(&mut self.log, path, run, entered, lang) {
-                self.message = Some(m);
-            }
+            self.message =
+                jump_keeping_log(run, t_s, (&mut self.log, self.log_path.as_deref()), lang);
         }
     }
+}
+
+/// Jumps `run` to `t_s` and, when that undid entries, rewrites the log to match
+/// ([`rewrite_log_after_jump`]). Returns what to tell the trainer.
+fn jump_keeping_log(
+    run: &mut LiveRun,
+    t_s: f64,
+    (log, path): (&mut Option<ActionLogFile>, Option<&Path>),
+    lang: Lang,
+) -> Option<(String, bool)> {
+    let entered = (run.actions.len(), run.inject_commands.len());
+    let said = jump_message(run.jump_to(t_s), lang);
+    rewrite_log_after_jump(log, path, run, entered, lang).or(said)
 }
 
 /// After a jump back that undid decisions or inject commands, the log on disk is
@@ -696,10 +705,8 @@ fn exercise_ui(
                     if go {
                         *message = match parse_time(jump_text, sc.header.start.seconds_of_day()) {
                             Some(t) => {
-                                let entered = (run.actions.len(), run.inject_commands.len());
-                                let said = jump_message(run.jump_to(t.min(run.duration_s())), lang);
-                                let path = log_path.as_deref();
-                                rewrite_log_after_jump(log, path, run, entered, lang).or(said)
+                                let t = t.min(run.duration_s());
+                                jump_keeping_log(run, t, (log, log_path.as_deref()), lang)
                             }
                             None => Some((format!("{}: {}", s.t(Key::BadTime), jump_text), false)),
                         };
