@@ -170,6 +170,20 @@ fn log_for_entry<'l>(
     (log.as_mut(), said)
 }
 
+/// A trainer's inject command made durable in the exercise's log (created on first
+/// use); the message is where the log was created, else the command's own.
+fn log_command(
+    log: &mut Option<ActionLogFile>,
+    paths: (&mut Option<PathBuf>, &mut Option<PathBuf>),
+    sc: &Scenario,
+    command: &drill_engine::model::InjectCommand,
+    lang: Lang,
+) -> (String, bool) {
+    let (log, said) = log_for_entry(log, paths, sc, lang);
+    let done = injects::record_command(log, sc, command, lang);
+    said.filter(|_| done.1).unwrap_or(done)
+}
+
 pub fn big_font(s: &UiSettings) -> f32 {
     if s.preset == Preset::Projector {
         22.0
@@ -455,14 +469,14 @@ fn exercise_keys(
         {
             match injects::command_next(run, fire) {
                 Ok(Some(command)) => {
-                    let (log, said) = log_for_entry(
+                    let paths = (&mut state.new_log_at, &mut state.log_path);
+                    state.message = Some(log_command(
                         &mut state.log,
-                        (&mut state.new_log_at, &mut state.log_path),
+                        paths,
                         &run.scenario,
+                        &command,
                         settings.lang,
-                    );
-                    let done = injects::record_command(log, &run.scenario, &command, settings.lang);
-                    state.message = Some(said.filter(|_| done.1).unwrap_or(done));
+                    ));
                 }
                 Ok(None) => {}
                 Err(e) => state.message = Some((e, false)),
@@ -817,9 +831,8 @@ fn exercise_ui(
         .show(&mut ui, |ui| {
             match injects::injects_ui(ui, run, lang, size) {
                 Some(Ok(command)) => {
-                    let (log, said) = log_for_entry(log, (new_log_at, log_path), &sc, lang);
-                    let done = injects::record_command(log, &sc, &command, lang);
-                    *message = Some(said.filter(|_| done.1).unwrap_or(done));
+                    let paths = (&mut *new_log_at, &mut *log_path);
+                    *message = Some(log_command(log, paths, &sc, &command, lang));
                 }
                 Some(Err(e)) => *message = Some((e, false)),
                 None => {}
