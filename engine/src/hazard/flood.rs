@@ -119,11 +119,17 @@ pub struct FloodModel {
     /// Water depth per cell, metres.
     depth: Vec<f64>,
     /// Unit discharge on vertical faces, (cols + 1) × rows, m²/s, positive eastwards.
-    qx: Vec<f64>,
+    /// Single precision (see [`FloodModel::step_kernels`]): both cells of a face add
+    /// and take the same stored value, so mass is conserved whatever its rounding.
+    qx: Vec<f32>,
     /// Unit discharge on horizontal faces, cols × (rows + 1), m²/s, positive southwards.
-    qy: Vec<f64>,
+    qy: Vec<f32>,
     /// Elevations with no-data cells raised to [`WALL_M`].
     bed: Vec<f64>,
+    /// Bed step across each x face, `z_east − z_west`, m (same layout as `qx`).
+    bed_step_x: Vec<f32>,
+    /// Bed step across each y face, `z_south − z_north`, m (same layout as `qy`).
+    bed_step_y: Vec<f32>,
     valid_cells: usize,
     /// Row buffers of the step.
     scratch: Scratch,
@@ -145,15 +151,28 @@ pub struct FloodModel {
 #[derive(Debug, Clone)]
 struct Scratch {
     /// The last step's discharges of the x-face row being updated.
-    x_old: Vec<f64>,
+    x_old: Vec<f32>,
     /// The last step's discharges of the y-face rows before and at the one updated.
-    y_old_prev: Vec<f64>,
-    y_old_this: Vec<f64>,
+    y_old_prev: Vec<f32>,
+    y_old_this: Vec<f32>,
     /// Positivity limits of the last two cell rows.
-    limit: [Vec<f64>; 2],
-    ones: Vec<f64>,
-    /// Flow depth h_f and h_f^(−7/3) of the faces being updated.
-    flow_depth: Vec<f64>,
+    limit: [Vec<f32>; 2],
+    ones: Vec<f32>,
+    /// Water surface η = z + h (double precision) and depth (single) of the cell row
+    /// being updated and the one north of it.
+    surface: [Vec<f64>; 2],
+    depth: [Vec<f32>; 2],
+    /// The face terms of the row of faces being updated.
+    terms: FaceTerms,
+}
+
+/// Per-face terms of a row of faces being updated (see [`face_terms`]).
+#[derive(Debug, Clone)]
+struct FaceTerms {
+    /// Water-surface difference `η_b − η_a`, m.
+    slope: Vec<f32>,
+    /// Flow depth h_f, m.
+    flow_depth: Vec<f32>,
     inv_pow_7_3: Vec<f32>,
 }
 
@@ -214,15 +233,16 @@ impl WetBox {
     }
 }
 
-/// Per-step constants of the face momentum update.
+/// Per-step constants of the face momentum update, in the single precision it runs in.
 struct FaceConstants {
-    theta: f64,
-    one_minus_theta: f64,
+    theta: f32,
+    /// (1 − θ) / 2
+    half_one_minus_theta: f32,
     /// g Δt / Δx
-    gravity: f64,
+    gravity: f32,
     /// g Δt n²
-    friction: f64,
-    wet_threshold_m: f64,
+    friction: f32,
+    wet_threshold_m: f32,
 }
 
 /// `x` where positive, else 0 (a branch-free `max(x, 0)` for the vector units).
@@ -231,37 +251,56 @@ fn positive(x: f64) -> f64 {
     if x > 0.0 { x } else { 0.0 }
 }
 
-/// Flow depth `h_f = max(η_a, η_b) − max(z_a, z_b)` and `h_f^(−7/3)` of a row of faces,
-/// each between cell `a` (west or north) and cell `b` (east or south).
-///
-/// Loops of their own, apart from the momentum update: the cube root is a long chain of
-/// dependent multiplications, and short loop bodies let the processor overlap many
-/// faces' chains (one long body filled its reorder window with a single face).
+/// [`positive`] in single precision.
 #[inline(always)]
-fn flow_depths(
-    (z_a, z_b): (&[f64], &[f64]),
-    (h_a, h_b): (&[f64], &[f64]),
-    flow_depth: &mut [f64],
-    inv_pow_7_3: &mut [f32],
-) {
-    let n = flow_depth.len();
-    let (z_a, z_b, h_a, h_b) = (&z_a[..n], &z_b[..n], &h_a[..n], &h_b[..n]);
-    let inv_pow_7_3 = &mut inv_pow_7_3[..n];
+fn positive32(x: f32) -> f32 {
+    if x > 0.0 { x } else { 0.0 }
+}
+
+/// The cells on either side of a row of faces: `a` west or north, `b` east or south.
+struct FaceCells<'a> {
+    surface: (&'a [f64], &'a [f64]),
+    depth: (&'a [f32], &'a [f32]),
+    /// `z_b − z_a` of each face.
+    bed_step: &'a [f32],
+}
+
+/// The water-surface difference `η_b − η_a`, the flow depth `h_f` and `h_f^(−7/3)` of a
+/// row of faces, in loops of their own apart from the momentum update: the cube root is
+/// a long chain of dependent multiplications ending in the update's division, and short
+/// loop bodies let the processor overlap many faces' chains (one long body filled its
+/// reorder window with a single face).
+///
+/// The surface difference is taken in double precision and then rounded: the surface
+/// is hundreds of metres above sea level and its slope a few centimetres per cell, so a
+/// single-precision η would lose the slope, and a lake at rest would not stay at rest.
+/// The flow depth `max(η_a, η_b) − max(z_a, z_b)` is taken as `max(h_a − max(Δz, 0),
+/// h_b − max(−Δz, 0))`, the same quantity from depths alone, which single precision
+/// holds to a few micrometres. Dry faces' h^(−7/3) is taken at 1 mm, so no overflow
+/// reaches the arithmetic; `momentum` discards their result.
+#[inline(always)]
+fn face_terms(cells: &FaceCells, terms: &mut FaceTerms, n: usize) {
+    let (eta_a, eta_b) = (&cells.surface.0[..n], &cells.surface.1[..n]);
+    let (h_a, h_b, dz) = (
+        &cells.depth.0[..n],
+        &cells.depth.1[..n],
+        &cells.bed_step[..n],
+    );
+    let (slope, flow_depth, inv7) = (
+        &mut terms.slope[..n],
+        &mut terms.flow_depth[..n],
+        &mut terms.inv_pow_7_3[..n],
+    );
     for i in 0..n {
-        let (ea, eb) = (z_a[i] + h_a[i], z_b[i] + h_b[i]);
-        flow_depth[i] =
-            if ea > eb { ea } else { eb } - if z_a[i] > z_b[i] { z_a[i] } else { z_b[i] };
+        slope[i] = (eta_b[i] - eta_a[i]) as f32;
     }
-    // h^(−7/3) in single precision: it only scales the friction term, whose Manning
-    // n is known to a few per cent, and f32 runs eight lanes to f64's four and needs
-    // three Newton steps to f64's four. The discharges and depths stay f64, so mass
-    // is conserved exactly as before. Two passes, so that the second is f32 only and
-    // runs eight wide. Dry faces (h_f below 1 mm) are computed at 1 mm, so no
-    // overflow reaches the arithmetic; `momentum` discards their result.
-    for (x, &hf) in inv_pow_7_3.iter_mut().zip(flow_depth.iter()) {
-        *x = (if hf > 1e-3 { hf } else { 1e-3 }) as f32;
+    for i in 0..n {
+        let (from_a, from_b) = (h_a[i] - positive32(dz[i]), h_b[i] - positive32(-dz[i]));
+        let hf = if from_a > from_b { from_a } else { from_b };
+        flow_depth[i] = hf;
+        inv7[i] = if hf > 1e-3 { hf } else { 1e-3 };
     }
-    for x in inv_pow_7_3.iter_mut() {
+    for x in inv7.iter_mut() {
         *x = inv_pow_7_3_f32(*x);
     }
 }
@@ -272,49 +311,63 @@ fn flow_depths(
 /// bits (error under 4 %), three Newton steps y ← (4/3) y − (x/3) y⁴ towards x^(−1/3)
 /// (4 % → 5e-3 → 7e-5 → 1e-8, below f32 rounding), then y⁷: within 2e-6 relative in
 /// all (checked against `powf` in the tests).
+///
+/// The guess divides the bits by three in single precision, which the vector units do
+/// in three instructions to integer division's nine; the bits lost to rounding (under
+/// 2⁻¹⁷ of the guess) are nothing beside its 4 % error.
 #[inline(always)]
 fn inv_pow_7_3_f32(x: f32) -> f32 {
-    let third_x = x * (1.0 / 3.0);
-    let mut y = f32::from_bits(0x54a2_fa8c - x.to_bits() / 3);
+    let neg_third_x = x * (-1.0 / 3.0);
+    // For any x, the bits read as i32 lie in ±2³¹, so the value converted back is
+    // between 1,420,016,268 − 715,827,883 and 1,420,016,268 + 715,827,883: finite and
+    // inside i32, as `to_int_unchecked` requires.
+    let third_bits = (x.to_bits() as i32 as f32) * (1.0 / 3.0);
+    // SAFETY: see above; the operand is finite and within i32's range.
+    let guess = unsafe { (1_420_016_268.0f32 - third_bits).to_int_unchecked::<i32>() };
+    let mut y = f32::from_bits(guess as u32);
     for _ in 0..3 {
         let y2 = y * y;
-        y = y * (4.0 / 3.0) - third_x * (y2 * y2);
+        y = neg_third_x.mul_add(y2 * y2, y * (4.0 / 3.0));
     }
     let y3 = y * y * y;
     y3 * y3 * y
 }
 
-/// The inertial momentum update (Bates et al. 2010 eq. 11) of one face from its
-/// θ-weighted old discharge.
+/// The inertial momentum update (Bates et al. 2010 eq. 11) of one face from its old
+/// discharge `q`, its θ-weighted old discharge and its [`face_terms`]. Dry faces (h_f
+/// at or below the wet threshold) carry nothing.
 #[inline(always)]
-fn momentum(k: &FaceConstants, q: f64, q_weighted: f64, hf: f64, slope_m: f64, inv7: f32) -> f64 {
-    let friction = 1.0 + k.friction * q.abs() * f64::from(inv7);
-    let q_next = (q_weighted - k.gravity * hf * slope_m) / friction;
+fn momentum(k: &FaceConstants, (q, q_weighted): (f32, f32), slope: f32, hf: f32, inv7: f32) -> f32 {
+    let friction = (k.friction * q.abs()).mul_add(inv7, 1.0);
+    let q_next = (-k.gravity * hf).mul_add(slope, q_weighted) / friction;
     if hf > k.wet_threshold_m { q_next } else { 0.0 }
 }
 
-/// The θ-weighted (de Almeida et al. 2012) momentum update of a row of faces, each
-/// between cell `a` and cell `b`; `q_before`, `q_old`, `q_after` are the last step's
-/// discharges of the face before, the face itself and the face after.
+/// The θ-weighted (de Almeida et al. 2012) momentum update of a row of faces;
+/// `q_before`, `q_old`, `q_after` are the last step's discharges of the face before, the
+/// face itself and the face after.
 #[inline(always)]
 fn face_row_averaged(
     k: &FaceConstants,
-    (z_a, z_b): (&[f64], &[f64]),
-    (h_a, h_b): (&[f64], &[f64]),
-    (q_before, q_old, q_after): (&[f64], &[f64], &[f64]),
-    q_new: &mut [f64],
-    (flow_depth, inv_pow_7_3): (&mut [f64], &mut [f32]),
+    cells: FaceCells,
+    (q_before, q_old, q_after): (&[f32], &[f32], &[f32]),
+    q_new: &mut [f32],
+    terms: &mut FaceTerms,
 ) {
     let n = q_new.len();
-    let (flow_depth, inv_pow_7_3) = (&mut flow_depth[..n], &mut inv_pow_7_3[..n]);
-    flow_depths((z_a, z_b), (h_a, h_b), flow_depth, inv_pow_7_3);
-    let (z_a, z_b, h_a, h_b) = (&z_a[..n], &z_b[..n], &h_a[..n], &h_b[..n]);
+    face_terms(&cells, terms, n);
+    let (slope, hf, inv7) = (
+        &terms.slope[..n],
+        &terms.flow_depth[..n],
+        &terms.inv_pow_7_3[..n],
+    );
     let (q_before, q_old, q_after) = (&q_before[..n], &q_old[..n], &q_after[..n]);
     for i in 0..n {
-        let slope_m = (z_b[i] + h_b[i]) - (z_a[i] + h_a[i]);
         let q = q_old[i];
-        let q_weighted = k.theta * q + k.one_minus_theta * (0.5 * (q_before[i] + q_after[i]));
-        q_new[i] = momentum(k, q, q_weighted, flow_depth[i], slope_m, inv_pow_7_3[i]);
+        let q_weighted = k
+            .theta
+            .mul_add(q, k.half_one_minus_theta * (q_before[i] + q_after[i]));
+        q_new[i] = momentum(k, (q, q_weighted), slope[i], hf[i], inv7[i]);
     }
 }
 
@@ -322,20 +375,16 @@ fn face_row_averaged(
 /// neighbour average, so no copy of the old row is needed. Gives the same bits as
 /// [`face_row_averaged`] with θ = 1.
 #[inline(always)]
-fn face_row_in_place(
-    k: &FaceConstants,
-    (z_a, z_b): (&[f64], &[f64]),
-    (h_a, h_b): (&[f64], &[f64]),
-    q: &mut [f64],
-    (flow_depth, inv_pow_7_3): (&mut [f64], &mut [f32]),
-) {
+fn face_row_in_place(k: &FaceConstants, cells: FaceCells, q: &mut [f32], terms: &mut FaceTerms) {
     let n = q.len();
-    let (flow_depth, inv_pow_7_3) = (&mut flow_depth[..n], &mut inv_pow_7_3[..n]);
-    flow_depths((z_a, z_b), (h_a, h_b), flow_depth, inv_pow_7_3);
-    let (z_a, z_b, h_a, h_b) = (&z_a[..n], &z_b[..n], &h_a[..n], &h_b[..n]);
+    face_terms(&cells, terms, n);
+    let (slope, hf, inv7) = (
+        &terms.slope[..n],
+        &terms.flow_depth[..n],
+        &terms.inv_pow_7_3[..n],
+    );
     for i in 0..n {
-        let slope_m = (z_b[i] + h_b[i]) - (z_a[i] + h_a[i]);
-        q[i] = momentum(k, q[i], q[i], flow_depth[i], slope_m, inv_pow_7_3[i]);
+        q[i] = momentum(k, (q[i], q[i]), slope[i], hf[i], inv7[i]);
     }
 }
 
@@ -431,6 +480,19 @@ impl FloodModel {
             .iter()
             .map(|&z| if z.is_nan() { WALL_M } else { z })
             .collect();
+        // Interior faces only; the edge faces' entries stay 0 and are never read.
+        let mut bed_step_x = vec![0.0f32; (cols + 1) * rows];
+        for r in 0..rows {
+            for c in 1..cols {
+                bed_step_x[r * (cols + 1) + c] = (bed[r * cols + c] - bed[r * cols + c - 1]) as f32;
+            }
+        }
+        let mut bed_step_y = vec![0.0f32; cols * (rows + 1)];
+        for r in 1..rows {
+            for c in 0..cols {
+                bed_step_y[r * cols + c] = (bed[r * cols + c] - bed[(r - 1) * cols + c]) as f32;
+            }
+        }
         Ok(FloodModel {
             config,
             qx: vec![0.0; (cols + 1) * rows],
@@ -438,14 +500,21 @@ impl FloodModel {
             closed_edge: vec![false; n],
             valid_cells: terrain.elevation_m.iter().filter(|z| !z.is_nan()).count(),
             bed,
+            bed_step_x,
+            bed_step_y,
             scratch: Scratch {
                 x_old: vec![0.0; cols + 1],
                 y_old_prev: vec![0.0; cols],
                 y_old_this: vec![0.0; cols],
                 limit: [vec![1.0; cols], vec![1.0; cols]],
                 ones: vec![1.0; cols],
-                flow_depth: vec![0.0; cols],
-                inv_pow_7_3: vec![0.0; cols],
+                surface: [vec![0.0; cols], vec![0.0; cols]],
+                depth: [vec![0.0; cols], vec![0.0; cols]],
+                terms: FaceTerms {
+                    slope: vec![0.0; cols],
+                    flow_depth: vec![0.0; cols],
+                    inv_pow_7_3: vec![0.0; cols],
+                },
             },
             edges: EdgeFaces {
                 west: vec![0.0; rows],
@@ -582,8 +651,11 @@ impl FloodModel {
         }
         let cols = self.terrain.cols;
         let (col, row) = (i % cols, i / cols);
-        let qx = 0.5 * (self.qx[row * (cols + 1) + col] + self.qx[row * (cols + 1) + col + 1]);
-        let qy = 0.5 * (self.qy[row * cols + col] + self.qy[(row + 1) * cols + col]);
+        let qx = 0.5
+            * (f64::from(self.qx[row * (cols + 1) + col])
+                + f64::from(self.qx[row * (cols + 1) + col + 1]));
+        let qy = 0.5
+            * (f64::from(self.qy[row * cols + col]) + f64::from(self.qy[(row + 1) * cols + col]));
         (qx / h, qy / h)
     }
 
@@ -614,14 +686,15 @@ impl FloodModel {
         }
     }
 
-    /// One explicit step of length `dt`.
-    /// One explicit step of length `dt`: the AVX2 build of the kernels where the CPU
-    /// has it, the baseline build otherwise. Both run the same IEEE operations (Rust
-    /// never fuses a multiply and an add on its own), so they give identical bits.
+    /// One explicit step of length `dt`: the AVX2 + FMA build of the kernels where the
+    /// CPU has them, the baseline build otherwise. Both run the same IEEE operations, so
+    /// they give identical bits: the fused multiply-adds are written out (`mul_add`,
+    /// one rounding, in hardware or in libm's `fma` on the baseline build) and Rust
+    /// never fuses a multiply and an add on its own.
     fn step(&mut self, dt: f64) {
         #[cfg(target_arch = "x86_64")]
-        if std::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU supports AVX2, checked just above.
+        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+            // SAFETY: the CPU supports AVX2 and FMA, checked just above.
             unsafe { self.step_avx2(dt) };
             return;
         }
@@ -629,22 +702,29 @@ impl FloodModel {
     }
 
     #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
+    #[target_feature(enable = "avx2,fma")]
     fn step_avx2(&mut self, dt: f64) {
         self.step_kernels(dt);
     }
 
     /// The step itself, in one pass down the rows of the wet box so that each array is
-    /// streamed through memory once per step (the grid does not fit in cache; memory
-    /// traffic, not arithmetic, set the pace of separate passes). In iteration `j`:
-    /// the momentum update of row `j`'s x faces and of the y faces north of row `j`;
-    /// the positivity limits of row `j − 1` (its four faces are final by then); the
-    /// limits applied to row `j − 1`'s x faces and to the y faces between rows `j − 2`
-    /// and `j − 1`; the continuity update of row `j − 2`, whose faces are all final and
-    /// whose old depth no later face reads. The result is the same, to the bit, as
-    /// whole-grid passes in that order (the tests keep that plain version to check).
-    /// Inner loops run over equal-length row slices: no bounds checks, no branches,
-    /// no allocation, vectorised.
+    /// streamed through memory once per step. In iteration `j`: the water surface and
+    /// single-precision depth of row `j`; the momentum update of row `j`'s x faces and
+    /// of the y faces north of row `j`; the positivity limits of row `j − 1` (its four
+    /// faces are final by then); the limits applied to row `j − 1`'s x faces and to the
+    /// y faces between rows `j − 2` and `j − 1`; the continuity update of row `j − 2`,
+    /// whose faces are all final and whose old depth no later face reads. The result is
+    /// the same, to the bit, as whole-grid passes in that order. Inner loops run over
+    /// equal-length row slices: no bounds checks, no branches, no allocation, vectorised.
+    ///
+    /// Precision: the momentum update and the limits run in single precision, eight
+    /// lanes wide (the kernel is bound by arithmetic, not memory: a 128 × 128 grid that
+    /// fits the cache costs as much per cell as a 512 × 512 one). The water-surface
+    /// difference is taken in double precision first (see [`face_terms`]). Depths,
+    /// the continuity sums and the mass balance stay double: each face's stored
+    /// discharge is taken from one cell and added to the other exactly, so mass is
+    /// conserved to double rounding. Manning's n is itself known to a few per cent; the
+    /// single-precision rounding of a discharge is 6e-8 of it.
     #[inline(always)]
     fn step_kernels(&mut self, dt: f64) {
         let (cols, rows) = (self.terrain.cols, self.terrain.rows);
@@ -657,11 +737,11 @@ impl FloodModel {
             self.wet = Some(WetBox::full(cols, rows));
         }
         let k = FaceConstants {
-            theta: cfg.theta,
-            one_minus_theta: 1.0 - cfg.theta,
-            gravity: G * dt / dx,
-            friction: G * dt * cfg.manning_n * cfg.manning_n,
-            wet_threshold_m: cfg.wet_threshold_m,
+            theta: cfg.theta as f32,
+            half_one_minus_theta: (0.5 * (1.0 - cfg.theta)) as f32,
+            gravity: (G * dt / dx) as f32,
+            friction: (G * dt * cfg.manning_n * cfg.manning_n) as f32,
+            wet_threshold_m: cfg.wet_threshold_m as f32,
         };
         self.edge_outflows();
         // θ = 1 needs no neighbour average: the faces update in place, without copies.
@@ -670,6 +750,8 @@ impl FloodModel {
         if let Some(b) = self.wet {
             let FloodModel {
                 bed,
+                bed_step_x,
+                bed_step_y,
                 depth,
                 qx,
                 qy,
@@ -679,100 +761,122 @@ impl FloodModel {
             } = self;
             let n = b.c1 - b.c0; // interior x faces per row
             let w = n + 1; // cells per row
-            let out_scale = dt * dx;
+            // A limited cell's outflows are scaled to take (1 − 2⁻²⁰) of its water, not
+            // all of it: the margin covers the single-precision rounding of the limit
+            // and of the limited discharges (under 2⁻²¹ together), so rounding never
+            // takes more water than a cell holds and never needs clamping.
+            let out_scale = (dt * dx) as f32;
+            let held_scale = (area * (1.0 - 1.0 / 1_048_576.0)) as f32;
             let k_continuity = dt / dx;
             let mut limited = [false; 2];
             for j in b.r0..=b.r1 + 2 {
                 if j <= b.r1 {
-                    // Momentum, x faces of row j; face (c, r) lies west of cell (c, r).
                     let cell = j * cols + b.c0;
                     let face = j * stride_x + b.c0;
-                    let cells = (&bed[cell..cell + n], &bed[cell + 1..cell + w]);
-                    let depths = (&depth[cell..cell + n], &depth[cell + 1..cell + w]);
-                    let face_scratch = (&mut scratch.flow_depth[..], &mut scratch.inv_pow_7_3[..]);
+                    // Row j's surface and single-precision depth; row j − 1's are in the
+                    // other buffer, from the last iteration.
+                    let [surface_north, surface_here] = &mut scratch.surface;
+                    let [depth_north, depth_here] = &mut scratch.depth;
+                    {
+                        let (z, h) = (&bed[cell..cell + w], &depth[cell..cell + w]);
+                        let (eta, h32) = (&mut surface_here[..w], &mut depth_here[..w]);
+                        for c in 0..w {
+                            eta[c] = z[c] + h[c];
+                            h32[c] = h[c] as f32;
+                        }
+                    }
+                    // Momentum, x faces of row j; face (c, r) lies west of cell (c, r).
+                    let cells = FaceCells {
+                        surface: (&surface_here[..n], &surface_here[1..w]),
+                        depth: (&depth_here[..n], &depth_here[1..w]),
+                        bed_step: &bed_step_x[face + 1..face + 1 + n],
+                    };
                     if averaged {
                         let old = &mut scratch.x_old[..n + 2];
                         old.copy_from_slice(&qx[face..face + n + 2]);
                         face_row_averaged(
                             &k,
                             cells,
-                            depths,
                             (&old[..n], &old[1..n + 1], &old[2..n + 2]),
                             &mut qx[face + 1..face + 1 + n],
-                            face_scratch,
+                            &mut scratch.terms,
                         );
                     } else {
                         face_row_in_place(
                             &k,
                             cells,
-                            depths,
                             &mut qx[face + 1..face + 1 + n],
-                            face_scratch,
+                            &mut scratch.terms,
                         );
                     }
-                    qx[j * stride_x] = edges.west[j];
-                    qx[j * stride_x + cols] = edges.east[j];
+                    qx[j * stride_x] = edges.west[j] as f32;
+                    qx[j * stride_x + cols] = edges.east[j] as f32;
                     // Momentum, y faces north of row j; face (c, r) lies north of cell (c, r).
                     if averaged {
                         scratch.y_old_this[..w].copy_from_slice(&qy[cell..cell + w]);
                     }
                     if j > b.r0 {
-                        let north = cell - cols;
-                        let cells = (&bed[north..north + w], &bed[cell..cell + w]);
-                        let depths = (&depth[north..north + w], &depth[cell..cell + w]);
-                        let face_scratch =
-                            (&mut scratch.flow_depth[..], &mut scratch.inv_pow_7_3[..]);
+                        let cells = FaceCells {
+                            surface: (&surface_north[..w], &surface_here[..w]),
+                            depth: (&depth_north[..w], &depth_here[..w]),
+                            bed_step: &bed_step_y[cell..cell + w],
+                        };
                         if averaged {
                             let (upto_row, from_next) = qy.split_at_mut(cell + cols);
                             face_row_averaged(
                                 &k,
                                 cells,
-                                depths,
                                 (
                                     &scratch.y_old_prev[..w],
                                     &scratch.y_old_this[..w],
                                     &from_next[..w],
                                 ),
                                 &mut upto_row[cell..cell + w],
-                                face_scratch,
+                                &mut scratch.terms,
                             );
                         } else {
                             face_row_in_place(
                                 &k,
                                 cells,
-                                depths,
                                 &mut qy[cell..cell + w],
-                                face_scratch,
+                                &mut scratch.terms,
                             );
                         }
                     } else if j == 0 {
-                        qy[b.c0..=b.c1].copy_from_slice(&edges.north[b.c0..=b.c1]);
+                        let north = &edges.north[b.c0..=b.c1];
+                        for (q, &edge) in qy[b.c0..=b.c1].iter_mut().zip(north) {
+                            *q = edge as f32;
+                        }
                     }
                     if averaged {
                         std::mem::swap(&mut scratch.y_old_prev, &mut scratch.y_old_this);
                     }
                     if j == rows - 1 {
                         let south = rows * cols;
-                        qy[south + b.c0..=south + b.c1].copy_from_slice(&edges.south[b.c0..=b.c1]);
+                        let edge = &edges.south[b.c0..=b.c1];
+                        for (q, &edge) in qy[south + b.c0..=south + b.c1].iter_mut().zip(edge) {
+                            *q = edge as f32;
+                        }
                     }
                 }
                 if j > b.r0 && j - 1 <= b.r1 {
                     // Positivity limits of row i = j − 1: scale a cell's outflows so they
-                    // take at most the water it holds.
+                    // take at most the water it holds. Its single-precision depths are the
+                    // northern buffer (row j has not been swapped in yet).
                     let i = j - 1;
                     let (cell, face) = (i * cols + b.c0, i * stride_x + b.c0);
                     let (west, east) = (&qx[face..face + w], &qx[face + 1..face + 1 + w]);
                     let (north, south) = (&qy[cell..cell + w], &qy[cell + cols..cell + cols + w]);
-                    let h = &depth[cell..cell + w];
+                    let h = &scratch.depth[0][..w];
                     let limit = &mut scratch.limit[i % 2][..w];
                     let mut any = false;
                     for c in 0..w {
-                        let out = (positive(-west[c])
-                            + positive(east[c])
-                            + positive(-north[c])
-                            + positive(south[c]))
+                        let out = (positive32(-west[c])
+                            + positive32(east[c])
+                            + positive32(-north[c])
+                            + positive32(south[c]))
                             * out_scale;
-                        let held = h[c] * area;
+                        let held = h[c] * held_scale;
                         let over = out > held;
                         limit[c] = if over { held / out } else { 1.0 };
                         any |= over;
@@ -819,9 +923,9 @@ impl FloodModel {
                     }
                 }
                 if j >= b.r0 + 2 {
-                    // Continuity of row i = j − 2, with rain on every cell that has data.
-                    // The deepest cell sets the next Courant step; the maximum runs in
-                    // four lanes so that it vectorises.
+                    // Continuity of row i = j − 2, with rain on every cell that has data,
+                    // summed in double precision. The deepest cell sets the next Courant
+                    // step; the maximum runs in four lanes so that it vectorises.
                     let i = j - 2;
                     let (cell, face) = (i * cols + b.c0, i * stride_x + b.c0);
                     let (west, east) = (&qx[face..face + w], &qx[face + 1..face + 1 + w]);
@@ -829,7 +933,8 @@ impl FloodModel {
                     let z = &bed[cell..cell + w];
                     let h = &mut depth[cell..cell + w];
                     for c in 0..w {
-                        let dq = west[c] - east[c] + north[c] - south[c];
+                        let dq = f64::from(west[c]) - f64::from(east[c]) + f64::from(north[c])
+                            - f64::from(south[c]);
                         let rain = if z[c] < WALL_M { rain_m } else { 0.0 };
                         h[c] = positive(h[c] + k_continuity * dq + rain);
                     }
@@ -843,16 +948,23 @@ impl FloodModel {
                         lanes[0] = if d > lanes[0] { d } else { lanes[0] };
                     }
                 }
+                if j <= b.r1 {
+                    // Row j's buffers become row j + 1's northern ones.
+                    scratch.surface.swap(0, 1);
+                    scratch.depth.swap(0, 1);
+                }
             }
         }
 
-        // Boundary outflow volume this step.
+        // Boundary outflow volume this step, from the discharges continuity used.
         let mut out_m3 = 0.0;
         for r in 0..rows {
-            out_m3 += (self.qx[r * stride_x + cols] - self.qx[r * stride_x]) * dt * dx;
+            out_m3 += (f64::from(self.qx[r * stride_x + cols]) - f64::from(self.qx[r * stride_x]))
+                * dt
+                * dx;
         }
         for c in 0..cols {
-            out_m3 += (self.qy[rows * cols + c] - self.qy[c]) * dt * dx;
+            out_m3 += (f64::from(self.qy[rows * cols + c]) - f64::from(self.qy[c])) * dt * dx;
         }
 
         let mut h_max = lanes.into_iter().fold(0.0, f64::max);
@@ -1008,8 +1120,8 @@ mod tests {
                 terrain: m.terrain.clone(),
                 config: m.config,
                 depth: m.depth.clone(),
-                qx: m.qx.clone(),
-                qy: m.qy.clone(),
+                qx: m.qx.iter().map(|&q| f64::from(q)).collect(),
+                qy: m.qy.iter().map(|&q| f64::from(q)).collect(),
                 limit: vec![1.0; m.depth.len()],
                 closed_edge: m.closed_edge.clone(),
                 rain_mm_h: m.rain_mm_h.clone(),
@@ -1214,8 +1326,8 @@ mod tests {
 
     /// A bumpy valley with no-data holes, an inflow, rain that stops and starts, an
     /// open edge and θ = 0.7: the optimised step (wet box, walls, Newton cube root,
-    /// vector loops) must give the reference step's depths and discharges to rounding
-    /// (to the f32 rounding of the friction factor where there is friction).
+    /// single-precision vector loops) must give the reference step's depths and
+    /// discharges to single-precision rounding, and conserve mass as exactly.
     #[test]
     fn optimised_step_matches_the_reference_step() {
         let (cols, rows) = (37, 23);
@@ -1250,12 +1362,25 @@ mod tests {
             m.add_inflow(Point { x: 2.0, y: 46.0 }, vec![(0.0, 12.0), (600.0, 4.0)])
                 .unwrap();
             let mut reference = Reference::of(&m);
-            // Without friction the two agree to rounding. With it, they differ by the
-            // f32 rounding of h^(−7/3) (under 2e-6 relative): measured at most 2.4e-7
-            // m of depth and 4e-8 m²/s of discharge over these 1,200 steps.
-            let tolerance = if manning_n == 0.0 { 1e-9 } else { 1e-6 };
+            // The kernels' single precision (the discharges, the face arithmetic) puts
+            // them 1e-7 relative from the double-precision reference in a step. With
+            // friction the scheme damps that, and the two runs stay together: measured
+            // at most 9.0e-7 m of depth and 1.7e-7 m²/s of discharge over these 1,200
+            // steps (discharges are compared relative to 1 + |q|). Without friction, θ = 1 damps nothing (the checkerboard mode the
+            // θ-weighting exists for) and any rounding difference grows, to centimetres
+            // by step 1,000, as it would between two compilers in double precision; so
+            // there the reference restarts from the kernels' state before every step,
+            // and each step must agree to rounding.
+            let (tolerance, resync) = if manning_n == 0.0 {
+                (1e-6, true)
+            } else {
+                (2e-6, false)
+            };
             for k in 0..1200 {
                 let dt = 0.5;
+                if resync {
+                    reference = Reference::of(&m);
+                }
                 m.step(dt);
                 reference.step(dt);
                 let worst = m
@@ -1273,14 +1398,24 @@ mod tests {
                 m.qx.iter()
                     .zip(&reference.qx)
                     .chain(m.qy.iter().zip(&reference.qy))
-                    .map(|(a, b)| (a - b).abs())
+                    .map(|(&a, b)| (f64::from(a) - b).abs() / (1.0 + b.abs()))
                     .fold(0.0, f64::max);
-            assert!(q_worst < tolerance, "discharges differ by {q_worst}");
+            assert!(
+                q_worst < tolerance,
+                "discharges differ by {q_worst} relative to 1 + |q|"
+            );
             let flooded = m.depth.iter().filter(|&&h| h > 0.01).count();
             assert!(flooded > 50, "the test must flood, {flooded} cells wet");
-            let b = (m.balance, reference.balance);
-            assert!((b.0.outflow_m3 - b.1.outflow_m3).abs() < 1e-6 * b.1.outflow_m3.max(1.0));
-            assert!((b.0.rain_m3 - b.1.rain_m3).abs() < 1e-9 * b.1.rain_m3);
+            if !resync {
+                let b = (m.balance, reference.balance);
+                assert!((b.0.outflow_m3 - b.1.outflow_m3).abs() < 1e-5 * b.1.outflow_m3.max(1.0));
+                assert!((b.0.rain_m3 - b.1.rain_m3).abs() < 1e-9 * b.1.rain_m3);
+            }
+            assert!(
+                m.mass_error_relative() < 1e-12,
+                "mass error {:e}",
+                m.mass_error_relative()
+            );
         }
     }
 

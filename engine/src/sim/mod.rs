@@ -59,7 +59,9 @@ pub enum InjectError {
     AlreadyFired(u32),
     #[error("inject {0} was already skipped / 第 {0} 号注入已跳过")]
     AlreadySkipped(u32),
-    #[error("inject {0} already has a request waiting for the next step / 第 {0} 号注入已有待执行的指令")]
+    #[error(
+        "inject {0} already has a request waiting for the next step / 第 {0} 号注入已有待执行的指令"
+    )]
     AlreadyRequested(u32),
 }
 
