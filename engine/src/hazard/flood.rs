@@ -118,12 +118,18 @@ pub struct FloodModel {
     terrain: Raster,
     /// Water depth per cell, metres.
     depth: Vec<f64>,
+    /// `depth` rounded to single precision, for the momentum update and the limits.
+    depth32: Vec<f32>,
     /// Unit discharge on vertical faces, (cols + 1) × rows, m²/s, positive eastwards.
     /// Single precision (see [`FloodModel::step_kernels`]): both cells of a face add
     /// and take the same stored value, so mass is conserved whatever its rounding.
     qx: Vec<f32>,
     /// Unit discharge on horizontal faces, cols × (rows + 1), m²/s, positive southwards.
     qy: Vec<f32>,
+    /// The discharges being computed in a step, from `qx` and `qy`; swapped with them
+    /// at its end, so the θ-weighting reads the old values without copying them.
+    qx_next: Vec<f32>,
+    qy_next: Vec<f32>,
     /// Elevations with no-data cells raised to [`WALL_M`].
     bed: Vec<f64>,
     /// Bed step across each x face, `z_east − z_west`, m (same layout as `qx`).
@@ -131,10 +137,15 @@ pub struct FloodModel {
     /// Bed step across each y face, `z_south − z_north`, m (same layout as `qy`).
     bed_step_y: Vec<f32>,
     valid_cells: usize,
+    /// No-data cells (walls), in index order, and where each row's start in that list.
+    walls: Vec<usize>,
+    walls_by_row: Vec<usize>,
     /// Row buffers of the step.
     scratch: Scratch,
     /// This step's edge-face discharges.
     edges: EdgeFaces,
+    /// Each edge face's normal-depth outflow coefficient (see [`FloodModel::edge_outflows`]).
+    edge_coefficients: EdgeFaces,
     /// Cells that may hold water; `None` while the grid is dry.
     wet: Option<WetBox>,
     /// Deepest water on the grid, metres: sets the next Courant step.
@@ -150,18 +161,11 @@ pub struct FloodModel {
 /// Row-sized working buffers of one step.
 #[derive(Debug, Clone)]
 struct Scratch {
-    /// The last step's discharges of the x-face row being updated.
-    x_old: Vec<f32>,
-    /// The last step's discharges of the y-face rows before and at the one updated.
-    y_old_prev: Vec<f32>,
-    y_old_this: Vec<f32>,
     /// Positivity limits of the last two cell rows.
     limit: [Vec<f32>; 2],
     ones: Vec<f32>,
-    /// Water surface η = z + h (double precision) and depth (single) of the cell row
-    /// being updated and the one north of it.
+    /// Water surface η = z + h of the cell row being updated and the one north of it.
     surface: [Vec<f64>; 2],
-    depth: [Vec<f32>; 2],
     /// The face terms of the row of faces being updated.
     terms: FaceTerms,
 }
@@ -345,7 +349,8 @@ fn momentum(k: &FaceConstants, (q, q_weighted): (f32, f32), slope: f32, hf: f32,
 
 /// The θ-weighted (de Almeida et al. 2012) momentum update of a row of faces;
 /// `q_before`, `q_old`, `q_after` are the last step's discharges of the face before, the
-/// face itself and the face after.
+/// face itself and the face after. θ = 1 gives the Bates et al. (2010) scheme exactly:
+/// the neighbours' weight is then 0.
 #[inline(always)]
 fn face_row_averaged(
     k: &FaceConstants,
@@ -368,23 +373,6 @@ fn face_row_averaged(
             .theta
             .mul_add(q, k.half_one_minus_theta * (q_before[i] + q_after[i]));
         q_new[i] = momentum(k, (q, q_weighted), slope[i], hf[i], inv7[i]);
-    }
-}
-
-/// The θ = 1 (Bates et al. 2010) momentum update of a row of faces, in place: no
-/// neighbour average, so no copy of the old row is needed. Gives the same bits as
-/// [`face_row_averaged`] with θ = 1.
-#[inline(always)]
-fn face_row_in_place(k: &FaceConstants, cells: FaceCells, q: &mut [f32], terms: &mut FaceTerms) {
-    let n = q.len();
-    face_terms(&cells, terms, n);
-    let (slope, hf, inv7) = (
-        &terms.slope[..n],
-        &terms.flow_depth[..n],
-        &terms.inv_pow_7_3[..n],
-    );
-    for i in 0..n {
-        q[i] = momentum(k, (q[i], q[i]), slope[i], hf[i], inv7[i]);
     }
 }
 
@@ -480,6 +468,10 @@ impl FloodModel {
             .iter()
             .map(|&z| if z.is_nan() { WALL_M } else { z })
             .collect();
+        let walls: Vec<usize> = (0..n).filter(|&i| bed[i] == WALL_M).collect();
+        let walls_by_row: Vec<usize> = (0..=rows)
+            .map(|r| walls.partition_point(|&i| i < r * cols))
+            .collect();
         // Interior faces only; the edge faces' entries stay 0 and are never read.
         let mut bed_step_x = vec![0.0f32; (cols + 1) * rows];
         for r in 0..rows {
@@ -493,23 +485,24 @@ impl FloodModel {
                 bed_step_y[r * cols + c] = (bed[r * cols + c] - bed[(r - 1) * cols + c]) as f32;
             }
         }
-        Ok(FloodModel {
+        let mut model = FloodModel {
             config,
             qx: vec![0.0; (cols + 1) * rows],
             qy: vec![0.0; cols * (rows + 1)],
+            qx_next: vec![0.0; (cols + 1) * rows],
+            qy_next: vec![0.0; cols * (rows + 1)],
             closed_edge: vec![false; n],
             valid_cells: terrain.elevation_m.iter().filter(|z| !z.is_nan()).count(),
+            walls,
+            walls_by_row,
+            depth32: depth.iter().map(|&h| h as f32).collect(),
             bed,
             bed_step_x,
             bed_step_y,
             scratch: Scratch {
-                x_old: vec![0.0; cols + 1],
-                y_old_prev: vec![0.0; cols],
-                y_old_this: vec![0.0; cols],
                 limit: [vec![1.0; cols], vec![1.0; cols]],
                 ones: vec![1.0; cols],
                 surface: [vec![0.0; cols], vec![0.0; cols]],
-                depth: [vec![0.0; cols], vec![0.0; cols]],
                 terms: FaceTerms {
                     slope: vec![0.0; cols],
                     flow_depth: vec![0.0; cols],
@@ -517,6 +510,12 @@ impl FloodModel {
                 },
             },
             edges: EdgeFaces {
+                west: vec![0.0; rows],
+                east: vec![0.0; rows],
+                north: vec![0.0; cols],
+                south: vec![0.0; cols],
+            },
+            edge_coefficients: EdgeFaces {
                 west: vec![0.0; rows],
                 east: vec![0.0; rows],
                 north: vec![0.0; cols],
@@ -534,7 +533,9 @@ impl FloodModel {
                 initial_m3,
                 ..MassBalance::default()
             },
-        })
+        };
+        model.set_edge_coefficients();
+        Ok(model)
     }
 
     /// The model for a scenario's `hazard flood` block on its terrain raster. River
@@ -599,6 +600,7 @@ impl FloodModel {
             ));
         }
         self.closed_edge[cell] = true;
+        self.set_edge_coefficients();
         let cols = self.terrain.cols;
         self.wet = Some(WetBox::with(
             self.wet,
@@ -744,17 +746,20 @@ impl FloodModel {
             wet_threshold_m: cfg.wet_threshold_m as f32,
         };
         self.edge_outflows();
-        // θ = 1 needs no neighbour average: the faces update in place, without copies.
-        let averaged = cfg.theta < 1.0;
-        let mut lanes = [0.0f64; 4];
+        let mut lanes = [0.0f32; 8];
         if let Some(b) = self.wet {
             let FloodModel {
                 bed,
                 bed_step_x,
                 bed_step_y,
                 depth,
-                qx,
-                qy,
+                depth32,
+                walls,
+                walls_by_row,
+                qx: qx_old,
+                qy: qy_old,
+                qx_next: qx,
+                qy_next: qy,
                 scratch,
                 edges,
                 ..
@@ -773,83 +778,59 @@ impl FloodModel {
                 if j <= b.r1 {
                     let cell = j * cols + b.c0;
                     let face = j * stride_x + b.c0;
-                    // Row j's surface and single-precision depth; row j − 1's are in the
-                    // other buffer, from the last iteration.
+                    // Row j's water surface; row j − 1's is in the other buffer, from
+                    // the last iteration.
                     let [surface_north, surface_here] = &mut scratch.surface;
-                    let [depth_north, depth_here] = &mut scratch.depth;
                     {
                         let (z, h) = (&bed[cell..cell + w], &depth[cell..cell + w]);
-                        let (eta, h32) = (&mut surface_here[..w], &mut depth_here[..w]);
+                        let eta = &mut surface_here[..w];
                         for c in 0..w {
                             eta[c] = z[c] + h[c];
-                            h32[c] = h[c] as f32;
                         }
                     }
+                    let depth_here = &depth32[cell..cell + w];
                     // Momentum, x faces of row j; face (c, r) lies west of cell (c, r).
                     let cells = FaceCells {
                         surface: (&surface_here[..n], &surface_here[1..w]),
                         depth: (&depth_here[..n], &depth_here[1..w]),
                         bed_step: &bed_step_x[face + 1..face + 1 + n],
                     };
-                    if averaged {
-                        let old = &mut scratch.x_old[..n + 2];
-                        old.copy_from_slice(&qx[face..face + n + 2]);
-                        face_row_averaged(
-                            &k,
-                            cells,
-                            (&old[..n], &old[1..n + 1], &old[2..n + 2]),
-                            &mut qx[face + 1..face + 1 + n],
-                            &mut scratch.terms,
-                        );
-                    } else {
-                        face_row_in_place(
-                            &k,
-                            cells,
-                            &mut qx[face + 1..face + 1 + n],
-                            &mut scratch.terms,
-                        );
-                    }
+                    face_row_averaged(
+                        &k,
+                        cells,
+                        (
+                            &qx_old[face..face + n],
+                            &qx_old[face + 1..face + 1 + n],
+                            &qx_old[face + 2..face + 2 + n],
+                        ),
+                        &mut qx[face + 1..face + 1 + n],
+                        &mut scratch.terms,
+                    );
                     qx[j * stride_x] = edges.west[j] as f32;
                     qx[j * stride_x + cols] = edges.east[j] as f32;
                     // Momentum, y faces north of row j; face (c, r) lies north of cell (c, r).
-                    if averaged {
-                        scratch.y_old_this[..w].copy_from_slice(&qy[cell..cell + w]);
-                    }
                     if j > b.r0 {
                         let cells = FaceCells {
                             surface: (&surface_north[..w], &surface_here[..w]),
-                            depth: (&depth_north[..w], &depth_here[..w]),
+                            depth: (&depth32[cell - cols..cell - cols + w], depth_here),
                             bed_step: &bed_step_y[cell..cell + w],
                         };
-                        if averaged {
-                            let (upto_row, from_next) = qy.split_at_mut(cell + cols);
-                            face_row_averaged(
-                                &k,
-                                cells,
-                                (
-                                    &scratch.y_old_prev[..w],
-                                    &scratch.y_old_this[..w],
-                                    &from_next[..w],
-                                ),
-                                &mut upto_row[cell..cell + w],
-                                &mut scratch.terms,
-                            );
-                        } else {
-                            face_row_in_place(
-                                &k,
-                                cells,
-                                &mut qy[cell..cell + w],
-                                &mut scratch.terms,
-                            );
-                        }
+                        face_row_averaged(
+                            &k,
+                            cells,
+                            (
+                                &qy_old[cell - cols..cell - cols + w],
+                                &qy_old[cell..cell + w],
+                                &qy_old[cell + cols..cell + cols + w],
+                            ),
+                            &mut qy[cell..cell + w],
+                            &mut scratch.terms,
+                        );
                     } else if j == 0 {
                         let north = &edges.north[b.c0..=b.c1];
                         for (q, &edge) in qy[b.c0..=b.c1].iter_mut().zip(north) {
                             *q = edge as f32;
                         }
-                    }
-                    if averaged {
-                        std::mem::swap(&mut scratch.y_old_prev, &mut scratch.y_old_this);
                     }
                     if j == rows - 1 {
                         let south = rows * cols;
@@ -861,13 +842,12 @@ impl FloodModel {
                 }
                 if j > b.r0 && j - 1 <= b.r1 {
                     // Positivity limits of row i = j − 1: scale a cell's outflows so they
-                    // take at most the water it holds. Its single-precision depths are the
-                    // northern buffer (row j has not been swapped in yet).
+                    // take at most the water it holds.
                     let i = j - 1;
                     let (cell, face) = (i * cols + b.c0, i * stride_x + b.c0);
                     let (west, east) = (&qx[face..face + w], &qx[face + 1..face + 1 + w]);
                     let (north, south) = (&qy[cell..cell + w], &qy[cell + cols..cell + cols + w]);
-                    let h = &scratch.depth[0][..w];
+                    let h = &depth32[cell..cell + w];
                     let limit = &mut scratch.limit[i % 2][..w];
                     let mut any = false;
                     for c in 0..w {
@@ -923,22 +903,29 @@ impl FloodModel {
                     }
                 }
                 if j >= b.r0 + 2 {
-                    // Continuity of row i = j − 2, with rain on every cell that has data,
-                    // summed in double precision. The deepest cell sets the next Courant
-                    // step; the maximum runs in four lanes so that it vectorises.
+                    // Continuity of row i = j − 2, summed in double precision, with rain
+                    // on every cell; the walls' share is taken back at once (a wall's
+                    // faces are closed, so nothing else reaches it), which costs less
+                    // than a test on every cell. The deepest cell sets the next Courant
+                    // step; the maximum runs on the single-precision depths, eight lanes.
                     let i = j - 2;
                     let (cell, face) = (i * cols + b.c0, i * stride_x + b.c0);
                     let (west, east) = (&qx[face..face + w], &qx[face + 1..face + 1 + w]);
                     let (north, south) = (&qy[cell..cell + w], &qy[cell + cols..cell + cols + w]);
-                    let z = &bed[cell..cell + w];
                     let h = &mut depth[cell..cell + w];
+                    let h32 = &mut depth32[cell..cell + w];
                     for c in 0..w {
                         let dq = f64::from(west[c]) - f64::from(east[c]) + f64::from(north[c])
                             - f64::from(south[c]);
-                        let rain = if z[c] < WALL_M { rain_m } else { 0.0 };
-                        h[c] = positive(h[c] + k_continuity * dq + rain);
+                        h[c] = positive(h[c] + k_continuity * dq + rain_m);
+                        h32[c] = h[c] as f32;
                     }
-                    let mut chunks = h.chunks_exact(4);
+                    for &wall in &walls[walls_by_row[i]..walls_by_row[i + 1]] {
+                        depth[wall] = 0.0;
+                        depth32[wall] = 0.0;
+                    }
+                    let h32 = &depth32[cell..cell + w];
+                    let mut chunks = h32.chunks_exact(8);
                     for chunk in &mut chunks {
                         for (lane, &d) in lanes.iter_mut().zip(chunk) {
                             *lane = if d > *lane { d } else { *lane };
@@ -949,11 +936,12 @@ impl FloodModel {
                     }
                 }
                 if j <= b.r1 {
-                    // Row j's buffers become row j + 1's northern ones.
+                    // Row j's surface becomes row j + 1's northern one.
                     scratch.surface.swap(0, 1);
-                    scratch.depth.swap(0, 1);
                 }
             }
+            std::mem::swap(qx_old, qx);
+            std::mem::swap(qy_old, qy);
         }
 
         // Boundary outflow volume this step, from the discharges continuity used.
@@ -967,11 +955,12 @@ impl FloodModel {
             out_m3 += (f64::from(self.qy[rows * cols + c]) - f64::from(self.qy[c])) * dt * dx;
         }
 
-        let mut h_max = lanes.into_iter().fold(0.0, f64::max);
+        let mut h_max = f64::from(lanes.into_iter().fold(0.0, f32::max));
         let mut inflow_m3 = 0.0;
         for inflow in &self.inflows {
             let v = integrate(&inflow.discharge_m3_s, self.t_s, self.t_s + dt).max(0.0);
             self.depth[inflow.cell] += v / area;
+            self.depth32[inflow.cell] = self.depth[inflow.cell] as f32;
             h_max = f64::max(h_max, self.depth[inflow.cell]);
             inflow_m3 += v;
         }
@@ -987,20 +976,51 @@ impl FloodModel {
 
     /// Normal-depth outflow through the open raster edge, as the signed discharge of
     /// each edge face (positive east or south), from the depths at the start of the
-    /// step; closed edges and dry edge cells carry nothing.
+    /// step: `q = k h^(5/3)` with `k = sqrt(S)/n` (Manning, bed slope `S` towards the
+    /// edge, at least `min_outflow_slope`), or critical-depth `q = sqrt(g) h^(3/2)`
+    /// without friction. Closed edges and dry edge cells carry nothing.
     fn edge_outflows(&mut self) {
+        let (cols, rows) = (self.terrain.cols, self.terrain.rows);
+        let threshold = self.config.wet_threshold_m;
+        let manning = self.config.manning_n > 0.0;
+        let h = &self.depth;
+        let (k, e) = (&self.edge_coefficients, &mut self.edges);
+        let outflow = |i: usize, k: f64| -> f64 {
+            let h = h[i];
+            if k == 0.0 || h <= threshold {
+                0.0
+            } else if manning {
+                let cube_root = h.cbrt();
+                k * h * cube_root * cube_root
+            } else {
+                k * h * h.sqrt()
+            }
+        };
+        for r in 0..rows {
+            e.west[r] = -outflow(r * cols, k.west[r]);
+            e.east[r] = outflow(r * cols + cols - 1, k.east[r]);
+        }
+        for c in 0..cols {
+            e.north[c] = -outflow(c, k.north[c]);
+            e.south[c] = outflow((rows - 1) * cols + c, k.south[c]);
+        }
+    }
+
+    /// The outflow coefficient of every edge face (see [`FloodModel::edge_outflows`]),
+    /// which depends only on the bed and on which faces are open: 0 on a closed edge,
+    /// at an inflow cell and at a no-data cell.
+    fn set_edge_coefficients(&mut self) {
         let (cols, rows) = (self.terrain.cols, self.terrain.rows);
         let dx = self.terrain.cell_m;
         let cfg = self.config;
         let z = &self.terrain.elevation_m;
-        let h = &self.depth;
-        let edge = |i: usize, inner: Option<usize>| -> f64 {
-            if !cfg.open_boundary
-                || self.closed_edge[i]
-                || z[i].is_nan()
-                || h[i] <= cfg.wet_threshold_m
-            {
+        let closed = &self.closed_edge;
+        let coefficient = |i: usize, inner: Option<usize>| -> f64 {
+            if !cfg.open_boundary || closed[i] || z[i].is_nan() {
                 return 0.0;
+            }
+            if cfg.manning_n == 0.0 {
+                return G.sqrt();
             }
             let bed = inner.map_or(0.0, |k| {
                 if z[k].is_nan() {
@@ -1009,24 +1029,18 @@ impl FloodModel {
                     (z[k] - z[i]) / dx
                 }
             });
-            let s = bed.max(cfg.min_outflow_slope);
-            if cfg.manning_n > 0.0 {
-                h[i].powf(5.0 / 3.0) * s.sqrt() / cfg.manning_n
-            } else {
-                // Frictionless: critical-depth outflow.
-                G.sqrt() * h[i].powf(1.5)
-            }
+            bed.max(cfg.min_outflow_slope).sqrt() / cfg.manning_n
         };
-        let e = &mut self.edges;
+        let k = &mut self.edge_coefficients;
         for r in 0..rows {
             let (west, east) = (r * cols, r * cols + cols - 1);
-            e.west[r] = -edge(west, (cols > 1).then_some(west + 1));
-            e.east[r] = edge(east, (cols > 1).then(|| east - 1));
+            k.west[r] = coefficient(west, (cols > 1).then_some(west + 1));
+            k.east[r] = coefficient(east, (cols > 1).then(|| east - 1));
         }
         for c in 0..cols {
             let (north, south) = (c, (rows - 1) * cols + c);
-            e.north[c] = -edge(north, (rows > 1).then_some(north + cols));
-            e.south[c] = edge(south, (rows > 1).then(|| south - cols));
+            k.north[c] = coefficient(north, (rows > 1).then_some(north + cols));
+            k.south[c] = coefficient(south, (rows > 1).then(|| south - cols));
         }
     }
 
@@ -1366,11 +1380,12 @@ mod tests {
             // them 1e-7 relative from the double-precision reference in a step. With
             // friction the scheme damps that, and the two runs stay together: measured
             // at most 9.0e-7 m of depth and 1.7e-7 m²/s of discharge over these 1,200
-            // steps (discharges are compared relative to 1 + |q|). Without friction, θ = 1 damps nothing (the checkerboard mode the
-            // θ-weighting exists for) and any rounding difference grows, to centimetres
-            // by step 1,000, as it would between two compilers in double precision; so
-            // there the reference restarts from the kernels' state before every step,
-            // and each step must agree to rounding.
+            // steps (discharges are compared relative to 1 + |q|). Without friction,
+            // θ = 1 damps nothing (the checkerboard mode the θ-weighting exists for) and
+            // any rounding difference grows, to centimetres by step 1,000, as it would
+            // between two compilers in double precision; so there the reference
+            // restarts from the kernels' state before every step, and each step must
+            // agree to rounding.
             let (tolerance, resync) = if manning_n == 0.0 {
                 (1e-6, true)
             } else {
