@@ -988,8 +988,10 @@ impl FloodModel {
             if k == 0.0 || h <= threshold {
                 0.0
             } else if manning {
-                let cube_root = h.cbrt();
-                k * h * cube_root * cube_root
+                // h^(5/3) = h⁴ h^(−7/3), in the single precision the discharge is
+                // stored in: a libm cube root on every edge cell cost 2 % of the step.
+                let h = h as f32;
+                k * f64::from((h * h) * (h * h) * inv_pow_7_3_f32(h))
             } else {
                 k * h * h.sqrt()
             }
