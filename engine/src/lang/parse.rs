@@ -408,7 +408,7 @@ fn span_of(pair: &Pair<'_, Rule>) -> ByteSpan {
 }
 
 /// The spellings a unit may have when it stands alone as a word (`rain mm/h [...]`);
-/// the grammar lets any name take a `/s`, `/h` or `/m3` tail and this list decides.
+/// the grammar lets a `/s`, `/h` or `/m3` tail follow any name and this list decides.
 const UNIT_WORDS: [&str; 7] = ["m3/s", "mm/h", "kg/s", "g/s", "km/h", "m/s", "mg/m3"];
 
 /// Where node texts come from: the parsed text is the source itself, or (when the
@@ -435,10 +435,11 @@ impl<'a> Texts<'a, '_> {
 /// flat token queue (nested `Pairs` would count each level's pairs first, walking
 /// the queue once more per level). Blocks and lists are open frames, closed by the
 /// first pair that starts at or after their end; the pairs inside a token, point or
-/// offset (`unit`, `number`, `nl`) are read from that pair and skipped here.
+/// offset (`unit`, `number`, `nl`, the insides of strings and comments) are read from
+/// that pair and skipped here; a unit tail is glued to the name before it.
 /// `Err(pos)` when the text is not in the language after all: a name with a `/` tail
-/// that is not a unit word, refused at the `/` exactly as the grammar refuses a
-/// stray `/`.
+/// that is not a unit word, or a tail after no name, refused at the `/` exactly as
+/// the grammar refuses a stray `/`.
 fn convert_items<'a>(
     file_pair: Pair<'_, Rule>,
     diags: &mut Vec<Diagnostic>,
@@ -466,7 +467,12 @@ fn convert_items<'a>(
     let mut inside_until = 0u32;
     for pair in file_pair.into_inner().flatten() {
         let span = span_of(&pair);
-        if span.start < inside_until {
+        if span.start < inside_until
+            || matches!(
+                pair.as_rule(),
+                Rule::string_rest | Rule::line_comment_rest | Rule::block_comment_rest
+            )
+        {
             continue; // a part of the token, point or offset just read
         }
         while open.last().is_some_and(|f| span.start >= f.span.end) {
@@ -474,6 +480,27 @@ fn convert_items<'a>(
             close(done, open.last_mut().map_or(&mut top, |f| &mut f.nodes));
         }
         let kind = match pair.as_rule() {
+            Rule::token if is_unit_tail(pair.as_str()) => {
+                // `/h` glued to the name before it is one word (`mm/h`); anywhere else
+                // it is refused at its `/`, as the grammar once refused a stray `/`.
+                let nodes = open.last_mut().map_or(&mut top, |f| &mut f.nodes);
+                match nodes.last_mut() {
+                    Some(Node {
+                        kind: NodeKind::Word(word),
+                        span: word_span,
+                    }) if word_span.end == span.start && !word.contains('/') => {
+                        let whole = &texts.parsed[word_span.start as usize..span.end as usize];
+                        if let Some(slash) = bad_unit_word(whole) {
+                            return Err(word_span.start as usize + slash);
+                        }
+                        *word = texts.get(whole);
+                        word_span.end = span.end;
+                        inside_until = span.end;
+                        continue;
+                    }
+                    _ => return Err(span.start as usize),
+                }
+            }
             Rule::token => token_kind(pair.as_str(), span, diags, file, texts)?,
             Rule::offset => {
                 let q = pair.into_inner().next().map_or("", |p| p.as_str());
@@ -625,44 +652,52 @@ fn token_kind<'a>(
             NodeKind::Time { hour, minute }
         }
         b'0'..=b'9' => quantity(s, texts),
-        _ => {
-            if let Some(slash) = bad_unit_word(s) {
-                return Err(span.start as usize + slash);
-            }
-            NodeKind::Word(texts.get(s))
-        }
+        _ => NodeKind::Word(texts.get(s)),
     })
 }
 
-/// Where a name token has a `/s`, `/h` or `/m3` tail without being one of the unit
-/// words (`kg/h`), the offset of its `/`: the grammar this one replaced stopped there.
-fn bad_unit_word(token: &str) -> Option<usize> {
-    let first = *token.as_bytes().first()?;
-    if matches!(
-        first,
-        b'\n' | b'\r' | b'/' | b'"' | b',' | b';' | b'>' | b'-' | b'0'..=b'9'
-    ) {
-        return None; // not a name
-    }
-    // (a byte loop: names are short, and `str::find` set up a searcher per name)
-    let slash = token.bytes().position(|b| b == b'/')?;
-    (!UNIT_WORDS.contains(&token)).then_some(slash)
+/// Whether a token is the `/s`, `/h` or `/m3` tail of a unit word (not a comment).
+fn is_unit_tail(token: &str) -> bool {
+    token.starts_with('/') && !token.starts_with("//") && !token.starts_with("/*")
 }
 
-/// The first bad unit word before `end`, found by walking the tokens with the
-/// grammar's own rules. Only runs when pest has refused the text at `end`: a bad unit
-/// word earlier on must be reported instead, as it was the first thing refused.
+/// Where a name with a `/s`, `/h` or `/m3` tail (`kg/h`) is not one of the unit
+/// words, the offset of its `/`: the grammar this one replaced stopped there.
+fn bad_unit_word(word: &str) -> Option<usize> {
+    // (a byte loop: names are short, and `str::find` set up a searcher per name)
+    let slash = word.bytes().position(|b| b == b'/')?;
+    (!UNIT_WORDS.contains(&word)).then_some(slash)
+}
+
+/// Whether a token is a name (and so may take a unit tail).
+fn is_name(token: &str) -> bool {
+    token.as_bytes().first().is_some_and(|first| {
+        !matches!(
+            first,
+            b'\n' | b'\r' | b'/' | b'"' | b',' | b';' | b'>' | b'-' | b'0'..=b'9'
+        )
+    })
+}
+
+/// The first bad unit word, or unit tail not glued to a name, before `end`, found by
+/// walking the tokens with the grammar's own rules. Only runs when pest has refused
+/// the text at `end`: such a mistake earlier on must be reported instead, as it was
+/// the first thing the grammar this one replaced refused.
 fn first_bad_unit_word(text: &str, end: usize) -> Option<usize> {
     let mut i = 0;
+    // Where the name token that ends at `i` starts, if one does.
+    let mut name_before: Option<usize> = None;
     while i < end {
         let rest = &text[i..];
         let rule = match rest.as_bytes()[0] {
             b' ' | b'\t' | b'{' | b'}' | b'[' | b']' => {
                 i += 1;
+                name_before = None;
                 continue;
             }
             _ if rest.starts_with('\u{FEFF}') => {
                 i += '\u{FEFF}'.len_utf8();
+                name_before = None;
                 continue;
             }
             b'(' => Rule::point,
@@ -676,10 +711,17 @@ fn first_bad_unit_word(text: &str, end: usize) -> Option<usize> {
         };
         let pair = parsed.ok()?.next()?;
         let len = pair.as_span().end();
-        if rule == Rule::token
-            && let Some(slash) = bad_unit_word(pair.as_str())
-        {
-            return Some(i + slash);
+        let token = pair.as_str();
+        if rule == Rule::token && is_unit_tail(token) {
+            let Some(start) = name_before else {
+                return Some(i); // a tail after no name
+            };
+            if let Some(slash) = bad_unit_word(&text[start..i + len]) {
+                return Some(start + slash);
+            }
+            name_before = None;
+        } else {
+            name_before = (rule == Rule::token && is_name(token)).then_some(i);
         }
         if len == 0 {
             return None;
