@@ -61,8 +61,8 @@ pub fn parse(text: &str, file: u32) -> (Option<SyntaxFile<'_>>, Vec<Diagnostic>)
                 pest::error::InputLocation::Pos(p) => p,
                 pest::error::InputLocation::Span((s, _)) => s,
             };
-            // A name with a bad `/` tail before that point is the first mistake.
-            Err(first_bad_unit_word(&fixed, pos).map_or(pos, |q| q.min(pos)))
+            // A token glued wrongly to a name before that point is the first mistake.
+            Err(first_glue_error(&fixed, pos).map_or(pos, |q| q.min(pos)))
         }
     };
     match converted {
@@ -480,26 +480,11 @@ fn convert_items<'a>(
             close(done, open.last_mut().map_or(&mut top, |f| &mut f.nodes));
         }
         let kind = match pair.as_rule() {
-            Rule::token if is_unit_tail(pair.as_str()) => {
-                // `/h` glued to the name before it is one word (`mm/h`); anywhere else
-                // it is refused at its `/`, as the grammar once refused a stray `/`.
+            Rule::token if needs_glue(pair.as_str()) => {
                 let nodes = open.last_mut().map_or(&mut top, |f| &mut f.nodes);
-                match nodes.last_mut() {
-                    Some(Node {
-                        kind: NodeKind::Word(word),
-                        span: word_span,
-                    }) if word_span.end == span.start && !word.contains('/') => {
-                        let whole = &texts.parsed[word_span.start as usize..span.end as usize];
-                        if let Some(slash) = bad_unit_word(whole) {
-                            return Err(word_span.start as usize + slash);
-                        }
-                        *word = texts.get(whole);
-                        word_span.end = span.end;
-                        inside_until = span.end;
-                        continue;
-                    }
-                    _ => return Err(span.start as usize),
-                }
+                glue(nodes, pair.as_str(), span, texts)?;
+                inside_until = span.end;
+                continue;
             }
             Rule::token => token_kind(pair.as_str(), span, diags, file, texts)?,
             Rule::offset => {
@@ -606,7 +591,6 @@ fn token_kind<'a>(
         }
         b',' => NodeKind::Comma,
         b';' => NodeKind::Semi,
-        b'>' => NodeKind::Ge,
         b'-' if s == "->" => NodeKind::Arrow,
         b'-' => quantity(s, texts),
         b'0'..=b'9' if bytes.len() == 10 && bytes[4] == b'-' => {
@@ -661,6 +645,71 @@ fn is_unit_tail(token: &str) -> bool {
     token.starts_with('/') && !token.starts_with("//") && !token.starts_with("/*")
 }
 
+/// Whether a token is read together with the name directly before it (see [`glue`]).
+fn needs_glue(token: &str) -> bool {
+    token.starts_with('>') || is_unit_tail(token)
+}
+
+/// Reads a token that the grammar leaves to be glued to the name directly before it
+/// (so that a name costs pest no look at what follows it):
+/// - a unit tail after a name makes one word (`mm/h`); a tail after anything else is
+///   refused at its `/`;
+/// - a name takes in every `-`, so `>` after a name ending in `-` is the arrow
+///   (`a->b` is `a`, `->`, `b`); a `>` after anything else is refused;
+/// - `>=` after a name ending in `-` is refused at the `=` (`a->=`); otherwise it is `>=`.
+///
+/// `Err(pos)` is where the grammar this one replaced refused the text.
+fn glue<'a>(
+    nodes: &mut Vec<Node<'a>>,
+    token: &str,
+    span: ByteSpan,
+    texts: &Texts<'a, '_>,
+) -> Result<(), usize> {
+    let at = span.start as usize;
+    let name_before = match nodes.last_mut() {
+        Some(Node {
+            kind: NodeKind::Word(word),
+            span: word_span,
+        }) if word_span.end == span.start => Some((word, word_span)),
+        _ => None,
+    };
+    if is_unit_tail(token) {
+        return match name_before {
+            Some((word, word_span)) if !word.contains('/') => {
+                let whole = &texts.parsed[word_span.start as usize..span.end as usize];
+                if let Some(slash) = bad_unit_word(whole) {
+                    return Err(word_span.start as usize + slash);
+                }
+                *word = texts.get(whole);
+                word_span.end = span.end;
+                Ok(())
+            }
+            _ => Err(at),
+        };
+    }
+    let after_dash = name_before.filter(|_| texts.parsed[..at].ends_with('-'));
+    match (token, after_dash) {
+        (">", Some((word, word_span))) => {
+            *word = texts.get(&texts.parsed[word_span.start as usize..at - 1]);
+            word_span.end -= 1;
+            nodes.push(Node {
+                kind: NodeKind::Arrow,
+                span: ByteSpan::new(at - 1, span.end as usize),
+            });
+            Ok(())
+        }
+        (">", None) => Err(at),
+        (_, Some(_)) => Err(at + 1),
+        (_, None) => {
+            nodes.push(Node {
+                kind: NodeKind::Ge,
+                span,
+            });
+            Ok(())
+        }
+    }
+}
+
 /// Where a name with a `/s`, `/h` or `/m3` tail (`kg/h`) is not one of the unit
 /// words, the offset of its `/`: the grammar this one replaced stopped there.
 fn bad_unit_word(word: &str) -> Option<usize> {
@@ -679,11 +728,12 @@ fn is_name(token: &str) -> bool {
     })
 }
 
-/// The first bad unit word, or unit tail not glued to a name, before `end`, found by
-/// walking the tokens with the grammar's own rules. Only runs when pest has refused
-/// the text at `end`: such a mistake earlier on must be reported instead, as it was
-/// the first thing the grammar this one replaced refused.
-fn first_bad_unit_word(text: &str, end: usize) -> Option<usize> {
+/// The first place before `end` where the grammar this one replaced refused the
+/// text and this one does not: a bad unit word, a unit tail or `>` after no name,
+/// `->=` glued to a name (see [`glue`]); found by walking the tokens with the grammar's
+/// own rules. Only runs when pest has refused the text at `end`: such a mistake
+/// earlier on must be reported instead, as it was the first thing refused.
+fn first_glue_error(text: &str, end: usize) -> Option<usize> {
     let mut i = 0;
     // Where the name token that ends at `i` starts, if one does.
     let mut name_before: Option<usize> = None;
@@ -718,6 +768,14 @@ fn first_bad_unit_word(text: &str, end: usize) -> Option<usize> {
             };
             if let Some(slash) = bad_unit_word(&text[start..i + len]) {
                 return Some(start + slash);
+            }
+            name_before = None;
+        } else if rule == Rule::token && token.starts_with('>') {
+            let after_dash = name_before.is_some() && text[..i].ends_with('-');
+            match (token, after_dash) {
+                (">", false) => return Some(i),
+                (">=", true) => return Some(i + 1),
+                _ => {}
             }
             name_before = None;
         } else {
