@@ -18,7 +18,8 @@ use std::borrow::Cow;
 #[grammar = "lang/grammar.pest"]
 struct DrillParser;
 
-/// Deeper nesting than this is refused before pest runs (pest recurses per level).
+/// Deeper nesting than this is refused before pest runs (what reads the syntax tree
+/// recurses per level).
 const MAX_NESTING: usize = 64;
 
 /// Parses one source text. Returns the tree when the text could be read (possibly
@@ -433,8 +434,9 @@ impl<'a> Texts<'a, '_> {
 
 /// Turns the pairs under the file into the tree of nodes, in one walk over pest's
 /// flat token queue (nested `Pairs` would count each level's pairs first, walking
-/// the queue once more per level). Blocks and lists are open frames, closed by the
-/// first pair that starts at or after their end; the pairs inside a token, point or
+/// the queue once more per level). Brackets are tokens: a `{` or `[` opens a frame
+/// that its `}` or `]` closes (the pre-scan has checked that they pair up, reading
+/// strings and comments as the grammar does); the pairs inside a token, point or
 /// offset (`unit`, `number`, `nl`, the insides of strings and comments) are read from
 /// that pair and skipped here; a unit tail is glued to the name before it.
 /// `Err(pos)` when the text is not in the language after all: a name with a `/` tail
@@ -448,19 +450,8 @@ fn convert_items<'a>(
 ) -> Result<Vec<Node<'a>>, usize> {
     struct Frame<'a> {
         list: bool,
-        span: ByteSpan,
+        start: usize,
         nodes: Vec<Node<'a>>,
-    }
-    fn close<'a>(frame: Frame<'a>, into: &mut Vec<Node<'a>>) {
-        let kind = if frame.list {
-            NodeKind::List(frame.nodes)
-        } else {
-            NodeKind::Block(frame.nodes)
-        };
-        into.push(Node {
-            kind,
-            span: frame.span,
-        });
     }
     let mut top = Vec::new();
     let mut open: Vec<Frame<'a>> = Vec::new();
@@ -475,18 +466,47 @@ fn convert_items<'a>(
         {
             continue; // a part of the token, point or offset just read
         }
-        while open.last().is_some_and(|f| span.start >= f.span.end) {
-            let done = open.pop().expect("checked");
-            close(done, open.last_mut().map_or(&mut top, |f| &mut f.nodes));
-        }
         let kind = match pair.as_rule() {
-            Rule::token if needs_glue(pair.as_str()) => {
-                let nodes = open.last_mut().map_or(&mut top, |f| &mut f.nodes);
-                glue(nodes, pair.as_str(), span, texts)?;
-                inside_until = span.end;
-                continue;
+            Rule::token => {
+                let text = pair.as_str();
+                match text.as_bytes().first() {
+                    Some(b'{' | b'[') => {
+                        open.push(Frame {
+                            list: text == "[",
+                            start: span.start as usize,
+                            nodes: Vec::new(),
+                        });
+                        continue;
+                    }
+                    Some(b'}' | b']') => {
+                        // (the pre-scan has refused unbalanced brackets: never an `Err` here)
+                        let list = text == "]";
+                        let frame = open
+                            .pop()
+                            .filter(|f| f.list == list)
+                            .ok_or(span.start as usize)?;
+                        let kind = if list {
+                            NodeKind::List(frame.nodes)
+                        } else {
+                            NodeKind::Block(frame.nodes)
+                        };
+                        open.last_mut()
+                            .map_or(&mut top, |f| &mut f.nodes)
+                            .push(Node {
+                                kind,
+                                span: ByteSpan::new(frame.start, span.end as usize),
+                            });
+                        continue;
+                    }
+                    _ if needs_glue(text) => {
+                        let nodes = open.last_mut().map_or(&mut top, |f| &mut f.nodes);
+                        glue(nodes, text, span, texts)?;
+                        inside_until = span.end;
+                        continue;
+                    }
+                    _ => token_kind(text, span, diags, file, texts)?,
+                }
             }
-            Rule::token => token_kind(pair.as_str(), span, diags, file, texts)?,
             Rule::offset => {
                 let q = pair.into_inner().next().map_or("", |p| p.as_str());
                 let (value, text, unit) = split_quantity(q, texts);
@@ -509,14 +529,6 @@ fn convert_items<'a>(
                     y_text: text(yt),
                 }
             }
-            rule @ (Rule::list | Rule::block) => {
-                open.push(Frame {
-                    list: rule == Rule::list,
-                    span,
-                    nodes: Vec::new(),
-                });
-                continue;
-            }
             _ => continue, // EOI
         };
         inside_until = span.end;
@@ -524,10 +536,10 @@ fn convert_items<'a>(
             .map_or(&mut top, |f| &mut f.nodes)
             .push(Node { kind, span });
     }
-    while let Some(done) = open.pop() {
-        close(done, open.last_mut().map_or(&mut top, |f| &mut f.nodes));
+    match open.first() {
+        Some(unclosed) => Err(unclosed.start),
+        None => Ok(top),
     }
-    Ok(top)
 }
 
 /// A `quantity` token (`600m`, `4 m`, `-3`).
