@@ -125,6 +125,23 @@ fn closer_for(c: char) -> char {
     }
 }
 
+/// How far the pre-scan may skip from a byte without a closer look: 1 from an ASCII
+/// letter, digit, space or newline, 3 from the lead byte (E5-E9) of a CJK ideograph
+/// U+5000..U+9FFF, 0 otherwise. (One table lookup per byte instead of five compares.)
+const PLAIN_BYTE_SKIP: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = match b as u8 {
+            b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' | b' ' | b'\n' => 1,
+            0xE5..=0xE9 => 3,
+            _ => 0,
+        };
+        b += 1;
+    }
+    table
+};
+
 /// The linear pre-scan. Returns the text to parse (a same-length copy when full-width
 /// characters were replaced), the diagnostics, and whether parsing must stop.
 fn prescan(text: &str, file: u32) -> (Cow<'_, str>, Vec<Diagnostic>, bool) {
@@ -147,13 +164,12 @@ fn prescan(text: &str, file: u32) -> (Cow<'_, str>, Vec<Diagnostic>, bool) {
         // newlines, and CJK ideographs U+4E00..U+9FFF (lead byte E5-E9, or E4 then
         // B8-BF), which hold no full-width punctuation or digits. Skipped by byte.
         let b = bytes[pos];
-        if b.is_ascii_alphanumeric() || b == b' ' || b == b'\n' {
-            pos += 1;
+        let skip = PLAIN_BYTE_SKIP[usize::from(b)];
+        if skip != 0 {
+            pos += usize::from(skip);
             continue;
         }
-        if (0xE5..=0xE9).contains(&b)
-            || (b == 0xE4 && bytes.get(pos + 1).is_some_and(|&n| n >= 0xB8))
-        {
+        if b == 0xE4 && bytes.get(pos + 1).is_some_and(|&n| n >= 0xB8) {
             pos += 3;
             continue;
         }
@@ -468,7 +484,12 @@ fn convert_items<'a>(
         }
         let kind = match pair.as_rule() {
             Rule::token => {
-                let text = pair.as_str();
+                // (sliced from the span already read: `Pair::as_str` finds both ends in
+                // pest's token queue again)
+                let text = texts
+                    .parsed
+                    .get(span.start as usize..span.end as usize)
+                    .unwrap_or_default();
                 match text.as_bytes().first() {
                     Some(b'{' | b'[') => {
                         open.push(Frame {
@@ -520,7 +541,7 @@ fn convert_items<'a>(
                     .map(|p| p.as_str());
                 let xt = numbers.next();
                 let yt = numbers.next();
-                let value = |t: Option<&str>| t.map_or(0.0, |t| t.parse().unwrap_or(0.0));
+                let value = |t: Option<&str>| t.map_or(0.0, number_value);
                 let text = |t: Option<&str>| t.map_or(Cow::Borrowed("0"), |t| texts.get(t));
                 NodeKind::Point {
                     x: value(xt),
@@ -558,10 +579,23 @@ fn split_quantity<'a>(s: &str, texts: &Texts<'a, '_>) -> (f64, Cow<'a, str>, Opt
     let number = &s[..number_len];
     let unit = s[number_len..].trim_start_matches([' ', '\t', '\u{FEFF}']);
     (
-        number.parse().unwrap_or(0.0),
+        number_value(number),
         texts.get(number),
         (!unit.is_empty()).then(|| texts.get(unit)),
     )
+}
+
+/// A number's value. Whole numbers of up to 15 digits, most of a scenario's, are read
+/// digit by digit: they are exact in an `f64`, so this is the value `str::parse` gives,
+/// without its general algorithm; anything else goes to `str::parse`.
+fn number_value(number: &str) -> f64 {
+    if (1..=15).contains(&number.len()) && number.bytes().all(|b| b.is_ascii_digit()) {
+        number
+            .bytes()
+            .fold(0u64, |value, b| value * 10 + u64::from(b - b'0')) as f64
+    } else {
+        number.parse().unwrap_or(0.0)
+    }
 }
 
 /// The kind of one `token`, read from its first character (the grammar's token
@@ -895,6 +929,37 @@ mod tests {
             "{}",
             diags[0].message_en
         );
+    }
+
+    #[test]
+    fn numbers_read_digit_by_digit_have_the_value_str_parse_gives() {
+        let mut texts: Vec<String> = [
+            "0",
+            "7",
+            "007",
+            "600",
+            "999999999999999",
+            "1000000000000000",
+            "12345678901234567890",
+            "0.035",
+            "-3",
+            "-0",
+            "5.",
+            "",
+        ]
+        .map(String::from)
+        .to_vec();
+        // whole numbers across the 15-digit range, some with leading zeros
+        let mut n = 1u64;
+        while n < 10u64.pow(16) {
+            texts.push(n.to_string());
+            texts.push(format!("00{n}"));
+            n = n * 7 + 3;
+        }
+        for text in texts {
+            let parsed: f64 = text.parse().unwrap_or(0.0);
+            assert_eq!(number_value(&text).to_bits(), parsed.to_bits(), "{text}");
+        }
     }
 
     #[test]
