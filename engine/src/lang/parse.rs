@@ -455,9 +455,9 @@ impl<'a> Texts<'a, '_> {
 /// strings and comments as the grammar does); the pairs inside a token, point or
 /// offset (`unit`, `number`, `nl`, the insides of strings and comments) are read from
 /// that pair and skipped here; a unit tail is glued to the name before it.
-/// `Err(pos)` when the text is not in the language after all: a name with a `/` tail
-/// that is not a unit word, or a tail after no name, refused at the `/` exactly as
-/// the grammar refuses a stray `/`.
+/// `Err(pos)` when the text is not in the language after all: a token glued wrongly
+/// to the name before it (see [`glue`]), refused where the grammar's previous form
+/// refused it.
 fn convert_items<'a>(
     file_pair: Pair<'_, Rule>,
     diags: &mut Vec<Diagnostic>,
