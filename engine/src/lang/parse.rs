@@ -18,7 +18,8 @@ use std::borrow::Cow;
 #[grammar = "lang/grammar.pest"]
 struct DrillParser;
 
-/// Deeper nesting than this is refused before pest runs (pest recurses per level).
+/// Deeper nesting than this is refused before pest runs (what reads the syntax tree
+/// recurses per level).
 const MAX_NESTING: usize = 64;
 
 /// Parses one source text. Returns the tree when the text could be read (possibly
@@ -61,8 +62,8 @@ pub fn parse(text: &str, file: u32) -> (Option<SyntaxFile<'_>>, Vec<Diagnostic>)
                 pest::error::InputLocation::Pos(p) => p,
                 pest::error::InputLocation::Span((s, _)) => s,
             };
-            // A name with a bad `/` tail before that point is the first mistake.
-            Err(first_bad_unit_word(&fixed, pos).map_or(pos, |q| q.min(pos)))
+            // A token glued wrongly to a name before that point is the first mistake.
+            Err(first_glue_error(&fixed, pos).map_or(pos, |q| q.min(pos)))
         }
     };
     match converted {
@@ -124,6 +125,23 @@ fn closer_for(c: char) -> char {
     }
 }
 
+/// How far the pre-scan may skip from a byte without a closer look: 1 from an ASCII
+/// letter, digit, space or newline, 3 from the lead byte (E5-E9) of a CJK ideograph
+/// U+5000..U+9FFF, 0 otherwise. (One table lookup per byte instead of five compares.)
+const PLAIN_BYTE_SKIP: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = match b as u8 {
+            b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' | b' ' | b'\n' => 1,
+            0xE5..=0xE9 => 3,
+            _ => 0,
+        };
+        b += 1;
+    }
+    table
+};
+
 /// The linear pre-scan. Returns the text to parse (a same-length copy when full-width
 /// characters were replaced), the diagnostics, and whether parsing must stop.
 fn prescan(text: &str, file: u32) -> (Cow<'_, str>, Vec<Diagnostic>, bool) {
@@ -146,13 +164,12 @@ fn prescan(text: &str, file: u32) -> (Cow<'_, str>, Vec<Diagnostic>, bool) {
         // newlines, and CJK ideographs U+4E00..U+9FFF (lead byte E5-E9, or E4 then
         // B8-BF), which hold no full-width punctuation or digits. Skipped by byte.
         let b = bytes[pos];
-        if b.is_ascii_alphanumeric() || b == b' ' || b == b'\n' {
-            pos += 1;
+        let skip = PLAIN_BYTE_SKIP[usize::from(b)];
+        if skip != 0 {
+            pos += usize::from(skip);
             continue;
         }
-        if (0xE5..=0xE9).contains(&b)
-            || (b == 0xE4 && bytes.get(pos + 1).is_some_and(|&n| n >= 0xB8))
-        {
+        if b == 0xE4 && bytes.get(pos + 1).is_some_and(|&n| n >= 0xB8) {
             pos += 3;
             continue;
         }
@@ -408,7 +425,7 @@ fn span_of(pair: &Pair<'_, Rule>) -> ByteSpan {
 }
 
 /// The spellings a unit may have when it stands alone as a word (`rain mm/h [...]`);
-/// the grammar lets any name take a `/s`, `/h` or `/m3` tail and this list decides.
+/// the grammar lets a `/s`, `/h` or `/m3` tail follow any name and this list decides.
 const UNIT_WORDS: [&str; 7] = ["m3/s", "mm/h", "kg/s", "g/s", "km/h", "m/s", "mg/m3"];
 
 /// Where node texts come from: the parsed text is the source itself, or (when the
@@ -433,12 +450,14 @@ impl<'a> Texts<'a, '_> {
 
 /// Turns the pairs under the file into the tree of nodes, in one walk over pest's
 /// flat token queue (nested `Pairs` would count each level's pairs first, walking
-/// the queue once more per level). Blocks and lists are open frames, closed by the
-/// first pair that starts at or after their end; the pairs inside a token, point or
-/// offset (`unit`, `number`, `nl`) are read from that pair and skipped here.
-/// `Err(pos)` when the text is not in the language after all: a name with a `/` tail
-/// that is not a unit word, refused at the `/` exactly as the grammar refuses a
-/// stray `/`.
+/// the queue once more per level). Brackets are tokens: a `{` or `[` opens a frame
+/// that its `}` or `]` closes (the pre-scan has checked that they pair up, reading
+/// strings and comments as the grammar does); the pairs inside a token, point or
+/// offset (`unit`, `number`, `nl`, the insides of strings and comments) are read from
+/// that pair and skipped here; a unit tail is glued to the name before it.
+/// `Err(pos)` when the text is not in the language after all: a token glued wrongly
+/// to the name before it (see [`glue`]), refused where the grammar's previous form
+/// refused it.
 fn convert_items<'a>(
     file_pair: Pair<'_, Rule>,
     diags: &mut Vec<Diagnostic>,
@@ -447,34 +466,68 @@ fn convert_items<'a>(
 ) -> Result<Vec<Node<'a>>, usize> {
     struct Frame<'a> {
         list: bool,
-        span: ByteSpan,
+        start: usize,
         nodes: Vec<Node<'a>>,
-    }
-    fn close<'a>(frame: Frame<'a>, into: &mut Vec<Node<'a>>) {
-        let kind = if frame.list {
-            NodeKind::List(frame.nodes)
-        } else {
-            NodeKind::Block(frame.nodes)
-        };
-        into.push(Node {
-            kind,
-            span: frame.span,
-        });
     }
     let mut top = Vec::new();
     let mut open: Vec<Frame<'a>> = Vec::new();
     let mut inside_until = 0u32;
     for pair in file_pair.into_inner().flatten() {
         let span = span_of(&pair);
-        if span.start < inside_until {
+        if span.start < inside_until
+            || matches!(
+                pair.as_rule(),
+                Rule::string_rest | Rule::line_comment_rest | Rule::block_comment_rest
+            )
+        {
             continue; // a part of the token, point or offset just read
         }
-        while open.last().is_some_and(|f| span.start >= f.span.end) {
-            let done = open.pop().expect("checked");
-            close(done, open.last_mut().map_or(&mut top, |f| &mut f.nodes));
-        }
         let kind = match pair.as_rule() {
-            Rule::token => token_kind(pair.as_str(), span, diags, file, texts)?,
+            Rule::token => {
+                // (sliced from the span already read: `Pair::as_str` finds both ends in
+                // pest's token queue again)
+                let text = texts
+                    .parsed
+                    .get(span.start as usize..span.end as usize)
+                    .unwrap_or_default();
+                match text.as_bytes().first() {
+                    Some(b'{' | b'[') => {
+                        open.push(Frame {
+                            list: text == "[",
+                            start: span.start as usize,
+                            nodes: Vec::new(),
+                        });
+                        continue;
+                    }
+                    Some(b'}' | b']') => {
+                        // (the pre-scan has refused unbalanced brackets: never an `Err` here)
+                        let list = text == "]";
+                        let frame = open
+                            .pop()
+                            .filter(|f| f.list == list)
+                            .ok_or(span.start as usize)?;
+                        let kind = if list {
+                            NodeKind::List(frame.nodes)
+                        } else {
+                            NodeKind::Block(frame.nodes)
+                        };
+                        open.last_mut()
+                            .map_or(&mut top, |f| &mut f.nodes)
+                            .push(Node {
+                                kind,
+                                span: ByteSpan::new(frame.start, span.end as usize),
+                            });
+                        continue;
+                    }
+                    _ if needs_glue(text) => {
+                        let nodes = open.last_mut().map_or(&mut top, |f| &mut f.nodes);
+                        glue(nodes, text, span, texts)?;
+                        inside_until = span.end;
+                        continue;
+                    }
+                    _ => token_kind(text, span, diags, file, texts)?,
+                }
+            }
             Rule::offset => {
                 let q = pair.into_inner().next().map_or("", |p| p.as_str());
                 let (value, text, unit) = split_quantity(q, texts);
@@ -488,7 +541,7 @@ fn convert_items<'a>(
                     .map(|p| p.as_str());
                 let xt = numbers.next();
                 let yt = numbers.next();
-                let value = |t: Option<&str>| t.map_or(0.0, |t| t.parse().unwrap_or(0.0));
+                let value = |t: Option<&str>| t.map_or(0.0, number_value);
                 let text = |t: Option<&str>| t.map_or(Cow::Borrowed("0"), |t| texts.get(t));
                 NodeKind::Point {
                     x: value(xt),
@@ -497,14 +550,6 @@ fn convert_items<'a>(
                     y_text: text(yt),
                 }
             }
-            rule @ (Rule::list | Rule::block) => {
-                open.push(Frame {
-                    list: rule == Rule::list,
-                    span,
-                    nodes: Vec::new(),
-                });
-                continue;
-            }
             _ => continue, // EOI
         };
         inside_until = span.end;
@@ -512,10 +557,10 @@ fn convert_items<'a>(
             .map_or(&mut top, |f| &mut f.nodes)
             .push(Node { kind, span });
     }
-    while let Some(done) = open.pop() {
-        close(done, open.last_mut().map_or(&mut top, |f| &mut f.nodes));
+    match open.first() {
+        Some(unclosed) => Err(unclosed.start),
+        None => Ok(top),
     }
-    Ok(top)
 }
 
 /// A `quantity` token (`600m`, `4 m`, `-3`).
@@ -534,10 +579,23 @@ fn split_quantity<'a>(s: &str, texts: &Texts<'a, '_>) -> (f64, Cow<'a, str>, Opt
     let number = &s[..number_len];
     let unit = s[number_len..].trim_start_matches([' ', '\t', '\u{FEFF}']);
     (
-        number.parse().unwrap_or(0.0),
+        number_value(number),
         texts.get(number),
         (!unit.is_empty()).then(|| texts.get(unit)),
     )
+}
+
+/// A number's value. Whole numbers of up to 15 digits, most of a scenario's, are read
+/// digit by digit: they are exact in an `f64`, so this is the value `str::parse` gives,
+/// without its general algorithm; anything else goes to `str::parse`.
+fn number_value(number: &str) -> f64 {
+    if (1..=15).contains(&number.len()) && number.bytes().all(|b| b.is_ascii_digit()) {
+        number
+            .bytes()
+            .fold(0u64, |value, b| value * 10 + u64::from(b - b'0')) as f64
+    } else {
+        number.parse().unwrap_or(0.0)
+    }
 }
 
 /// The kind of one `token`, read from its first character (the grammar's token
@@ -579,7 +637,6 @@ fn token_kind<'a>(
         }
         b',' => NodeKind::Comma,
         b';' => NodeKind::Semi,
-        b'>' => NodeKind::Ge,
         b'-' if s == "->" => NodeKind::Arrow,
         b'-' => quantity(s, texts),
         b'0'..=b'9' if bytes.len() == 10 && bytes[4] == b'-' => {
@@ -625,44 +682,118 @@ fn token_kind<'a>(
             NodeKind::Time { hour, minute }
         }
         b'0'..=b'9' => quantity(s, texts),
-        _ => {
-            if let Some(slash) = bad_unit_word(s) {
-                return Err(span.start as usize + slash);
-            }
-            NodeKind::Word(texts.get(s))
-        }
+        _ => NodeKind::Word(texts.get(s)),
     })
 }
 
-/// Where a name token has a `/s`, `/h` or `/m3` tail without being one of the unit
-/// words (`kg/h`), the offset of its `/`: the grammar this one replaced stopped there.
-fn bad_unit_word(token: &str) -> Option<usize> {
-    let first = *token.as_bytes().first()?;
-    if matches!(
-        first,
-        b'\n' | b'\r' | b'/' | b'"' | b',' | b';' | b'>' | b'-' | b'0'..=b'9'
-    ) {
-        return None; // not a name
-    }
-    // (a byte loop: names are short, and `str::find` set up a searcher per name)
-    let slash = token.bytes().position(|b| b == b'/')?;
-    (!UNIT_WORDS.contains(&token)).then_some(slash)
+/// Whether a token is the `/s`, `/h` or `/m3` tail of a unit word (not a comment).
+fn is_unit_tail(token: &str) -> bool {
+    token.starts_with('/') && !token.starts_with("//") && !token.starts_with("/*")
 }
 
-/// The first bad unit word before `end`, found by walking the tokens with the
-/// grammar's own rules. Only runs when pest has refused the text at `end`: a bad unit
-/// word earlier on must be reported instead, as it was the first thing refused.
-fn first_bad_unit_word(text: &str, end: usize) -> Option<usize> {
+/// Whether a token is read together with the name directly before it (see [`glue`]).
+fn needs_glue(token: &str) -> bool {
+    token.starts_with('>') || is_unit_tail(token)
+}
+
+/// Reads a token that the grammar leaves to be glued to the name directly before it
+/// (so that a name costs pest no look at what follows it):
+/// - a unit tail after a name makes one word (`mm/h`); a tail after anything else is
+///   refused at its `/`;
+/// - a name takes in every `-`, so `>` after a name ending in `-` is the arrow
+///   (`a->b` is `a`, `->`, `b`); a `>` after anything else is refused;
+/// - `>=` after a name ending in `-` is refused at the `=` (`a->=`); otherwise it is `>=`.
+///
+/// `Err(pos)` is where the grammar this one replaced refused the text.
+fn glue<'a>(
+    nodes: &mut Vec<Node<'a>>,
+    token: &str,
+    span: ByteSpan,
+    texts: &Texts<'a, '_>,
+) -> Result<(), usize> {
+    let at = span.start as usize;
+    let name_before = match nodes.last_mut() {
+        Some(Node {
+            kind: NodeKind::Word(word),
+            span: word_span,
+        }) if word_span.end == span.start => Some((word, word_span)),
+        _ => None,
+    };
+    if is_unit_tail(token) {
+        return match name_before {
+            Some((word, word_span)) if !word.contains('/') => {
+                let whole = &texts.parsed[word_span.start as usize..span.end as usize];
+                if let Some(slash) = bad_unit_word(whole) {
+                    return Err(word_span.start as usize + slash);
+                }
+                *word = texts.get(whole);
+                word_span.end = span.end;
+                Ok(())
+            }
+            _ => Err(at),
+        };
+    }
+    let after_dash = name_before.filter(|_| texts.parsed[..at].ends_with('-'));
+    match (token, after_dash) {
+        (">", Some((word, word_span))) => {
+            *word = texts.get(&texts.parsed[word_span.start as usize..at - 1]);
+            word_span.end -= 1;
+            nodes.push(Node {
+                kind: NodeKind::Arrow,
+                span: ByteSpan::new(at - 1, span.end as usize),
+            });
+            Ok(())
+        }
+        (">", None) => Err(at),
+        (_, Some(_)) => Err(at + 1),
+        (_, None) => {
+            nodes.push(Node {
+                kind: NodeKind::Ge,
+                span,
+            });
+            Ok(())
+        }
+    }
+}
+
+/// Where a name with a `/s`, `/h` or `/m3` tail (`kg/h`) is not one of the unit
+/// words, the offset of its `/`: the grammar this one replaced stopped there.
+fn bad_unit_word(word: &str) -> Option<usize> {
+    // (a byte loop: names are short, and `str::find` set up a searcher per name)
+    let slash = word.bytes().position(|b| b == b'/')?;
+    (!UNIT_WORDS.contains(&word)).then_some(slash)
+}
+
+/// Whether a token is a name (and so may take a unit tail).
+fn is_name(token: &str) -> bool {
+    token.as_bytes().first().is_some_and(|first| {
+        !matches!(
+            first,
+            b'\n' | b'\r' | b'/' | b'"' | b',' | b';' | b'>' | b'-' | b'0'..=b'9'
+        )
+    })
+}
+
+/// The first place before `end` where the grammar this one replaced refused the
+/// text and this one does not: a bad unit word, a unit tail or `>` after no name,
+/// `->=` glued to a name (see [`glue`]); found by walking the tokens with the grammar's
+/// own rules. Only runs when pest has refused the text at `end`: such a mistake
+/// earlier on must be reported instead, as it was the first thing refused.
+fn first_glue_error(text: &str, end: usize) -> Option<usize> {
     let mut i = 0;
+    // Where the name token that ends at `i` starts, if one does.
+    let mut name_before: Option<usize> = None;
     while i < end {
         let rest = &text[i..];
         let rule = match rest.as_bytes()[0] {
             b' ' | b'\t' | b'{' | b'}' | b'[' | b']' => {
                 i += 1;
+                name_before = None;
                 continue;
             }
             _ if rest.starts_with('\u{FEFF}') => {
                 i += '\u{FEFF}'.len_utf8();
+                name_before = None;
                 continue;
             }
             b'(' => Rule::point,
@@ -676,10 +807,25 @@ fn first_bad_unit_word(text: &str, end: usize) -> Option<usize> {
         };
         let pair = parsed.ok()?.next()?;
         let len = pair.as_span().end();
-        if rule == Rule::token
-            && let Some(slash) = bad_unit_word(pair.as_str())
-        {
-            return Some(i + slash);
+        let token = pair.as_str();
+        if rule == Rule::token && is_unit_tail(token) {
+            let Some(start) = name_before else {
+                return Some(i); // a tail after no name
+            };
+            if let Some(slash) = bad_unit_word(&text[start..i + len]) {
+                return Some(start + slash);
+            }
+            name_before = None;
+        } else if rule == Rule::token && token.starts_with('>') {
+            let after_dash = name_before.is_some() && text[..i].ends_with('-');
+            match (token, after_dash) {
+                (">", false) => return Some(i),
+                (">=", true) => return Some(i + 1),
+                _ => {}
+            }
+            name_before = None;
+        } else {
+            name_before = (rule == Rule::token && is_name(token)).then_some(i);
         }
         if len == 0 {
             return None;
@@ -783,6 +929,37 @@ mod tests {
             "{}",
             diags[0].message_en
         );
+    }
+
+    #[test]
+    fn numbers_read_digit_by_digit_have_the_value_str_parse_gives() {
+        let mut texts: Vec<String> = [
+            "0",
+            "7",
+            "007",
+            "600",
+            "999999999999999",
+            "1000000000000000",
+            "12345678901234567890",
+            "0.035",
+            "-3",
+            "-0",
+            "5.",
+            "",
+        ]
+        .map(String::from)
+        .to_vec();
+        // whole numbers across the 15-digit range, some with leading zeros
+        let mut n = 1u64;
+        while n < 10u64.pow(16) {
+            texts.push(n.to_string());
+            texts.push(format!("00{n}"));
+            n = n * 7 + 3;
+        }
+        for text in texts {
+            let parsed: f64 = text.parse().unwrap_or(0.0);
+            assert_eq!(number_value(&text).to_bits(), parsed.to_bits(), "{text}");
+        }
     }
 
     #[test]

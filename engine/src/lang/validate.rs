@@ -803,14 +803,21 @@ impl V {
     }
 
     fn name(&mut self, cur: &mut Cur<'_>, what: &str) -> Option<(String, Span)> {
+        self.name_ref(cur, what)
+            .map(|(name, span)| (name.to_string(), span))
+    }
+
+    /// A name as written, borrowed from the tree: for looking a name up, where an
+    /// owned copy would be allocated only to be dropped.
+    fn name_ref<'a>(&mut self, cur: &mut Cur<'a>, what: &str) -> Option<(&'a str, Span)> {
         match cur.peek().map(|n| &n.kind) {
             Some(NodeKind::Word(w)) => {
                 let n = cur.next()?;
-                Some((w.to_string(), cur.span_of(n)))
+                Some((w, cur.span_of(n)))
             }
             Some(NodeKind::Str { value, .. }) => {
                 let n = cur.next()?;
-                Some((value.to_string(), cur.span_of(n)))
+                Some((value, cur.span_of(n)))
             }
             _ => {
                 self.expected(
@@ -1140,8 +1147,8 @@ impl V {
     }
 
     fn place_ref(&mut self, cur: &mut Cur<'_>) -> Option<PlaceIdx> {
-        let (name, span) = self.name(cur, "a place")?;
-        let i = self.resolve(|n| &n.places, &name, span, "place", "地点");
+        let (name, span) = self.name_ref(cur, "a place")?;
+        let i = self.resolve(|n| &n.places, name, span, "place", "地点");
         (i != UNKNOWN).then_some(PlaceIdx(i))
     }
 
@@ -2869,19 +2876,21 @@ impl V {
                             if kw == "before" && cur.eat_kw("return") {
                                 Some(Trigger::BeforeReturn)
                             } else {
-                                self.name(&mut cur, "a task id").and_then(|(name, span)| {
-                                    let t = self.resolve(|n| &n.tasks, &name, span, "task", "任务");
-                                    if t == UNKNOWN {
-                                        return None;
-                                    }
-                                    if kw == "after" {
-                                        self.edges.push((t, index));
-                                        Some(Trigger::After(TaskIdx(t)))
-                                    } else {
-                                        self.edges.push((index, t));
-                                        Some(Trigger::Before(TaskIdx(t)))
-                                    }
-                                })
+                                self.name_ref(&mut cur, "a task id")
+                                    .and_then(|(name, span)| {
+                                        let t =
+                                            self.resolve(|n| &n.tasks, name, span, "task", "任务");
+                                        if t == UNKNOWN {
+                                            return None;
+                                        }
+                                        if kw == "after" {
+                                            self.edges.push((t, index));
+                                            Some(Trigger::After(TaskIdx(t)))
+                                        } else {
+                                            self.edges.push((index, t));
+                                            Some(Trigger::Before(TaskIdx(t)))
+                                        }
+                                    })
                             }
                         }
                     };
@@ -3014,13 +3023,12 @@ impl V {
     fn actors(&mut self, cur: &mut Cur<'_>) -> Vec<Actor> {
         let mut out = Vec::new();
         for n in self.word_list(cur) {
-            let c = Cur::new(cur.file, vec![n]);
-            let (name, span) = match &n.kind {
-                NodeKind::Word(w) => (w.clone(), c.span_of(n)),
-                NodeKind::Str { value, .. } => (value.clone(), c.span_of(n)),
+            let name = match &n.kind {
+                NodeKind::Word(w) => w,
+                NodeKind::Str { value, .. } => value,
                 _ => continue,
             };
-            if let Some(a) = self.actor(&name, span) {
+            if let Some(a) = self.actor(name, cur.span_of(n)) {
                 out.push(a);
             }
         }
