@@ -148,3 +148,44 @@ fn a_file_typed_in_full_width_gets_a_summary_not_a_thousand_messages() {
     );
     assert!(result.diagnostics.iter().any(|d| d.code == "E0107"));
 }
+
+/// W0009: a plan task warns by loudspeaker (大喇叭) a place no loudspeaker reaches
+/// (`tests/warnings/loudspeaker-out-of-reach.drill`: 西塘 is 890 m from the only one,
+/// whose radius is 500 m). A loudspeaker that reaches it clears the warning, unless the
+/// task names only other loudspeakers under `with` (the simulation then uses those).
+#[test]
+fn a_place_no_loudspeaker_reaches_is_warned_about() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/warnings/loudspeaker-out-of-reach.drill");
+    let text = std::fs::read_to_string(&path).expect("the warning case exists");
+    let (sources, result) =
+        lang::check_text("tests/warnings/loudspeaker-out-of-reach.drill", &text);
+    assert!(!result.has_errors(), "{:?}", result.diagnostics);
+    let codes: Vec<&str> = result.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["W0009"]);
+    let rendered = lang::render(&result.diagnostics, &sources);
+    insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
+        insta::assert_snapshot!("warning-loudspeaker-out-of-reach", rendered);
+    });
+
+    let speaker = "村广播 loudspeaker at 村委会 radius 500m";
+    assert!(text.contains(speaker));
+    let with_xitang = text.replace(
+        speaker,
+        &format!("{speaker}\n  西塘广播 loudspeaker at 西塘 radius 300m"),
+    );
+    let (_, fixed) = check_str(&with_xitang);
+    assert!(
+        fixed.diagnostics.is_empty(),
+        "a loudspeaker at 西塘 reaches it: {:?}",
+        fixed.diagnostics
+    );
+    let only_the_far_one = with_xitang.replace(
+        "how [loudspeaker sms]",
+        "how [loudspeaker sms] with [村广播]",
+    );
+    assert!(only_the_far_one != with_xitang);
+    let (_, named) = check_str(&only_the_far_one);
+    let codes: Vec<&str> = named.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["W0009"], "the task names only the far loudspeaker");
+}

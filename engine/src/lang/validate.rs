@@ -404,6 +404,104 @@ pub fn off_the_terrain(s: &Scenario, extent: TerrainExtent) -> Vec<Diagnostic> {
     diags
 }
 
+/// W0009: a plan task that warns or orders people by loudspeaker (大喇叭) where no
+/// loudspeaker reaches. The simulation lets a loudspeaker warn only the households
+/// within its `radius` of it (the ones the task names under `with`, or else every
+/// loudspeaker in the scenario), so a populated place of the task's target beyond all
+/// of them hears nothing by that channel: a gap in the plan a trainer wants to see
+/// before the drill, not in its report. Loudspeakers without a `radius` get the
+/// simulation's default, which the scenario language does not know, so a task that may
+/// use one is not checked.
+pub fn out_of_loudspeaker_reach(s: &Scenario) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for task in &s.plan.tasks {
+        if !task.how.contains(&Channel::Loudspeaker) {
+            continue;
+        }
+        let target = match &task.work {
+            Work::Warn(t) | Work::ShelterInPlace(t) | Work::KnockDoors(t) => *t,
+            Work::Evacuate { from, .. } => *from,
+            _ => continue,
+        };
+        let named: Vec<&Resource> = task
+            .with
+            .iter()
+            .filter_map(|u| s.resources.get(u.resource.index()))
+            .filter(|r| r.kind == ResourceKind::Loudspeaker)
+            .collect();
+        let named_any = !named.is_empty();
+        let speakers: Vec<&Resource> = if named.is_empty() {
+            s.resources
+                .iter()
+                .filter(|r| r.kind == ResourceKind::Loudspeaker)
+                .collect()
+        } else {
+            named
+        };
+        // No loudspeaker at all is refused by the simulation with its own message.
+        let Some(reach) = speakers
+            .iter()
+            .map(|r| {
+                let at = s.map.places.get(r.at.index())?;
+                Some((*r, at.pos, r.radius_m?))
+            })
+            .collect::<Option<Vec<_>>>()
+            .filter(|v| !v.is_empty())
+        else {
+            continue;
+        };
+        for (i, place) in s.map.places.iter().enumerate() {
+            let populated = place.households > 0 || place.people > 0;
+            let in_target = match target {
+                Target::All => true,
+                Target::Place(p) => p.index() == i,
+                Target::Zone(z) => s
+                    .map
+                    .zones
+                    .get(z.index())
+                    .is_some_and(|z| z.contains(place.pos)),
+            };
+            if !populated || place.shelter.is_some() || !in_target {
+                continue;
+            }
+            if reach
+                .iter()
+                .any(|(_, at, radius)| at.distance(place.pos) <= *radius)
+            {
+                continue;
+            }
+            let (nearest, at, radius) = reach
+                .iter()
+                .min_by(|a, b| a.1.distance(place.pos).total_cmp(&b.1.distance(place.pos)))
+                .copied()
+                .expect("reach is not empty");
+            let distance = at.distance(place.pos).round();
+            diags.push(
+                Diagnostic::warning(
+                    "W0009",
+                    task.span,
+                    format!(
+                        "任务 {} 用大喇叭,但 {} 不在任何大喇叭的范围内 (最近的 {} 距 {distance} 米,半径 {radius} 米)",
+                        task.id, place.name, nearest.name
+                    ),
+                    format!(
+                        "task {} warns by loudspeaker, but no loudspeaker reaches {} (the nearest, {}, is {distance} m away with a {radius} m radius)",
+                        task.id, place.name, nearest.name
+                    ),
+                )
+                .label("no loudspeaker reaches every place it warns")
+                .secondary(nearest.span, "nearest loudspeaker")
+                .help(format!(
+                    "add a loudspeaker that reaches {p} (e.g. `{p}广播 大喇叭 位于 {p} 半径 600m` / `… loudspeaker at {p} radius 600m`){with}, or warn {p} by another channel / 在{p}增设大喇叭,或改用其他渠道",
+                    p = place.name,
+                    with = if named_any { " and list it under the task's `with`" } else { "" },
+                )),
+            );
+        }
+    }
+    diags
+}
+
 /// W0007 for one feature.
 fn outside_warning(span: Span, zh: &str, en: &str, range: &str, extend: &str) -> Diagnostic {
     Diagnostic::warning(
@@ -3810,6 +3908,7 @@ impl V {
                 self.err(d);
             }
         }
+        self.diags.extend(out_of_loudspeaker_reach(&self.s));
         // Cycles in after/before.
         let n = self.s.plan.tasks.len();
         let mut adj: Vec<Vec<u32>> = vec![Vec::new(); n];
