@@ -848,6 +848,23 @@ impl Scenario {
     pub fn place(&self, idx: PlaceIdx) -> &Place {
         &self.map.places[idx.index()]
     }
+    /// 大喇叭 — the loudspeakers a warning by loudspeaker sounds from: those the task or
+    /// action names under `with`, or else every loudspeaker in the scenario. The
+    /// simulation and `drill check`'s W0009 both go by this.
+    pub fn loudspeakers_for(&self, with: &[ResourceUse]) -> Vec<&Resource> {
+        let named: Vec<&Resource> = with
+            .iter()
+            .filter_map(|u| self.resources.get(u.resource.index()))
+            .filter(|r| r.kind == ResourceKind::Loudspeaker)
+            .collect();
+        if !named.is_empty() {
+            return named;
+        }
+        self.resources
+            .iter()
+            .filter(|r| r.kind == ResourceKind::Loudspeaker)
+            .collect()
+    }
     pub fn link(&self, idx: LinkIdx) -> &Link {
         &self.map.links[idx.index()]
     }

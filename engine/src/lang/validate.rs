@@ -423,21 +423,12 @@ pub fn out_of_loudspeaker_reach(s: &Scenario) -> Vec<Diagnostic> {
             Work::Evacuate { from, .. } => *from,
             _ => continue,
         };
-        let named: Vec<&Resource> = task
-            .with
-            .iter()
-            .filter_map(|u| s.resources.get(u.resource.index()))
-            .filter(|r| r.kind == ResourceKind::Loudspeaker)
-            .collect();
-        let named_any = !named.is_empty();
-        let speakers: Vec<&Resource> = if named.is_empty() {
+        let speakers = s.loudspeakers_for(&task.with);
+        let named_any = task.with.iter().any(|u| {
             s.resources
-                .iter()
-                .filter(|r| r.kind == ResourceKind::Loudspeaker)
-                .collect()
-        } else {
-            named
-        };
+                .get(u.resource.index())
+                .is_some_and(|r| r.kind == ResourceKind::Loudspeaker)
+        });
         // No loudspeaker at all is refused by the simulation with its own message.
         let Some(reach) = speakers
             .iter()

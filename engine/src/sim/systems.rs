@@ -1075,19 +1075,7 @@ pub fn warning_contacts(
         };
         match channel {
             Channel::Loudspeaker => {
-                let named: Vec<&crate::model::Resource> = with
-                    .iter()
-                    .filter_map(|u| s.resources.get(u.resource.index()))
-                    .filter(|r| r.kind == ResourceKind::Loudspeaker)
-                    .collect();
-                let speakers: Vec<&crate::model::Resource> = if named.is_empty() {
-                    s.resources
-                        .iter()
-                        .filter(|r| r.kind == ResourceKind::Loudspeaker)
-                        .collect()
-                } else {
-                    named
-                };
+                let speakers = s.loudspeakers_for(with);
                 for rep in 0..p.loudspeaker_repeats.max(1) {
                     let t = start + f64::from(rep) * p.loudspeaker_repeat_s;
                     for &(h, pl) in &households {
