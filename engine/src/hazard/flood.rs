@@ -708,14 +708,15 @@ impl FloodModel {
     }
 
     /// The step itself, in one pass down the rows of the wet box so that each array is
-    /// streamed through memory once per step. In iteration `j`: the water surface and
-    /// single-precision depth of row `j`; the momentum update of row `j`'s x faces and
+    /// streamed through memory once per step. In iteration `j`: the water surface of
+    /// row `j`; the momentum update of row `j`'s x faces and
     /// of the y faces north of row `j`; the positivity limits of row `j − 1` (its four
     /// faces are final by then); the limits applied to row `j − 1`'s x faces and to the
     /// y faces between rows `j − 2` and `j − 1`; the continuity update of row `j − 2`,
-    /// whose faces are all final and whose old depth no later face reads. The result is
-    /// the same, to the bit, as whole-grid passes in that order. Inner loops run over
-    /// equal-length row slices: no bounds checks, no branches, no allocation, vectorised.
+    /// whose faces are all final and whose old depth no later face reads (and its
+    /// single-precision copy). Each face and cell sees the values whole-grid passes in
+    /// that order would give it. Inner loops run over equal-length row slices: no
+    /// bounds checks, no branches, no allocation, vectorised.
     ///
     /// Precision: the momentum update and the limits run in single precision, eight
     /// lanes wide (the kernel is bound by arithmetic, not memory: a 128 × 128 grid that
