@@ -265,3 +265,52 @@ fn dam_break_on_dry_bed_against_ritter() {
     );
     assert!(m.mass_error_relative() < 1e-12);
 }
+
+/// Uniform flow leaves through an open edge at Manning's normal depth: a 1 km channel
+/// of 10 m cells on a 1:1000 bed (walls of no-data cells on both sides), fed 10 m³/s
+/// at its head, reaches h_n = (q n / √S)^(3/5) = (1 m²/s · 0.03 / √0.001)^0.6 = 0.969 m
+/// along its lower half and at the open edge itself (Manning 1891; Chow 1959,
+/// "Open-Channel Hydraulics", §5-1). The edge face is updated by the same momentum
+/// equation as the interior ones, with the bed slope as surface slope (LISFLOOD-FP's
+/// free boundary), so its steady state is this normal depth and not a different one.
+#[test]
+fn uniform_channel_flow_leaves_at_normal_depth() {
+    let (cols, dx, slope, n) = (100, 10.0, 0.001, 0.03);
+    let z: Vec<f64> = (0..3)
+        .flat_map(|r| {
+            (0..cols).map(move |c| {
+                if r == 1 {
+                    slope * dx * (cols - 1 - c) as f64
+                } else {
+                    f64::NAN
+                }
+            })
+        })
+        .collect();
+    let terrain = Raster::from_grid(cols, 3, dx, z).unwrap();
+    let config = FloodConfig {
+        manning_n: n,
+        open_boundary: true,
+        ..FloodConfig::default()
+    };
+    let mut m = FloodModel::new(terrain, config, None).unwrap();
+    m.add_inflow(Point { x: 5.0, y: 15.0 }, vec![(0.0, 10.0)])
+        .unwrap();
+    m.advance_to(2.0 * 3600.0);
+    let out_at_2h = m.balance().outflow_m3;
+    m.advance_to(3.0 * 3600.0);
+    let q: f64 = 10.0 / dx;
+    let normal = (q * n / slope.sqrt()).powf(0.6);
+    assert!((normal - 0.969).abs() < 1e-3, "h_n {normal}");
+    for c in [50, 75, 98, 99] {
+        let h = m.depths()[cols + c];
+        assert!(
+            (h - normal).abs() < 0.01 * normal,
+            "cell {c}: depth {h:.4} m, normal depth {normal:.4} m"
+        );
+    }
+    // Steady: in the third hour what enters leaves.
+    let leaving = (m.balance().outflow_m3 - out_at_2h) / 3600.0;
+    assert!((leaving - 10.0).abs() < 0.05, "outflow {leaving} m³/s");
+    assert!(m.mass_error_relative() < 1e-9);
+}

@@ -28,8 +28,14 @@
 //! accounted for in [`MassBalance`]: stored = initial + rain + inflow − outflow.
 //!
 //! Boundaries: the raster edge is closed by default; `open_boundary` lets water leave
-//! through edge faces at normal depth (Manning, bed slope towards the edge, at least
-//! `min_outflow_slope`), except at inflow cells. No-data cells are walls.
+//! through the edge faces, except at inflow cells, as LISFLOOD-FP's free boundary does:
+//! the same momentum update, with the water-surface slope across the edge face taken as
+//! the bed slope towards the edge (at least `min_outflow_slope`) and the edge cell's
+//! depth as the flow depth. Its steady state is Manning's normal-depth flow (tested
+//! against a uniform channel); unlike an edge discharge set to normal depth every step,
+//! it does not answer each step's depth at once, which had the two outlet cells of a
+//! valley thalweg trading depth back and forth over hours. Without friction water
+//! leaves at critical depth. No-data cells are walls.
 
 use crate::hazard::HazardField;
 use crate::hazard::raster::Raster;
@@ -54,7 +60,7 @@ pub struct FloodConfig {
     pub max_dt_s: f64,
     /// Whether water may leave through the raster edge.
     pub open_boundary: bool,
-    /// Smallest bed slope used for normal-depth outflow at an open edge.
+    /// Smallest bed slope driving the outflow through an open edge.
     pub min_outflow_slope: f64,
     /// Debris factor added to the hazard rating where depth exceeds 0.25 m.
     pub debris_factor: f64,
@@ -144,8 +150,9 @@ pub struct FloodModel {
     scratch: Scratch,
     /// This step's edge-face discharges.
     edges: EdgeFaces,
-    /// Each edge face's normal-depth outflow coefficient (see [`FloodModel::edge_outflows`]).
-    edge_coefficients: EdgeFaces,
+    /// Each edge face's outflow slope, 0 where it is closed (see
+    /// [`FloodModel::edge_outflows`]).
+    edge_slopes: EdgeFaces,
     /// Cells that may hold water; `None` while the grid is dry.
     wet: Option<WetBox>,
     /// Deepest water on the grid, metres: sets the next Courant step.
@@ -513,7 +520,7 @@ impl FloodModel {
                 north: vec![0.0; cols],
                 south: vec![0.0; cols],
             },
-            edge_coefficients: EdgeFaces {
+            edge_slopes: EdgeFaces {
                 west: vec![0.0; rows],
                 east: vec![0.0; rows],
                 north: vec![0.0; cols],
@@ -532,7 +539,7 @@ impl FloodModel {
                 ..MassBalance::default()
             },
         };
-        model.set_edge_coefficients();
+        model.set_edge_slopes();
         Ok(model)
     }
 
@@ -598,7 +605,7 @@ impl FloodModel {
             ));
         }
         self.closed_edge[cell] = true;
-        self.set_edge_coefficients();
+        self.set_edge_slopes();
         let cols = self.terrain.cols;
         self.wet = Some(WetBox::with(
             self.wet,
@@ -744,7 +751,7 @@ impl FloodModel {
             friction: (G * dt * cfg.manning_n * cfg.manning_n) as f32,
             wet_threshold_m: cfg.wet_threshold_m as f32,
         };
-        self.edge_outflows();
+        self.edge_outflows(dt);
         let mut lanes = [0.0f32; 8];
         if let Some(b) = self.wet {
             let FloodModel {
@@ -973,55 +980,58 @@ impl FloodModel {
         self.steps += 1;
     }
 
-    /// Normal-depth outflow through the open raster edge, as the signed discharge of
-    /// each edge face (positive east or south), from the depths at the start of the
-    /// step: `q = k h^(5/3)` with `k = sqrt(S)/n` (Manning, bed slope `S` towards the
-    /// edge, at least `min_outflow_slope`), or critical-depth `q = sqrt(g) h^(3/2)`
-    /// without friction. Closed edges and dry edge cells carry nothing.
-    fn edge_outflows(&mut self) {
+    /// Discharge through the open raster edge this step, as the signed discharge of
+    /// each edge face (positive east or south), from the depths and edge discharges at
+    /// the start of the step: the momentum update of the face (Bates et al. 2010 eq. 11)
+    /// with the edge cell's depth `h` as flow depth and the face's outflow slope `S` as
+    /// the water-surface slope, `q' = (q + g h Δt S) / (1 + g Δt n² q / h^(7/3))`,
+    /// whose steady state is Manning's `q = h^(5/3) √S / n`; without friction,
+    /// critical-depth `q = √g h^(3/2)`. Closed faces and dry edge cells carry nothing.
+    fn edge_outflows(&mut self, dt: f64) {
         let (cols, rows) = (self.terrain.cols, self.terrain.rows);
         let threshold = self.config.wet_threshold_m;
-        let manning = self.config.manning_n > 0.0;
+        let n = self.config.manning_n;
         let h = &self.depth;
-        let (k, e) = (&self.edge_coefficients, &mut self.edges);
-        let outflow = |i: usize, k: f64| -> f64 {
+        let (qx, qy) = (&self.qx, &self.qy);
+        let (slope, e) = (&self.edge_slopes, &mut self.edges);
+        let outflow = |i: usize, slope: f64, q_old: f32| -> f64 {
             let h = h[i];
-            if k == 0.0 || h <= threshold {
+            if slope == 0.0 || h <= threshold {
                 0.0
-            } else if manning {
-                // h^(5/3) = h⁴ h^(−7/3), in the single precision the discharge is
-                // stored in: a libm cube root on every edge cell cost 2 % of the step.
-                let h = h as f32;
-                k * f64::from((h * h) * (h * h) * inv_pow_7_3_f32(h))
+            } else if n > 0.0 {
+                let q = f64::from(q_old.abs());
+                let inv7 = f64::from(inv_pow_7_3_f32(h as f32));
+                (q + G * h * dt * slope) / (1.0 + G * dt * n * n * q * inv7)
             } else {
-                k * h * h.sqrt()
+                G.sqrt() * h * h.sqrt()
             }
         };
+        let stride_x = cols + 1;
         for r in 0..rows {
-            e.west[r] = -outflow(r * cols, k.west[r]);
-            e.east[r] = outflow(r * cols + cols - 1, k.east[r]);
+            let (west, east) = (r * stride_x, r * stride_x + cols);
+            e.west[r] = -outflow(r * cols, slope.west[r], qx[west]);
+            e.east[r] = outflow(r * cols + cols - 1, slope.east[r], qx[east]);
         }
         for c in 0..cols {
-            e.north[c] = -outflow(c, k.north[c]);
-            e.south[c] = outflow((rows - 1) * cols + c, k.south[c]);
+            let south = rows * cols + c;
+            e.north[c] = -outflow(c, slope.north[c], qy[c]);
+            e.south[c] = outflow((rows - 1) * cols + c, slope.south[c], qy[south]);
         }
     }
 
-    /// The outflow coefficient of every edge face (see [`FloodModel::edge_outflows`]),
-    /// which depends only on the bed and on which faces are open: 0 on a closed edge,
-    /// at an inflow cell and at a no-data cell.
-    fn set_edge_coefficients(&mut self) {
+    /// The outflow slope of every edge face (see [`FloodModel::edge_outflows`]): the
+    /// bed slope from the next cell inwards down to the edge cell, at least
+    /// `min_outflow_slope`; 0 (closed) on a closed edge, at an inflow cell and at a
+    /// no-data cell. It depends only on the bed and on which faces are open.
+    fn set_edge_slopes(&mut self) {
         let (cols, rows) = (self.terrain.cols, self.terrain.rows);
         let dx = self.terrain.cell_m;
         let cfg = self.config;
         let z = &self.terrain.elevation_m;
         let closed = &self.closed_edge;
-        let coefficient = |i: usize, inner: Option<usize>| -> f64 {
+        let outflow_slope = |i: usize, inner: Option<usize>| -> f64 {
             if !cfg.open_boundary || closed[i] || z[i].is_nan() {
                 return 0.0;
-            }
-            if cfg.manning_n == 0.0 {
-                return G.sqrt();
             }
             let bed = inner.map_or(0.0, |k| {
                 if z[k].is_nan() {
@@ -1030,18 +1040,18 @@ impl FloodModel {
                     (z[k] - z[i]) / dx
                 }
             });
-            bed.max(cfg.min_outflow_slope).sqrt() / cfg.manning_n
+            bed.max(cfg.min_outflow_slope)
         };
-        let k = &mut self.edge_coefficients;
+        let s = &mut self.edge_slopes;
         for r in 0..rows {
             let (west, east) = (r * cols, r * cols + cols - 1);
-            k.west[r] = coefficient(west, (cols > 1).then_some(west + 1));
-            k.east[r] = coefficient(east, (cols > 1).then(|| east - 1));
+            s.west[r] = outflow_slope(west, (cols > 1).then_some(west + 1));
+            s.east[r] = outflow_slope(east, (cols > 1).then(|| east - 1));
         }
         for c in 0..cols {
             let (north, south) = (c, (rows - 1) * cols + c);
-            k.north[c] = coefficient(north, (rows > 1).then_some(north + cols));
-            k.south[c] = coefficient(south, (rows > 1).then(|| south - cols));
+            s.north[c] = outflow_slope(north, (rows > 1).then_some(north + cols));
+            s.south[c] = outflow_slope(south, (rows > 1).then(|| south - cols));
         }
     }
 
@@ -1171,8 +1181,9 @@ mod tests {
                 let friction = 1.0 + G * dt * n2 * q.abs() / (hf * hf * hf.cbrt());
                 (q_weighted - G * hf * dt * (ej - ei) / dx) / friction
             };
-            // Normal-depth outflow through an open edge face of cell i (outward positive).
-            let edge = |i: usize, inner: Option<usize>| -> f64 {
+            // Outflow through an open edge face of cell i (outward positive): the face's
+            // momentum update with the bed slope towards the edge as surface slope.
+            let edge = |i: usize, inner: Option<usize>, q_old: f64| -> f64 {
                 if !cfg.open_boundary
                     || self.closed_edge[i]
                     || z[i].is_nan()
@@ -1189,7 +1200,8 @@ mod tests {
                 });
                 let s = bed.max(cfg.min_outflow_slope);
                 if cfg.manning_n > 0.0 {
-                    h[i].powf(5.0 / 3.0) * s.sqrt() / cfg.manning_n
+                    let q = q_old.abs();
+                    (q + G * h[i] * dt * s) / (1.0 + G * dt * n2 * q / h[i].powf(7.0 / 3.0))
                 } else {
                     // Frictionless: critical-depth outflow.
                     G.sqrt() * h[i].powf(1.5)
@@ -1216,8 +1228,8 @@ mod tests {
                 }
                 let w = r * cols;
                 let e = r * cols + cols - 1;
-                qx_new[base] = -edge(w, (cols > 1).then_some(w + 1));
-                qx_new[base + cols] = edge(e, (cols > 1).then(|| e - 1));
+                qx_new[base] = -edge(w, (cols > 1).then_some(w + 1), qx_new[base]);
+                qx_new[base + cols] = edge(e, (cols > 1).then(|| e - 1), qx_new[base + cols]);
             }
             // Momentum: y faces. Face (c, r) lies north of cell (c, r).
             let mut qy_new = std::mem::take(&mut self.qy);
@@ -1241,8 +1253,9 @@ mod tests {
             for c in 0..cols {
                 let n = c;
                 let s = (rows - 1) * cols + c;
-                qy_new[c] = -edge(n, (rows > 1).then_some(n + cols));
-                qy_new[rows * cols + c] = edge(s, (rows > 1).then(|| s - cols));
+                qy_new[c] = -edge(n, (rows > 1).then_some(n + cols), qy_new[c]);
+                qy_new[rows * cols + c] =
+                    edge(s, (rows > 1).then(|| s - cols), qy_new[rows * cols + c]);
             }
 
             // Positivity limiter: scale a cell's outflows so they take at most its water.
