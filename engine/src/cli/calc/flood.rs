@@ -7,9 +7,7 @@ use clap::Args;
 use serde_json::json;
 
 use super::quantity as q;
-use crate::hazard::flood::{DANGER_FOR_SOME_HR, FloodConfig, FloodModel, hazard_rating};
-use crate::hazard::raster::Raster;
-use crate::model::Point;
+use crate::hazard::flood::{DANGER_FOR_SOME_HR, Valley, hazard_rating};
 
 #[derive(Args, Debug)]
 pub struct FloodArgs {
@@ -61,33 +59,18 @@ pub fn run(a: &FloodArgs) -> Result<String, String> {
     if !(a.duration > 0.0 && a.duration <= 7.0 * 86400.0) {
         return Err("--duration must be between 0 and 7 days".into());
     }
-    let mid = (a.rows as f64 - 1.0) / 2.0;
     let (cols, rows, cell) = (a.cols, a.rows, a.cell);
-    let z: Vec<f64> = (0..rows)
-        .flat_map(|r| {
-            (0..cols).map(move |c| {
-                a.slope * cell * (cols - 1 - c) as f64
-                    + a.side_slope * cell * (r as f64 - mid).abs()
-            })
-        })
-        .collect();
-    let terrain = Raster::from_grid(cols, rows, cell, z)?;
-    let config = FloodConfig {
+    let valley = Valley {
+        cols,
+        rows,
+        cell_m: cell,
+        floor_slope: a.slope,
+        side_slope: a.side_slope,
         manning_n: a.manning,
-        open_boundary: true,
-        ..FloodConfig::default()
+        rain_mm_h: a.rain,
+        inflow_m3_s: a.inflow,
     };
-    let mut model = FloodModel::new(terrain, config, None)?;
-    model.set_rain(vec![(0.0, a.rain)]);
-    if a.inflow > 0.0 {
-        model.add_inflow(
-            Point {
-                x: 0.5 * cell,
-                y: (mid + 0.5) * cell,
-            },
-            vec![(0.0, a.inflow)],
-        )?;
-    }
+    let mut model = valley.model()?;
     model.run_to(a.duration);
 
     let area = cell * cell;
@@ -97,7 +80,7 @@ pub fn run(a: &FloodArgs) -> Result<String, String> {
     let dangerous = (0..depths.len())
         .filter(|&i| {
             let (u, v) = model.velocity(i);
-            hazard_rating(depths[i], u.hypot(v), config.debris_factor) >= DANGER_FOR_SOME_HR
+            hazard_rating(depths[i], u.hypot(v), model.config.debris_factor) >= DANGER_FOR_SOME_HR
         })
         .count();
     let b = model.balance();
