@@ -441,18 +441,9 @@ pub fn out_of_loudspeaker_reach(s: &Scenario) -> Vec<Diagnostic> {
         else {
             continue;
         };
-        for (i, place) in s.map.places.iter().enumerate() {
+        for place in places_of(s, target) {
             let populated = place.households > 0 || place.people > 0;
-            let in_target = match target {
-                Target::All => true,
-                Target::Place(p) => p.index() == i,
-                Target::Zone(z) => s
-                    .map
-                    .zones
-                    .get(z.index())
-                    .is_some_and(|z| z.contains(place.pos)),
-            };
-            if !populated || place.shelter.is_some() || !in_target {
+            if !populated || place.shelter.is_some() {
                 continue;
             }
             if reach
@@ -491,6 +482,29 @@ pub fn out_of_loudspeaker_reach(s: &Scenario) -> Vec<Diagnostic> {
         }
     }
     diags
+}
+
+/// The places a task's target covers: the place itself, or the places inside the zone
+/// or on the whole map other than shelters (whose people are not the ones warned or
+/// moved).
+fn places_of(s: &Scenario, target: Target) -> Vec<&Place> {
+    match target {
+        Target::Place(p) => vec![s.place(p)],
+        Target::Zone(z) => {
+            let zone = s.zone(z);
+            s.map
+                .places
+                .iter()
+                .filter(|p| p.shelter.is_none() && zone.contains(p.pos))
+                .collect()
+        }
+        Target::All => s
+            .map
+            .places
+            .iter()
+            .filter(|p| p.shelter.is_none())
+            .collect(),
+    }
 }
 
 /// W0007 for one feature.
@@ -3970,26 +3984,7 @@ impl V {
 
     /// People of the given groups (everyone when empty) at a target.
     fn people_in(&self, target: Target, groups: &[Group]) -> u64 {
-        let places: Vec<&Place> = match target {
-            Target::Place(p) => vec![self.s.place(p)],
-            Target::Zone(z) => {
-                let zone = self.s.zone(z);
-                self.s
-                    .map
-                    .places
-                    .iter()
-                    .filter(|p| p.shelter.is_none() && zone.contains(p.pos))
-                    .collect()
-            }
-            Target::All => self
-                .s
-                .map
-                .places
-                .iter()
-                .filter(|p| p.shelter.is_none())
-                .collect(),
-        };
-        places
+        places_of(&self.s, target)
             .iter()
             .map(|p| {
                 if groups.is_empty() {
