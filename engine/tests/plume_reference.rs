@@ -317,7 +317,11 @@ fn grid_sampling_matches_point_sampling() {
 ///   which applies the HCN values of NRC vol. 2 (2002) on a ppm basis (reproduced at
 ///   https://123dok.com/id/article/summary-of-aegls-acute-exposure-guideline-levels.10204501 ;
 ///   AEGL-3 row also http://www.nap.edu/openbook.php?record_id=12503&page=49), and the
-///   1-h AEGL-1 of 2.0 ppm quoted at http://www.nap.edu/openbook.php?record_id=12040&page=10 .
+///   1-h AEGL-1 of 2.0 ppm quoted at http://www.nap.edu/openbook.php?record_id=12040&page=10 ;
+/// - ammonia, 60-min column only (30 / 160 / 1100 ppm): the DOE PAC entry for ammonium
+///   hydroxide (https://edms3.energy.gov/pac/search/detail/155), whose PAC-1/2/3 are the
+///   unadjusted ammonia AEGLs, and DOE's PACs are the 1-hour AEGLs
+///   (https://edms3.energy.gov/pac/TeelDef).
 #[test]
 fn aegls_match_the_published_tables() {
     let all = |key: &str, level: u8| -> Vec<Option<f64>> {
@@ -325,6 +329,7 @@ fn aegls_match_the_published_tables() {
         (0..5).map(|d| s.aegl(level, d)).collect()
     };
     let some = |v: [f64; 5]| v.map(Some).to_vec();
+    let some3 = |v: [f64; 3]| v.map(Some).to_vec();
     assert_eq!(all("chlorine", 1), some([0.50; 5]));
     assert_eq!(all("chlorine", 2), some([2.8, 2.8, 2.0, 1.0, 0.71]));
     assert_eq!(all("chlorine", 3), some([50.0, 28.0, 20.0, 10.0, 7.1]));
@@ -342,6 +347,11 @@ fn aegls_match_the_published_tables() {
     );
     assert_eq!(all("hydrogen_chloride", 1), some([1.8; 5]));
     assert_eq!(all("sulfur_dioxide", 1), some([0.20; 5]));
+    // Ammonia: only the 60-min column (index 2) has been read against a published table.
+    let ammonia_60_min: Vec<_> = (1..=3)
+        .map(|level| find_substance("ammonia").unwrap().aegl(level, 2))
+        .collect();
+    assert_eq!(ammonia_60_min, some3([30.0, 160.0, 1100.0]));
     // Hydrogen cyanide: the AEGL-1 row once read [2.5, 2.0, 1.0, 0.66, 0.53] here; the
     // published row (NRC vol. 7, Table 1-9, = HCN values of NRC 2002) is below.
     assert_eq!(all("hydrogen_cyanide", 1), some([2.5, 2.5, 2.0, 1.3, 1.0]));
