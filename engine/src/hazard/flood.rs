@@ -38,6 +38,7 @@
 //! leaves at critical depth. No-data cells are walls.
 
 use crate::hazard::HazardField;
+use crate::hazard::pages::PageGrid;
 use crate::hazard::raster::Raster;
 use crate::model::{FloodSpec, Point, Scenario, Timeline};
 
@@ -123,30 +124,30 @@ pub struct FloodModel {
     pub config: FloodConfig,
     terrain: Raster,
     /// Water depth per cell, metres.
-    depth: Vec<f64>,
+    depth: PageGrid<f64>,
     /// `depth` rounded to single precision, for the momentum update and the limits.
-    depth32: Vec<f32>,
+    depth32: PageGrid<f32>,
     /// Unit discharge on vertical faces, (cols + 1) × rows, m²/s, positive eastwards.
     /// Single precision (see [`FloodModel::step_kernels`]): both cells of a face add
     /// and take the same stored value, so mass is conserved whatever its rounding.
-    qx: Vec<f32>,
+    qx: PageGrid<f32>,
     /// Unit discharge on horizontal faces, cols × (rows + 1), m²/s, positive southwards.
-    qy: Vec<f32>,
+    qy: PageGrid<f32>,
     /// The discharges being computed in a step, from `qx` and `qy`; swapped with them
     /// at its end, so the θ-weighting reads the old values without copying them.
-    qx_next: Vec<f32>,
-    qy_next: Vec<f32>,
+    qx_next: PageGrid<f32>,
+    qy_next: PageGrid<f32>,
     /// Each face's h_f^(−1/3) of the last step it was computed in (0 before that), in
     /// the layouts of `qx` and `qy`: the start of the next step's (see
     /// [`face_row_averaged`]).
-    inv_cbrt_x: Vec<f32>,
-    inv_cbrt_y: Vec<f32>,
+    inv_cbrt_x: PageGrid<f32>,
+    inv_cbrt_y: PageGrid<f32>,
     /// Elevations with no-data cells raised to [`WALL_M`].
-    bed: Vec<f64>,
+    bed: PageGrid<f64>,
     /// Bed step across each x face, `z_east − z_west`, m (same layout as `qx`).
-    bed_step_x: Vec<f32>,
+    bed_step_x: PageGrid<f32>,
     /// Bed step across each y face, `z_south − z_north`, m (same layout as `qy`).
-    bed_step_y: Vec<f32>,
+    bed_step_y: PageGrid<f32>,
     valid_cells: usize,
     /// No-data cells (walls), in index order, and where each row's start in that list.
     walls: Vec<usize>,
@@ -583,20 +584,20 @@ impl FloodModel {
         }
         let mut model = FloodModel {
             config,
-            qx: vec![0.0; (cols + 1) * rows],
-            qy: vec![0.0; cols * (rows + 1)],
-            qx_next: vec![0.0; (cols + 1) * rows],
-            qy_next: vec![0.0; cols * (rows + 1)],
-            inv_cbrt_x: vec![0.0; (cols + 1) * rows],
-            inv_cbrt_y: vec![0.0; cols * (rows + 1)],
+            qx: PageGrid::filled(0.0, (cols + 1) * rows),
+            qy: PageGrid::filled(0.0, cols * (rows + 1)),
+            qx_next: PageGrid::filled(0.0, (cols + 1) * rows),
+            qy_next: PageGrid::filled(0.0, cols * (rows + 1)),
+            inv_cbrt_x: PageGrid::filled(0.0, (cols + 1) * rows),
+            inv_cbrt_y: PageGrid::filled(0.0, cols * (rows + 1)),
             closed_edge: vec![false; n],
             valid_cells: terrain.elevation_m.iter().filter(|z| !z.is_nan()).count(),
             walls,
             walls_by_row,
-            depth32: depth.iter().map(|&h| h as f32).collect(),
-            bed,
-            bed_step_x,
-            bed_step_y,
+            depth32: PageGrid::from_slice(&depth.iter().map(|&h| h as f32).collect::<Vec<_>>()),
+            bed: PageGrid::from_slice(&bed),
+            bed_step_x: PageGrid::from_slice(&bed_step_x),
+            bed_step_y: PageGrid::from_slice(&bed_step_y),
             scratch: Scratch {
                 limit: [vec![1.0; cols], vec![1.0; cols]],
                 ones: vec![1.0; cols],
@@ -622,7 +623,7 @@ impl FloodModel {
             wet,
             h_max: depth.iter().copied().fold(0.0, f64::max),
             terrain,
-            depth,
+            depth: PageGrid::from_slice(&depth),
             rain_mm_h: Vec::new(),
             inflows: Vec::new(),
             t_s: 0.0,
@@ -969,9 +970,9 @@ impl FloodModel {
                     limited[i % 2] = any;
                     let limit = &mut scratch.limit[i % 2][..w];
                     if any {
-                        for c in 0..w {
+                        for (c, limit) in limit.iter_mut().enumerate() {
                             let (out, held) = out_and_held(c);
-                            limit[c] = if out > held { held / out } else { 1.0 };
+                            *limit = if out > held { held / out } else { 1.0 };
                         }
                     }
                     // Row i's x faces; the west and east edge faces have a donor
@@ -1325,7 +1326,7 @@ mod tests {
             Reference {
                 terrain: m.terrain.clone(),
                 config: m.config,
-                depth: m.depth.clone(),
+                depth: m.depth.to_vec(),
                 qx: m.qx.iter().map(|&q| f64::from(q)).collect(),
                 qy: m.qy.iter().map(|&q| f64::from(q)).collect(),
                 limit: vec![1.0; m.depth.len()],

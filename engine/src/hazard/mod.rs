@@ -8,6 +8,7 @@
 
 pub mod fire;
 pub mod flood;
+pub mod pages;
 pub mod plume;
 pub mod raster;
 
