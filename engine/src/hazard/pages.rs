@@ -8,15 +8,23 @@
 //! transparent huge pages off) the grid is an ordinary allocation and behaves the same.
 
 use std::ops::{Deref, DerefMut};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Size of a transparent huge page on x86-64 and most aarch64 Linux systems.
 const HUGE_PAGE_BYTES: usize = 2 << 20;
 
+/// How far apart successive grids start past their 2 MiB boundaries (nine cache
+/// lines, so the offsets fall in different sets of the L1 and L2 caches), and after
+/// how many grids the offsets repeat.
+const STAGGER_BYTES: usize = 9 * 64;
+const STAGGERED_GRIDS: usize = 16;
+static NEXT_GRID: AtomicUsize = AtomicUsize::new(0);
+
 /// Grids smaller than this gain nothing from their own huge page.
 const SMALLEST_BYTES: usize = 512 << 10;
 
-/// A fixed-length slice of `T` that starts on a 2 MiB boundary when it is large enough
-/// to gain from it (see the module docs). Dereferences to `[T]`.
+/// A fixed-length slice of `T` that starts a few cache lines past a 2 MiB boundary when
+/// it is large enough to gain from it (see the module docs). Dereferences to `[T]`.
 pub struct PageGrid<T: Copy + Default> {
     storage: Vec<T>,
     start: usize,
@@ -51,12 +59,17 @@ impl<T: Copy + Default> PageGrid<T> {
             };
         }
         let pad = HUGE_PAGE_BYTES.div_ceil(size_of::<T>());
-        let storage = vec![T::default(); len + 2 * pad];
-        let start = match storage.as_ptr().align_offset(HUGE_PAGE_BYTES) {
+        let storage = vec![T::default(); len + 3 * pad];
+        let aligned = match storage.as_ptr().align_offset(HUGE_PAGE_BYTES) {
             offset if offset <= pad => offset,
             _ => 0,
         };
-        advise_huge_pages(&storage[start..start + len + pad]);
+        // Grids that started on the same 2 MiB boundary would put equal indices in
+        // the same cache sets: a row of each of a dozen grids in one set, more than
+        // its ways. Each grid starts a different number of cache lines past it.
+        let lines = NEXT_GRID.fetch_add(1, Ordering::Relaxed) % STAGGERED_GRIDS;
+        let start = aligned + (lines * STAGGER_BYTES).div_ceil(size_of::<T>());
+        advise_huge_pages(&storage[aligned..start + len + pad]);
         PageGrid {
             storage,
             start,
@@ -114,17 +127,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn large_grids_start_on_a_huge_page_and_hold_their_values() {
+    fn large_grids_start_just_past_a_huge_page_boundary_and_hold_their_values() {
         let n = 300_000;
+        let starts_on_a_staggered_line = |p: *const u8| {
+            let past = p as usize % HUGE_PAGE_BYTES;
+            past % 64 == 0 && past < STAGGERED_GRIDS * STAGGER_BYTES
+        };
         let grid = PageGrid::filled(1.5f64, n);
         assert_eq!(grid.len(), n);
-        assert_eq!(grid.as_ptr() as usize % HUGE_PAGE_BYTES, 0);
+        assert!(starts_on_a_staggered_line(grid.as_ptr().cast()));
         assert!(grid.iter().all(|&v| v == 1.5));
         let values: Vec<f32> = (0..n).map(|i| i as f32).collect();
         let grid = PageGrid::from_slice(&values);
         assert_eq!(&grid[..], &values[..]);
         let copy = grid.clone();
-        assert_eq!(copy.as_ptr() as usize % HUGE_PAGE_BYTES, 0);
+        assert!(starts_on_a_staggered_line(copy.as_ptr().cast()));
         assert_eq!(&copy[..], &values[..]);
     }
 
