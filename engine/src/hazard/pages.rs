@@ -89,7 +89,11 @@ fn advise_huge_pages<T>(values: &[T]) {
     // pages are backed, never their contents. A refusal (transparent huge pages off,
     // an old kernel) leaves ordinary pages, so the result is ignored.
     unsafe {
-        libc::madvise(values.as_ptr() as *mut libc::c_void, bytes, libc::MADV_HUGEPAGE);
+        libc::madvise(
+            values.as_ptr() as *mut libc::c_void,
+            bytes,
+            libc::MADV_HUGEPAGE,
+        );
     }
 }
 
@@ -131,7 +135,7 @@ mod tests {
         let n = 300_000;
         let starts_on_a_staggered_line = |p: *const u8| {
             let past = p as usize % HUGE_PAGE_BYTES;
-            past % 64 == 0 && past < STAGGERED_GRIDS * STAGGER_BYTES
+            past.is_multiple_of(64) && past < STAGGERED_GRIDS * STAGGER_BYTES
         };
         let grid = PageGrid::filled(1.5f64, n);
         assert_eq!(grid.len(), n);
