@@ -1009,9 +1009,10 @@ impl FloodModel {
                     let (north, south) = (&qy[cell..cell + w], &qy[cell + cols..cell + cols + w]);
                     let h = &depth32[cell..cell + w];
                     let out_and_held = |c: usize| {
-                        let out = (positive32(-west[c])
-                            + positive32(east[c])
-                            + positive32(-north[c])
+                        // The outflows west, east, north and south, summed in that order:
+                        // −min(q, 0) is max(−q, 0) exactly, in one instruction to three.
+                        let out = (((positive32(east[c]) - negative32(west[c]))
+                            - negative32(north[c]))
                             + positive32(south[c]))
                             * out_scale;
                         (out, h[c] * held_scale)
