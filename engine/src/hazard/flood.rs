@@ -420,8 +420,10 @@ fn inv_pow_7_3_f32(x: f32) -> f32 {
 #[inline(always)]
 fn momentum(k: &FaceConstants, (q, q_weighted): (f32, f32), slope: f32, hf: f32, inv7: f32) -> f32 {
     let friction = (k.friction * q.abs()).mul_add(inv7, 1.0);
-    let q_next = (-k.gravity * hf).mul_add(slope, q_weighted) / friction;
-    if hf > k.wet_threshold_m { q_next } else { 0.0 }
+    // Dry faces' numerator is set to 0 before the division, not their quotient after
+    // it: the same bits (friction ≥ 1), one operation off the end of the chain.
+    let push = (-k.gravity * hf).mul_add(slope, q_weighted);
+    (if hf > k.wet_threshold_m { push } else { 0.0 }) / friction
 }
 
 /// The θ-weighted (de Almeida et al. 2012) momentum update of a row of faces;
