@@ -638,24 +638,30 @@ impl FloodModel {
         }
         let mut model = FloodModel {
             config,
-            qx: PageGrid::filled(0.0, (cols + 1) * rows),
+            qx: PageGrid::filled(0.0, (cols + 1) * rows + 1),
             qy: PageGrid::filled(0.0, cols * (rows + 1)),
-            qx_next: PageGrid::filled(0.0, (cols + 1) * rows),
+            qx_next: PageGrid::filled(0.0, (cols + 1) * rows + 1),
             qy_next: PageGrid::filled(0.0, cols * (rows + 1)),
-            inv_cbrt_x: PageGrid::filled(0.0, (cols + 1) * rows),
+            inv_cbrt_x: PageGrid::filled(0.0, (cols + 1) * rows + 1),
             inv_cbrt_y: PageGrid::filled(0.0, cols * (rows + 1)),
             closed_edge: vec![false; n],
             valid_cells: terrain.elevation_m.iter().filter(|z| !z.is_nan()).count(),
             walls,
             walls_by_row,
-            depth32: PageGrid::from_slice(&depth.iter().map(|&h| h as f32).collect::<Vec<_>>()),
+            depth32: PageGrid::from_slice(
+                &depth
+                    .iter()
+                    .map(|&h| h as f32)
+                    .chain([0.0])
+                    .collect::<Vec<_>>(),
+            ),
             bed: PageGrid::from_slice(&bed),
             bed_step_x: PageGrid::from_slice(&bed_step_x),
             bed_step_y: PageGrid::from_slice(&bed_step_y),
             scratch: Scratch {
                 limit: [vec![1.0; cols], vec![1.0; cols]],
                 ones: vec![1.0; cols],
-                surface: [vec![0.0; cols], vec![0.0; cols]],
+                surface: [vec![0.0; cols + 1], vec![0.0; cols + 1]],
                 edge: EdgeWork {
                     depth: vec![0.0; rows],
                     q: vec![0.0; rows],
@@ -950,21 +956,30 @@ impl FloodModel {
                     }
                     let depth_here = &depth32[cell..cell + w];
                     // Momentum, x faces of row j; face (c, r) lies west of cell (c, r).
+                    // The row's n interior faces and the one east of the box: w faces,
+                    // a whole number of vector blocks on a raster of a multiple of 8
+                    // columns, where n = w − 1 left 7 faces to scalar code. The extra
+                    // face carries nothing: east of the box, its cells are dry (the box
+                    // keeps a dry margin), so its flow depth is 0 whatever its stale
+                    // surface value; on the raster's edge it is the edge face, set
+                    // just below. (`depth32`, `qx` and the surface rows have one
+                    // element to spare for the last row's extra face.)
+                    let depth_ext = &depth32[cell..cell + w + 1];
                     let cells = FaceCells {
-                        surface: (&surface_here[..n], &surface_here[1..w]),
-                        depth: (&depth_here[..n], &depth_here[1..w]),
-                        bed_step: &bed_step_x[face + 1..face + 1 + n],
+                        surface: (&surface_here[..w], &surface_here[1..w + 1]),
+                        depth: (&depth_ext[..w], &depth_ext[1..w + 1]),
+                        bed_step: &bed_step_x[face + 1..face + 1 + w],
                     };
                     face_row_averaged(
                         &k,
                         cells,
                         (
-                            &qx_old[face..face + n],
-                            &qx_old[face + 1..face + 1 + n],
-                            &qx_old[face + 2..face + 2 + n],
+                            &qx_old[face..face + w],
+                            &qx_old[face + 1..face + 1 + w],
+                            &qx_old[face + 2..face + 2 + w],
                         ),
-                        &mut qx[face + 1..face + 1 + n],
-                        &mut inv_cbrt_x[face + 1..face + 1 + n],
+                        &mut qx[face + 1..face + 1 + w],
+                        &mut inv_cbrt_x[face + 1..face + 1 + w],
                         &mut scratch.terms,
                     );
                     qx[j * stride_x] = edges.west[j] as f32;
