@@ -1642,7 +1642,7 @@ mod tests {
     }
 
     /// A bumpy valley with no-data holes, an inflow, rain that stops and starts, an
-    /// open edge and θ = 0.7: the optimised step (wet box, walls, Newton cube root,
+    /// open edge and θ = 0.7: the optimised step (wet box, walls, Newton and refined cube roots,
     /// single-precision vector loops) must give the reference step's depths and
     /// discharges to single-precision rounding, and conserve mass as exactly.
     #[test]
@@ -1682,7 +1682,7 @@ mod tests {
             // The kernels' single precision (the discharges, the face arithmetic) puts
             // them 1e-7 relative from the double-precision reference in a step. With
             // friction the scheme damps that, and the two runs stay together: measured
-            // at most 9.0e-7 m of depth and 1.7e-7 m²/s of discharge over these 1,200
+            // at most 7.7e-7 m of depth and 9.1e-8 m²/s of discharge over these 1,200
             // steps (discharges are compared relative to 1 + |q|). Without friction,
             // θ = 1 damps nothing (the checkerboard mode the θ-weighting exists for) and
             // any rounding difference grows, to centimetres by step 1,000, as it would
