@@ -1104,7 +1104,7 @@ impl FloodModel {
                     for c in 0..w {
                         let dq = f64::from(west[c]) - f64::from(east[c]) + f64::from(north[c])
                             - f64::from(south[c]);
-                        h[c] = positive(h[c] + k_continuity * dq + rain_m);
+                        h[c] = positive(k_continuity.mul_add(dq, h[c]) + rain_m);
                         h32[c] = h[c] as f32;
                     }
                     for &wall in &walls[walls_by_row[i]..walls_by_row[i + 1]] {
