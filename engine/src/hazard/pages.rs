@@ -20,7 +20,8 @@ const STAGGER_BYTES: usize = 9 * 64;
 const STAGGERED_GRIDS: usize = 16;
 static NEXT_GRID: AtomicUsize = AtomicUsize::new(0);
 
-/// Grids smaller than this gain nothing from their own huge page.
+/// Grids smaller than this gain nothing from their own huge page, which also commits
+/// its whole 2 MiB of memory at the first write.
 const SMALLEST_BYTES: usize = 512 << 10;
 
 /// A fixed-length slice of `T` that starts a few cache lines past a 2 MiB boundary when
