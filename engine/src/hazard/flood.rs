@@ -910,7 +910,7 @@ impl FloodModel {
             wet_threshold_m: cfg.wet_threshold_m as f32,
         };
         self.edge_outflows(dt);
-        let mut lanes = [0.0f32; 8];
+        let mut deepest = 0u32;
         if let Some(b) = self.wet {
             let FloodModel {
                 bed,
@@ -1094,33 +1094,36 @@ impl FloodModel {
                     // on every cell; the walls' share is taken back at once (a wall's
                     // faces are closed, so nothing else reaches it), which costs less
                     // than a test on every cell. The deepest cell sets the next Courant
-                    // step; the maximum runs on the single-precision depths, eight lanes.
+                    // step. Its maximum is kept as the bits of the single-precision
+                    // depths (a non-negative float's bits order as its value does), an
+                    // integer maximum in the same loop; a row with walls takes it after
+                    // they are emptied, in a pass of its own, so their passing share
+                    // of rain never counts.
                     let i = j - 2;
                     let (cell, face) = (i * cols + b.c0, i * stride_x + b.c0);
                     let (west, east) = (&qx[face..face + w], &qx[face + 1..face + 1 + w]);
                     let (north, south) = (&qy[cell..cell + w], &qy[cell + cols..cell + cols + w]);
                     let h = &mut depth[cell..cell + w];
                     let h32 = &mut depth32[cell..cell + w];
+                    let mut row_deepest = 0u32;
                     for c in 0..w {
                         let dq = f64::from(west[c]) - f64::from(east[c]) + f64::from(north[c])
                             - f64::from(south[c]);
                         h[c] = positive(k_continuity.mul_add(dq, h[c]) + rain_m);
                         h32[c] = h[c] as f32;
+                        row_deepest = row_deepest.max(h32[c].to_bits());
                     }
-                    for &wall in &walls[walls_by_row[i]..walls_by_row[i + 1]] {
-                        depth[wall] = 0.0;
-                        depth32[wall] = 0.0;
-                    }
-                    let h32 = &depth32[cell..cell + w];
-                    let mut chunks = h32.chunks_exact(8);
-                    for chunk in &mut chunks {
-                        for (lane, &d) in lanes.iter_mut().zip(chunk) {
-                            *lane = if d > *lane { d } else { *lane };
+                    let row_walls = &walls[walls_by_row[i]..walls_by_row[i + 1]];
+                    if !row_walls.is_empty() {
+                        for &wall in row_walls {
+                            depth[wall] = 0.0;
+                            depth32[wall] = 0.0;
                         }
+                        row_deepest = depth32[cell..cell + w]
+                            .iter()
+                            .fold(0, |m, d| m.max(d.to_bits()));
                     }
-                    for &d in chunks.remainder() {
-                        lanes[0] = if d > lanes[0] { d } else { lanes[0] };
-                    }
+                    deepest = deepest.max(row_deepest);
                 }
                 if j <= b.r1 {
                     // Row j's surface becomes row j + 1's northern one.
@@ -1142,7 +1145,7 @@ impl FloodModel {
             out_m3 += (f64::from(self.qy[rows * cols + c]) - f64::from(self.qy[c])) * dt * dx;
         }
 
-        let mut h_max = f64::from(lanes.into_iter().fold(0.0, f32::max));
+        let mut h_max = f64::from(f32::from_bits(deepest));
         let mut inflow_m3 = 0.0;
         for inflow in &self.inflows {
             let v = integrate(&inflow.discharge_m3_s, self.t_s, self.t_s + dt).max(0.0);
