@@ -212,6 +212,18 @@ struct EdgeFaces {
     south: Vec<f64>,
 }
 
+impl EdgeFaces {
+    /// Zero on every edge face of a `cols` × `rows` raster.
+    fn zeros(cols: usize, rows: usize) -> EdgeFaces {
+        EdgeFaces {
+            west: vec![0.0; rows],
+            east: vec![0.0; rows],
+            north: vec![0.0; cols],
+            south: vec![0.0; cols],
+        }
+    }
+}
+
 /// Elevation the kernels give no-data cells: so high that the flow depth
 /// `max(η_i, η_j) − max(z_i, z_j)` across any face touching one is exactly zero, which
 /// closes the face without a branch (a NaN would poison the arithmetic instead).
@@ -672,18 +684,8 @@ impl FloodModel {
                     inv_pow_7_3: vec![0.0; cols],
                 },
             },
-            edges: EdgeFaces {
-                west: vec![0.0; rows],
-                east: vec![0.0; rows],
-                north: vec![0.0; cols],
-                south: vec![0.0; cols],
-            },
-            edge_slopes: EdgeFaces {
-                west: vec![0.0; rows],
-                east: vec![0.0; rows],
-                north: vec![0.0; cols],
-                south: vec![0.0; cols],
-            },
+            edges: EdgeFaces::zeros(cols, rows),
+            edge_slopes: EdgeFaces::zeros(cols, rows),
             wet,
             h_max: depth.iter().copied().fold(0.0, f64::max),
             terrain,
@@ -1183,16 +1185,14 @@ impl FloodModel {
         let (h, qx, qy) = (&self.depth, &self.qx, &self.qy);
         let (slope, e, work) = (&self.edge_slopes, &mut self.edges, &mut self.scratch.edge);
         // The west and east columns are gathered into rows first, so that every side
-        // runs as one vectorised loop.
-        for (r, (depth, q)) in work
-            .depth
-            .iter_mut()
-            .zip(&mut work.q)
-            .take(rows)
-            .enumerate()
-        {
-            (*depth, *q) = (h[r * cols], qx[r * stride_x]);
-        }
+        // runs as one vectorised loop: the cell of column `col` and the x face `face`
+        // of each row.
+        let gather = |work: &mut EdgeWork, col: usize, face: usize| {
+            for (r, (depth, q)) in work.depth.iter_mut().zip(&mut work.q).enumerate() {
+                (*depth, *q) = (h[r * cols + col], qx[r * stride_x + face]);
+            }
+        };
+        gather(work, 0, 0);
         edge_outflow_row(
             &k,
             (&work.depth[..rows], &work.q[..rows]),
@@ -1200,15 +1200,7 @@ impl FloodModel {
             -1.0,
             &mut e.west,
         );
-        for (r, (depth, q)) in work
-            .depth
-            .iter_mut()
-            .zip(&mut work.q)
-            .take(rows)
-            .enumerate()
-        {
-            (*depth, *q) = (h[r * cols + cols - 1], qx[r * stride_x + cols]);
-        }
+        gather(work, cols - 1, cols);
         edge_outflow_row(
             &k,
             (&work.depth[..rows], &work.q[..rows]),
@@ -1437,7 +1429,11 @@ mod tests {
                 terrain: m.terrain.clone(),
                 config: m.config,
                 depth: m.depth.to_vec(),
-                qx: m.qx.iter().map(|&q| f64::from(q)).collect(),
+                // (Without `qx`'s one element of padding.)
+                qx: m.qx[..(m.terrain.cols + 1) * m.terrain.rows]
+                    .iter()
+                    .map(|&q| f64::from(q))
+                    .collect(),
                 qy: m.qy.iter().map(|&q| f64::from(q)).collect(),
                 limit: vec![1.0; m.depth.len()],
                 closed_edge: m.closed_edge.clone(),
