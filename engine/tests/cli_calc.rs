@@ -43,6 +43,37 @@ fn plume_turner_case_in_json() {
     assert_eq!(v["threat_zones_60min"].as_array().unwrap().len(), 3);
 }
 
+/// The issue's own example gives no substance: the concentration still comes, in mg/m³
+/// only, and the output says what else `--substance` would give.
+#[test]
+fn plume_without_a_substance_gives_mg_per_m3_only() {
+    let args = [
+        "calc",
+        "plume",
+        "--release",
+        "3g/s",
+        "--wind",
+        "7m/s",
+        "--class",
+        "D",
+        "--distance",
+        "3km",
+    ];
+    let (code, out, err) = drill(&args);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("8.4439e-3 mg/m³\n") && out.contains("give --substance"),
+        "{out}"
+    );
+    assert!(!out.contains("ppm ="), "{out}");
+    let (code, out, err) = drill(&[&args[..], &["--json"]].concat());
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!((v["concentration_mg_m3"].as_f64().unwrap() - 8.444e-3).abs() < 0.001e-3);
+    assert!(v["concentration_ppm"].is_null() && v["substance"].is_null());
+    assert_eq!(v["threat_zones_60min"].as_array().unwrap().len(), 0);
+}
+
 #[test]
 fn puff_text_output_names_model_and_caveat() {
     let (code, out, _) = drill(&[

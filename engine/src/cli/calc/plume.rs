@@ -14,9 +14,11 @@ use crate::model::Stability;
 #[derive(Args, Debug)]
 #[command(group(clap::ArgGroup::new("amount").required(true).args(["release", "mass"])))]
 pub struct PlumeArgs {
-    /// Substance key or Chinese name from assets/data/substances.ron (chlorine, ammonia, hydrogen_sulfide, ...)
+    /// Substance key or Chinese name from assets/data/substances.ron (chlorine, ammonia,
+    /// hydrogen_sulfide, ...); without it, the concentration is given in mg/m³ only, with
+    /// no ppm and no AEGL threat zones
     #[arg(long)]
-    pub substance: String,
+    pub substance: Option<String>,
     /// Continuous release rate: 3g/s, 2kg/s, 120kg/min, 5t/h
     #[arg(long, value_parser = q::mass_rate_kg_s)]
     pub release: Option<f64>,
@@ -58,7 +60,10 @@ fn parse_class(text: &str) -> Result<Stability, String> {
 }
 
 pub fn run(a: &PlumeArgs) -> Result<String, String> {
-    let substance = find_substance(a.substance.trim())?;
+    let substance = match &a.substance {
+        Some(name) => Some(find_substance(name.trim())?),
+        None => None,
+    };
     if a.distance <= 0.0 {
         return Err("--distance must be greater than zero".into());
     }
@@ -73,27 +78,34 @@ pub fn run(a: &PlumeArgs) -> Result<String, String> {
         (Some(rate), _) => (
             "gaussian_plume",
             plume_concentration(rate * 1000.0, u, sy, sz, 0.0, 0.0, a.height),
-            plume_threat_zones(&substance, rate, u, a.class, set, a.height),
+            substance
+                .as_ref()
+                .map(|s| plume_threat_zones(s, rate, u, a.class, set, a.height)),
         ),
         (None, Some(mass)) => (
             "gaussian_puff",
             puff_concentration(mass * 1000.0, sy, sy, sz, 0.0, 0.0, 0.0, a.height),
-            puff_threat_zones(&substance, mass, a.class, set, a.height),
+            substance
+                .as_ref()
+                .map(|s| puff_threat_zones(s, mass, a.class, set, a.height)),
         ),
         (None, None) => return Err("give --release RATE or --mass MASS".into()),
     };
+    let zones = zones.unwrap_or_default();
     let mg = c_g_m3 * 1000.0;
-    let ppm = mg_m3_to_ppm(mg, substance.molecular_weight_g_mol);
-    let caveat = substance.dense_gas.then(|| {
+    let ppm = substance
+        .as_ref()
+        .map(|s| mg_m3_to_ppm(mg, s.molecular_weight_g_mol));
+    let caveat = substance.as_ref().filter(|s| s.dense_gas).map(|s| {
         format!(
             "{} is usually released as a dense gas; a Gaussian model treats it as passive and is least reliable near the source",
-            substance.name
+            s.name
         )
     });
     if a.json {
         let value = json!({
             "model": model,
-            "substance": substance.key,
+            "substance": substance.as_ref().map(|s| &s.key),
             "coefficient_set": set.label(),
             "release_kg_s": a.release,
             "mass_kg": a.mass,
@@ -127,7 +139,10 @@ pub fn run(a: &PlumeArgs) -> Result<String, String> {
         ),
         _ => unreachable!("checked above"),
     };
-    out += &format!("{} ({}), {what}\n", substance.name, substance.name_zh);
+    match &substance {
+        Some(s) => out += &format!("{} ({}), {what}\n", s.name, s.name_zh),
+        None => out += &format!("{what}, no substance given\n"),
+    }
     out += &format!(
         "wind {} m/s, class {:?}, release height {} m, σ: {}\n",
         fmt(u),
@@ -142,6 +157,11 @@ pub fn run(a: &PlumeArgs) -> Result<String, String> {
         sz,
         a.distance / u
     );
+    let Some((substance, ppm)) = substance.as_ref().zip(ppm) else {
+        out += &format!("ground-level centreline concentration: {mg:.4e} mg/m³\n");
+        out += "threat zones: give --substance (chlorine, ammonia, ...) for ppm and the AEGL zones";
+        return Ok(out);
+    };
     out += &format!("ground-level centreline concentration: {mg:.4e} mg/m³ = {ppm:.4e} ppm\n");
     out += "threat zones (60-min AEGL, ground level):\n";
     for z in &zones {
