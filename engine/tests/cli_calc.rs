@@ -14,25 +14,19 @@ fn drill(args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// [`drill`] with its arguments written as one line (none of them holds a space).
+fn drill_line(line: &str) -> (i32, String, String) {
+    drill(&line.split_whitespace().collect::<Vec<_>>())
+}
+
+/// The arguments of Turner's case below, without a substance.
+const TURNER: &str = "calc plume --release 3g/s --wind 7m/s --class D --distance 3km";
+
 /// Turner (1970) workbook example 3.1 inputs; with the Briggs open-country σ the
 /// centreline value is 8.44e-3 mg/m³ (see plume_reference.rs for the derivation).
 #[test]
 fn plume_turner_case_in_json() {
-    let (code, out, err) = drill(&[
-        "calc",
-        "plume",
-        "--substance",
-        "chlorine",
-        "--release",
-        "3g/s",
-        "--wind",
-        "7m/s",
-        "--class",
-        "D",
-        "--distance",
-        "3km",
-        "--json",
-    ]);
+    let (code, out, err) = drill_line(&format!("{TURNER} --substance chlorine --json"));
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let mg = v["concentration_mg_m3"].as_f64().unwrap();
@@ -47,26 +41,14 @@ fn plume_turner_case_in_json() {
 /// only, and the output says what else `--substance` would give.
 #[test]
 fn plume_without_a_substance_gives_mg_per_m3_only() {
-    let args = [
-        "calc",
-        "plume",
-        "--release",
-        "3g/s",
-        "--wind",
-        "7m/s",
-        "--class",
-        "D",
-        "--distance",
-        "3km",
-    ];
-    let (code, out, err) = drill(&args);
+    let (code, out, err) = drill_line(TURNER);
     assert_eq!(code, 0, "{err}");
     assert!(
         out.contains("8.4439e-3 mg/m³\n") && out.contains("give --substance"),
         "{out}"
     );
     assert!(!out.contains("ppm ="), "{out}");
-    let (code, out, err) = drill(&[&args[..], &["--json"]].concat());
+    let (code, out, err) = drill_line(&format!("{TURNER} --json"));
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert!((v["concentration_mg_m3"].as_f64().unwrap() - 8.444e-3).abs() < 0.001e-3);
@@ -76,21 +58,9 @@ fn plume_without_a_substance_gives_mg_per_m3_only() {
 
 #[test]
 fn puff_text_output_names_model_and_caveat() {
-    let (code, out, _) = drill(&[
-        "calc",
-        "plume",
-        "--substance",
-        "氨",
-        "--mass",
-        "0.5t",
-        "--wind",
-        "7.2km/h",
-        "--class",
-        "f",
-        "--distance",
-        "1000",
-        "--urban",
-    ]);
+    let (code, out, _) = drill_line(
+        "calc plume --substance 氨 --mass 0.5t --wind 7.2km/h --class f --distance 1000 --urban",
+    );
     assert_eq!(code, 0);
     assert!(
         out.contains("Gaussian puff")
@@ -102,61 +72,11 @@ fn puff_text_output_names_model_and_caveat() {
 
 #[test]
 fn bad_plume_input_exits_2_with_a_message() {
-    let cases: [&[&str]; 4] = [
-        &[
-            "calc",
-            "plume",
-            "--substance",
-            "chlorin",
-            "--release",
-            "3g/s",
-            "--wind",
-            "7m/s",
-            "--class",
-            "D",
-            "--distance",
-            "3km",
-        ],
-        &[
-            "calc",
-            "plume",
-            "--substance",
-            "chlorine",
-            "--release",
-            "3",
-            "--wind",
-            "7m/s",
-            "--class",
-            "D",
-            "--distance",
-            "3km",
-        ],
-        &[
-            "calc",
-            "plume",
-            "--substance",
-            "chlorine",
-            "--release",
-            "3g/s",
-            "--wind",
-            "7m/s",
-            "--class",
-            "G",
-            "--distance",
-            "3km",
-        ],
-        &[
-            "calc",
-            "plume",
-            "--substance",
-            "chlorine",
-            "--wind",
-            "7m/s",
-            "--class",
-            "D",
-            "--distance",
-            "3km",
-        ],
+    let cases = [
+        format!("{TURNER} --substance chlorin"),
+        format!("{TURNER} --substance chlorine").replace("3g/s", "3"),
+        format!("{TURNER} --substance chlorine").replace("--class D", "--class G"),
+        format!("{TURNER} --substance chlorine").replace("--release 3g/s ", ""),
     ];
     let expected = [
         "did you mean chlorine",
@@ -165,7 +85,7 @@ fn bad_plume_input_exits_2_with_a_message() {
         "--release",
     ];
     for (args, want) in cases.iter().zip(expected) {
-        let (code, _, err) = drill(args);
+        let (code, _, err) = drill_line(args);
         assert_eq!(code, 2, "{args:?}: {err}");
         assert!(err.contains(want), "{args:?}: {err}");
         assert!(!err.contains("panicked"), "{err}");
@@ -174,19 +94,8 @@ fn bad_plume_input_exits_2_with_a_message() {
 
 #[test]
 fn flood_valley_balances_its_volume() {
-    let (code, out, err) = drill(&[
-        "calc",
-        "flood",
-        "--cols",
-        "40",
-        "--rows",
-        "20",
-        "--inflow",
-        "5m3/s",
-        "--duration",
-        "20min",
-        "--json",
-    ]);
+    let (code, out, err) =
+        drill_line("calc flood --cols 40 --rows 20 --inflow 5m3/s --duration 20min --json");
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let f = |k: &str| v[k].as_f64().unwrap();
