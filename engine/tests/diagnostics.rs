@@ -189,3 +189,35 @@ fn a_place_no_loudspeaker_reaches_is_warned_about() {
     let codes: Vec<&str> = named.diagnostics.iter().map(|d| d.code).collect();
     assert_eq!(codes, ["W0009"], "the task names only the far loudspeaker");
 }
+
+/// W0009 in a recorder's log: an action that warns by loudspeaker a place none reaches
+/// is pointed at, with what follows from it (nobody there hears it in the run), not with
+/// advice to mend the plan; an action by SMS alone, or to a place in reach, is not.
+#[test]
+fn a_logged_action_no_loudspeaker_reaches_is_warned_about() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/warnings/loudspeaker-out-of-reach.drill");
+    let text = std::fs::read_to_string(&path).expect("the warning case exists");
+    let (_, checked) = check_str(&text);
+    let scenario = checked.scenario.expect("the case has no errors");
+    let log = "actions xitang-shelter {\n  \
+               15:50 网格员 shelter_in_place 西塘 via [loudspeaker sms]\n  \
+               15:51 网格员 shelter_in_place 西塘 via [sms]\n  \
+               15:52 网格员 shelter_in_place 东塘村 via [loudspeaker]\n}\n";
+    let mut sources = SourceMap::new();
+    let file = sources.add("tests/warnings/xitang.actions.drill", log.to_string());
+    let (parsed, diags) = lang::check_actions(&scenario, &sources, file);
+    assert_eq!(parsed.map(|l| l.actions.len()), Some(3), "{diags:?}");
+    let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["W0009"], "{diags:?}");
+    let rendered = lang::render(&diags, &sources);
+    assert!(
+        rendered.contains("xitang.actions.drill:2:")
+            && rendered.contains("no loudspeaker reaches 西塘")
+            && rendered.contains("nobody there hears it")
+            && rendered.contains("unwarned"),
+        "{rendered}"
+    );
+    // The loudspeaker's line is in the scenario, not in the log shown here.
+    assert!(!rendered.contains("nearest loudspeaker"), "{rendered}");
+}

@@ -298,3 +298,37 @@ fn replay(log: &Path) -> serde_json::Value {
     );
     serde_json::from_slice(&run.stdout).unwrap()
 }
+
+/// A live action that warns by loudspeaker a place no loudspeaker reaches is logged
+/// and run, and the recorder sees W0009 at once, not only in the debrief.
+#[test]
+fn a_live_loudspeaker_action_beyond_reach_is_warned_about_and_logged() {
+    let dir = temp_dir("w0009");
+    let log = dir.join("xitang.actions.drill");
+    let line = "15:50 网格员 shelter_in_place 西塘 via [loudspeaker sms]";
+    let mut child = Command::new(env!("CARGO_BIN_EXE_drill"))
+        .args([
+            "exercise",
+            "../tests/warnings/loudspeaker-out-of-reach.drill",
+            "--log",
+        ])
+        .arg(&log)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.as_mut().unwrap(), "{line}").unwrap();
+    drop(child.stdin.take());
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("input line 1, col 1: warning W0009")
+            && stdout.contains("no loudspeaker reaches 西塘")
+            && !stdout.contains("not logged"),
+        "{stdout}"
+    );
+    assert!(std::fs::read_to_string(&log).unwrap().contains(line));
+    let _ = std::fs::remove_dir_all(&dir);
+}

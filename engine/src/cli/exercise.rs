@@ -356,16 +356,38 @@ fn line_errors(
     line: &str,
     line_no: usize,
 ) -> Vec<String> {
+    line_messages(diags, true, header_len, line, line_no)
+}
+
+/// The warnings of an input line that was logged (W0009: a loudspeaker that reaches
+/// nobody there), as [`line_errors`] gives its errors.
+fn line_warnings(
+    diags: &[lang::Diagnostic],
+    header_len: usize,
+    line: &str,
+    line_no: usize,
+) -> Vec<String> {
+    line_messages(diags, false, header_len, line, line_no)
+}
+
+fn line_messages(
+    diags: &[lang::Diagnostic],
+    errors: bool,
+    header_len: usize,
+    line: &str,
+    line_no: usize,
+) -> Vec<String> {
+    let kind = if errors { "error" } else { "warning" };
     diags
         .iter()
-        .filter(|d| d.is_error())
+        .filter(|d| d.is_error() == errors)
         .map(|d| {
             let at = (d.primary.span.start as usize).saturating_sub(header_len + 1);
             let col = line
                 .get(..at.min(line.len()))
                 .map_or(1, |p| p.chars().count() + 1);
             let mut text = format!(
-                "input line {line_no}, col {col}: error {}: {} / {}",
+                "input line {line_no}, col {col}: {kind} {}: {} / {}",
                 d.code, d.message_en, d.message_zh
             );
             if let Some(help) = &d.help {
@@ -577,6 +599,9 @@ fn exercise(args: &ExerciseArgs) -> Result<ExitCode, String> {
         log_file.append(&print::action_line(&scenario, &action))?;
         let id = ActionId(drill.actions.len() as u32);
         drill.add(action)?;
+        for warning in line_warnings(&diags, header.len(), line, line_no) {
+            println!("{warning}");
+        }
         drill.show_new_events();
         let outcome = drill
             .outcome(id)

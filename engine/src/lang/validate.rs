@@ -413,73 +413,137 @@ pub fn off_the_terrain(s: &Scenario, extent: TerrainExtent) -> Vec<Diagnostic> {
 /// simulation's default, which the scenario language does not know, so a task that may
 /// use one is not checked.
 pub fn out_of_loudspeaker_reach(s: &Scenario) -> Vec<Diagnostic> {
-    let mut diags = Vec::new();
-    for task in &s.plan.tasks {
-        if !task.how.contains(&Channel::Loudspeaker) {
-            continue;
-        }
-        let target = match &task.work {
-            Work::Warn(t) | Work::ShelterInPlace(t) | Work::KnockDoors(t) => *t,
-            Work::Evacuate { from, .. } => *from,
-            _ => continue,
-        };
-        let speakers = s.loudspeakers_for(&task.with);
-        let named_any = task.with.iter().any(|u| {
-            s.resources
-                .get(u.resource.index())
-                .is_some_and(|r| r.kind == ResourceKind::Loudspeaker)
-        });
-        // No loudspeaker at all is refused by the simulation with its own message.
-        let Some(reach) = speakers
-            .iter()
-            .map(|r| {
-                let at = s.map.places.get(r.at.index())?;
-                Some((*r, at.pos, r.radius_m?))
-            })
-            .collect::<Option<Vec<_>>>()
-            .filter(|v| !v.is_empty())
-        else {
-            continue;
-        };
-        for place in places_of(s, target) {
-            let populated = place.households > 0 || place.people > 0;
-            if !populated || place.shelter.is_some() {
-                continue;
-            }
-            if reach
-                .iter()
-                .any(|(_, at, radius)| at.distance(place.pos) <= *radius)
-            {
-                continue;
-            }
-            let (nearest, at, radius) = reach
-                .iter()
-                .min_by(|a, b| a.1.distance(place.pos).total_cmp(&b.1.distance(place.pos)))
-                .copied()
-                .expect("reach is not empty");
-            let distance = at.distance(place.pos).round();
-            diags.push(
+    s.plan
+        .tasks
+        .iter()
+        .flat_map(|task| {
+            let order = LoudspeakerOrder {
+                how: &task.how,
+                work: &task.work,
+                with: &task.with,
+            };
+            loudspeaker_gaps(s, order, |place, speaker, distance, radius, named_any| {
+                let nearest = &speaker.name;
                 Diagnostic::warning(
                     "W0009",
                     task.span,
                     format!(
-                        "任务 {} 用大喇叭,但 {} 不在任何大喇叭的范围内 (最近的 {} 距 {distance} 米,半径 {radius} 米)",
-                        task.id, place.name, nearest.name
+                        "任务 {} 用大喇叭,但 {place} 不在任何大喇叭的范围内 (最近的 {nearest} 距 {distance} 米,半径 {radius} 米)",
+                        task.id
                     ),
                     format!(
-                        "task {} warns by loudspeaker, but no loudspeaker reaches {} (the nearest, {}, is {distance} m away with a {radius} m radius)",
-                        task.id, place.name, nearest.name
+                        "task {} warns by loudspeaker, but no loudspeaker reaches {place} (the nearest, {nearest}, is {distance} m away with a {radius} m radius)",
+                        task.id
                     ),
                 )
                 .label("no loudspeaker reaches every place it warns")
-                .secondary(nearest.span, "nearest loudspeaker")
+                .secondary(speaker.span, "nearest loudspeaker")
                 .help(format!(
-                    "add a loudspeaker that reaches {p} (e.g. `{p}广播 大喇叭 位于 {p} 半径 600m` / `… loudspeaker at {p} radius 600m`){with}, or warn {p} by another channel / 在{p}增设大喇叭,或改用其他渠道",
-                    p = place.name,
+                    "add a loudspeaker that reaches {place} (e.g. `{place}广播 大喇叭 位于 {place} 半径 600m` / `… loudspeaker at {place} radius 600m`){with}, or warn {place} by another channel / 在{place}增设大喇叭,或改用其他渠道",
                     with = if named_any { " and list it under the task's `with`" } else { "" },
-                )),
-            );
+                ))
+            })
+        })
+        .collect()
+}
+
+/// W0009 for a logged action: what a participant did by loudspeaker where none
+/// reaches. The log is a record, not a plan to mend, so the warning says what follows
+/// from it: the simulation warns nobody there by that channel, and the report counts
+/// them unwarned unless another channel reached them.
+pub fn logged_out_of_loudspeaker_reach(s: &Scenario, log: &ActionLog) -> Vec<Diagnostic> {
+    log.actions
+        .iter()
+        .flat_map(|action| {
+            let order = LoudspeakerOrder {
+                how: &action.how,
+                work: &action.work,
+                with: &action.with,
+            };
+            // The loudspeaker is named, not marked: its line is in the scenario, not
+            // in the log whose sources the diagnostic is shown with.
+            loudspeaker_gaps(s, order, |place, speaker, distance, radius, _| {
+                let nearest = &speaker.name;
+                Diagnostic::warning(
+                    "W0009",
+                    action.span,
+                    format!(
+                        "该行动用大喇叭,但 {place} 不在任何大喇叭的范围内 (最近的 {nearest} 距 {distance} 米,半径 {radius} 米):推演中 {place} 无人由此听到"
+                    ),
+                    format!(
+                        "this action warns by loudspeaker, but no loudspeaker reaches {place} (the nearest, {nearest}, is {distance} m away with a {radius} m radius): in the run nobody there hears it"
+                    ),
+                )
+                .label("no loudspeaker reaches every place it warns")
+                .help(format!(
+                    "the report counts {place} unwarned unless another channel (SMS, door knocking) reached it; raise this in the debrief / 复盘时指出:除非其他渠道送达,{place} 计为未预警"
+                ))
+            })
+        })
+        .collect()
+}
+
+/// A plan task's or a logged action's warning or order, as far as loudspeakers go.
+#[derive(Clone, Copy)]
+struct LoudspeakerOrder<'a> {
+    how: &'a [Channel],
+    work: &'a Work,
+    with: &'a [ResourceUse],
+}
+
+/// One diagnostic, made by `warn(place, nearest loudspeaker, distance m, radius m,
+/// whether the order names a loudspeaker)`, for each populated place of the order's
+/// target that none of its loudspeakers reaches.
+fn loudspeaker_gaps(
+    s: &Scenario,
+    order: LoudspeakerOrder,
+    warn: impl Fn(&str, &Resource, f64, f64, bool) -> Diagnostic,
+) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    if !order.how.contains(&Channel::Loudspeaker) {
+        return diags;
+    }
+    let target = match order.work {
+        Work::Warn(t) | Work::ShelterInPlace(t) | Work::KnockDoors(t) => *t,
+        Work::Evacuate { from, .. } => *from,
+        _ => return diags,
+    };
+    let speakers = s.loudspeakers_for(order.with);
+    let named_any = order.with.iter().any(|u| {
+        s.resources
+            .get(u.resource.index())
+            .is_some_and(|r| r.kind == ResourceKind::Loudspeaker)
+    });
+    // No loudspeaker at all is refused by the simulation with its own message.
+    let Some(reach) = speakers
+        .iter()
+        .map(|r| {
+            let at = s.map.places.get(r.at.index())?;
+            Some((*r, at.pos, r.radius_m?))
+        })
+        .collect::<Option<Vec<_>>>()
+        .filter(|v| !v.is_empty())
+    else {
+        return diags;
+    };
+    for place in places_of(s, target) {
+        let populated = place.households > 0 || place.people > 0;
+        if !populated || place.shelter.is_some() {
+            continue;
         }
+        if reach
+            .iter()
+            .any(|(_, at, radius)| at.distance(place.pos) <= *radius)
+        {
+            continue;
+        }
+        let (nearest, at, radius) = reach
+            .iter()
+            .min_by(|a, b| a.1.distance(place.pos).total_cmp(&b.1.distance(place.pos)))
+            .copied()
+            .expect("reach is not empty");
+        let distance = at.distance(place.pos).round();
+        diags.push(warn(&place.name, nearest, distance, radius, named_any));
     }
     diags
 }
@@ -770,6 +834,8 @@ pub fn validate_actions(
         }
     }
     v.inject_commands_once(&log.inject_commands);
+    v.diags
+        .extend(logged_out_of_loudspeaker_reach(scenario, &log));
     if !seen {
         v.diags.push(
             Diagnostic::error(
