@@ -39,7 +39,7 @@
 
 use crate::hazard::HazardField;
 use crate::hazard::pages::PageGrid;
-use crate::hazard::raster::Raster;
+use crate::hazard::raster::{Raster, check_elevations};
 use crate::model::{FloodSpec, Point, Scenario, Timeline};
 
 /// Gravitational acceleration, m/s².
@@ -307,8 +307,9 @@ const BED_QUANTUM_M: f64 = 1.0 / 65_536.0;
 /// then a multiple of it too, so single precision holds it exactly up to 256 m (2²⁴
 /// quanta): the water-surface difference `(h_b − h_a) + (z_b − z_a)` (see
 /// [`surface_differences`]) then needs no elevation grid and is exactly 0 over a lake
-/// at rest on a bed above the datum (within double rounding below it). Elevations up to 2³⁷ m keep every quantum in double precision; NaN (no
-/// data) stays NaN.
+/// at rest on a bed above the datum (within double rounding below it). Every quantum
+/// is exact in double precision up to 2³⁷ m, far beyond the ±12 km the model takes
+/// ([`crate::hazard::raster::MAX_ELEVATION_M`]); NaN (no data) stays NaN.
 fn quantize_bed(z: f64) -> f64 {
     (z / BED_QUANTUM_M).round() * BED_QUANTUM_M
 }
@@ -626,6 +627,12 @@ impl FloodModel {
             return Err("flood scheme needs 0 < alpha <= 1 and 0 <= theta <= 1".into());
         }
         let n = terrain.len();
+        // The bound keeps every bed a whole number of 2⁻¹⁶ m quanta in double precision
+        // (see `quantize_bed`); `Raster::from_terrain` applies it too, but the raster's
+        // elevations are public.
+        check_elevations(terrain.cols, &terrain.elevation_m).map_err(|e| {
+            format!("terrain {e}: check the heightmap's units and its NODATA value")
+        })?;
         let mut depth = initial_depth.unwrap_or_else(|| vec![0.0; n]);
         if depth.len() != n {
             return Err(format!(
@@ -1820,6 +1827,26 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// An elevation no terrain has (a units or NODATA mistake) is refused with where
+    /// it is; no data (NaN) is a wall, not an error.
+    #[test]
+    fn impossible_elevations_are_refused_with_their_cell() {
+        for bad in [3.0e6, -1.0e9, f64::INFINITY] {
+            let mut z = vec![10.0; 12];
+            z[7] = bad;
+            let terrain = Raster::from_grid(4, 3, 10.0, z).unwrap();
+            let err = FloodModel::new(terrain, FloodConfig::default(), None).unwrap_err();
+            assert!(
+                err.contains("row 2, column 4") && err.contains("NODATA"),
+                "{err}"
+            );
+        }
+        let mut z = vec![10.0; 12];
+        z[7] = f64::NAN;
+        let terrain = Raster::from_grid(4, 3, 10.0, z).unwrap();
+        assert!(FloodModel::new(terrain, FloodConfig::default(), None).is_ok());
     }
 
     /// The kernels' row slices (the extra x face east of the box, the padding for the

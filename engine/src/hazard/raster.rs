@@ -85,12 +85,15 @@ impl Raster {
                 cols,
                 rows,
                 elevation_m,
-            } => Raster::from_grid(
-                *cols as usize,
-                *rows as usize,
-                terrain.cell_m,
-                elevation_m.clone(),
-            ),
+            } => {
+                check_elevations(*cols as usize, elevation_m)?;
+                Raster::from_grid(
+                    *cols as usize,
+                    *rows as usize,
+                    terrain.cell_m,
+                    elevation_m.clone(),
+                )
+            }
             TerrainSource::File { path, vertical_m } => {
                 let text = file_text.ok_or_else(|| format!("terrain file {path} was not read"))?;
                 if !path.to_ascii_lowercase().ends_with(".asc") {
@@ -102,6 +105,9 @@ impl Raster {
                 for z in &mut raster.elevation_m {
                     *z *= vertical_m;
                 }
+                check_elevations(raster.cols, &raster.elevation_m).map_err(|e| {
+                    format!("{path}: {e}; check the file's units (`vertical`) and its NODATA_value")
+                })?;
                 Ok(raster)
             }
         }
@@ -288,6 +294,33 @@ impl Raster {
 pub fn downwind_unit(from_deg: f64) -> (f64, f64) {
     let (s, c) = from_deg.to_radians().sin_cos();
     (-s, c)
+}
+
+/// Largest elevation magnitude a terrain may hold, metres: Everest is 8,849 m and the
+/// Mariana Trench 10,994 m deep, so beyond it a value is a units mistake (a DEM in
+/// decimetres or millimetres read as metres) or a NODATA value the header does not
+/// declare. (It also keeps the flood model's bed, held to 2⁻¹⁶ m, exact.)
+pub const MAX_ELEVATION_M: f64 = 12_000.0;
+
+/// Whether `value` (metres, NaN for no data) can be an elevation: no data, or within
+/// ±[`MAX_ELEVATION_M`].
+pub fn plausible_elevation(value: f64) -> bool {
+    value.is_nan() || value.abs() <= MAX_ELEVATION_M
+}
+
+/// The first elevation of a row-major grid of `cols` columns that is not
+/// [`plausible_elevation`], as an error naming its cell (columns and rows from 1).
+pub fn check_elevations(cols: usize, elevation_m: &[f64]) -> Result<(), String> {
+    match elevation_m.iter().position(|&z| !plausible_elevation(z)) {
+        None => Ok(()),
+        Some(i) => Err(format!(
+            "elevation {} m (row {}, column {}) is higher or deeper than anywhere on Earth (limit ±{} km)",
+            elevation_m[i],
+            i / cols.max(1) + 1,
+            i % cols.max(1) + 1,
+            MAX_ELEVATION_M / 1000.0
+        )),
+    }
 }
 
 /// Parses an ESRI ASCII grid (`.asc`): header keys `ncols`, `nrows`, `xllcorner` or

@@ -13,6 +13,7 @@ use super::keywords::{self, is, which};
 use super::syntax::{Node, NodeKind, SyntaxFile, lines};
 use crate::hazard::fire::fuel::FuelCatalog;
 use crate::hazard::plume::find_substance;
+use crate::hazard::raster::{MAX_ELEVATION_M, plausible_elevation};
 use crate::model::*;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -592,7 +593,7 @@ pub fn terrain_unreadable(terrain: &Terrain, message: &str) -> Diagnostic {
         format!("无法读取地形文件:{message}"),
         format!("the terrain file cannot be read: {message}"),
     )
-    .help("the path is relative to this scenario's folder; export the DEM as an ESRI ASCII grid (.asc) / 路径相对于本情景文件所在文件夹")
+    .help("the path is relative to this scenario's folder; export the DEM as an ESRI ASCII grid (.asc), in metres or with `vertical` giving its unit (`vertical 0.1m` for decimetres) / 路径相对于本情景文件所在文件夹;高程不是米时用 vertical 注明单位")
 }
 
 /// Validates parsed files (`files[0]` is the main file) into a scenario.
@@ -1616,14 +1617,24 @@ impl V {
             for n in items {
                 match &n.kind {
                     NodeKind::Semi => rows.push(Vec::new()),
-                    NodeKind::Quantity {
-                        value, unit: None, ..
-                    } => rows.last_mut().map_or((), |r| r.push(*value)),
-                    NodeKind::Quantity {
-                        value,
-                        unit: Some(u),
-                        ..
-                    } if u == "m" => rows.last_mut().map_or((), |r| r.push(*value)),
+                    NodeKind::Quantity { value, unit, .. }
+                        if unit.as_deref().is_none_or(|u| u == "m") =>
+                    {
+                        if !plausible_elevation(*value) {
+                            self.err(
+                                Diagnostic::error(
+                                    "E0314",
+                                    cur.span_of(n),
+                                    format!("高程 {value} 米超出地球上的任何高度 (限 ±{} 公里)", MAX_ELEVATION_M / 1000.0),
+                                    format!("an elevation of {value} m is higher or deeper than anywhere on Earth (limit ±{} km)", MAX_ELEVATION_M / 1000.0),
+                                )
+                                .help("write elevations in metres, e.g. 352.5 (a slip of the keyboard or a value in millimetres is the usual cause) / 高程以米为单位"),
+                            );
+                        }
+                        if let Some(r) = rows.last_mut() {
+                            r.push(*value);
+                        }
+                    }
                     NodeKind::Newline | NodeKind::Comment(_) | NodeKind::Comma => {}
                     _ => {
                         let s = cur.span_of(n);
