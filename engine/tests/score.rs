@@ -381,6 +381,26 @@ fn html_report_is_self_contained_with_three_charts() {
     }
 }
 
+/// An action that matches no plan task (here a warning to a zone the plan leaves to
+/// door knocking) is listed by its number in the log, in both reports (the HTML one
+/// once left it out).
+#[test]
+fn both_reports_list_the_actions_that_match_no_plan_task() {
+    let (scenario, log) = load_edited(
+        "zhuyuan-flash-flood",
+        &[],
+        &[(
+            "  21:05 网格长 open 村文化礼堂\n",
+            "  21:05 网格长 open 村文化礼堂\n  21:06 村应急管理员 warn zone 溪口低洼区 via [sms]\n",
+        )],
+    );
+    let (_, report) = run(&scenario, Some(&log));
+    assert_eq!(report.unmatched_actions, vec![10], "the 11th entry");
+    let line = "actions matching no plan task: 第 11 条 / entries 11";
+    assert!(render::markdown(&report).contains(line));
+    assert!(render::html(&report).contains(&format!("{line}</p>")));
+}
+
 #[test]
 fn compare_finds_improvements_and_open_actions() {
     let (scenario, log) = load("zhuyuan-flash-flood", Some("actions.drill"));

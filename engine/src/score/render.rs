@@ -91,6 +91,63 @@ fn date(r: &ScoreReport) -> String {
 }
 
 /// The report as Markdown.
+/// ✓ or ✗ for an outcome target met or missed, — for one without a target.
+fn met_mark(o: &super::OutcomeScore) -> &'static str {
+    match (o.target_percent, o.met) {
+        (None, _) => "—",
+        (_, true) => "✓",
+        (_, false) => "✗",
+    }
+}
+
+/// The outcome facts under the outcomes table, one line each, as both reports give
+/// them: when everyone was warned, when each target was cleared, and the exposed,
+/// trapped and rescued.
+fn outcome_lines(r: &ScoreReport) -> Vec<String> {
+    let oc = &r.outcomes;
+    let mut lines = vec![format!(
+        "全部预警完成 / everyone warned: {} ({}/{} 人 people)",
+        oc.all_warned_s
+            .map_or("未全部预警 / not everyone".into(), |t| r
+                .start
+                .clock_at(t)),
+        oc.warned_people,
+        oc.people_to_warn
+    )];
+    for c in &oc.clearance {
+        lines.push(format!(
+            "{} 清空 / cleared: {} ({} 人 people, {} 人未转移 left)",
+            c.target,
+            c.cleared_s
+                .map_or("未清空 / not cleared".into(), |t| r.start.clock_at(t)),
+            c.people,
+            c.left
+        ));
+    }
+    lines.push(format!(
+        "暴露 / exposed {} · 被困 / trapped {} · 获救 / rescued {} · 仍被困 / still trapped {}",
+        oc.exposed, oc.trapped, oc.rescued, oc.still_trapped
+    ));
+    lines
+}
+
+/// The log's actions that match no plan task, by their number in the log.
+fn unmatched_line(r: &ScoreReport) -> Option<String> {
+    if r.unmatched_actions.is_empty() {
+        return None;
+    }
+    let n: Vec<String> = r
+        .unmatched_actions
+        .iter()
+        .map(|a| (a + 1).to_string())
+        .collect();
+    Some(format!(
+        "未对应处置卡任务的行动 / actions matching no plan task: 第 {} 条 / entries {}",
+        n.join("、"),
+        n.join(", ")
+    ))
+}
+
 pub fn markdown(r: &ScoreReport) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# 总结评估报告 / After-action report — {}\n", r.title);
@@ -137,54 +194,18 @@ pub fn markdown(r: &ScoreReport) -> String {
             o.name.en,
             o.value_percent,
             o.target_percent.map_or("—".into(), |t| format!("{t:.0}%")),
-            match (o.target_percent, o.met) {
-                (None, _) => "—",
-                (_, true) => "✓",
-                (_, false) => "✗",
-            },
+            met_mark(o),
             o.detail.zh,
             o.detail.en
         );
     }
-    let oc = &r.outcomes;
-    let _ = writeln!(
-        out,
-        "\n- 全部预警完成 / everyone warned: {} ({}/{} 人 people)",
-        oc.all_warned_s
-            .map_or("未全部预警 / not everyone".into(), |t| r
-                .start
-                .clock_at(t)),
-        oc.warned_people,
-        oc.people_to_warn
-    );
-    for c in &oc.clearance {
-        let _ = writeln!(
-            out,
-            "- {} 清空 / cleared: {} ({} 人 people, {} 人未转移 left)",
-            c.target,
-            c.cleared_s
-                .map_or("未清空 / not cleared".into(), |t| r.start.clock_at(t)),
-            c.people,
-            c.left
-        );
+    out.push('\n');
+    for line in outcome_lines(r) {
+        let _ = writeln!(out, "- {line}");
     }
-    let _ = writeln!(
-        out,
-        "- 暴露 / exposed {} · 被困 / trapped {} · 获救 / rescued {} · 仍被困 / still trapped {}\n",
-        oc.exposed, oc.trapped, oc.rescued, oc.still_trapped
-    );
-    if !r.unmatched_actions.is_empty() {
-        let n: Vec<String> = r
-            .unmatched_actions
-            .iter()
-            .map(|a| (a + 1).to_string())
-            .collect();
-        let _ = writeln!(
-            out,
-            "未对应处置卡任务的行动 / actions matching no plan task: 第 {} 条 / entries {}\n",
-            n.join("、"),
-            n.join(", ")
-        );
+    out.push('\n');
+    if let Some(line) = unmatched_line(r) {
+        let _ = writeln!(out, "{line}\n");
     }
     let _ = writeln!(out, "## 做得好的 / Strengths\n");
     for s in &r.strengths {
@@ -538,43 +559,19 @@ svg {{ display: block; margin: 1em 0; }}
             esc(&o.name.en),
             o.value_percent,
             o.target_percent.map_or("—".into(), |t| format!("{t:.0}%")),
-            match (o.target_percent, o.met) {
-                (None, _) => "—",
-                (_, true) => "✓",
-                (_, false) => "✗",
-            },
+            met_mark(o),
             esc(&o.detail.zh),
             esc(&o.detail.en)
         );
     }
     out.push_str("</table>\n<ul>\n");
-    let oc = &r.outcomes;
-    let _ = writeln!(
-        out,
-        "<li>全部预警完成 / everyone warned: {} ({}/{})</li>",
-        oc.all_warned_s
-            .map_or("未全部预警 / not everyone".into(), |t| r
-                .start
-                .clock_at(t)),
-        oc.warned_people,
-        oc.people_to_warn
-    );
-    for c in &oc.clearance {
-        let _ = writeln!(
-            out,
-            "<li>{} 清空 / cleared: {} ({} 人, {} 人未转移 left)</li>",
-            esc(&c.target),
-            c.cleared_s
-                .map_or("未清空 / not cleared".into(), |t| r.start.clock_at(t)),
-            c.people,
-            c.left
-        );
+    for line in outcome_lines(r) {
+        let _ = writeln!(out, "<li>{}</li>", esc(&line));
     }
-    let _ = writeln!(
-        out,
-        "<li>暴露 exposed {} · 被困 trapped {} · 获救 rescued {} · 仍被困 still trapped {}</li></ul>",
-        oc.exposed, oc.trapped, oc.rescued, oc.still_trapped
-    );
+    out.push_str("</ul>\n");
+    if let Some(line) = unmatched_line(r) {
+        let _ = writeln!(out, "<p>{}</p>", esc(&line));
+    }
     let list = |out: &mut String, title: &str, items: &[super::Text]| {
         let _ = writeln!(out, "<h2>{title}</h2><ul>");
         for s in items {
