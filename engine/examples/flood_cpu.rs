@@ -1,9 +1,10 @@
 //! CPU time of the flood kernel, for `perf stat -e task-clock`: the `flood` bench's
 //! valley (`Valley::bench`: 30 m cells falling east at 1:500 with 1:20 sides, 20 mm/h
 //! rain on every cell, a 300 m³/s inflow at 512 cells, open edges) at a chosen size and
-//! duration, printing steps, cell updates and the final depth and mass error. A smaller
-//! grid that fits the cache next to the 512 × 512 one shows how much of the time is
-//! memory traffic.
+//! duration, printing steps, cell updates and the final depth and mass error. A larger
+//! grid next to the 512 × 512 one shows what memory traffic adds once the grids
+//! overflow the cache (1024 × 1024: half as much again per cell update); smaller ones
+//! pay more per cell for each row's fixed work.
 //!
 //! ```sh
 //! cargo build --release -p drill-engine --example flood_cpu

@@ -906,22 +906,24 @@ impl FloodModel {
 
     /// The step itself, in one pass down the rows of the wet box so that each array is
     /// streamed through memory once per step. In iteration `j`: the momentum update of
-    /// row `j`'s x faces and of the y faces north of row `j`; the positivity limits of row `j − 1` (its four
-    /// faces are final by then); the limits applied to row `j − 1`'s x faces and to the
-    /// y faces between rows `j − 2` and `j − 1`; the continuity update of row `j − 2`,
-    /// whose faces are all final and whose old depth no later face reads (and its
-    /// single-precision copy). Each face and cell sees the values whole-grid passes in
-    /// that order would give it. Inner loops run over equal-length row slices: no
-    /// bounds checks, no branches, no allocation, vectorised.
+    /// row `j`'s x faces and of the y faces north of row `j`; the positivity limits of
+    /// row `j − 1` (its four faces are final by then); the limits applied to row
+    /// `j − 1`'s x faces and to the y faces between rows `j − 2` and `j − 1`; the
+    /// continuity update of row `j − 2`, whose faces are all final and whose old depth
+    /// no later face reads (and its single-precision copy). Each face and cell sees the
+    /// values whole-grid passes in that order would give it. Inner loops run over
+    /// equal-length row slices: no bounds checks, no branches, no allocation,
+    /// vectorised.
     ///
     /// Precision: the momentum update and the limits run in single precision, eight
-    /// lanes wide (the kernel is bound by arithmetic, not memory: a 128 × 128 grid that
-    /// fits the cache costs as much per cell as a 512 × 512 one). The water-surface
-    /// difference is taken in double precision first (see [`surface_differences`]). Depths,
-    /// the continuity sums and the mass balance stay double: each face's stored
-    /// discharge is taken from one cell and added to the other exactly, so mass is
-    /// conserved to double rounding. Manning's n is itself known to a few per cent; the
-    /// single-precision rounding of a discharge is 6e-8 of it.
+    /// lanes wide (while the step's grids fit the cache, as a 512 × 512 grid's 10 MiB
+    /// do, the kernel is bound by arithmetic; at 1024 × 1024 a cell update costs half as
+    /// much again). The water-surface difference is taken in double precision first
+    /// (see [`surface_differences`]). Depths, the continuity sums and the mass balance
+    /// stay double: each face's stored discharge is taken from one cell and added to
+    /// the other exactly, so mass is conserved to double rounding. Manning's n is itself
+    /// known to a few per cent; the single-precision rounding of a discharge is 6e-8 of
+    /// it.
     #[inline(always)]
     fn step_kernels(&mut self, dt: f64) {
         let (cols, rows) = (self.terrain.cols, self.terrain.rows);
