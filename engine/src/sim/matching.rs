@@ -1,7 +1,7 @@
 //! 任务匹配 — which plan task a participant's action counts as.
 //!
-//! A recorder writes what people did, not the plan's words: the plan says "evacuate
-//! zone 下村低洼区", the log says "evacuate [elderly] from 下村". So an action counts as
+//! A recorder writes what people did, not the plan's words: the plan says `evacuate
+//! zone 下村低洼区`, the log says `evacuate [elderly] from 下村`. So an action counts as
 //! a task when it is the same kind of work on the same object, or on a place inside
 //! the task's zone (or anywhere, for a task on `all`); details (groups, channels,
 //! resources, destination) are for scoring to judge, not for matching. Among several
