@@ -874,6 +874,15 @@ pub fn validate_actions(
     (if has_error { None } else { Some(log) }, v.diags)
 }
 
+/// Longest drill the language takes, seconds (30 days): past it a `duration` is a slip,
+/// and the run would take hours.
+const MAX_DURATION_S: f64 = 30.0 * 86_400.0;
+
+/// The range of the simulation step, seconds: under 1 s a 12-hour drill takes tens of
+/// thousands of steps more for nothing, over 10 min people and water jump across places.
+const MIN_STEP_S: f64 = 1.0;
+const MAX_STEP_S: f64 = 600.0;
+
 const UNKNOWN: u32 = u32::MAX;
 
 impl V {
@@ -1488,8 +1497,30 @@ impl V {
                                 .help("write a positive time like 12h"),
                             );
                         } else if kw == "duration" {
-                            self.s.header.duration_s = t;
-                            duration = true;
+                            if t > MAX_DURATION_S {
+                                self.err(
+                                    Diagnostic::error(
+                                        "E0315",
+                                        span,
+                                        "演练时长超过 30 天",
+                                        "a drill of more than 30 days",
+                                    )
+                                    .help("a drill covers hours to days: write e.g. `duration 12h` or `duration 3d`"),
+                                );
+                            } else {
+                                self.s.header.duration_s = t;
+                                duration = true;
+                            }
+                        } else if !(MIN_STEP_S..=MAX_STEP_S).contains(&t) {
+                            self.err(
+                                Diagnostic::error(
+                                    "E0316",
+                                    span,
+                                    "步长应在 1 秒到 10 分钟之间",
+                                    "the step must be between 1 s and 10 min",
+                                )
+                                .help("people walk and water rises within a step: the default `step 10s` suits most drills"),
+                            );
                         } else {
                             self.s.header.step_s = t;
                         }
