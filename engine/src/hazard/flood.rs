@@ -877,9 +877,16 @@ impl FloodModel {
 
     /// Runs the model forward to `t_s` with adaptive steps.
     pub fn run_to(&mut self, t_s: f64) {
+        self.run_to_reporting(t_s, |_| {});
+    }
+
+    /// [`FloodModel::run_to`], calling `progress` with the model time after every
+    /// step (for a progress bar: the steps are those of `run_to`, unchanged).
+    pub fn run_to_reporting(&mut self, t_s: f64, mut progress: impl FnMut(f64)) {
         while self.t_s < t_s - 1e-9 {
             let dt = self.stable_dt().min(t_s - self.t_s);
             self.step(dt);
+            progress(self.t_s);
         }
     }
 

@@ -4,7 +4,9 @@
 //! prints depths, flooded area and the mass balance.
 
 use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
+use std::io::IsTerminal;
 
 use super::quantity as q;
 use crate::hazard::flood::{DANGER_FOR_SOME_HR, Valley, hazard_rating};
@@ -17,7 +19,7 @@ pub struct FloodArgs {
     /// Raster rows (north → south)
     #[arg(long, default_value_t = 60)]
     pub rows: usize,
-    /// Cell size: 10m
+    /// Cell size, 1m to 1000m: 10m
     #[arg(long, value_parser = q::length_m, default_value = "10m")]
     pub cell: f64,
     /// Valley floor slope towards the east, m/m
@@ -50,8 +52,14 @@ pub fn run(a: &FloodArgs) -> Result<String, String> {
             a.cols, a.rows
         ));
     }
-    if a.cell.is_nan() || a.cell <= 0.0 {
-        return Err("--cell must be greater than zero".into());
+    // Elevation models have cells of 1 to 90 m. Below 1 m the Courant step shrinks
+    // with the cell and a run of hours takes days; above 1 km the valley's sides rise
+    // kilometres.
+    if !(1.0..=1000.0).contains(&a.cell) {
+        return Err(format!(
+            "--cell must be between 1m and 1000m (elevation models use 1-90 m cells; got {} m)",
+            a.cell
+        ));
     }
     if !(a.slope.is_finite() && a.side_slope.is_finite() && a.slope >= 0.0 && a.side_slope >= 0.0) {
         return Err("--slope and --side-slope must be zero or positive".into());
@@ -71,7 +79,17 @@ pub fn run(a: &FloodArgs) -> Result<String, String> {
         inflow_m3_s: a.inflow,
     };
     let mut model = valley.model()?;
-    model.run_to(a.duration);
+    // Simulated seconds on stderr, on a terminal only; a run of hours on a large grid
+    // takes a while.
+    let bar = ProgressBar::new(a.duration.ceil() as u64);
+    if !std::io::stderr().is_terminal() {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} s simulated {elapsed}") {
+        bar.set_style(style);
+    }
+    model.run_to_reporting(a.duration, |t| bar.set_position(t as u64));
+    bar.finish_and_clear();
 
     let area = cell * cell;
     let depths = model.depths();
