@@ -923,7 +923,7 @@ impl FloodModel {
     /// vectorised.
     ///
     /// Precision: the momentum update and the limits run in single precision, eight
-    /// lanes wide (while the step's grids fit the cache, as a 512 × 512 grid's 10 MiB
+    /// lanes wide (while the step's grids fit the cache, as a 512 × 512 grid's 11 MiB
     /// do, the kernel is bound by arithmetic; at 1024 × 1024 a cell update costs half as
     /// much again). The water-surface difference is taken in double precision first
     /// (see [`surface_differences`]). Depths, the continuity sums and the mass balance
