@@ -1,16 +1,18 @@
 //! 决策录入 — the participants' panel: a decision in a few clicks (who, do, target,
 //! how, with what), every dropdown filled from the scenario, built into a
 //! `model::Action` for `Simulation::submit`. The engine validates it; this form only
-//! makes sure the action is complete.
+//! makes sure the action is complete, and shows what the engine's check warns of it
+//! as it is filled in ([`warnings`]: W0009, a loudspeaker that reaches nobody there).
 //!
 //! The form state and [`ActionForm::build`] are plain data and tested; [`form_ui`]
 //! draws it with egui.
 
 use crate::describe;
 use crate::i18n::{Key, Lang, tr};
+use drill_engine::lang::validate::logged_out_of_loudspeaker_reach;
 use drill_engine::model::{
-    Action, Actor, Channel, Group, LinkIdx, PlaceIdx, Point, ResourceIdx, ResourceUse, RoleIdx,
-    Scenario, Span, Target, TeamIdx, Work, ZoneIdx,
+    Action, ActionLog, Actor, Channel, Group, LinkIdx, PlaceIdx, Point, ResourceIdx, ResourceUse,
+    RoleIdx, Scenario, Span, Target, TeamIdx, Work, ZoneIdx,
 };
 
 /// The verbs offered (做).
@@ -377,6 +379,27 @@ fn combo<T: Copy + PartialEq>(
 
 /// Draws the form; returns the action when the trainer presses submit (or Enter is
 /// passed in `submit_key`) and the form is complete. `message` shows what is missing.
+/// What the engine's check of a recorder's log would warn of the action the form
+/// makes now (nothing while it is incomplete), in the display language: W0009 where it
+/// warns by loudspeaker a place none of its loudspeakers reaches, so the recorder sees
+/// that nobody there will hear it before submitting.
+pub fn warnings(form: &ActionForm, sc: &Scenario, lang: Lang) -> Vec<String> {
+    let Ok(action) = form.build(0.0) else {
+        return Vec::new();
+    };
+    let log = ActionLog {
+        actions: vec![action],
+        ..ActionLog::default()
+    };
+    logged_out_of_loudspeaker_reach(sc, &log)
+        .into_iter()
+        .map(|d| match lang {
+            Lang::Zh => d.message_zh,
+            Lang::En => d.message_en,
+        })
+        .collect()
+}
+
 pub fn form_ui(
     ui: &mut egui::Ui,
     form: &mut ActionForm,
@@ -573,6 +596,9 @@ pub fn form_ui(
             }
         });
     });
+    for warning in warnings(form, sc, lang) {
+        ui.colored_label(ui.visuals().warn_fg_color, format!("⚠ {warning}"));
+    }
     submit.then(|| form.build(at_s))
 }
 
@@ -671,6 +697,38 @@ mod tests {
                 quantity: 1
             }],
             "zero quantities are left out"
+        );
+    }
+
+    /// The engine's W0009 shows under the form while a warning by loudspeaker would
+    /// reach nobody at its target, and goes when another channel is chosen instead.
+    #[test]
+    fn a_loudspeaker_out_of_reach_is_pointed_out_before_submitting() {
+        let mut sc = scenario();
+        sc.map.places[0].households = 20;
+        sc.map.places[1].pos = Point { x: 2000.0, y: 0.0 };
+        sc.resources[0].at = PlaceIdx(1);
+        let mut form = ActionForm {
+            actor: Some(Actor::Role(RoleIdx(0))),
+            verb: Verb::Warn,
+            target: Some(Target::Place(PlaceIdx(0))),
+            channels: vec![Channel::Loudspeaker],
+            ..Default::default()
+        };
+        let said = warnings(&form, &sc, Lang::En);
+        assert_eq!(said.len(), 1, "{said:?}");
+        assert!(
+            said[0].contains("no loudspeaker reaches 下村") && said[0].contains("2000 m away"),
+            "{said:?}"
+        );
+        assert!(warnings(&form, &sc, Lang::Zh)[0].contains("不在任何大喇叭的范围内"));
+        form.channels = vec![Channel::Sms];
+        assert!(warnings(&form, &sc, Lang::En).is_empty());
+        form.actor = None;
+        form.channels = vec![Channel::Loudspeaker];
+        assert!(
+            warnings(&form, &sc, Lang::En).is_empty(),
+            "incomplete: nothing yet"
         );
     }
 
