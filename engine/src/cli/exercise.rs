@@ -349,38 +349,23 @@ fn trainer_shorthand(line: &str) -> Option<Result<(InjectCommandKind, u32), Stri
     }))
 }
 
-/// `line N, col C: error E0202: ...` for each error of a typed line.
-fn line_errors(
-    diags: &[lang::Diagnostic],
-    header_len: usize,
-    line: &str,
-    line_no: usize,
-) -> Vec<String> {
-    line_messages(diags, true, header_len, line, line_no)
-}
-
-/// The warnings of an input line that was logged (W0009: a loudspeaker that reaches
-/// nobody there), as [`line_errors`] gives its errors.
-fn line_warnings(
-    diags: &[lang::Diagnostic],
-    header_len: usize,
-    line: &str,
-    line_no: usize,
-) -> Vec<String> {
-    line_messages(diags, false, header_len, line, line_no)
-}
-
+/// `input line N, col C: error E0202: ...` for each diagnostic of `severity` of a typed
+/// line: its errors when it is refused, its warnings (W0009: a loudspeaker that reaches
+/// nobody there) when it is logged.
 fn line_messages(
     diags: &[lang::Diagnostic],
-    errors: bool,
+    severity: lang::Severity,
     header_len: usize,
     line: &str,
     line_no: usize,
 ) -> Vec<String> {
-    let kind = if errors { "error" } else { "warning" };
+    let kind = match severity {
+        lang::Severity::Error => "error",
+        lang::Severity::Warning => "warning",
+    };
     diags
         .iter()
-        .filter(|d| d.is_error() == errors)
+        .filter(|d| d.severity == severity)
         .map(|d| {
             let at = (d.primary.span.start as usize).saturating_sub(header_len + 1);
             let col = line
@@ -584,7 +569,8 @@ fn exercise(args: &ExerciseArgs) -> Result<ExitCode, String> {
         let action = match parsed.map(|l| l.actions) {
             Some(mut actions) if actions.len() == 1 => actions.remove(0),
             _ => {
-                let errors = line_errors(&diags, header.len(), line, line_no);
+                let errors =
+                    line_messages(&diags, lang::Severity::Error, header.len(), line, line_no);
                 if errors.is_empty() {
                     println!("input line {line_no}: write one action per line / 每行一条行动");
                 }
@@ -599,7 +585,7 @@ fn exercise(args: &ExerciseArgs) -> Result<ExitCode, String> {
         log_file.append(&print::action_line(&scenario, &action))?;
         let id = ActionId(drill.actions.len() as u32);
         drill.add(action)?;
-        for warning in line_warnings(&diags, header.len(), line, line_no) {
+        for warning in line_messages(&diags, lang::Severity::Warning, header.len(), line, line_no) {
             println!("{warning}");
         }
         drill.show_new_events();
