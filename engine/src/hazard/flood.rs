@@ -628,8 +628,8 @@ impl FloodModel {
         }
         let n = terrain.len();
         // The bound keeps every bed a whole number of 2⁻¹⁶ m quanta in double precision
-        // (see `quantize_bed`); `Raster::from_terrain` applies it too, but the raster's
-        // elevations are public.
+        // (see `quantize_bed`). A scenario's terrain was held to it when it was checked
+        // and read; a raster built otherwise (its elevations are public) is held here.
         check_elevations(terrain.cols, &terrain.elevation_m).map_err(|e| {
             format!("terrain {e}: check the heightmap's units and its NODATA value")
         })?;

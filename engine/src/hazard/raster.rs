@@ -85,15 +85,12 @@ impl Raster {
                 cols,
                 rows,
                 elevation_m,
-            } => {
-                check_elevations(*cols as usize, elevation_m)?;
-                Raster::from_grid(
-                    *cols as usize,
-                    *rows as usize,
-                    terrain.cell_m,
-                    elevation_m.clone(),
-                )
-            }
+            } => Raster::from_grid(
+                *cols as usize,
+                *rows as usize,
+                terrain.cell_m,
+                elevation_m.clone(),
+            ),
             TerrainSource::File { path, vertical_m } => {
                 let text = file_text.ok_or_else(|| format!("terrain file {path} was not read"))?;
                 if !path.to_ascii_lowercase().ends_with(".asc") {
