@@ -1828,6 +1828,12 @@ mod tests {
                     e_seen.abs() < REFINE_TOLERANCE,
                     "x {x}, e {e}: saw {e_seen}"
                 );
+                // y itself, which the friction term now uses, to two f32 roundings.
+                let exact_y = f64::from(x).powf(-1.0 / 3.0);
+                assert!(
+                    ((f64::from(y) - exact_y) / exact_y).abs() < 2.0 * f64::from(f32::EPSILON),
+                    "x {x}, e {e}: y {y} vs {exact_y}"
+                );
                 let exact = f64::from(x).powf(-7.0 / 3.0);
                 let got = f64::from(pow7(y));
                 assert!(
