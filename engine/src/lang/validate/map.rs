@@ -1,0 +1,469 @@
+//! The `map` block, the `terrain` statement aside (see `terrain`): places and
+//! shelters with their population groups and facilities, rivers, risk zones, and the
+//! roads, paths and bridges between places. Owns E0143/E0144 (a place without a
+//! position, a shelter without a capacity), E0401/E0402 (population groups above a
+//! place's people), E0132 (a river without ends) and E0133/E0403 (a zone without a
+//! level or with fewer than three points).
+
+use super::cursor::Cur;
+use super::units::Dim;
+use super::{Block, UNKNOWN, V, link_key};
+use crate::lang::diagnostic::Diagnostic;
+use crate::lang::syntax::{Node, NodeKind, lines};
+use crate::model::*;
+
+impl V {
+    pub(super) fn map(&mut self, blocks: &[Block<'_>]) {
+        for (i, (_, _, cur)) in blocks.iter().enumerate() {
+            self.expect_header_end(cur, 1);
+            if i > 0 && cur.file == blocks[0].2.file {
+                self.duplicate_block(cur, "map");
+            }
+        }
+        let mut link_lines = Vec::new();
+        let mut cell = None;
+        let mut terrain_lines = Vec::new();
+        const OPTS: [&str; 10] = [
+            "cell",
+            "terrain",
+            "place",
+            "shelter",
+            "road",
+            "path",
+            "bridge",
+            "river",
+            "zone",
+            "dangerous",
+        ];
+        // Nodes first (places, rivers, zones), links once every place is known.
+        for (file, body, _) in blocks {
+            for line in lines(body) {
+                let mut cur = Cur::new(*file, line);
+                let Some(kw) = self.choice(
+                    &mut cur,
+                    &OPTS[..9],
+                    "a map item (cell, terrain, place, shelter, road, path, bridge, river, zone)",
+                ) else {
+                    continue;
+                };
+                match kw {
+                    "cell" => {
+                        cell = self.quantity(&mut cur, Dim::Length);
+                        self.finish(&cur);
+                    }
+                    "terrain" => terrain_lines.push(cur),
+                    "place" | "shelter" => self.place(&mut cur, kw == "shelter"),
+                    "river" => self.river(&mut cur),
+                    "zone" => self.zone(&mut cur),
+                    _ => link_lines.push((kw, cur)),
+                }
+            }
+        }
+        self.s.map.cell_m = cell.unwrap_or(10.0);
+        for mut cur in terrain_lines {
+            self.terrain(&mut cur);
+        }
+        for (kw, mut cur) in link_lines {
+            self.link(&mut cur, kw);
+        }
+    }
+
+    fn place(&mut self, cur: &mut Cur<'_>, shelter: bool) {
+        let whole = cur.whole();
+        let Some((name, span)) = self.name(cur, "the place's name") else {
+            return;
+        };
+        let mut place = Place {
+            name: name.clone(),
+            span: whole,
+            ..Place::default()
+        };
+        if shelter {
+            place.kind = PlaceKind::Shelter;
+            place.shelter = Some(ShelterSpec::default());
+        }
+        let mut has_pos = false;
+        let mut has_capacity = false;
+        while let Some(n) = cur.peek() {
+            if let NodeKind::Block(items) = &n.kind {
+                cur.next();
+                if shelter {
+                    self.facilities(cur.file, items, &mut place);
+                } else {
+                    self.groups(cur.file, items, &mut place);
+                }
+                continue;
+            }
+            let opts: &[&'static str] = if shelter {
+                &["at", "capacity", "households", "people", "kind"]
+            } else {
+                &["at", "kind", "households", "people"]
+            };
+            let Some(kw) = self.choice(
+                cur,
+                opts,
+                "a place attribute (at, kind, households, people)",
+            ) else {
+                break; // still declare the place, so its uses elsewhere don't cascade
+            };
+            match kw {
+                "at" => {
+                    if let Some(p) = self.point(cur) {
+                        place.pos = p;
+                        has_pos = true;
+                    }
+                }
+                "kind" => {
+                    if let Some(k) = self.choice(
+                        cur,
+                        &["settlement", "office", "station", "plant", "junction"],
+                        "a place kind (settlement, office, station, plant, junction)",
+                    ) {
+                        place.kind = match k {
+                            "office" => PlaceKind::Office,
+                            "station" => PlaceKind::Station,
+                            "plant" => PlaceKind::Plant,
+                            "junction" => PlaceKind::Junction,
+                            _ => PlaceKind::Settlement,
+                        };
+                    }
+                }
+                "households" => place.households = self.count(cur, "households").unwrap_or(0),
+                "people" => place.people = self.count(cur, "people").unwrap_or(0),
+                "capacity" => {
+                    has_capacity = true;
+                    let capacity = self.count(cur, "capacity");
+                    if let Some(s) = place.shelter.as_mut() {
+                        // An unreadable capacity is already an error; treating it as
+                        // unlimited keeps "holds 0 people" from following it.
+                        s.capacity = capacity.unwrap_or(u32::MAX);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if !has_pos {
+            self.err(
+                Diagnostic::error(
+                    "E0143",
+                    span,
+                    format!("地点 `{name}` 缺少位置"),
+                    format!("`{name}` has no position"),
+                )
+                .help(format!(
+                    "add `at (x, y)`, e.g. `{} {name} at (120, 80)`",
+                    if shelter { "shelter" } else { "place" }
+                )),
+            );
+        }
+        if shelter && !has_capacity {
+            self.err(
+                Diagnostic::error(
+                    "E0144",
+                    span,
+                    format!("避灾点 `{name}` 缺少容量"),
+                    format!("shelter `{name}` has no capacity"),
+                )
+                .help("add `capacity N` (people it can take)"),
+            );
+        }
+        let idx = self.s.map.places.len();
+        if self.declare(|n| &mut n.places, &name, span, idx, "place") {
+            self.s.map.places.push(place);
+        }
+    }
+
+    fn groups(&mut self, file: u32, items: &[Node], place: &mut Place) {
+        let mut cur = Cur::new(file, items.iter().filter(|n| !n.is_trivia()).collect());
+        let start = cur.whole();
+        while !cur.done() {
+            let Some(g) = self.choice(
+                &mut cur,
+                &[
+                    "elderly",
+                    "disabled",
+                    "children",
+                    "dilapidated",
+                    "outdoor_workers",
+                ],
+                "a group (elderly, disabled, children, dilapidated, outdoor_workers)",
+            ) else {
+                continue;
+            };
+            let n = self.count(&mut cur, g).unwrap_or(0);
+            let slot = match g {
+                "elderly" => &mut place.groups.elderly,
+                "disabled" => &mut place.groups.disabled,
+                "children" => &mut place.groups.children,
+                "dilapidated" => &mut place.groups.dilapidated,
+                _ => &mut place.groups.outdoor_workers,
+            };
+            *slot = n;
+        }
+        let g = place.groups;
+        let sum = u64::from(g.elderly)
+            + u64::from(g.disabled)
+            + u64::from(g.children)
+            + u64::from(g.dilapidated)
+            + u64::from(g.outdoor_workers);
+        // The simulation splits `people` into disjoint groups (each person in one), so
+        // each group must fit and so must their sum; the sum is only reported when no
+        // single group already overflows, to say one thing once.
+        let mut overflowed = false;
+        for (label, n) in [
+            ("elderly", g.elderly),
+            ("disabled", g.disabled),
+            ("children", g.children),
+            ("dilapidated", g.dilapidated),
+            ("outdoor_workers", g.outdoor_workers),
+        ] {
+            if n > place.people {
+                overflowed = true;
+                self.err(
+                    Diagnostic::error(
+                        "E0401",
+                        start,
+                        format!(
+                            "`{}` 的 {label} 人数 {n} 超过总人数 {}",
+                            place.name, place.people
+                        ),
+                        format!(
+                            "{n} {label} in `{}` but only {} people live there",
+                            place.name, place.people
+                        ),
+                    )
+                    .help("a group is part of `people`; raise `people` or lower the group"),
+                );
+            }
+        }
+        if sum > u64::from(place.people) && !overflowed {
+            self.err(Diagnostic::error("E0402", start, format!("`{}` 各类人员之和 {sum} 超过总人数 {}", place.name, place.people), format!("the groups of `{}` add up to {sum}, more than its {} people", place.name, place.people)).help("groups are subsets of `people`: their sum may not exceed it; raise `people` or correct the groups"));
+        }
+    }
+
+    fn facilities(&mut self, file: u32, items: &[Node], place: &mut Place) {
+        let mut cur = Cur::new(file, items.iter().filter(|n| !n.is_trivia()).collect());
+        while !cur.done() {
+            if let Some(f) = self.choice(
+                &mut cur,
+                &["water", "power", "medical", "barrier_free", "food", "beds"],
+                "a facility (water, power, medical, barrier_free, food, beds)",
+            ) {
+                let f = match f {
+                    "water" => Facility::Water,
+                    "power" => Facility::Power,
+                    "medical" => Facility::Medical,
+                    "barrier_free" => Facility::BarrierFree,
+                    "food" => Facility::Food,
+                    _ => Facility::Beds,
+                };
+                if let Some(s) = place.shelter.as_mut() {
+                    s.facilities.push(f);
+                }
+            }
+        }
+    }
+
+    pub(super) fn points_after(&mut self, cur: &mut Cur<'_>) -> Vec<Point> {
+        let mut pts = Vec::new();
+        while let Some(NodeKind::Point { x, y, .. }) = cur.peek().map(|n| &n.kind) {
+            pts.push(Point { x: *x, y: *y });
+            cur.next();
+        }
+        pts
+    }
+
+    fn river(&mut self, cur: &mut Cur<'_>) {
+        let whole = cur.whole();
+        let Some((name, span)) = self.name(cur, "the river's name") else {
+            return;
+        };
+        let (mut from, mut to, mut via, mut width) = (None, None, Vec::new(), 0.0);
+        while !cur.done() {
+            let Some(kw) = self.choice(
+                cur,
+                &["from", "via", "to", "width"],
+                "a river attribute (from, via, to, width)",
+            ) else {
+                return;
+            };
+            match kw {
+                "from" => from = self.point(cur),
+                "to" => to = self.point(cur),
+                "via" => via = self.points_after(cur),
+                _ => width = self.quantity(cur, Dim::Length).unwrap_or(0.0),
+            }
+        }
+        let (Some(from), Some(to)) = (from, to) else {
+            self.err(
+                Diagnostic::error(
+                    "E0132",
+                    span,
+                    format!("河流 `{name}` 缺少起点或终点"),
+                    format!("river `{name}` needs `from (x, y)` and `to (x, y)`"),
+                )
+                .help("e.g. `river 竹源溪 from (0, 500) to (900, 380) width 8m`"),
+            );
+            return;
+        };
+        let mut points = vec![from];
+        points.extend(via);
+        points.push(to);
+        let idx = self.s.map.rivers.len();
+        if self.declare(|n| &mut n.rivers, &name, span, idx, "river") {
+            self.s.map.rivers.push(River {
+                name,
+                points,
+                width_m: width,
+                span: whole,
+            });
+        }
+    }
+
+    fn zone(&mut self, cur: &mut Cur<'_>) {
+        let whole = cur.whole();
+        let Some((name, span)) = self.name(cur, "the zone's name") else {
+            return;
+        };
+        let (mut level, mut hazard, mut polygon, mut from) = (None, None, None, None);
+        let mut poly_span = span;
+        while !cur.done() {
+            let Some(kw) = self.choice(
+                cur,
+                &["level", "hazard", "polygon", "dangerous"],
+                "a zone attribute (level, hazard, polygon, dangerous from)",
+            ) else {
+                return;
+            };
+            match kw {
+                "level" => level = self.level(cur),
+                "hazard" => hazard = self.hazard_kind(cur),
+                "polygon" => {
+                    poly_span = cur.here();
+                    let pts = self.points_after(cur);
+                    if let Some(last) = cur.nodes.get(cur.pos.wrapping_sub(1)) {
+                        poly_span.end = last.span.end;
+                    }
+                    polygon = Some(pts);
+                }
+                _ => {
+                    if !cur.eat_kw("from") {
+                        self.expected(
+                            cur,
+                            "from",
+                            "`from` (dangerous from 21:30)",
+                            "write `dangerous from 21:30`",
+                        );
+                        return;
+                    }
+                    from = self.time(cur);
+                }
+            }
+        }
+        let polygon = polygon.unwrap_or_default();
+        if polygon.len() < 3 {
+            self.err(
+                Diagnostic::error(
+                    "E0403",
+                    poly_span,
+                    format!("危险区 `{name}` 的范围少于 3 个点"),
+                    format!(
+                        "zone `{name}` has {} polygon point(s); a polygon needs at least 3",
+                        polygon.len()
+                    ),
+                )
+                .help("write `polygon (x,y) (x,y) (x,y) ...` with three or more corners"),
+            );
+        }
+        let Some(level) = level else {
+            self.err(
+                Diagnostic::error(
+                    "E0133",
+                    span,
+                    format!("危险区 `{name}` 缺少等级"),
+                    format!("zone `{name}` has no `level`"),
+                )
+                .help("add `level red` (red, orange, yellow or blue)"),
+            );
+            return;
+        };
+        let hazard = hazard
+            .or(self.s.header.hazard_kinds.first().copied())
+            .unwrap_or(HazardKind::Flood);
+        let idx = self.s.map.zones.len();
+        if self.declare(|n| &mut n.zones, &name, span, idx, "zone") {
+            self.s.map.zones.push(Zone {
+                name,
+                level,
+                hazard,
+                polygon,
+                dangerous_from_s: from,
+                span: whole,
+            });
+        }
+    }
+
+    fn link(&mut self, cur: &mut Cur<'_>, kw: &str) {
+        let whole = cur.whole();
+        let kind = match kw {
+            "road" => LinkKind::Road,
+            "path" => LinkKind::Path,
+            _ => LinkKind::Bridge,
+        };
+        let a = self.place_ref(cur);
+        if !matches!(cur.peek().map(|n| &n.kind), Some(NodeKind::Arrow)) {
+            self.expected(
+                cur,
+                "`->`",
+                "`->` between the two places",
+                &format!("write `{kw} A -> B`"),
+            );
+            return;
+        }
+        cur.next();
+        let b = self.place_ref(cur);
+        let (mut width, mut length, mut via, mut over) = (None, None, Vec::new(), None);
+        while !cur.done() {
+            let Some(k) = self.choice(
+                cur,
+                &["width", "length", "via", "over"],
+                "a link attribute (width, length, via, over)",
+            ) else {
+                return;
+            };
+            match k {
+                "width" => width = self.quantity(cur, Dim::Length),
+                "length" => length = self.quantity(cur, Dim::Length),
+                "via" => via = self.points_after(cur),
+                _ => {
+                    if let Some((name, span)) = self.name(cur, "a river") {
+                        let i = self.resolve(|n| &n.rivers, &name, span, "river", "河流");
+                        over = (i != UNKNOWN).then_some(RiverIdx(i));
+                    }
+                }
+            }
+        }
+        let (Some(a), Some(b)) = (a, b) else { return };
+        let pa = self.s.place(a).pos;
+        let pb = self.s.place(b).pos;
+        let length_m = length.unwrap_or_else(|| {
+            let mut pts = vec![pa];
+            pts.extend(via.iter().copied());
+            pts.push(pb);
+            pts.windows(2).map(|w| w[0].distance(w[1])).sum()
+        });
+        let default_width = if kind == LinkKind::Path { 1.5 } else { 4.0 };
+        let idx = self.s.map.links.len() as u32;
+        self.names.links.entry(link_key(kind, a, b)).or_insert(idx);
+        self.s.map.links.push(Link {
+            kind,
+            from: a,
+            to: b,
+            width_m: width.unwrap_or(default_width),
+            length_m,
+            via,
+            over,
+            span: whole,
+        });
+    }
+}
