@@ -27,7 +27,6 @@ use crate::model::{Action, ActionLog, Actor, InjectCommand, PlaceIdx, Scenario};
 use bevy_app::App;
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::ScheduleLabel;
-use bevy_ecs::schedule::{Schedule, SingleThreadedExecutor};
 use events::{ActionId, RejectReason, SimEvent, TimedEvent, Totals};
 use network::Network;
 use params::SimParams;
@@ -88,7 +87,7 @@ pub struct Simulation {
 }
 
 /// The schedule of one fixed step: the systems chained in a fixed order on a
-/// single-threaded executor.
+/// single-threaded executor (see `systems::step_schedule`).
 #[derive(bevy_ecs::schedule::ScheduleLabel, Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SimStep;
 
@@ -287,39 +286,7 @@ impl Simulation {
         });
         world.insert_resource(Movers::default());
         world.insert_resource(Landings::default());
-        let mut schedule = Schedule::new(SimStep);
-        schedule.set_executor(SingleThreadedExecutor::new());
-        schedule.add_systems(
-            (
-                systems::tick_clock,
-                systems::fire_injects,
-                systems::dispatch,
-                systems::sample_hazards,
-                systems::deliver_contacts,
-                systems::depart,
-                systems::admit_at_opened_shelters,
-                systems::move_walkers,
-                systems::run_teams,
-                systems::land_rescued,
-                systems::finish_role_jobs,
-                systems::check_exposure,
-            )
-                .chain(),
-        );
-        // How the physical hazards act on people, between the movement and the exposure
-        // check (kept out of the chain above so that it stays a separate concern).
-        schedule.add_systems(
-            (hazard_effects::wade, hazard_effects::breathe)
-                .chain()
-                .after(systems::move_walkers)
-                .before(systems::run_teams),
-        );
-        schedule.add_systems(
-            hazard_effects::build_fire_lines
-                .after(systems::finish_role_jobs)
-                .before(systems::check_exposure),
-        );
-        world.add_schedule(schedule);
+        world.add_schedule(systems::step_schedule());
         let mut app = App::empty();
         *app.world_mut() = world;
         app.main_mut().update_schedule = Some(SimStep.intern());

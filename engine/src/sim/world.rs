@@ -406,7 +406,8 @@ pub struct Pending {
     /// Per inject (by index): pending, fired or skipped.
     pub inject_status: Vec<super::snapshot::InjectStatus>,
     /// 任务排队 — per team (by index): accepted work waiting for the team to finish
-    /// its current job, first come first served (see `systems::start_queued_team_work`).
+    /// its current job, first come first served (see `start_queued_team_work` in
+    /// `systems/dispatch.rs`).
     pub team_queue: Vec<std::collections::VecDeque<Job>>,
 }
 
