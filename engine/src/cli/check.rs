@@ -44,7 +44,7 @@ pub fn check_file(path: &std::path::Path) -> Result<(SourceMap, lang::CheckResul
 fn check_text_of(path: &Path, text: String) -> (SourceMap, lang::CheckResult) {
     let mut sources = SourceMap::new();
     let main = sources.add(path.to_string_lossy().replace('\\', "/"), text);
-    let mut result = lang::check(&mut sources, main, &io::include_loader);
+    let mut result = lang::check(&mut sources, main, &io::Includes);
     check_heightmap_file(&mut result, path.parent().unwrap_or(Path::new(".")));
     (sources, result)
 }

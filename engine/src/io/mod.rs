@@ -107,6 +107,23 @@ fn read_source(path: &str, limit: u64) -> Result<String, String> {
     })
 }
 
+/// The include loader of the command line: [`include_loader`], with files told
+/// apart by their canonical paths, so that `./a.drill`, `../x/a.drill` or a symlink
+/// naming the including file is seen as the cycle it is (E0151).
+pub struct Includes;
+
+impl crate::lang::IncludeLoader for Includes {
+    fn load(&self, path: &str) -> Result<String, String> {
+        include_loader(path)
+    }
+    fn identity(&self, path: &str) -> String {
+        canonical(Path::new(path)).map_or_else(
+            || crate::lang::normalise_path(path),
+            |p| p.to_string_lossy().into_owned(),
+        )
+    }
+}
+
 /// Loads a scenario's terrain as a hazard raster. An inline grid needs no file; a
 /// heightmap path is resolved against the scenario's folder and read here, so
 /// [`crate::hazard::raster`] stays pure. Errors name the file as the scenario writes
