@@ -2,7 +2,7 @@
 //! that a slip of the keyboard or an odd file makes absurd gets a clear error and a
 //! non-zero exit, never an abort, an endless run, NaN in a table or a replaced file.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 const SCENARIO: &str = "../scenarios/zhuyuan-flash-flood.drill";
@@ -14,11 +14,14 @@ fn drill(args: &[&str]) -> Output {
         .unwrap()
 }
 
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("drill-limits-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+mod common;
+use common::temp_dir as temp;
+
+/// Asserts that the command exited with `code` and said `says` on stderr.
+fn fails_with(out: &Output, code: i32, says: &str) {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(code), "{err}");
+    assert!(err.contains(says), "{err}");
 }
 
 fn stderr(out: &Output) -> String {
@@ -33,21 +36,18 @@ fn path(p: &Path) -> &str {
 #[test]
 fn batch_runs_are_bounded() {
     let out = drill(&["batch", SCENARIO, "--runs", "100000000"]);
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("--runs must be between 1 and 100000"),
-        "{}",
-        stderr(&out)
+    fails_with(&out, 2, "--runs must be between 1 and 100000");
+    assert_eq!(
+        drill(&["batch", SCENARIO, "--runs", "0"]).status.code(),
+        Some(2)
     );
-    assert_eq!(drill(&["batch", SCENARIO, "--runs", "0"]).status.code(), Some(2));
 }
 
 /// Item 6: `--until 99999999h` ran on without a bound.
 #[test]
 fn run_until_is_bounded_like_a_duration() {
     let out = drill(&["run", SCENARIO, "--until", "99999999h"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("more than 30 days"), "{}", stderr(&out));
+    fails_with(&out, 2, "more than 30 days");
 }
 
 /// Item 7: `include "/dev/zero"` read 13 GB in a minute.
@@ -58,12 +58,7 @@ fn an_endless_include_is_refused_at_its_size_limit() {
     let file = dir.join("a.drill");
     std::fs::write(&file, "include \"/dev/zero\"\n").unwrap();
     let out = drill(&["check", path(&file)]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("cannot include `/dev/zero`: larger than 64 MiB"),
-        "{}",
-        stderr(&out)
-    );
+    fails_with(&out, 1, "cannot include `/dev/zero`: larger than 64 MiB");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -87,7 +82,11 @@ fn a_file_including_itself_is_one_e0151() {
 #[test]
 fn fmt_through_a_symlink_formats_the_linked_file() {
     let dir = temp("fmtlink");
-    std::fs::write(dir.join("real.drill"), "roles {\n    网格员   level group\n}\n").unwrap();
+    std::fs::write(
+        dir.join("real.drill"),
+        "roles {\n    网格员   level group\n}\n",
+    )
+    .unwrap();
     std::os::unix::fs::symlink("real.drill", dir.join("link.drill")).unwrap();
     let out = drill(&["fmt", path(&dir.join("link.drill"))]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -114,12 +113,7 @@ fn events_to_a_full_device_fail() {
         return;
     }
     let out = drill(&["run", SCENARIO, "--until", "1h", "--events", "/dev/full"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("cannot write /dev/full"),
-        "{}",
-        stderr(&out)
-    );
+    fails_with(&out, 1, "cannot write /dev/full");
     assert!(
         std::fs::metadata(full)
             .unwrap()
@@ -144,8 +138,7 @@ fn calc_refuses_quantities_beyond_any_real_one() {
         ("calc flood --manning 1e308", "--manning must be between"),
     ] {
         let out = drill(&args.split(' ').collect::<Vec<_>>());
-        assert_eq!(out.status.code(), Some(2), "{args}");
-        assert!(stderr(&out).contains(says), "{args}: {}", stderr(&out));
+        fails_with(&out, 2, says);
         assert!(out.stdout.is_empty(), "{args}");
     }
 }
@@ -157,8 +150,7 @@ fn fmt_refuses_a_file_of_a_byte_order_mark_alone() {
     let file = dir.join("bom.drill");
     std::fs::write(&file, "\u{FEFF}").unwrap();
     let out = drill(&["fmt", path(&file)]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("E0100"), "{}", stderr(&out));
+    fails_with(&out, 1, "E0100");
     assert_eq!(std::fs::read(&file).unwrap(), "\u{FEFF}".as_bytes());
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -170,8 +162,7 @@ fn check_checks_a_file_named_whatever_its_name_ends_in() {
     let file = dir.join("notes.txt");
     std::fs::write(&file, "hello\n").unwrap();
     let out = drill(&["check", path(&file)]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("E0125"), "{}", stderr(&out));
+    fails_with(&out, 1, "E0125");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -186,14 +177,9 @@ fn compare_refuses_a_report_whose_total_is_not_a_score() {
     let mut value: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     assert_eq!(drill(&["compare", path(&json)]).status.code(), Some(0));
-    value["total"] = serde_json::json!(1.8e308);
+    value["total"] = serde_json::json!(1.7e308);
     std::fs::write(&json, serde_json::to_string(&value).unwrap()).unwrap();
     let out = drill(&["compare", path(&json)]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("its total 1.8e308 is not a score from 0 to 100"),
-        "{}",
-        stderr(&out)
-    );
+    fails_with(&out, 1, "its total 1.7e308 is not a score from 0 to 100");
     let _ = std::fs::remove_dir_all(&dir);
 }

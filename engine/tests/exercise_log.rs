@@ -10,7 +10,7 @@ use drill_engine::cli::run::simulate;
 use drill_engine::lang::{self, SourceMap, print};
 use drill_engine::model::{ActionLog, Scenario};
 use proptest::prelude::*;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::mpsc;
 
 const SCENARIO: &str = "../scenarios/zhuyuan-flash-flood.drill";
@@ -191,13 +191,8 @@ fn check_log(scenario: &Scenario, text: &str) -> Option<ActionLog> {
     lang::check_actions(scenario, &sources, file).0
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("drill-exercise-log-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+mod common;
+use common::temp_dir;
 
 fn run_session(
     log: &Path,
@@ -291,27 +286,22 @@ proptest! {
 /// with exit 0, and the lines typed after it were never logged.
 #[test]
 fn an_undecodable_line_is_refused_and_the_drill_goes_on() {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
     let dir = temp_dir("utf8");
     let log = dir.join("live.actions.drill");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_drill"))
-        .args(["exercise", SCENARIO, "--log"])
-        .arg(&log)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdin = child.stdin.as_mut().unwrap();
     let typed = [
         b"20:52 ".as_slice(),
         "乡".as_bytes(),
         b"\xFF report_at_post\n",
         "20:58 村应急管理员 report_at_post\n".as_bytes(),
     ];
-    stdin.write_all(&typed.concat()).unwrap();
-    let out = child.wait_with_output().unwrap();
+    let input = dir.join("typed.txt");
+    std::fs::write(&input, typed.concat()).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_drill"))
+        .args(["exercise", SCENARIO, "--log"])
+        .arg(&log)
+        .stdin(std::fs::File::open(&input).unwrap())
+        .output()
+        .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),

@@ -429,10 +429,18 @@ pub fn entry(scenario: &Scenario, header: &str, raw: &str, line_no: usize) -> En
     );
     let (parsed, diags) = lang::check_actions(scenario, &sources, file);
     let messages = |severity| line_messages(&diags, severity, header.len(), line, line_no);
-    let one_per_line = || vec![format!("input line {line_no}: write one action per line / 每行一条行动")];
+    let one_per_line = || {
+        vec![format!(
+            "input line {line_no}: write one action per line / 每行一条行动"
+        )]
+    };
     let Some(mut parsed) = parsed else {
         let errors = messages(lang::Severity::Error);
-        return Entry::Refused(if errors.is_empty() { one_per_line() } else { errors });
+        return Entry::Refused(if errors.is_empty() {
+            one_per_line()
+        } else {
+            errors
+        });
     };
     match (parsed.actions.len(), parsed.inject_commands.as_slice()) {
         (0, [command]) => Entry::Command(*command),

@@ -283,56 +283,69 @@ mod tests {
         fs::remove_dir_all(&dir).unwrap();
     }
 
+    /// Each `(before, after)`: the log `before`, opened and given `20:30 b report`,
+    /// holds `after`.
+    fn assert_appends(cases: &[(&str, &str)]) {
+        for (before, after) in cases {
+            assert_eq!(appended(before).as_deref(), Ok(*after), "{before:?}");
+        }
+    }
+
     /// Issue 19, item 2: a brace on the last action's line.
     #[test]
     fn a_brace_on_the_last_actions_line_gets_the_new_line_after_that_line() {
-        assert_eq!(
-            appended("actions x {\n  20:07 a report }\n").unwrap(),
-            "actions x {\n  20:07 a report \n  20:30 b report\n}\n"
-        );
-        assert_eq!(
-            appended("\u{FEFF}actions x {\n  20:07 a report\n}").unwrap(),
-            "\u{FEFF}actions x {\n  20:07 a report\n  20:30 b report\n}"
-        );
-        assert_eq!(
-            appended("actions x {}").unwrap(),
-            "actions x {\n  20:30 b report\n}"
-        );
+        assert_appends(&[
+            (
+                "actions x {\n  20:07 a report }\n",
+                "actions x {\n  20:07 a report \n  20:30 b report\n}\n",
+            ),
+            (
+                "\u{FEFF}actions x {\n  20:07 a report\n}",
+                "\u{FEFF}actions x {\n  20:07 a report\n  20:30 b report\n}",
+            ),
+            ("actions x {}", "actions x {\n  20:30 b report\n}"),
+        ]);
     }
 
     /// Issue 19, item 3: comments (and no final line break) after the brace stay.
     #[test]
     fn comments_after_the_brace_are_kept_after_it() {
-        assert_eq!(
-            appended("// 记录\nactions x {\n  20:07 a report\n}\n\n// 完 /* end */").unwrap(),
-            "// 记录\nactions x {\n  20:07 a report\n  20:30 b report\n}\n\n// 完 /* end */"
-        );
-        assert_eq!(
-            appended("actions x {\r\n  20:07 a report\r\n  }  // end\r\n").unwrap(),
-            "actions x {\r\n  20:07 a report\r\n  20:30 b report\r\n  }  // end\r\n"
-        );
+        assert_appends(&[
+            (
+                "// 记录\nactions x {\n  20:07 a report\n}\n\n// 完 /* end */",
+                "// 记录\nactions x {\n  20:07 a report\n  20:30 b report\n}\n\n// 完 /* end */",
+            ),
+            (
+                "actions x {\r\n  20:07 a report\r\n  }  // end\r\n",
+                "actions x {\r\n  20:07 a report\r\n  20:30 b report\r\n  }  // end\r\n",
+            ),
+        ]);
     }
 
     /// Issue 19, item 4: a complete last action without line break or brace is kept.
     #[test]
     fn a_last_action_without_line_break_or_brace_is_kept() {
-        assert_eq!(
-            appended("actions x {\n  20:07 a report").unwrap(),
-            "actions x {\n  20:07 a report\n  20:30 b report\n}\n"
-        );
-        assert_eq!(
-            appended("actions x {\n  20:07 a report // 无括号").unwrap(),
-            "actions x {\n  20:07 a report // 无括号\n  20:30 b report\n}\n"
-        );
+        assert_appends(&[
+            (
+                "actions x {\n  20:07 a report",
+                "actions x {\n  20:07 a report\n  20:30 b report\n}\n",
+            ),
+            (
+                "actions x {\n  20:07 a report // 无括号",
+                "actions x {\n  20:07 a report // 无括号\n  20:30 b report\n}\n",
+            ),
+        ]);
     }
 
     #[test]
     fn an_empty_or_comment_only_file_gets_the_header() {
-        assert_eq!(appended("").unwrap(), "actions x {\n  20:30 b report\n}\n");
-        assert_eq!(
-            appended("// 竹源村 2026").unwrap(),
-            "// 竹源村 2026\nactions x {\n  20:30 b report\n}\n"
-        );
+        assert_appends(&[
+            ("", "actions x {\n  20:30 b report\n}\n"),
+            (
+                "// 竹源村 2026",
+                "// 竹源村 2026\nactions x {\n  20:30 b report\n}\n",
+            ),
+        ]);
     }
 
     /// What cannot be extended is refused before anything is written.
@@ -386,16 +399,12 @@ mod tests {
         std::os::unix::fs::symlink("real.actions.drill", &link).unwrap();
         let (mut log, _) = ActionLogFile::open(&link, "actions x {").unwrap();
         log.append("20:30 b report").unwrap();
-        assert!(
-            fs::symlink_metadata(&link)
-                .unwrap()
-                .file_type()
-                .is_symlink()
-        );
         assert_eq!(
-            fs::read_to_string(&real).unwrap(),
-            "actions x {\n  20:30 b report\n}\n"
+            fs::read_link(&link).unwrap(),
+            Path::new("real.actions.drill")
         );
+        let text = fs::read_to_string(&real).unwrap();
+        assert_eq!(text, "actions x {\n  20:30 b report\n}\n");
         fs::remove_dir_all(&dir).unwrap();
     }
 }
