@@ -14,6 +14,7 @@ use super::syntax::{Node, NodeKind, SyntaxFile, lines};
 use crate::hazard::fire::fuel::FuelCatalog;
 use crate::hazard::plume::find_substance;
 use crate::hazard::raster::{MAX_ELEVATION_M, plausible_elevation};
+use crate::limits::{self, MAX_DURATION_S, MAX_STEP_S, MIN_STEP_S, Range};
 use crate::model::*;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -874,15 +875,6 @@ pub fn validate_actions(
     (if has_error { None } else { Some(log) }, v.diags)
 }
 
-/// Longest drill the language takes, seconds (30 days): past it a `duration` is a slip,
-/// and the run would take hours.
-const MAX_DURATION_S: f64 = 30.0 * 86_400.0;
-
-/// The range of the simulation step, seconds: under 1 s a 12-hour drill takes tens of
-/// thousands of steps more for nothing, over 10 min people and water jump across places.
-const MIN_STEP_S: f64 = 1.0;
-const MAX_STEP_S: f64 = 600.0;
-
 const UNKNOWN: u32 = u32::MAX;
 
 impl V {
@@ -1198,6 +1190,52 @@ impl V {
             );
         }
         Some(p)
+    }
+
+    /// E0317 when `value`, written at `span`, is outside `range`: a quantity no real
+    /// drill has (a negative deadline, a road 0 m wide). The value is kept, so that
+    /// nothing depending on it reports a second error.
+    fn in_range(
+        &mut self,
+        value: Option<f64>,
+        span: Span,
+        what: &str,
+        range: Range,
+    ) -> Option<f64> {
+        if let Some(v) = value
+            && !range.contains(v)
+        {
+            self.err(
+                Diagnostic::error(
+                    "E0317",
+                    span,
+                    format!("{what} 应{}", range.zh),
+                    format!("{what} must be {}", range.en),
+                )
+                .help("see the table of limits in docs/LANGUAGE.md / 取值范围见 docs/LANGUAGE.md"),
+            );
+        }
+        value
+    }
+
+    /// A quantity within `range` (see `in_range`).
+    fn quantity_in(
+        &mut self,
+        cur: &mut Cur<'_>,
+        dim: Dim,
+        what: &str,
+        range: Range,
+    ) -> Option<f64> {
+        let span = cur.here();
+        let value = self.quantity(cur, dim);
+        self.in_range(value, span, what, range)
+    }
+
+    /// A plain number within `range` (see `in_range`).
+    fn number_in(&mut self, cur: &mut Cur<'_>, what: &str, range: Range) -> Option<f64> {
+        let span = cur.here();
+        let value = self.number(cur, what);
+        self.in_range(value, span, what, range)
     }
 
     fn point(&mut self, cur: &mut Cur<'_>) -> Option<Point> {
@@ -1613,7 +1651,7 @@ impl V {
                 };
                 match kw {
                     "cell" => {
-                        cell = self.quantity(&mut cur, Dim::Length);
+                        cell = self.quantity_in(&mut cur, Dim::Length, "`cell`", limits::CELL);
                         self.finish(&cur);
                     }
                     "terrain" => terrain_lines.push(cur),
@@ -1648,7 +1686,7 @@ impl V {
             return;
         }
         if cur.eat_kw("grid") {
-            let cell = self.quantity(cur, Dim::Length);
+            let cell = self.quantity_in(cur, Dim::Length, "the grid's cell", limits::CELL);
             let span = cur.here();
             let Some(NodeKind::List(items)) = cur.next().map(|n| &n.kind) else {
                 self.err(
@@ -1726,7 +1764,9 @@ impl V {
             };
             let mut vertical_m = 1.0;
             if cur.eat_kw("vertical") {
-                vertical_m = self.quantity(cur, Dim::Length).unwrap_or(1.0);
+                vertical_m = self
+                    .quantity_in(cur, Dim::Length, "`vertical`", limits::VERTICAL)
+                    .unwrap_or(1.0);
             }
             self.s.map.terrain = Some(Terrain {
                 source: TerrainSource::File { path, vertical_m },
@@ -1960,7 +2000,11 @@ impl V {
                 "from" => from = self.point(cur),
                 "to" => to = self.point(cur),
                 "via" => via = self.points_after(cur),
-                _ => width = self.quantity(cur, Dim::Length).unwrap_or(0.0),
+                _ => {
+                    width = self
+                        .quantity_in(cur, Dim::Length, "a river's `width`", limits::RIVER_WIDTH)
+                        .unwrap_or(0.0)
+                }
             }
         }
         let (Some(from), Some(to)) = (from, to) else {
@@ -2101,8 +2145,12 @@ impl V {
                 return;
             };
             match k {
-                "width" => width = self.quantity(cur, Dim::Length),
-                "length" => length = self.quantity(cur, Dim::Length),
+                "width" => {
+                    width = self.quantity_in(cur, Dim::Length, "`width`", limits::LINK_WIDTH)
+                }
+                "length" => {
+                    length = self.quantity_in(cur, Dim::Length, "`length`", limits::LINK_LENGTH)
+                }
                 "via" => via = self.points_after(cur),
                 _ => {
                     if let Some((name, span)) = self.name(cur, "a river") {
@@ -2275,7 +2323,7 @@ impl V {
             match kw {
                 "at" => at = self.place_ref(cur),
                 "capacity" => capacity = self.count(cur, "capacity"),
-                _ => radius = self.quantity(cur, Dim::Length),
+                _ => radius = self.quantity_in(cur, Dim::Length, "`radius`", limits::RADIUS),
             }
         }
         let Some(at) = at else {
@@ -2328,12 +2376,21 @@ impl V {
                 break; // still declare the team, so its uses elsewhere don't cascade
             };
             match kw {
-                "members" => members = self.count(cur, "members").unwrap_or(0),
+                "members" => {
+                    let span = cur.here();
+                    let n = self.count(cur, "members");
+                    self.in_range(n.map(f64::from), span, "`members`", limits::MEMBERS);
+                    members = n.unwrap_or(0);
+                }
                 "base" => {
                     base_written = true;
                     base = self.place_ref(cur);
                 }
-                "arrives" => arrives = self.quantity(cur, Dim::Time).unwrap_or(0.0),
+                "arrives" => {
+                    arrives = self
+                        .quantity_in(cur, Dim::Time, "`arrives`", limits::ARRIVES)
+                        .unwrap_or(0.0)
+                }
                 "skills" => {
                     for word in self.word_list(cur) {
                         let c = Cur::new(cur.file, vec![word]);
@@ -2601,11 +2658,19 @@ impl V {
                         continue;
                     };
                     match kw {
-                        "rain" => spec.rain_mm_h = self.timeline(&mut cur, Dim::Rain),
+                        "rain" => {
+                            spec.rain_mm_h =
+                                self.timeline(&mut cur, Dim::Rain, "rain", limits::RAIN)
+                        }
                         "inflow" => {
                             if let Some((name, span)) = self.name(&mut cur, "a river") {
                                 let r = self.resolve(|n| &n.rivers, &name, span, "river", "河流");
-                                let t = self.timeline(&mut cur, Dim::Discharge);
+                                let t = self.timeline(
+                                    &mut cur,
+                                    Dim::Discharge,
+                                    "an inflow",
+                                    limits::INFLOW,
+                                );
                                 if r != UNKNOWN {
                                     spec.inflows.push(Inflow {
                                         river: RiverIdx(r),
@@ -2615,7 +2680,11 @@ impl V {
                                 }
                             }
                         }
-                        _ => spec.manning_n = self.number(&mut cur, "Manning's n").unwrap_or(0.035),
+                        _ => {
+                            spec.manning_n = self
+                                .number_in(&mut cur, "Manning's n", limits::MANNING)
+                                .unwrap_or(0.035)
+                        }
                     }
                     self.finish(&cur);
                 }
@@ -2691,7 +2760,8 @@ impl V {
                         }
                         "wind" => {
                             spec.wind = self.entries(&mut cur, |v, c| {
-                                let speed_m_s = v.quantity(c, Dim::Speed)?;
+                                let speed_m_s =
+                                    v.quantity_in(c, Dim::Speed, "a wind speed", limits::WIND)?;
                                 let from_deg = v.quantity(c, Dim::Angle)?;
                                 Some(Wind {
                                     speed_m_s,
@@ -2801,9 +2871,19 @@ impl V {
                         "release" => {
                             match self.choice(&mut cur, &["rate", "mass"], "`rate` or `mass`") {
                                 Some("rate") => {
-                                    let kg_s = self.quantity(&mut cur, Dim::MassRate);
+                                    let kg_s = self.quantity_in(
+                                        &mut cur,
+                                        Dim::MassRate,
+                                        "a release rate",
+                                        limits::RELEASE_RATE,
+                                    );
                                     let d = if cur.eat_kw("for") {
-                                        self.quantity(&mut cur, Dim::Time)
+                                        self.quantity_in(
+                                            &mut cur,
+                                            Dim::Time,
+                                            "a release's `for`",
+                                            limits::RELEASE_FOR,
+                                        )
                                     } else {
                                         self.expected(
                                             &cur,
@@ -2819,17 +2899,32 @@ impl V {
                                 }
                                 Some(_) => {
                                     release = self
-                                        .quantity(&mut cur, Dim::Mass)
+                                        .quantity_in(
+                                            &mut cur,
+                                            Dim::Mass,
+                                            "a released mass",
+                                            limits::RELEASE_MASS,
+                                        )
                                         .map(|kg| Release::Mass { kg })
                                 }
                                 None => {}
                             }
                         }
                         "start" => start = self.time(&mut cur).unwrap_or(0.0),
-                        "height" => height = self.quantity(&mut cur, Dim::Length).unwrap_or(1.0),
+                        "height" => {
+                            height = self
+                                .quantity_in(
+                                    &mut cur,
+                                    Dim::Length,
+                                    "`height`",
+                                    limits::RELEASE_HEIGHT,
+                                )
+                                .unwrap_or(1.0)
+                        }
                         "weather" => {
                             weather = self.entries(&mut cur, |v, c| {
-                                let speed_m_s = v.quantity(c, Dim::Speed)?;
+                                let speed_m_s =
+                                    v.quantity_in(c, Dim::Speed, "a wind speed", limits::WIND)?;
                                 let from_deg = v.quantity(c, Dim::Angle)?;
                                 let n = c.next()?;
                                 let stab = match n.word() {
@@ -2902,8 +2997,9 @@ impl V {
         }
     }
 
-    /// `[0h 5, 1h 30]` after an optional unit word: a timeline of one quantity.
-    fn timeline(&mut self, cur: &mut Cur<'_>, dim: Dim) -> Timeline<f64> {
+    /// `[0h 5, 1h 30]` after an optional unit word: a timeline of one quantity, each
+    /// value within `range`.
+    fn timeline(&mut self, cur: &mut Cur<'_>, dim: Dim, what: &str, range: Range) -> Timeline<f64> {
         let unit = match cur.peek_word() {
             Some(w) if unit_info(w).is_some() => {
                 cur.next();
@@ -2917,7 +3013,8 @@ impl V {
             if let (NodeKind::Quantity { unit: u @ None, .. }, Some(given)) = (&mut q.kind, unit) {
                 *u = Some(Cow::Borrowed(given));
             }
-            v.quantity_of(c, &q, dim)
+            let value = v.quantity_of(c, &q, dim);
+            v.in_range(value, c.span_of(n), what, range)
         })
     }
 
@@ -3151,7 +3248,9 @@ impl V {
                     with_spans = spans;
                 }
                 "within" => {
-                    task.deadline = self.quantity(&mut cur, Dim::Time).map(Deadline::Within)
+                    task.deadline = self
+                        .quantity_in(&mut cur, Dim::Time, "`within`", limits::WITHIN)
+                        .map(Deadline::Within)
                 }
                 "by" => {
                     if let Some(t) = self.time(&mut cur) {
@@ -3736,7 +3835,7 @@ impl V {
                         ) else {
                             continue;
                         };
-                        let v = self.number(&mut c, k).unwrap_or(0.0);
+                        let v = self.number_in(&mut c, k, limits::SCORE).unwrap_or(0.0);
                         let w = &mut self.s.scoring.weights;
                         match k {
                             "timeliness" => w.timeliness = v,
@@ -3806,7 +3905,9 @@ impl V {
                             );
                             break;
                         }
-                        let v = self.number(&mut cur, "a threshold").unwrap_or(0.0);
+                        let v = self
+                            .number_in(&mut cur, "a threshold", limits::SCORE)
+                            .unwrap_or(0.0);
                         let r = &mut self.s.scoring.ratings;
                         match letter {
                             "P" => r.p = v,
@@ -3829,8 +3930,9 @@ impl V {
                     }
                 }
                 _ => {
-                    self.s.scoring.pass_score =
-                        self.number(&mut cur, "the pass score").unwrap_or(75.0)
+                    self.s.scoring.pass_score = self
+                        .number_in(&mut cur, "the pass score", limits::SCORE)
+                        .unwrap_or(75.0)
                 }
             }
             self.finish(&cur);
