@@ -17,6 +17,16 @@ fn drill(args: &[&str]) -> Output {
 mod common;
 use common::temp_dir as temp;
 
+/// Runs `drill ARGS FILE` on a file `name` holding `text`, in a folder of its own.
+fn on_file(name: &str, text: &str, args: &[&str]) -> Output {
+    let dir = temp(&name.replace('.', "-"));
+    let file = dir.join(name);
+    std::fs::write(&file, text).unwrap();
+    let out = drill(&[args, &[path(&file)]].concat());
+    let _ = std::fs::remove_dir_all(&dir);
+    out
+}
+
 /// Asserts that the command exited with `code` and said `says` on stderr.
 fn fails_with(out: &Output, code: i32, says: &str) {
     let err = stderr(out);
@@ -54,12 +64,8 @@ fn run_until_is_bounded_like_a_duration() {
 #[cfg(unix)]
 #[test]
 fn an_endless_include_is_refused_at_its_size_limit() {
-    let dir = temp("zero");
-    let file = dir.join("a.drill");
-    std::fs::write(&file, "include \"/dev/zero\"\n").unwrap();
-    let out = drill(&["check", path(&file)]);
+    let out = on_file("a.drill", "include \"/dev/zero\"\n", &["check"]);
     fails_with(&out, 1, "cannot include `/dev/zero`: larger than 64 MiB");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Item 8: `./a.drill` including itself gave 2,046 errors and no E0151.
@@ -158,12 +164,7 @@ fn fmt_refuses_a_file_of_a_byte_order_mark_alone() {
 /// Item 14: `drill check notes.txt` said "skipped" and exited 0.
 #[test]
 fn check_checks_a_file_named_whatever_its_name_ends_in() {
-    let dir = temp("txt");
-    let file = dir.join("notes.txt");
-    std::fs::write(&file, "hello\n").unwrap();
-    let out = drill(&["check", path(&file)]);
-    fails_with(&out, 1, "E0125");
-    let _ = std::fs::remove_dir_all(&dir);
+    fails_with(&on_file("notes.txt", "hello\n", &["check"]), 1, "E0125");
 }
 
 /// Item 14: a report holding a total of 1.8e308 was compared with a 300-digit total.
