@@ -205,9 +205,9 @@ fn log_in(scenario: &Scenario, path: &Path, text: String) -> Result<ActionLog, S
 }
 
 /// Opens `path` as the exercise's live action log (`io::ActionLogFile`: created with
-/// the scenario's `actions ID {` header when missing, a line cut short by a crash
-/// repaired) and returns it with the decisions and the trainer's inject commands
-/// already in it, to resume from.
+/// the scenario's `actions ID {` header when missing, extended whatever its layout,
+/// refused untouched when it cannot be extended) and returns it with the decisions
+/// and the trainer's inject commands already in it, to resume from.
 pub fn open_action_log(
     scenario: &Scenario,
     path: &Path,

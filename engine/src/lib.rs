@@ -14,6 +14,7 @@ pub mod cli;
 pub mod hazard;
 pub mod io;
 pub mod lang;
+pub mod limits;
 pub mod model;
 pub mod score;
 pub mod sim;

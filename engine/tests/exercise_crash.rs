@@ -5,7 +5,7 @@
 //! the trainer's `fire N` / `跳过 N`, logged and repeated by a resumed drill.
 
 use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, ChildStdout, Command, Stdio};
 
 const SCENARIO: &str = "../scenarios/zhuyuan-flash-flood.drill";
@@ -28,12 +28,8 @@ fn lines() -> Vec<String> {
     out
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("drill-exercise-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+mod common;
+use common::temp_dir;
 
 fn spawn(log: &Path) -> Child {
     spawn_with(log, &[])

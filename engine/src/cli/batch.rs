@@ -2,6 +2,7 @@
 //! seeds on all cores, with a progress bar on stderr when it is a terminal.
 
 use crate::cli::report::load;
+use crate::limits::MAX_BATCH_RUNS;
 use crate::score::batch::{render, run_batch};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -13,7 +14,7 @@ use std::process::ExitCode;
 pub struct BatchArgs {
     /// Scenario file (.drill)
     pub file: PathBuf,
-    /// Number of runs (seeds)
+    /// Number of runs (seeds), 1 to 100000
     #[arg(long, default_value_t = 100)]
     pub runs: u32,
     /// A recorder's `actions` log replayed in every run (default: the plan as written)
@@ -28,6 +29,12 @@ pub struct BatchArgs {
 }
 
 pub fn run(args: &BatchArgs) -> ExitCode {
+    if !(1..=MAX_BATCH_RUNS).contains(&args.runs) {
+        eprintln!(
+            "error: --runs must be between 1 and {MAX_BATCH_RUNS} (a distribution settles within a few hundred runs)"
+        );
+        return ExitCode::from(2);
+    }
     let (scenario, actions) = match load(&args.file, args.actions.as_deref()) {
         Ok(x) => x,
         Err(message) => {
@@ -35,10 +42,6 @@ pub fn run(args: &BatchArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    if args.runs == 0 {
-        eprintln!("error: --runs must be at least 1");
-        return ExitCode::from(2);
-    }
     let base = args.seed.unwrap_or(scenario.header.seed);
     let bar = ProgressBar::new(u64::from(args.runs));
     if !std::io::stderr().is_terminal() {

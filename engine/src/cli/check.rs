@@ -44,7 +44,7 @@ pub fn check_file(path: &std::path::Path) -> Result<(SourceMap, lang::CheckResul
 fn check_text_of(path: &Path, text: String) -> (SourceMap, lang::CheckResult) {
     let mut sources = SourceMap::new();
     let main = sources.add(path.to_string_lossy().replace('\\', "/"), text);
-    let mut result = lang::check(&mut sources, main, &io::include_loader);
+    let mut result = lang::check(&mut sources, main, &io::Includes);
     check_heightmap_file(&mut result, path.parent().unwrap_or(Path::new(".")));
     (sources, result)
 }
@@ -134,12 +134,11 @@ enum Input {
     /// A shared file (no `scenario` block) that another input includes; it is
     /// validated as part of that scenario, not alone.
     IncludedBy(PathBuf),
-    /// Not a `.drill` file (a README next to the scenarios): skipped.
-    NotDrill,
     Unreadable(String),
 }
 
-/// Directories given on the command line stand for the `.drill` files under them.
+/// Directories given on the command line stand for the `.drill` files under them; a
+/// file named on the command line is checked whatever its name ends in.
 fn expand(files: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for path in files {
@@ -158,10 +157,6 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     let mut inputs: Vec<Input> = Vec::new();
     let mut included: Vec<(PathBuf, PathBuf)> = Vec::new(); // (included file, by)
     for path in &files {
-        if path.extension().is_none_or(|x| x != "drill") {
-            inputs.push(Input::NotDrill);
-            continue;
-        }
         let text = match io::read_text(path) {
             Ok(t) => t,
             Err(e) => {
@@ -214,14 +209,6 @@ fn report(args: &CheckArgs, files: &[PathBuf], inputs: Vec<Input>) -> ExitCode {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     for (path, input) in files.iter().zip(inputs) {
         match input {
-            Input::NotDrill => {
-                if args.format == OutputFormat::Text {
-                    println!(
-                        "{}: skipped, not a .drill file / 非情景脚本,跳过",
-                        path.display()
-                    );
-                }
-            }
             Input::IncludedBy(by) => {
                 if args.format == OutputFormat::Text {
                     println!(

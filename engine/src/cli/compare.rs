@@ -28,7 +28,7 @@ pub fn run(args: &CompareArgs) -> ExitCode {
                 )
             })
         });
-        match parsed {
+        match parsed.and_then(|r| plausible(path, r)) {
             Ok(r) => reports.push(r),
             Err(message) => {
                 eprintln!("error: {message}");
@@ -38,4 +38,19 @@ pub fn run(args: &CompareArgs) -> ExitCode {
     }
     let comparison = compare(&reports);
     crate::cli::report::print_json_or_text(&comparison, args.json, render)
+}
+
+/// A report's total and pass mark are scores out of 100: a file with other values was
+/// not written by `drill run --report` (or was edited by hand), and comparing it
+/// would print nonsense.
+fn plausible(path: &std::path::Path, r: ScoreReport) -> Result<ScoreReport, String> {
+    for (what, value) in [("total", r.total), ("pass mark", r.pass_score)] {
+        if !(0.0..=100.0).contains(&value) {
+            return Err(format!(
+                "{}: its {what} {value:.1e} is not a score from 0 to 100; it is not a report `drill run --report` writes / 报告中的分数无效",
+                path.display()
+            ));
+        }
+    }
+    Ok(r)
 }

@@ -16,8 +16,16 @@
 //! logged as `21:30 trainer fire inject 5` like an action, so a resumed drill or
 //! `drill run --actions LOG` repeats it in the same step.
 //!
+//! A line that is not UTF-8 (a byte the terminal could not encode) or is absurdly
+//! long is refused like a line that does not parse: reported at once, not logged,
+//! and the drill goes on.
+//!
 //! If LOG exists the drill resumes: the log is replayed and input continues after it
-//! (after a crash, start the same command again). Ctrl-D ends the drill: the sim runs
+//! (after a crash, start the same command again). The log may be laid out as a
+//! person writes it (the closing brace on the last line, comments after it, no final
+//! line break): lines are added before its closing brace and nothing else changes
+//! (`io::ActionLogFile`); a file that cannot be extended so is refused before the
+//! drill starts. Ctrl-D ends the drill: the sim runs
 //! to the scenario's end, the live log hash is checked against a fresh replay of LOG,
 //! the `drill run` summary is printed, and the drill is scored (演练评估): the per-task
 //! ratings and the conclusion are printed, and with `--report DIR` the after-action
@@ -26,11 +34,12 @@
 use crate::cli::run::{render, simulate};
 use crate::io::ActionLogFile;
 use crate::lang::{self, SourceMap, print};
+use crate::limits::MAX_INPUT_LINE_BYTES;
 use crate::model::{Action, ActionLog, InjectCommand, InjectCommandKind, Scenario};
 use crate::sim::events::{ActionId, SimEvent, TaskOutcome, TimedEvent, WorkRef, log_hash};
 use crate::sim::{Mode, Simulation};
 use clap::Args;
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::mpsc;
@@ -383,6 +392,66 @@ fn line_messages(
         .collect()
 }
 
+/// What a typed line asks for, read without the simulation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Entry {
+    /// A blank line or a `//` comment: nothing.
+    Nothing,
+    /// `injects` / `注入`: list the injects to come.
+    Upcoming,
+    /// The trainer's short form `fire 5` / `跳过 7`, or why its number is wrong.
+    Shorthand(Result<(InjectCommandKind, u32), String>),
+    /// The trainer's long form `21:30 trainer fire inject 5`.
+    Command(InjectCommand),
+    /// An action to log, with the checker's warnings about it, each a line to print.
+    Action(Box<Action>, Vec<String>),
+    /// Refused: why, each a line to print.
+    Refused(Vec<String>),
+}
+
+/// Reads the typed line `raw` (input line `line_no`) against the scenario, as if it
+/// stood alone in an `actions` block opened by `header`.
+pub fn entry(scenario: &Scenario, header: &str, raw: &str, line_no: usize) -> Entry {
+    let line = raw.trim();
+    if line.is_empty() || line.starts_with("//") {
+        return Entry::Nothing;
+    }
+    if line == "injects" || line == "注入" {
+        return Entry::Upcoming;
+    }
+    if let Some(short) = trainer_shorthand(line) {
+        return Entry::Shorthand(short);
+    }
+    let mut sources = SourceMap::new();
+    let file = sources.add(
+        format!("input line {line_no}"),
+        format!("{header}\n{line}\n}}\n"),
+    );
+    let (parsed, diags) = lang::check_actions(scenario, &sources, file);
+    let messages = |severity| line_messages(&diags, severity, header.len(), line, line_no);
+    let one_per_line = || {
+        vec![format!(
+            "input line {line_no}: write one action per line / 每行一条行动"
+        )]
+    };
+    let Some(mut parsed) = parsed else {
+        let errors = messages(lang::Severity::Error);
+        return Entry::Refused(if errors.is_empty() {
+            one_per_line()
+        } else {
+            errors
+        });
+    };
+    match (parsed.actions.len(), parsed.inject_commands.as_slice()) {
+        (0, [command]) => Entry::Command(*command),
+        (1, []) => Entry::Action(
+            Box::new(parsed.actions.remove(0)),
+            messages(lang::Severity::Warning),
+        ),
+        _ => Entry::Refused(one_per_line()),
+    }
+}
+
 /// 演练评估 — the finished drill scored from its log and the replay's events (the
 /// same call as `drill run --actions LOG --report`), and the lines printed for it.
 fn after_action_report(
@@ -434,9 +503,64 @@ fn trainer_command(
     Ok(())
 }
 
+/// What the recorder's terminal gives the drill, line by line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// A line's bytes without its line break: UTF-8 when the terminal encodes so,
+    /// but not necessarily.
+    Line(Vec<u8>),
+    /// A line longer than [`MAX_INPUT_LINE_BYTES`], dropped unread.
+    TooLong,
+    /// The end of the input (Ctrl-D): the drill ends.
+    End,
+}
+
+/// Reads stdin line by line into `tx` until its end. Lines go as bytes, so that a
+/// byte the terminal could not encode is one refused line, not the end of the drill.
+fn read_input(tx: &mpsc::Sender<Input>) {
+    let stdin = std::io::stdin();
+    let mut lock = stdin.lock();
+    loop {
+        let mut line = Vec::new();
+        let read = (&mut lock)
+            .take(MAX_INPUT_LINE_BYTES as u64 + 1)
+            .read_until(b'\n', &mut line);
+        let input = match read {
+            Ok(0) => break,
+            Ok(_) if line.last() == Some(&b'\n') => {
+                line.pop();
+                Input::Line(line)
+            }
+            Ok(_) if line.len() > MAX_INPUT_LINE_BYTES => {
+                // The rest of the line goes unread, and unheld.
+                let mut rest = Vec::new();
+                loop {
+                    rest.clear();
+                    match (&mut lock).take(1 << 16).read_until(b'\n', &mut rest) {
+                        Ok(n) if n > 0 && rest.last() != Some(&b'\n') => {}
+                        _ => break,
+                    }
+                }
+                Input::TooLong
+            }
+            Ok(_) => Input::Line(line),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => break,
+        };
+        if tx.send(input).is_err() {
+            return;
+        }
+    }
+    let _ = tx.send(Input::End);
+}
+
 pub fn run(args: &ExerciseArgs) -> ExitCode {
-    match exercise(args) {
-        Ok(code) => code,
+    // Input comes from a thread so that, with --speed, the clock runs between lines.
+    let (tx, rx) = mpsc::channel::<Input>();
+    std::thread::spawn(move || read_input(&tx));
+    match session(args, &rx) {
+        Ok(ended) if ended.live_hash == ended.replay_hash => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
         Err(message) => {
             eprintln!("{message}");
             ExitCode::FAILURE
@@ -444,7 +568,36 @@ pub fn run(args: &ExerciseArgs) -> ExitCode {
     }
 }
 
-fn exercise(args: &ExerciseArgs) -> Result<ExitCode, String> {
+/// The line typed, as text; `Err` says why it is refused (not UTF-8, too long);
+/// `None` at the end of the input.
+pub fn typed_text(input: Input, line_no: usize) -> Option<Result<String, String>> {
+    Some(match input {
+        Input::Line(bytes) => String::from_utf8(bytes).map_err(|e| {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let col = String::from_utf8_lossy(valid).chars().count() + 1;
+            format!(
+                "input line {line_no}, col {col}: a byte that is not UTF-8 text (the terminal's encoding?); type the line again / 无法识别的字符, 请重新输入"
+            )
+        }),
+        Input::TooLong => Err(format!(
+            "input line {line_no}: longer than {} KiB; type one action per line / 行过长",
+            MAX_INPUT_LINE_BYTES >> 10
+        )),
+        Input::End => return None,
+    })
+}
+
+/// How a drill ended: the event log hashes of the live run and of a replay of its
+/// log (equal, or `drill exercise` fails).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ended {
+    pub live_hash: String,
+    pub replay_hash: String,
+}
+
+/// The drill itself, reading the recorder's lines from `input`: `drill exercise`
+/// once stdin is read into it (and a test's scripted session).
+pub fn session(args: &ExerciseArgs, input: &mpsc::Receiver<Input>) -> Result<Ended, String> {
     let (scenario, _) = crate::cli::report::load(&args.file, None)?;
     if let Some(speed) = args.speed
         && !(speed.is_finite() && speed > 0.0)
@@ -499,27 +652,11 @@ fn exercise(args: &ExerciseArgs) -> Result<ExitCode, String> {
         "type actions as in the log (`21:12 村应急管理员 warn zone 下村低洼区 via [loudspeaker]`); `fire N` / `下达 N` fires inject N now, `skip N` / `跳过 N` drops it; `injects` lists what is next; Ctrl-D ends the drill"
     );
 
-    // Input comes from a thread so that, with --speed, the clock runs between lines.
-    let (tx, rx) = mpsc::channel::<Option<String>>();
-    std::thread::spawn(move || {
-        let stdin = std::io::stdin();
-        for line in stdin.lock().lines() {
-            match line {
-                Ok(l) => {
-                    if tx.send(Some(l)).is_err() {
-                        return;
-                    }
-                }
-                Err(_) => break,
-            }
-        }
-        let _ = tx.send(None);
-    });
     let mut line_no = 0usize;
     let mut anchor = (Instant::now(), drill.sim.time_s());
     loop {
         let next = match args.speed {
-            Some(speed) => match rx.recv_timeout(Duration::from_millis(250)) {
+            Some(speed) => match input.recv_timeout(Duration::from_millis(250)) {
                 Ok(x) => x,
                 Err(mpsc::RecvTimeoutError::Timeout) => {
                     let target = anchor.1 + anchor.0.elapsed().as_secs_f64() * speed;
@@ -527,65 +664,58 @@ fn exercise(args: &ExerciseArgs) -> Result<ExitCode, String> {
                     drill.show_new_events();
                     continue;
                 }
-                Err(mpsc::RecvTimeoutError::Disconnected) => None,
+                Err(mpsc::RecvTimeoutError::Disconnected) => Input::End,
             },
-            None => rx.recv().unwrap_or(None),
+            None => input.recv().unwrap_or(Input::End),
         };
-        let Some(raw) = next else { break };
+        let Some(typed) = typed_text(next, line_no + 1) else {
+            break;
+        };
         line_no += 1;
-        let line = raw.trim();
-        if line.is_empty() || line.starts_with("//") {
-            continue;
-        }
-        if line == "injects" || line == "注入" {
-            drill.print_upcoming();
-            continue;
-        }
-        if let Some(short) = trainer_shorthand(line) {
-            let command = short.map(|(kind, number)| InjectCommand {
-                at_s: drill.sim.next_step_s(),
-                number,
-                kind,
-                span: Default::default(),
-            });
-            trainer_command(&mut drill, &mut log_file, &scenario, line_no, command)?;
-            anchor = (Instant::now(), drill.sim.time_s());
-            continue;
-        }
-        let mut sources = SourceMap::new();
-        let file = sources.add(
-            format!("input line {line_no}"),
-            format!("{header}\n{line}\n}}\n"),
-        );
-        let (parsed, diags) = lang::check_actions(&scenario, &sources, file);
-        if let Some(parsed) = &parsed
-            && let [command] = parsed.inject_commands.as_slice()
-            && parsed.actions.is_empty()
-        {
-            trainer_command(&mut drill, &mut log_file, &scenario, line_no, Ok(*command))?;
-            anchor = (Instant::now(), drill.sim.time_s());
-            continue;
-        }
-        let action = match parsed.map(|l| l.actions) {
-            Some(mut actions) if actions.len() == 1 => actions.remove(0),
-            _ => {
-                let errors =
-                    line_messages(&diags, lang::Severity::Error, header.len(), line, line_no);
-                if errors.is_empty() {
-                    println!("input line {line_no}: write one action per line / 每行一条行动");
-                }
+        let raw = match typed {
+            Ok(text) => text,
+            Err(why) => {
+                println!("{why}");
+                println!("  not logged / 未记录");
+                continue;
+            }
+        };
+        let (action, warnings) = match entry(&scenario, &header, &raw, line_no) {
+            Entry::Nothing => continue,
+            Entry::Upcoming => {
+                drill.print_upcoming();
+                continue;
+            }
+            Entry::Shorthand(short) => {
+                let command = short.map(|(kind, number)| InjectCommand {
+                    at_s: drill.sim.next_step_s(),
+                    number,
+                    kind,
+                    span: Default::default(),
+                });
+                trainer_command(&mut drill, &mut log_file, &scenario, line_no, command)?;
+                anchor = (Instant::now(), drill.sim.time_s());
+                continue;
+            }
+            Entry::Command(command) => {
+                trainer_command(&mut drill, &mut log_file, &scenario, line_no, Ok(command))?;
+                anchor = (Instant::now(), drill.sim.time_s());
+                continue;
+            }
+            Entry::Refused(errors) => {
                 for e in errors {
                     println!("{e}");
                 }
                 println!("  not logged / 未记录");
                 continue;
             }
+            Entry::Action(action, warnings) => (*action, warnings),
         };
         // Durable first: the line is on disk before the sim sees it.
         log_file.append(&print::action_line(&scenario, &action))?;
         let id = ActionId(drill.actions.len() as u32);
         drill.add(action)?;
-        for warning in line_messages(&diags, lang::Severity::Warning, header.len(), line, line_no) {
+        for warning in warnings {
             println!("{warning}");
         }
         drill.show_new_events();
@@ -618,13 +748,16 @@ fn exercise(args: &ExerciseArgs) -> Result<ExitCode, String> {
             args.log.display(),
             report.log_hash
         );
-        return Ok(ExitCode::FAILURE);
+    } else {
+        println!(
+            "live run = replay of {} (hash {live}); score it with `drill run {} --actions {}`",
+            args.log.display(),
+            args.file.display(),
+            args.log.display()
+        );
     }
-    println!(
-        "live run = replay of {} (hash {live}); score it with `drill run {} --actions {}`",
-        args.log.display(),
-        args.file.display(),
-        args.log.display()
-    );
-    Ok(ExitCode::SUCCESS)
+    Ok(Ended {
+        live_hash: live,
+        replay_hash: report.log_hash,
+    })
 }

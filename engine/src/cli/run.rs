@@ -44,7 +44,8 @@ pub struct RunArgs {
     pub report: Option<PathBuf>,
 }
 
-/// Parses `6h`, `90min`, `45m`, `1800s` or a bare number of seconds.
+/// Parses `6h`, `90min`, `45m`, `1800s` or a bare number of seconds, up to 30 days
+/// (the language's bound on `duration`).
 pub fn parse_duration(text: &str) -> Result<f64, String> {
     let t = text.trim();
     let split = t
@@ -64,7 +65,13 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
             ));
         }
     };
-    Ok(value * factor)
+    let seconds = value * factor;
+    if seconds > crate::limits::MAX_DURATION_S {
+        return Err(format!(
+            "`{text}` is more than 30 days, the longest drill the engine runs / 超过 30 天"
+        ));
+    }
+    Ok(seconds)
 }
 
 /// One row of the hourly table.
@@ -407,6 +414,14 @@ mod tests {
         assert_eq!(parse_duration("1800"), Ok(1_800.0));
         assert!(parse_duration("6 days").is_err());
         assert!(parse_duration("h").is_err());
+        // Issue 19, item 6: `--until 99999999h` ran on without a bound.
+        assert_eq!(parse_duration("720h"), Ok(2_592_000.0));
+        assert!(
+            parse_duration("99999999h")
+                .unwrap_err()
+                .contains("more than 30 days")
+        );
+        assert!(parse_duration("721h").is_err());
     }
 
     #[test]

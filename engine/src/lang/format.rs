@@ -207,6 +207,20 @@ mod tests {
         assert_eq!(format(&out).unwrap(), out);
     }
 
+    /// Issue 19, item 12: a file of a byte-order mark alone was "formatted" to an
+    /// empty file, which the next `drill fmt` refused (E0100).
+    #[test]
+    fn a_byte_order_mark_alone_is_an_empty_file_and_formatting_is_idempotent() {
+        for blank in ["\u{FEFF}", "\u{FEFF}\n \u{FEFF}\t\n", ""] {
+            let codes: Vec<_> = format(blank).unwrap_err().iter().map(|d| d.code).collect();
+            assert_eq!(codes, ["E0100"], "{blank:?}");
+        }
+        for text in ["\u{FEFF}// 注释\n", "\u{FEFF}map {\n}\n", "\u{FEFF}map {}"] {
+            let out = format(text).unwrap();
+            assert_eq!(format(&out).as_ref(), Ok(&out), "{text:?}");
+        }
+    }
+
     #[test]
     fn inject_message_lines_are_indented_as_continuations() {
         let text = "injects {\n1 at 20:00 from 县气象局\n\"预警\" expect T1\n}";

@@ -67,6 +67,50 @@ impl CheckResult {
     }
 }
 
+/// Reads the files a scenario `include`s for [`check`]. Any closure
+/// `Fn(&str) -> Result<String, String>` is one, telling files apart by their paths
+/// with `.`, `..` and doubled `/` resolved ([`normalise_path`]); `io::Includes` also
+/// knows two spellings of one file (a symlink, an absolute path), so a file that
+/// includes itself is always seen as a cycle (E0151).
+pub trait IncludeLoader {
+    /// The text of the file at `path` (already joined to the including file's
+    /// folder, see [`resolve_include`]), or why it cannot be read.
+    fn load(&self, path: &str) -> Result<String, String>;
+    /// A name that every spelling of the file at `path` shares.
+    fn identity(&self, path: &str) -> String {
+        normalise_path(path)
+    }
+}
+
+impl<F: Fn(&str) -> Result<String, String>> IncludeLoader for F {
+    fn load(&self, path: &str) -> Result<String, String> {
+        self(path)
+    }
+}
+
+/// A `/`-separated path with `.` and empty parts dropped and each `..` taking the
+/// part before it away (purely textual: `a/../b` is `b` even when `a` is a link).
+pub fn normalise_path(path: &str) -> String {
+    let absolute = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            ".." if absolute => {}
+            _ => parts.push(part),
+        }
+    }
+    let joined = parts.join("/");
+    if absolute {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
 /// Joins an include path to the folder of the including file (`/`-separated,
 /// purely textual, so it behaves the same everywhere).
 pub fn resolve_include(including: &str, target: &str) -> String {
@@ -84,11 +128,9 @@ pub fn resolve_include(including: &str, target: &str) -> String {
 /// `loader` is called with the path of each `include`d file, already joined to the
 /// including file's folder (see [`resolve_include`]); it returns the text or a
 /// message. Included texts are added to `sources` so diagnostics can point into them.
-pub fn check(
-    sources: &mut SourceMap,
-    main: FileId,
-    loader: &dyn Fn(&str) -> Result<String, String>,
-) -> CheckResult {
+/// A file included twice, or including itself under any spelling the loader can
+/// tell ([`IncludeLoader::identity`]), is reported once (E0151) and not read again.
+pub fn check(sources: &mut SourceMap, main: FileId, loader: &dyn IncludeLoader) -> CheckResult {
     // The syntax trees borrow their texts from `sources`, which grows while includes
     // are read. A file without includes (the usual case) is parsed once and checked
     // from that tree; with includes, the files are first read (each parsed to find
@@ -111,9 +153,9 @@ pub fn check(
     let mut diagnostics = Vec::new();
     let mut files = Vec::new();
     let mut queue = vec![main];
-    let mut seen_paths: Vec<String> = sources
+    let mut seen_files: Vec<String> = sources
         .get(main)
-        .map(|f| vec![f.path.clone()])
+        .map(|f| vec![loader.identity(&f.path)])
         .unwrap_or_default();
     let mut parse_ok = true;
     while let Some(file) = queue.pop() {
@@ -131,7 +173,8 @@ pub fn check(
         drop(tree);
         for (target, span) in targets {
             let path = resolve_include(&including, &target);
-            if seen_paths.contains(&path) {
+            let identity = loader.identity(&path);
+            if seen_files.contains(&identity) {
                 diagnostics.push(
                     Diagnostic::error(
                         "E0151",
@@ -143,8 +186,8 @@ pub fn check(
                 );
                 continue;
             }
-            seen_paths.push(path.clone());
-            match loader(&path) {
+            seen_files.push(identity);
+            match loader.load(&path) {
                 Ok(text) => queue.push(sources.add(path, text)),
                 Err(e) => diagnostics.push(
                     Diagnostic::error(
@@ -286,7 +329,7 @@ pub fn check_heightmap(result: &mut CheckResult, loaded: Result<validate::Terrai
 pub fn check_text(path: &str, text: &str) -> (SourceMap, CheckResult) {
     let mut sources = SourceMap::new();
     let main = sources.add(path, text);
-    let result = check(&mut sources, main, &|p| {
+    let result = check(&mut sources, main, &|p: &str| {
         Err(format!("includes are not available here ({p})"))
     });
     (sources, result)
@@ -391,6 +434,52 @@ fn sort(diags: &mut [Diagnostic]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_normalise_dots_and_doubled_slashes() {
+        for (path, normal) in [
+            ("./a.drill", "a.drill"),
+            ("dir/./x/../a.drill", "dir/a.drill"),
+            ("dir//a.drill", "dir/a.drill"),
+            ("../../a.drill", "../../a.drill"),
+            ("x/../../a.drill", "../a.drill"),
+            ("/../a.drill", "/a.drill"),
+            ("/srv/./a.drill", "/srv/a.drill"),
+        ] {
+            assert_eq!(normalise_path(path), normal, "{path}");
+        }
+    }
+
+    /// Issue 19, item 8: a file including itself as `./a.drill` was read again and
+    /// again (2,046 errors, until the path grew too long), and E0151 never came.
+    #[test]
+    fn a_file_including_itself_under_another_spelling_is_one_cycle() {
+        for (main, target) in [
+            ("a.drill", "./a.drill"),
+            ("dir/a.drill", "../dir/a.drill"),
+            ("dir/a.drill", ".//a.drill"),
+        ] {
+            let text = format!("include \"{target}\"\nroles {{\n}}\n");
+            let mut sources = SourceMap::new();
+            let file = sources.add(main, text.clone());
+            // A file system refuses a path that grows without end; so does this one.
+            let loader = |p: &str| {
+                if p.len() < 200 {
+                    Ok(text.clone())
+                } else {
+                    Err("file name too long".to_string())
+                }
+            };
+            let result = check(&mut sources, file, &loader);
+            let includes: Vec<&str> = result
+                .diagnostics
+                .iter()
+                .map(|d| d.code)
+                .filter(|c| c.starts_with("E015"))
+                .collect();
+            assert_eq!(includes, ["E0151"], "{main} including {target}");
+        }
+    }
 
     #[test]
     fn the_first_word_shortcut_agrees_with_the_parse() {

@@ -31,7 +31,12 @@ pub fn parse(text: &str, file: u32) -> (Option<SyntaxFile<'_>>, Vec<Diagnostic>)
         start: s as u32,
         end: e as u32,
     };
-    if text.trim().is_empty() {
+    // A byte-order mark is blank too (the grammar skips it like a space): a file
+    // holding only one is empty, and `drill fmt` must not turn it into "".
+    if text
+        .trim_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}')
+        .is_empty()
+    {
         return (
             None,
             vec![

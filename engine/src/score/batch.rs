@@ -7,6 +7,7 @@
 //! threads.
 
 use super::{Rating, ReasonCode, ScoreReport, Text, round1};
+use crate::limits::MAX_BATCH_RUNS;
 use crate::model::{ActionLog, Scenario};
 use crate::sim::events::TimedEvent;
 use crate::sim::{Mode, Simulation};
@@ -166,8 +167,12 @@ pub struct BatchReport {
     pub outcomes: Vec<OutcomeDistribution>,
 }
 
-/// Runs and scores `runs` seeds in parallel on rayon's current pool. `tick` is called
-/// once per finished run (for a progress bar).
+/// Runs gathered per parallel round: the memory a batch holds grows with the runs
+/// done, never with the runs asked for up front.
+const ROUND: u32 = 1024;
+
+/// Runs and scores `runs` seeds (at most [`MAX_BATCH_RUNS`]) in parallel on rayon's
+/// current pool. `tick` is called once per finished run (for a progress bar).
 pub fn run_batch(
     scenario: &Scenario,
     actions: Option<&ActionLog>,
@@ -175,25 +180,31 @@ pub fn run_batch(
     base_seed: u64,
     tick: &(dyn Fn() + Sync),
 ) -> Result<BatchReport, String> {
-    let summaries: Vec<Result<(RunSummary, Option<ScoreReport>), String>> = (0..runs)
-        .into_par_iter()
-        .map(|i| {
-            let seed = seed_for(base_seed, i);
-            let events = simulate(scenario, actions, seed)?;
-            let report = super::score(scenario, actions, &events);
-            tick();
-            // The first run's report names the tasks and outcome metrics.
-            Ok((RunSummary::of(&report), (i == 0).then_some(report)))
-        })
-        .collect();
-    let mut all = Vec::with_capacity(summaries.len());
+    if runs > MAX_BATCH_RUNS {
+        return Err(format!("at most {MAX_BATCH_RUNS} runs, not {runs}"));
+    }
+    let mut all = Vec::new();
     let mut first = None;
-    for s in summaries {
-        let (summary, report) = s?;
-        if first.is_none() {
-            first = report;
+    for start in (0..runs).step_by(ROUND as usize) {
+        let round: Vec<Result<(RunSummary, Option<ScoreReport>), String>> = (start
+            ..runs.min(start + ROUND))
+            .into_par_iter()
+            .map(|i| {
+                let seed = seed_for(base_seed, i);
+                let events = simulate(scenario, actions, seed)?;
+                let report = super::score(scenario, actions, &events);
+                tick();
+                // The first run's report names the tasks and outcome metrics.
+                Ok((RunSummary::of(&report), (i == 0).then_some(report)))
+            })
+            .collect();
+        for s in round {
+            let (summary, report) = s?;
+            if first.is_none() {
+                first = report;
+            }
+            all.push(summary);
         }
-        all.push(summary);
     }
     Ok(aggregate(
         scenario,

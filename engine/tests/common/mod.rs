@@ -69,3 +69,12 @@ pub fn example_log(scenario: &Scenario, name: &str) -> ActionLog {
     let (log, _) = lang::check_actions(scenario, &sources, file);
     log.expect("example logs check clean")
 }
+
+/// A fresh, empty folder under the system's temporary one, named for the test and
+/// this process.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("drill-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}

@@ -137,6 +137,17 @@ fn calculate(args: &FireArgs) -> Result<String, String> {
         aspect_deg: args.aspect,
         wind_limit,
     });
+    super::quantity::finite(&[
+        (
+            "rate of spread",
+            fire.head_ros_m_s + fire.flank_ros_m_s + fire.back_ros_m_s,
+        ),
+        ("fireline intensity", fire.fireline_intensity_kw_m),
+        ("flame length", fire.flame_length_m),
+        ("effective wind", fire.effective_wind_m_s),
+        ("length-to-breadth ratio", fire.length_to_breadth),
+        ("spread direction", fire.max_spread_azimuth_deg),
+    ])?;
     let per_min = 60.0;
     if args.json {
         let value = serde_json::json!({

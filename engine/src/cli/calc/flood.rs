@@ -67,6 +67,9 @@ pub fn run(a: &FloodArgs) -> Result<String, String> {
     if !(a.duration > 0.0 && a.duration <= 7.0 * 86400.0) {
         return Err("--duration must be between 0 and 7 days".into());
     }
+    // Manning's n runs from 0.01 (smooth concrete) to about 0.2 (dense floodplain
+    // forest); outside (0, 1] it is a slip.
+    q::plain_within("--manning", a.manning, 0.001..=1.0)?;
     let (cols, rows, cell) = (a.cols, a.rows, a.cell);
     let valley = Valley {
         cols,
@@ -103,6 +106,12 @@ pub fn run(a: &FloodArgs) -> Result<String, String> {
         .count();
     let b = model.balance();
     let stored = model.stored_m3();
+    q::finite(&[
+        ("maximum depth", max_depth),
+        ("maximum speed", model.max_speed()),
+        ("stored volume", stored),
+        ("outflow", b.outflow_m3),
+    ])?;
     if a.json {
         let value = json!({
             "cols": cols, "rows": rows, "cell_m": cell,

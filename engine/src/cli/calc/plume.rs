@@ -93,6 +93,10 @@ pub fn run(a: &PlumeArgs) -> Result<String, String> {
     };
     let zones = zones.unwrap_or_default();
     let mg = c_g_m3 * 1000.0;
+    q::finite(&[("concentration", mg), ("σy", sy), ("σz", sz)])?;
+    for z in &zones {
+        q::finite(&[("threat zone", z.max_downwind_m + z.max_width_m + z.area_m2)])?;
+    }
     let ppm = substance
         .as_ref()
         .map(|s| mg_m3_to_ppm(mg, s.molecular_weight_g_mol));

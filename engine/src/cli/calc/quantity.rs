@@ -3,6 +3,8 @@
 //! `1.5t`, `30min`, `2h`). Each parser returns SI units or a message naming the units it
 //! accepts; clap turns that message into an exit status of 2.
 
+use crate::limits;
+
 /// Splits `"3.5 kg/s"` into `(3.5, "kg/s")`.
 fn split(text: &str) -> Result<(f64, String), String> {
     let t = text.trim();
@@ -27,11 +29,15 @@ fn split(text: &str) -> Result<(f64, String), String> {
     Ok((number, t[end..].trim().to_ascii_lowercase()))
 }
 
+/// The largest value a parser takes, in SI units and as shown in its message.
+struct Max(f64, &'static str);
+
 fn with_units(
     text: &str,
     what: &str,
     units: &[(&str, f64)],
     default_unit: Option<f64>,
+    max: Max,
 ) -> Result<f64, String> {
     let (value, unit) = split(text)?;
     let factor = if unit.is_empty() {
@@ -52,7 +58,14 @@ fn with_units(
     if value < 0.0 {
         return Err(format!("{text:?}: the {what} cannot be negative"));
     }
-    Ok(value * factor)
+    let si = value * factor;
+    if si > max.0 {
+        return Err(format!(
+            "{text:?}: the {what} must be at most {} (see the limits in docs/LANGUAGE.md)",
+            max.1
+        ));
+    }
+    Ok(si)
 }
 
 /// Mass release rate → kg/s.
@@ -68,6 +81,7 @@ pub fn mass_rate_kg_s(text: &str) -> Result<f64, String> {
             ("t/h", 1000.0 / 3600.0),
         ],
         None,
+        Max(limits::MAX_RELEASE_KG_S, "100 t/s"),
     )
 }
 
@@ -78,6 +92,7 @@ pub fn mass_kg(text: &str) -> Result<f64, String> {
         "mass",
         &[("kg", 1.0), ("g", 1e-3), ("t", 1000.0)],
         None,
+        Max(limits::MAX_RELEASE_KG, "100000t"),
     )
 }
 
@@ -101,6 +116,7 @@ pub fn speed_m_s(text: &str) -> Result<f64, String> {
             ("kt", 1852.0 / 3600.0),
         ],
         None,
+        Max(limits::MAX_WIND_M_S, "100m/s"),
     )
 }
 
@@ -143,6 +159,7 @@ pub fn length_m(text: &str) -> Result<f64, String> {
         "length",
         &[("m", 1.0), ("km", 1000.0), ("cm", 0.01)],
         Some(1.0),
+        Max(limits::MAX_LENGTH_M, "1000km"),
     )
 }
 
@@ -153,6 +170,7 @@ pub fn duration_s(text: &str) -> Result<f64, String> {
         "duration",
         &[("s", 1.0), ("min", 60.0), ("h", 3600.0)],
         Some(1.0),
+        Max(limits::MAX_DURATION_S, "30 days"),
     )
 }
 
@@ -163,12 +181,47 @@ pub fn discharge_m3_s(text: &str) -> Result<f64, String> {
         "discharge",
         &[("m3/s", 1.0), ("m³/s", 1.0)],
         Some(1.0),
+        Max(limits::MAX_DISCHARGE_M3_S, "500000m3/s"),
     )
 }
 
 /// Rain intensity → mm/h (a bare number is mm/h).
 pub fn rain_mm_h(text: &str) -> Result<f64, String> {
-    with_units(text, "rain intensity", &[("mm/h", 1.0)], Some(1.0))
+    with_units(
+        text,
+        "rain intensity",
+        &[("mm/h", 1.0)],
+        Some(1.0),
+        Max(limits::MAX_RAIN_MM_H, "1000mm/h"),
+    )
+}
+
+/// Refuses results that are not finite numbers, naming the first: inputs within
+/// each parser's range can still combine beyond what a model covers.
+pub fn finite(results: &[(&str, f64)]) -> Result<(), String> {
+    match results.iter().find(|(_, v)| !v.is_finite()) {
+        Some((name, v)) => Err(format!(
+            "the model gives {v} for the {name} with these inputs: they are beyond what it covers; check the units"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// A plain number given with a flag (`--slope 0.002`) within `range`.
+pub fn plain_within(
+    flag: &str,
+    value: f64,
+    range: std::ops::RangeInclusive<f64>,
+) -> Result<f64, String> {
+    if range.contains(&value) {
+        Ok(value)
+    } else {
+        Err(format!(
+            "{flag} must be between {} and {} (got {value})",
+            range.start(),
+            range.end()
+        ))
+    }
 }
 
 #[cfg(test)]
@@ -192,6 +245,34 @@ mod tests {
         assert!((slope_rise_run("45deg").unwrap() - 1.0).abs() < 1e-12);
         assert_eq!(direction_deg("370").unwrap(), 10.0);
         assert_eq!(direction_deg("-90deg").unwrap(), 270.0);
+    }
+
+    /// Issue 19, item 11: `--wind 1e308m/s` and the like printed NaN or inf.
+    #[test]
+    fn quantities_beyond_any_real_one_are_refused() {
+        for (parsed, text) in [
+            (speed_m_s("1e308m/s"), "at most 100m/s"),
+            (speed_m_s("400km/h"), "at most 100m/s"),
+            (mass_rate_kg_s("1e308kg/s"), "at most 100 t/s"),
+            (mass_kg("1e9t"), "at most 100000t"),
+            (rain_mm_h("1e308mm/h"), "at most 1000mm/h"),
+            (discharge_m3_s("1e7"), "at most 500000m3/s"),
+            (length_m("1e308km"), "at most 1000km"),
+            (duration_s("800h"), "at most 30 days"),
+        ] {
+            assert!(parsed.as_ref().unwrap_err().contains(text), "{parsed:?}");
+        }
+        assert_eq!(speed_m_s("100m/s"), Ok(100.0));
+        assert_eq!(rain_mm_h("1000mm/h"), Ok(1000.0));
+    }
+
+    /// A result that is still not finite is refused, naming what.
+    #[test]
+    fn non_finite_results_are_refused() {
+        assert_eq!(finite(&[("a", 1.0), ("b", 0.0)]), Ok(()));
+        let err = finite(&[("a", 1.0), ("flame length", f64::INFINITY)]).unwrap_err();
+        assert!(err.contains("flame length"), "{err}");
+        assert!(finite(&[("x", f64::NAN)]).is_err());
     }
 
     #[test]

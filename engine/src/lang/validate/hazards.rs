@@ -13,6 +13,7 @@ use crate::hazard::plume::find_substance;
 use crate::lang::diagnostic::Diagnostic;
 use crate::lang::keywords;
 use crate::lang::syntax::{NodeKind, lines};
+use crate::limits;
 use crate::model::*;
 use std::collections::BTreeSet;
 
@@ -72,11 +73,19 @@ impl V {
                         continue;
                     };
                     match kw {
-                        "rain" => spec.rain_mm_h = self.timeline(&mut cur, Dim::Rain),
+                        "rain" => {
+                            spec.rain_mm_h =
+                                self.timeline(&mut cur, Dim::Rain, "rain", limits::RAIN)
+                        }
                         "inflow" => {
                             if let Some((name, span)) = self.name(&mut cur, "a river") {
                                 let r = self.resolve(|n| &n.rivers, &name, span, "river", "河流");
-                                let t = self.timeline(&mut cur, Dim::Discharge);
+                                let t = self.timeline(
+                                    &mut cur,
+                                    Dim::Discharge,
+                                    "an inflow",
+                                    limits::INFLOW,
+                                );
                                 if r != UNKNOWN {
                                     spec.inflows.push(Inflow {
                                         river: RiverIdx(r),
@@ -86,7 +95,11 @@ impl V {
                                 }
                             }
                         }
-                        _ => spec.manning_n = self.number(&mut cur, "Manning's n").unwrap_or(0.035),
+                        _ => {
+                            spec.manning_n = self
+                                .number_in(&mut cur, "Manning's n", limits::MANNING)
+                                .unwrap_or(0.035)
+                        }
                     }
                     self.finish(&cur);
                 }
@@ -162,7 +175,8 @@ impl V {
                         }
                         "wind" => {
                             spec.wind = self.entries(&mut cur, |v, c| {
-                                let speed_m_s = v.quantity(c, Dim::Speed)?;
+                                let speed_m_s =
+                                    v.quantity_in(c, Dim::Speed, "a wind speed", limits::WIND)?;
                                 let from_deg = v.quantity(c, Dim::Angle)?;
                                 Some(Wind {
                                     speed_m_s,
@@ -272,9 +286,19 @@ impl V {
                         "release" => {
                             match self.choice(&mut cur, &["rate", "mass"], "`rate` or `mass`") {
                                 Some("rate") => {
-                                    let kg_s = self.quantity(&mut cur, Dim::MassRate);
+                                    let kg_s = self.quantity_in(
+                                        &mut cur,
+                                        Dim::MassRate,
+                                        "a release rate",
+                                        limits::RELEASE_RATE,
+                                    );
                                     let d = if cur.eat_kw("for") {
-                                        self.quantity(&mut cur, Dim::Time)
+                                        self.quantity_in(
+                                            &mut cur,
+                                            Dim::Time,
+                                            "a release's `for`",
+                                            limits::RELEASE_FOR,
+                                        )
                                     } else {
                                         self.expected(
                                             &cur,
@@ -290,17 +314,32 @@ impl V {
                                 }
                                 Some(_) => {
                                     release = self
-                                        .quantity(&mut cur, Dim::Mass)
+                                        .quantity_in(
+                                            &mut cur,
+                                            Dim::Mass,
+                                            "a released mass",
+                                            limits::RELEASE_MASS,
+                                        )
                                         .map(|kg| Release::Mass { kg })
                                 }
                                 None => {}
                             }
                         }
                         "start" => start = self.time(&mut cur).unwrap_or(0.0),
-                        "height" => height = self.quantity(&mut cur, Dim::Length).unwrap_or(1.0),
+                        "height" => {
+                            height = self
+                                .quantity_in(
+                                    &mut cur,
+                                    Dim::Length,
+                                    "`height`",
+                                    limits::RELEASE_HEIGHT,
+                                )
+                                .unwrap_or(1.0)
+                        }
                         "weather" => {
                             weather = self.entries(&mut cur, |v, c| {
-                                let speed_m_s = v.quantity(c, Dim::Speed)?;
+                                let speed_m_s =
+                                    v.quantity_in(c, Dim::Speed, "a wind speed", limits::WIND)?;
                                 let from_deg = v.quantity(c, Dim::Angle)?;
                                 let n = c.next()?;
                                 let stab = match n.word() {

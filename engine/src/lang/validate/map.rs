@@ -10,6 +10,7 @@ use super::units::Dim;
 use super::{Block, UNKNOWN, V, link_key};
 use crate::lang::diagnostic::Diagnostic;
 use crate::lang::syntax::{Node, NodeKind, lines};
+use crate::limits;
 use crate::model::*;
 
 impl V {
@@ -48,7 +49,7 @@ impl V {
                 };
                 match kw {
                     "cell" => {
-                        cell = self.quantity(&mut cur, Dim::Length);
+                        cell = self.quantity_in(&mut cur, Dim::Length, "`cell`", limits::CELL);
                         self.finish(&cur);
                     }
                     "terrain" => terrain_lines.push(cur),
@@ -291,7 +292,11 @@ impl V {
                 "from" => from = self.point(cur),
                 "to" => to = self.point(cur),
                 "via" => via = self.points_after(cur),
-                _ => width = self.quantity(cur, Dim::Length).unwrap_or(0.0),
+                _ => {
+                    width = self
+                        .quantity_in(cur, Dim::Length, "a river's `width`", limits::RIVER_WIDTH)
+                        .unwrap_or(0.0)
+                }
             }
         }
         let (Some(from), Some(to)) = (from, to) else {
@@ -432,8 +437,12 @@ impl V {
                 return;
             };
             match k {
-                "width" => width = self.quantity(cur, Dim::Length),
-                "length" => length = self.quantity(cur, Dim::Length),
+                "width" => {
+                    width = self.quantity_in(cur, Dim::Length, "`width`", limits::LINK_WIDTH)
+                }
+                "length" => {
+                    length = self.quantity_in(cur, Dim::Length, "`length`", limits::LINK_LENGTH)
+                }
                 "via" => via = self.points_after(cur),
                 _ => {
                     if let Some((name, span)) = self.name(cur, "a river") {

@@ -11,6 +11,7 @@ use super::{Block, UNKNOWN, V, link_key, sorted_names};
 use crate::lang::diagnostic::Diagnostic;
 use crate::lang::keywords::{self, which};
 use crate::lang::syntax::{Node, NodeKind, lines};
+use crate::limits;
 use crate::model::*;
 
 impl V {
@@ -184,7 +185,9 @@ impl V {
                     with_spans = spans;
                 }
                 "within" => {
-                    task.deadline = self.quantity(&mut cur, Dim::Time).map(Deadline::Within)
+                    task.deadline = self
+                        .quantity_in(&mut cur, Dim::Time, "`within`", limits::WITHIN)
+                        .map(Deadline::Within)
                 }
                 "by" => {
                     if let Some(t) = self.time(&mut cur) {

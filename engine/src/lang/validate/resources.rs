@@ -9,6 +9,7 @@ use super::{UNKNOWN, V};
 use crate::lang::diagnostic::Diagnostic;
 use crate::lang::keywords::which;
 use crate::lang::syntax::{Node, NodeKind};
+use crate::limits;
 use crate::model::*;
 
 impl V {
@@ -89,7 +90,7 @@ impl V {
             match kw {
                 "at" => at = self.place_ref(cur),
                 "capacity" => capacity = self.count(cur, "capacity"),
-                _ => radius = self.quantity(cur, Dim::Length),
+                _ => radius = self.quantity_in(cur, Dim::Length, "`radius`", limits::RADIUS),
             }
         }
         let Some(at) = at else {

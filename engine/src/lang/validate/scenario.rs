@@ -8,6 +8,7 @@ use super::units::Dim;
 use super::{Block, V};
 use crate::lang::diagnostic::Diagnostic;
 use crate::lang::syntax::{NodeKind, lines};
+use crate::limits::{MAX_DURATION_S, MAX_STEP_S, MIN_STEP_S};
 use crate::model::*;
 
 /// Whether `year-month-day` exists in the proleptic Gregorian calendar.
@@ -22,15 +23,6 @@ fn calendar_date_exists(year: i32, month: u8, day: u8) -> bool {
     };
     (1..=days).contains(&day)
 }
-
-/// Longest drill the language takes, seconds (30 days): past it a `duration` is a slip,
-/// and the run would take hours.
-const MAX_DURATION_S: f64 = 30.0 * 86_400.0;
-
-/// The range of the simulation step, seconds: under 1 s a 12-hour drill takes tens of
-/// thousands of steps more for nothing, over 10 min people and water jump across places.
-const MIN_STEP_S: f64 = 1.0;
-const MAX_STEP_S: f64 = 600.0;
 
 impl V {
     pub(super) fn scenario(&mut self, (file, body, header): &Block<'_>) {

@@ -7,6 +7,7 @@ use super::cursor::Cur;
 use super::{Block, V};
 use crate::lang::diagnostic::Diagnostic;
 use crate::lang::syntax::{NodeKind, lines};
+use crate::limits;
 use crate::model::*;
 
 impl V {
@@ -37,7 +38,7 @@ impl V {
                         ) else {
                             continue;
                         };
-                        let v = self.number(&mut c, k).unwrap_or(0.0);
+                        let v = self.number_in(&mut c, k, limits::SCORE).unwrap_or(0.0);
                         let w = &mut self.s.scoring.weights;
                         match k {
                             "timeliness" => w.timeliness = v,
@@ -107,7 +108,9 @@ impl V {
                             );
                             break;
                         }
-                        let v = self.number(&mut cur, "a threshold").unwrap_or(0.0);
+                        let v = self
+                            .number_in(&mut cur, "a threshold", limits::SCORE)
+                            .unwrap_or(0.0);
                         let r = &mut self.s.scoring.ratings;
                         match letter {
                             "P" => r.p = v,
@@ -130,8 +133,9 @@ impl V {
                     }
                 }
                 _ => {
-                    self.s.scoring.pass_score =
-                        self.number(&mut cur, "the pass score").unwrap_or(75.0)
+                    self.s.scoring.pass_score = self
+                        .number_in(&mut cur, "the pass score", limits::SCORE)
+                        .unwrap_or(75.0)
                 }
             }
             self.finish(&cur);

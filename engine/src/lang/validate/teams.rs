@@ -6,6 +6,7 @@ use super::cursor::Cur;
 use super::units::Dim;
 use crate::lang::diagnostic::Diagnostic;
 use crate::lang::keywords::which;
+use crate::limits;
 use crate::model::*;
 
 impl V {
@@ -27,12 +28,21 @@ impl V {
                 break; // still declare the team, so its uses elsewhere don't cascade
             };
             match kw {
-                "members" => members = self.count(cur, "members").unwrap_or(0),
+                "members" => {
+                    let span = cur.here();
+                    let n = self.count(cur, "members");
+                    self.in_range(n.map(f64::from), span, "`members`", limits::MEMBERS);
+                    members = n.unwrap_or(0);
+                }
                 "base" => {
                     base_written = true;
                     base = self.place_ref(cur);
                 }
-                "arrives" => arrives = self.quantity(cur, Dim::Time).unwrap_or(0.0),
+                "arrives" => {
+                    arrives = self
+                        .quantity_in(cur, Dim::Time, "`arrives`", limits::ARRIVES)
+                        .unwrap_or(0.0)
+                }
                 "skills" => {
                     for word in self.word_list(cur) {
                         let c = Cur::new(cur.file, vec![word]);

@@ -11,6 +11,7 @@ use super::units::Dim;
 use crate::hazard::raster::{MAX_ELEVATION_M, plausible_elevation};
 use crate::lang::diagnostic::Diagnostic;
 use crate::lang::syntax::NodeKind;
+use crate::limits;
 use crate::model::*;
 
 /// Whether `p` lies on a grid covering `[0, width) × [0, height)` metres.
@@ -181,7 +182,7 @@ impl V {
             return;
         }
         if cur.eat_kw("grid") {
-            let cell = self.quantity(cur, Dim::Length);
+            let cell = self.quantity_in(cur, Dim::Length, "the grid's cell", limits::CELL);
             let span = cur.here();
             let Some(NodeKind::List(items)) = cur.next().map(|n| &n.kind) else {
                 self.err(
@@ -259,7 +260,9 @@ impl V {
             };
             let mut vertical_m = 1.0;
             if cur.eat_kw("vertical") {
-                vertical_m = self.quantity(cur, Dim::Length).unwrap_or(1.0);
+                vertical_m = self
+                    .quantity_in(cur, Dim::Length, "`vertical`", limits::VERTICAL)
+                    .unwrap_or(1.0);
             }
             self.s.map.terrain = Some(Terrain {
                 source: TerrainSource::File { path, vertical_m },

@@ -9,6 +9,7 @@ use super::V;
 use super::cursor::Cur;
 use crate::lang::diagnostic::Diagnostic;
 use crate::lang::syntax::{Node, NodeKind};
+use crate::limits::Range;
 use crate::model::*;
 use std::borrow::Cow;
 
@@ -156,6 +157,52 @@ impl V {
                 None => None,
             },
         }
+    }
+
+    /// E0317 when `value`, written at `span`, is outside `range`: a quantity no real
+    /// drill has (a negative deadline, a road 0 m wide). The value is kept, so that
+    /// nothing depending on it reports a second error.
+    pub(super) fn in_range(
+        &mut self,
+        value: Option<f64>,
+        span: Span,
+        what: &str,
+        range: Range,
+    ) -> Option<f64> {
+        if let Some(v) = value
+            && !range.contains(v)
+        {
+            self.err(
+                Diagnostic::error(
+                    "E0317",
+                    span,
+                    format!("{what} 应{}", range.zh),
+                    format!("{what} must be {}", range.en),
+                )
+                .help("see the table of limits in docs/LANGUAGE.md / 取值范围见 docs/LANGUAGE.md"),
+            );
+        }
+        value
+    }
+
+    /// A quantity within `range` (see `in_range`).
+    pub(super) fn quantity_in(
+        &mut self,
+        cur: &mut Cur<'_>,
+        dim: Dim,
+        what: &str,
+        range: Range,
+    ) -> Option<f64> {
+        let span = cur.here();
+        let value = self.quantity(cur, dim);
+        self.in_range(value, span, what, range)
+    }
+
+    /// A plain number within `range` (see `in_range`).
+    pub(super) fn number_in(&mut self, cur: &mut Cur<'_>, what: &str, range: Range) -> Option<f64> {
+        let span = cur.here();
+        let value = self.number(cur, what);
+        self.in_range(value, span, what, range)
     }
 
     pub(super) fn quantity(&mut self, cur: &mut Cur<'_>, dim: Dim) -> Option<f64> {
@@ -309,8 +356,15 @@ impl V {
         }
     }
 
-    /// `[0h 5, 1h 30]` after an optional unit word: a timeline of one quantity.
-    pub(super) fn timeline(&mut self, cur: &mut Cur<'_>, dim: Dim) -> Timeline<f64> {
+    /// `[0h 5, 1h 30]` after an optional unit word: a timeline of one quantity, each
+    /// value within `range`.
+    pub(super) fn timeline(
+        &mut self,
+        cur: &mut Cur<'_>,
+        dim: Dim,
+        what: &str,
+        range: Range,
+    ) -> Timeline<f64> {
         let unit = match cur.peek_word() {
             Some(w) if unit_info(w).is_some() => {
                 cur.next();
@@ -324,7 +378,8 @@ impl V {
             if let (NodeKind::Quantity { unit: u @ None, .. }, Some(given)) = (&mut q.kind, unit) {
                 *u = Some(Cow::Borrowed(given));
             }
-            v.quantity_of(c, &q, dim)
+            let value = v.quantity_of(c, &q, dim);
+            v.in_range(value, c.span_of(n), what, range)
         })
     }
 
