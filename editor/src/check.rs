@@ -70,7 +70,7 @@ pub fn keep_last_valid(mut new: Checked, old: Checked) -> Checked {
 }
 
 /// Checks scenario text with the engine (`drill_engine::lang::check`), resolving
-/// `include`s relative to `path` through the engine's `io::include_loader`.
+/// `include`s relative to `path` through the engine's `io::Includes` (cycles found on canonical paths).
 ///
 /// Diagnostics inside included files are listed at the top of this file with the
 /// included file's name, since only the main text is open in the editor.
@@ -81,7 +81,7 @@ pub fn check_source(text: &str, path: Option<&Path>) -> Checked {
         |p| p.to_string_lossy().replace('\\', "/"),
     );
     let main = sources.add(name, text);
-    let mut result = lang::check(&mut sources, main, &io::include_loader);
+    let mut result = lang::check(&mut sources, main, &io::Includes);
     // A heightmap file is read here, relative to the scenario's folder as `drill run`
     // and `drill check` read it, and checked by the engine as `drill check` does:
     // E0153 at the `terrain` line when it cannot be read, W0007/E0409 for what lies
