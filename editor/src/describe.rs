@@ -177,50 +177,10 @@ pub fn effect(sc: &Scenario, e: &Effect) -> String {
     }
 }
 
-/// The engine's reason for refusing an action, in words (Chinese names from the scenario).
+/// The engine's reason for refusing an action, in words (Chinese names from the
+/// scenario): the engine's own wording, so the editor and the reports agree.
 pub fn reject_reason(sc: &Scenario, r: &drill_engine::sim::events::RejectReason) -> String {
-    use drill_engine::sim::events::RejectReason as R;
-    match r {
-        R::UnknownRole(i) => format!("没有第{i}个角色 / unknown role"),
-        R::UnknownTeam(i) => format!("没有第{i}支队伍 / unknown team"),
-        R::UnknownTarget(t) => format!("对象不存在 / unknown target: {t}"),
-        R::ResourceNotHeld {
-            resource,
-            wanted,
-            available,
-        } => {
-            let name = sc
-                .resources
-                .get(*resource as usize)
-                .map_or("?", |r| r.name.as_str());
-            format!("{name} 需要{wanted} 可用{available} / not enough")
-        }
-        R::TeamBusy { team, with } => {
-            format!("{} 正忙 / busy ({with:?})", actor(sc, Actor::Team(*team)))
-        }
-        R::RoleBusy { role, .. } => format!(
-            "{} 均在忙 / every holder busy",
-            actor(sc, Actor::Role(*role))
-        ),
-        R::ResourceHeldBy { resource, team } => format!(
-            "{} 属于 {} / another team's equipment",
-            sc.resources
-                .get(*resource as usize)
-                .map_or("?", |r| r.name.as_str()),
-            actor(sc, Actor::Team(*team))
-        ),
-        R::MissingSkill { team, skill } => format!(
-            "{} 不具备技能 / lacks skill {skill:?}",
-            actor(sc, Actor::Team(*team))
-        ),
-        R::ChannelUnavailable(c) => format!("无法使用 {} / channel unavailable", channel(*c)),
-        R::InThePast { at_s, now_s } => format!(
-            "时间已过 / in the past: {} < {}",
-            clock(sc, *at_s),
-            clock(sc, *now_s)
-        ),
-        R::NotApplicable(why) => format!("不适用 / not applicable: {why}"),
-    }
+    r.describe(sc)
 }
 
 #[cfg(test)]

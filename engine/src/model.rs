@@ -775,6 +775,10 @@ pub struct RatingThresholds {
 pub struct OutcomeTarget {
     pub metric: Outcome,
     pub percent: f64,
+    /// 否决项 — missing this target keeps the drill from 合格 whatever its mean score.
+    /// The 四个100% are always veto items; other metrics when written `veto`.
+    #[serde(default)]
+    pub veto: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -789,6 +793,13 @@ pub enum Outcome {
     AssessedBeforeReturn,
     /// 预警覆盖
     Warned,
+}
+
+impl Outcome {
+    /// One of the 四个100% of flood response (seed 000): missing it is always a veto.
+    pub fn is_four_hundred(self) -> bool {
+        !matches!(self, Outcome::Warned)
+    }
 }
 
 /// One participant decision from a recorder's log or the editor (`actions` block).

@@ -114,7 +114,9 @@ fn a_drill_killed_halfway_resumes_from_its_log_with_the_same_result() {
         "the typo is refused with its line and column:\n{typed}"
     );
     assert!(
-        typed.contains("action #9 by 网格长: REJECTED / 驳回: 不适用 / 村文化礼堂 is already open"),
+        typed.contains(
+            "action #9 by 网格长: REJECTED / 驳回: 村文化礼堂已开放 / 村文化礼堂 is already open"
+        ),
         "{typed}"
     );
     assert!(

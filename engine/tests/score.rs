@@ -136,7 +136,9 @@ fn the_declared_faults_are_found() {
     assert!(t1.contains(&ReasonCode::MissingChannel), "{t1:?}");
     assert!(t1.contains(&ReasonCode::MissingResource), "{t1:?}");
     assert_eq!(rating(&r, "T14"), Some(Rating::U));
-    assert!(codes(&r, "T15").contains(&ReasonCode::OutOfOrder));
+    // 返回前评估: the return is capped at M and says why, with the time.
+    assert!(codes(&r, "T15").contains(&ReasonCode::ReturnBeforeAssessment));
+    assert_eq!(rating(&r, "T15"), Some(Rating::M));
     let assessed = r
         .outcomes
         .targets
@@ -145,7 +147,9 @@ fn the_declared_faults_are_found() {
         .unwrap();
     assert!(!assessed.met && assessed.value_percent == 0.0);
     let late = r.tasks[0].late_s.unwrap();
-    assert_eq!((late / 60.0).round(), 17.0, "21:12 for a 20:55 deadline");
+    // Judged on the effect: every household warned at 21:51 (the last by knocking),
+    // against 20:40 + 50 min; the order came at 21:12.
+    assert_eq!((late / 60.0).round(), 21.0, "21:51 for a 21:30 deadline");
 
     // 枫岭村: T7 door-knocking missing; T9 with water trucks instead of buses.
     let (s, log) = load("forest-edge-fire", Some("actions.drill"));
@@ -165,11 +169,12 @@ fn the_declared_faults_are_found() {
     );
     assert_ne!(t9.rating, Some(Rating::P));
 
-    // 海塘: T4 late (16:20 for 16:00), contingency inject 5 fired; T7 without masks.
+    // 海塘: T4 late (the school told at 16:22 for 15:50 + 25 min; ordered 16:20),
+    // contingency inject 5 fired; T7 without masks.
     let (s, log) = load("haiyan-chemical-release", Some("actions.drill"));
     let (events, r) = run(&s, log.as_ref());
     assert!(codes(&r, "T4").contains(&ReasonCode::Late));
-    assert_eq!((r.tasks[3].late_s.unwrap() / 60.0).round(), 20.0);
+    assert_eq!((r.tasks[3].late_s.unwrap() / 60.0).round(), 7.0);
     assert!(events.iter().any(|e| matches!(
         e.event,
         drill_engine::sim::events::SimEvent::InjectFired {
@@ -183,9 +188,14 @@ fn the_declared_faults_are_found() {
 /// Perfect-log tasks the simulation cannot yet let score P, each with the reason (see
 /// the scoring section of README.md). Everything else must be P. A listed task that
 /// starts scoring P is reported so the entry can be removed.
-// Empty since the example plans were revised after their flaws showed (see
-// `the_first_versions_of_the_plans_expose_their_flaws`); kept for future limits.
-const SIM_LIMITS: &[(&str, &str, &str)] = &[];
+const SIM_LIMITS: &[(&str, &str, &str)] = &[(
+    "haiyan-chemical-release",
+    "T14",
+    "timeliness is judged on the effect: the students are cleared from 东塘小学 only at \
+     19:39 (ordered 16:48, due 17:35), because the road 东塘小学-东塘村 is closed by the \
+     toxic cloud from 16:10 and the buses take the long way; the plan's 40 min needs a \
+     cross-wind route that the map does not have yet",
+)];
 
 #[test]
 fn perfect_logs_score_p_on_every_task() {
@@ -258,11 +268,19 @@ fn the_first_versions_of_the_plans_expose_their_flaws() {
         ],
     );
     let (events, report) = run(&scenario, Some(&log));
-    for id in ["T12", "T14"] {
-        let t = report.tasks.iter().find(|t| t.id == id).unwrap();
-        assert_ne!(t.rating, Some(Rating::P), "{id}");
-        assert!(codes(&report, id).contains(&ReasonCode::Late), "{id}");
-    }
+    // Ordered at the red warning, the police set both roadblocks in time one after the
+    // other (T12 waits behind T11 but its roadblock still stands by 16:20); the buses
+    // cannot be in two places: T14 is late, and the report says the order waited.
+    let t14 = report.tasks.iter().find(|t| t.id == "T14").unwrap();
+    assert_ne!(t14.rating, Some(Rating::P));
+    assert!(codes(&report, "T14").contains(&ReasonCode::Late));
+    assert!(
+        t14.reasons
+            .iter()
+            .any(|r| r.code == ReasonCode::Queued && r.zh.contains("镇应急救援队正忙于")),
+        "{:?}",
+        t14.reasons
+    );
     // The orders waited for the busy team: the engine says so as it happens.
     let queued = events
         .iter()
@@ -271,7 +289,7 @@ fn the_first_versions_of_the_plans_expose_their_flaws() {
     assert!(queued >= 2, "{queued} orders queued");
     // Everything else still scores P: only the two flaws show.
     for t in &report.tasks {
-        if t.id != "T12" && t.id != "T14" {
+        if t.id != "T14" {
             assert_eq!(t.rating, Some(Rating::P), "{}", t.id);
         }
     }

@@ -165,7 +165,7 @@ fn actions_are_validated_against_the_state() {
     assert!(
         matches!(rejected[1], (id, RejectReason::ResourceNotHeld { wanted: 5, available: 1, .. }) if id == greedy.0)
     );
-    assert!(matches!(rejected[2], (id, RejectReason::NotApplicable(_)) if id == not_team.0));
+    assert!(matches!(rejected[2], (id, RejectReason::PostIsNoTeam(_)) if id == not_team.0));
     assert!(matches!(rejected[3], (id, RejectReason::InThePast { .. }) if id == late.0));
     assert_eq!(rejected.len(), 4);
 }

@@ -180,6 +180,7 @@ pub const KEYWORDS: &[(&str, &[&str])] = &[
     ("vulnerable_moved", &["重点人员转移"]),
     ("assessed_before_return", &["返回前评估"]),
     ("warned", &["预警覆盖"]),
+    ("veto", &["否决"]),
 ];
 
 /// The trainer's verbs in an `actions` log (`21:30 trainer fire inject 5`), with their

@@ -7,7 +7,7 @@
 //! fed back into the plan).
 
 use super::{CorrectiveAction, Rating, ReasonCode, ScoreReport, Text};
-use crate::model::{DateTime, Scenario};
+use crate::model::{DateTime, Outcome, Scenario, Work};
 
 /// Days after the drill by which a finding of this rating must be corrected.
 pub fn due_days(rating: Rating) -> u32 {
@@ -48,72 +48,238 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
-/// What to do about a task's main shortcoming.
-fn remedy(code: ReasonCode, id: &str, title: &str, owner: &str) -> Text {
+/// The theme of a reason: what kind of measure corrects it. One corrective action per
+/// task and theme; the theme is part of the action's stable key.
+fn theme(code: ReasonCode, work: &Work) -> &'static str {
     use ReasonCode::*;
     match code {
-        NotDone | Rejected => Text::new(
-            format!("将{id}「{title}」纳入应急处置卡培训, 明确由{owner}负责, 下次演练专项检验"),
-            format!("train {owner} on {id} '{title}' and test it on its own in the next drill"),
-        ),
-        Late => Text::new(
-            format!("梳理{id}「{title}」的响应流程, 预置信息模板和联络清单, 确保在时限内完成"),
+        NotDone => "not-done",
+        Rejected => "rejected",
+        Queued => "queued",
+        Late => match work {
+            Work::Warn(_) | Work::KnockDoors(_) | Work::ShelterInPlace(_) => "late-warning",
+            Work::Evacuate { .. } => "late-evacuation",
+            Work::Rescue(_) => "late-rescue",
+            _ => "late",
+        },
+        OutOfOrder => "order",
+        ReturnBeforeAssessment => "return-before-assessment",
+        MissingChannel => "channel",
+        MissingResource | ShortQuantity | WrongResource => "equipment",
+        MissingActor if matches!(work, Work::ReportAtPost) => "post",
+        MissingActor | WrongActor => "responsibility",
+        Shortfall | Unfinished | Failed => match work {
+            Work::Evacuate { .. } | Work::Rescue(_) => "left-behind",
+            Work::Warn(_) | Work::KnockDoors(_) | Work::ShelterInPlace(_) => "not-reached",
+            _ => "unfinished",
+        },
+        WrongTarget | WrongGroups | WrongShelter => "object",
+        ShelterFull => "shelter-capacity",
+        RoadClosed => "route",
+    }
+}
+
+/// The measure for one theme, quoting what was found (`found`, both languages).
+fn measure(theme: &str, title: &str, owner: &str, found: &Text) -> Text {
+    let (f, e) = (&found.zh, &found.en);
+    let (zh, en) = match theme {
+        "not-done" => (
             format!(
-                "streamline {id} '{title}' (message templates, call lists) so it is done within its time limit"
-            ),
-        ),
-        OutOfOrder => Text::new(
-            format!("在处置卡中强调{id}「{title}」的先后顺序, 前置任务完成并确认后方可执行"),
-            format!(
-                "make the order explicit on the response card: {id} '{title}' only after its prerequisite is confirmed"
-            ),
-        ),
-        MissingChannel => Text::new(
-            format!("{id}「{title}」须按处置卡多渠道同时发布, 检查各渠道设备并每月试用"),
-            format!(
-                "issue {id} '{title}' by every planned channel at once; test each channel monthly"
-            ),
-        ),
-        MissingResource | ShortQuantity | WrongResource => Text::new(
-            format!("核对{id}「{title}」所需物资装备, 按处置卡配齐、定点存放并每季度检查"),
-            format!(
-                "stock the equipment {id} '{title}' needs as planned, store it in place, check it quarterly"
-            ),
-        ),
-        WrongActor | MissingActor => Text::new(
-            format!("明确{id}「{title}」的责任人和AB岗, 更新应急处置卡并组织岗位培训"),
-            format!(
-                "name the responsible post and a deputy for {id} '{title}', update the card, train the posts"
-            ),
-        ),
-        Shortfall | Unfinished | Failed => Text::new(
-            format!(
-                "更新{id}「{title}」涉及的户、人清单 (转移清单), 逐户落实责任人, 做到不漏一户、不落一人"
+                "「{title}」未执行 ({f}): 将其纳入{owner}的应急处置卡和岗位培训, 下次演练专项检验"
             ),
             format!(
-                "update the household lists for {id} '{title}' and assign each household a responsible person: no household missed, no one left behind"
+                "'{title}' was not done ({e}): put it on {owner}'s response card, train the post, test it on its own next drill"
             ),
         ),
-        WrongTarget | WrongGroups | WrongShelter => Text::new(
-            format!("在处置卡和转移路线图上标明{id}「{title}」的对象和安置点, 组织桌面推演熟悉"),
+        "rejected" => (
             format!(
-                "mark the object and shelter of {id} '{title}' on the card and route map; rehearse in a tabletop exercise"
+                "「{title}」的调度被拒 ({f}): 在预案中写明各力量和装备的调用权限与调拨程序, 明确跨级请求的途径"
+            ),
+            format!(
+                "'{title}' was refused ({e}): write down who may call out which teams and equipment, and how to request them from another level"
+            ),
+        ),
+        "queued" => (
+            format!(
+                "「{title}」的命令排队等待 ({f}): 为该任务指定预备力量或AB队, 指挥部派单前核对队伍在手任务"
+            ),
+            format!(
+                "'{title}' waited for a busy team ({e}): name a reserve team for it, and check a team's running work before giving it an order"
+            ),
+        ),
+        "late-warning" => (
+            format!(
+                "预警发布迟误 ({f}): 预置「{title}」的预警信息模板和通知名单, 值班人员收到预警后立即按处置卡全部渠道发布, 每月试发一次"
+            ),
+            format!(
+                "the warning was late ({e}): prepare the message and call list for '{title}', issue by every planned channel as soon as the warning arrives, rehearse monthly"
+            ),
+        ),
+        "late-evacuation" => (
+            format!(
+                "转移迟误 ({f}): 汛前逐户落实「{title}」的结对转移责任人和转移路线, 预警发布即组织转移, 不等不靠"
+            ),
+            format!(
+                "the evacuation was late ({e}): before the flood season, pair each household of '{title}' with a responsible person and a route; start moving as soon as the warning is out"
+            ),
+        ),
+        "late-rescue" => (
+            format!(
+                "救援迟误 ({f}): 汛期将救援队伍和船艇前置到「{title}」的对象附近, 明确集结点和出发时限"
+            ),
+            format!(
+                "the rescue was late ({e}): pre-position rescue teams and boats near the object of '{title}' during the flood season, with an assembly point and a departure time"
+            ),
+        ),
+        "late" => (
+            format!("「{title}」超时 ({f}): 梳理其流程和责任分工, 确保在时限内完成"),
+            format!(
+                "'{title}' was late ({e}): review its steps and who does what so that it is done in time"
+            ),
+        ),
+        "order" => (
+            format!("处置顺序错误 ({f}): 在处置卡中写明「{title}」的前置任务, 确认完成后方可执行"),
+            format!(
+                "done out of order ({e}): write '{title}''s prerequisite on the card; act only once it is confirmed"
+            ),
+        ),
+        "return-before-assessment" => (
+            format!(
+                "未经评估即返回 ({f}): 建立返回前安全评估和审批制度, 评估组确认安全、指挥部批准后方可返回; {owner}负责劝阻提前返回的群众"
+            ),
+            format!(
+                "people returned before the assessment ({e}): no return until the assessment team confirms safety and the command approves; {owner} keeps people from going back early"
+            ),
+        ),
+        "channel" => (
+            format!("预警渠道缺失 ({f}): 检修缺用的渠道设备并每月试用, 按处置卡多渠道同时发布"),
+            format!(
+                "a warning channel was missing ({e}): repair and test the unused channels monthly; issue by every planned channel at once"
+            ),
+        ),
+        "equipment" => (
+            format!(
+                "物资装备不足或不符 ({f}): 按处置卡配齐「{title}」所需装备, 定点存放, 每季度检查"
+            ),
+            format!(
+                "equipment short or wrong ({e}): stock what '{title}' needs as planned, store it in place, check it quarterly"
+            ),
+        ),
+        "post" => (
+            format!("岗位无人到岗 ({f}): 落实该岗位的AB角, 响应启动后30分钟内到岗并报告"),
+            format!(
+                "a post was not held ({e}): name a deputy for the post; report at the post within 30 minutes of the response"
+            ),
+        ),
+        "responsibility" => (
+            format!(
+                "执行人与处置卡不符 ({f}): 明确「{title}」的责任人和AB岗, 更新处置卡并组织岗位培训"
+            ),
+            format!(
+                "not done by the planned people ({e}): name the responsible post and a deputy for '{title}', update the card, train the posts"
+            ),
+        ),
+        "left-behind" => (
+            format!(
+                "人员未全部转移或获救 ({f}): 更新转移清单, 对上述人员逐一落实一对一转移责任人, 做到不漏一户、不落一人"
+            ),
+            format!(
+                "people were left behind ({e}): update the evacuation list and give each of them a named helper: no household missed, no one left behind"
+            ),
+        ),
+        "not-reached" => (
+            format!("通知未到达全部住户 ({f}): 对未收到的户补充敲门等人工通知, 更新通知名单"),
+            format!(
+                "not every household was reached ({e}): add door-knocking for those missed and update the call list"
+            ),
+        ),
+        "unfinished" => (
+            format!("「{title}」未完成 ({f}): 查明原因, 补足力量和时间安排"),
+            format!(
+                "'{title}' was not finished ({e}): find why and plan the people and time it needs"
+            ),
+        ),
+        "object" => (
+            format!(
+                "对象或安置点与处置卡不符 ({f}): 在处置卡和转移路线图上标明对象和安置点, 组织桌面推演熟悉"
+            ),
+            format!(
+                "wrong object or shelter ({e}): mark the object and shelter on the card and route map; rehearse in a tabletop exercise"
+            ),
+        ),
+        "shelter-capacity" => (
+            format!("安置点容量不足 ({f}): 核定安置点容量, 预设备用安置点并写入转移清单"),
+            format!(
+                "a shelter was full ({e}): check shelter capacities and name a reserve shelter on the evacuation list"
+            ),
+        ),
+        _ => (
+            format!("转移路线中断 ({f}): 在路线图上标明备用路线, 在道路、桥梁中断前完成转移"),
+            format!(
+                "a route was cut ({e}): mark a second route on the map and finish moving people before roads and bridges are cut"
+            ),
+        ),
+    };
+    Text::new(zh, en)
+}
+
+/// The measure for a missed outcome target, by metric.
+fn outcome_measure(metric: Outcome, detail: &Text) -> Text {
+    let (d, e) = (&detail.zh, &detail.en);
+    match metric {
+        Outcome::AtPost => Text::new(
+            format!("责任人员未全部到岗 ({d}): 建立应急响应启动后到岗报告制度, 各岗位落实AB角"),
+            format!(
+                "not every responsible person was at their post ({e}): report at the post when the response starts; a deputy for every post"
+            ),
+        ),
+        Outcome::Evacuated => Text::new(
+            format!(
+                "危险区人员未全部转移 ({d}): 复核危险区转移清单, 逐户落实转移责任人、路线和安置点"
+            ),
+            format!(
+                "not everyone in the danger zones was evacuated ({e}): review the lists; a responsible person, route and shelter for every household"
+            ),
+        ),
+        Outcome::VulnerableMoved => Text::new(
+            format!("危房和户外作业人员未全部转移 ({d}): 汛前逐一登记在册, 落实一对一转移"),
+            format!(
+                "not all dilapidated-house and outdoor-work people were moved ({e}): register them before the season, one helper each"
+            ),
+        ),
+        Outcome::AssessedBeforeReturn => Text::new(
+            format!("返回前未全部评估 ({d}): 建立返回前安全评估和审批制度"),
+            format!(
+                "not every return was assessed first ({e}): no return without an assessment and approval"
+            ),
+        ),
+        Outcome::Warned => Text::new(
+            format!("预警未覆盖全部人员 ({d}): 排查预警盲区, 补充大喇叭和敲门通知"),
+            format!(
+                "the warning did not reach everyone ({e}): find the blind spots; add loudspeakers and door-knocking"
             ),
         ),
     }
 }
 
-fn outcome_remedy(name: &Text) -> Text {
-    Text::new(
-        format!(
-            "针对「{}」未达标, 复核危险区清单和责任人, 在下次演练前完成整改",
-            name.zh
-        ),
-        format!(
-            "'{}' fell short of its target: review the danger-zone lists and responsible people before the next drill",
-            name.en
-        ),
-    )
+/// A stable slug for an outcome metric (part of corrective-action keys).
+fn metric_slug(metric: Outcome) -> &'static str {
+    match metric {
+        Outcome::AtPost => "at-post",
+        Outcome::Evacuated => "evacuated",
+        Outcome::VulnerableMoved => "vulnerable-moved",
+        Outcome::AssessedBeforeReturn => "assessed-before-return",
+        Outcome::Warned => "warned",
+    }
+}
+
+/// Days to correct a theme: people left in danger or sent home unassessed within a
+/// month, other findings by the task's rating.
+fn theme_due_days(theme: &str, rating: Rating) -> u32 {
+    match theme {
+        "left-behind" | "return-before-assessment" | "post" => 30,
+        _ => due_days(rating),
+    }
 }
 
 /// Fills strengths, improvements and corrective actions from the scored tasks.
@@ -132,8 +298,8 @@ pub fn fill(scenario: &Scenario, report: &mut ScoreReport) {
             continue;
         };
         if rating == Rating::P {
-            let when = match (task.started_s, task.deadline_s) {
-                (Some(s), Some(d)) => Text::new(
+            let when = match (task.effect_s.or(task.started_s), task.deadline_s) {
+                (Some(s), Some(d)) if d - s >= 60.0 => Text::new(
                     format!(", 提前{}分钟", super::text::minutes(d - s)),
                     format!(", {} min before the deadline", super::text::minutes(d - s)),
                 ),
@@ -167,21 +333,44 @@ pub fn fill(scenario: &Scenario, report: &mut ScoreReport) {
             .who
             .first()
             .map_or_else(|| commander.clone(), |a| super::text::actor(scenario, *a));
-        // The most serious reason decides the remedy (codes are ordered by severity).
-        let code = task
-            .reasons
-            .iter()
-            .map(|r| r.code)
-            .min()
-            .unwrap_or(ReasonCode::NotDone);
-        actions.push(CorrectiveAction {
-            id: String::new(),
-            task: Some(task.id.clone()),
-            issue: task.id.clone(),
-            owner: owner.clone(),
-            due: add_days(report.start, due_days(rating)),
-            action: remedy(code, &task.id, &task.title, &owner),
-        });
+        // One measure per theme, quoting every finding of that theme.
+        let mut themes: Vec<(&'static str, Vec<&super::Reason>)> = Vec::new();
+        for r in &task.reasons {
+            let t = theme(r.code, &plan.work);
+            match themes.iter_mut().find(|(x, _)| *x == t) {
+                Some((_, v)) => v.push(r),
+                None => themes.push((t, vec![r])),
+            }
+        }
+        for (t, found) in themes {
+            let text = Text::new(
+                found
+                    .iter()
+                    .map(|r| r.zh.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                found
+                    .iter()
+                    .map(|r| r.en.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            );
+            // The dispatcher answers for queued and refused orders.
+            let who = if matches!(t, "queued" | "rejected") {
+                commander.clone()
+            } else {
+                owner.clone()
+            };
+            actions.push(CorrectiveAction {
+                id: String::new(),
+                key: format!("{}/{t}", task.id),
+                task: Some(task.id.clone()),
+                issue: task.id.clone(),
+                owner: who.clone(),
+                due: add_days(report.start, theme_due_days(t, rating)),
+                action: measure(t, &task.title, &who, &text),
+            });
+        }
     }
     for o in &report.outcomes.targets {
         let Some(target) = o.target_percent else {
@@ -205,13 +394,33 @@ pub fn fill(scenario: &Scenario, report: &mut ScoreReport) {
             ));
             actions.push(CorrectiveAction {
                 id: String::new(),
+                key: format!("outcome/{}", metric_slug(o.metric)),
                 task: None,
                 issue: o.name.zh.clone(),
                 owner: commander.clone(),
                 due: add_days(report.start, 30),
-                action: outcome_remedy(&o.name),
+                action: outcome_measure(o.metric, &o.detail),
             });
         }
+    }
+    if report.outcomes.still_trapped > 0 {
+        let n = report.outcomes.still_trapped;
+        improvements.push(Text::new(
+            format!("演练结束时仍有{n}人被困未获救"),
+            format!("{n} people were still trapped when the drill ended"),
+        ));
+        actions.push(CorrectiveAction {
+            id: String::new(),
+            key: "outcome/still-trapped".into(),
+            task: None,
+            issue: "被困人员".into(),
+            owner: commander.clone(),
+            due: add_days(report.start, 30),
+            action: Text::new(
+                format!("{n}人被困至演练结束: 完善救援力量预置和调度, 被困点明确责任队伍和备用船艇"),
+                format!("{n} people were trapped to the end: pre-position and dispatch rescue forces; a responsible team and a spare boat for every trapped point"),
+            ),
+        });
     }
     for (i, a) in actions.iter_mut().enumerate() {
         a.id = format!("CA{}", i + 1);

@@ -3,8 +3,11 @@
 //! rejected, started, finished), and the times injects fired, levels were raised and
 //! zones turned dangerous. Scoring reads only these facts and the scenario.
 
-use crate::model::{Channel, PlaceIdx, RiskLevel, Scenario, TaskIdx};
-use crate::sim::events::{HouseholdInfo, RejectReason, SimEvent, TaskOutcome, TimedEvent, WorkRef};
+use crate::model::{Channel, LinkIdx, PlaceIdx, RiskLevel, Scenario, TaskIdx, TeamIdx};
+use crate::sim::events::{
+    Blocked, HouseholdInfo, LinkCloseCause, RejectReason, SimEvent, TaskOutcome, TimedEvent,
+    WorkRef,
+};
 use std::collections::BTreeMap;
 
 /// One household's drill, as the log tells it.
@@ -24,6 +27,10 @@ pub struct HouseholdFacts {
     pub rescued_s: Option<f64>,
     /// Caught by the hazard at some point.
     pub exposed_s: Option<f64>,
+    /// First time it could get nowhere useful, where and why.
+    pub stranded: Option<(f64, PlaceIdx, Blocked)>,
+    /// Sent on from a full or closed shelter: when, from which shelter.
+    pub redirected: Option<(f64, PlaceIdx)>,
 }
 
 impl HouseholdFacts {
@@ -41,6 +48,8 @@ impl HouseholdFacts {
 pub struct WorkFacts {
     pub accepted_s: Option<f64>,
     pub rejected: Option<(f64, RejectReason)>,
+    /// 排队 — accepted while its team was busy: when, which team, behind what.
+    pub queued: Option<(f64, TeamIdx, WorkRef)>,
     pub started_s: Option<f64>,
     pub finished: Option<(f64, TaskOutcome)>,
 }
@@ -76,6 +85,10 @@ pub struct Facts {
     /// Shelter intake: (time, shelter, people), in log order.
     pub intake: Vec<(f64, PlaceIdx, u32)>,
     pub danger_starts: Vec<(f64, u32)>,
+    /// Roads, paths and bridges closed, in log order.
+    pub links_closed: Vec<(f64, LinkIdx, LinkCloseCause)>,
+    /// When each shelter first reached its capacity.
+    pub shelter_full: BTreeMap<PlaceIdx, f64>,
     pub exposed_people: u32,
     /// The last time stamp in the log (the drill's end when it ran to completion).
     pub end_s: f64,
@@ -122,6 +135,29 @@ impl Facts {
                     if let Some(h) = f.hh.get_mut(household.index()) {
                         h.departed_s.get_or_insert(t);
                     }
+                }
+                SimEvent::Stranded { household, at, why } => {
+                    if let Some(h) = f.hh.get_mut(household.index()) {
+                        h.stranded.get_or_insert((t, *at, *why));
+                    }
+                }
+                SimEvent::Redirected {
+                    household, from, ..
+                } => {
+                    if let Some(h) = f.hh.get_mut(household.index()) {
+                        h.redirected.get_or_insert((t, *from));
+                    }
+                }
+                SimEvent::ShelterFull { shelter, .. } => {
+                    f.shelter_full.entry(*shelter).or_insert(t);
+                }
+                SimEvent::LinkClosed { link, cause } => f.links_closed.push((t, *link, *cause)),
+                SimEvent::TaskQueued { work, team, behind } => {
+                    f.work
+                        .entry(*work)
+                        .or_default()
+                        .queued
+                        .get_or_insert((t, *team, *behind));
                 }
                 SimEvent::Arrived {
                     household,

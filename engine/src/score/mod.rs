@@ -20,10 +20,12 @@
 
 pub mod aar;
 pub mod batch;
+pub mod causes;
 pub mod compare;
 pub mod facts;
 pub mod outcomes;
 pub mod render;
+pub mod rules;
 pub mod series;
 pub mod tasks;
 pub mod text;
@@ -103,6 +105,14 @@ pub enum ReasonCode {
     Unfinished,
     /// The work failed in the simulation (no route...).
     Failed,
+    /// People were sent home before the safety assessment (返回前评估).
+    ReturnBeforeAssessment,
+    /// 排队 — the order waited behind other work of a busy team.
+    Queued,
+    /// The shelter the people were sent to was full.
+    ShelterFull,
+    /// A road, path or bridge the work needed was closed by the hazard or an inject.
+    RoadClosed,
 }
 
 /// One reason behind a rating, in both languages.
@@ -142,9 +152,13 @@ pub struct TaskScore {
     /// When the task became due (its trigger fired), seconds from the start.
     pub trigger_s: Option<f64>,
     pub deadline_s: Option<f64>,
-    /// First start and last finish of the work matched to it.
+    /// First start (the order) and last finish of the work matched to it.
     pub started_s: Option<f64>,
     pub finished_s: Option<f64>,
+    /// When the work took effect (households reached, the object cleared, the first
+    /// rescued landed, the road closed...): timeliness is judged on this, not the order.
+    #[serde(default)]
+    pub effect_s: Option<f64>,
     /// Seconds past the deadline (only when late).
     pub late_s: Option<f64>,
     /// The requirement (percent) and the share the simulation reached.
@@ -160,6 +174,13 @@ pub struct TaskScore {
     /// `None` when the task never became due and nobody did it (not scored).
     pub rating: Option<Rating>,
     pub reasons: Vec<Reason>,
+    /// The rules that capped the rating (`rules::RatingCap`), most severe last.
+    #[serde(default)]
+    pub caps: Vec<rules::RatingCap>,
+    /// Facts an evaluator needs that are no fault of the task (a due time moved by a
+    /// late prerequisite).
+    #[serde(default)]
+    pub notes: Vec<Text>,
 }
 
 /// One outcome metric against its target.
@@ -170,6 +191,9 @@ pub struct OutcomeScore {
     pub value_percent: f64,
     pub target_percent: Option<f64>,
     pub met: bool,
+    /// 否决项: missing it keeps the drill from 合格 (`rules::verdict`).
+    #[serde(default)]
+    pub veto: bool,
     /// What the percentage counts, e.g. "268 / 281 人".
     pub detail: Text,
 }
@@ -205,7 +229,12 @@ pub struct Outcomes {
 /// A corrective action (纠正行动) with its owner and due date.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CorrectiveAction {
+    /// Numbered once per report: CA1, CA2...
     pub id: String,
+    /// Stable across reports of the same scenario (`T5/left-behind`,
+    /// `outcome/evacuated`): `drill compare` follows an action from year to year by it.
+    #[serde(default)]
+    pub key: String,
     /// The task it follows from (`None` for an outcome target).
     pub task: Option<String>,
     /// What it follows from: a task id or an outcome metric's name.
@@ -232,7 +261,13 @@ pub struct ScoreReport {
     /// Mean of the scored tasks' weighted scores, 0..=100.
     pub total: f64,
     pub pass_score: f64,
+    /// `verdict == Pass`.
     pub passed: bool,
+    #[serde(default = "default_verdict")]
+    pub verdict: rules::Verdict,
+    /// The veto rules broken (empty when none).
+    #[serde(default)]
+    pub vetoes: Vec<rules::Veto>,
     pub conclusion: Text,
     pub strengths: Vec<Text>,
     pub improvements: Vec<Text>,
@@ -266,32 +301,22 @@ pub fn score(
         round1(scored.iter().sum::<f64>() / scored.len() as f64)
     };
     let pass_score = scenario.scoring.pass_score;
-    let passed = total >= pass_score;
-    let missed = outcomes
-        .targets
-        .iter()
-        .filter(|o| o.target_percent.is_some() && !o.met)
-        .count();
-    let mut conclusion = if passed {
-        Text::new(
-            format!("合格 (总分 {total:.1}, 合格线 {pass_score:.0})"),
-            format!("pass (total {total:.1}, pass mark {pass_score:.0})"),
-        )
-    } else {
-        Text::new(
-            format!("需整改 (总分 {total:.1}, 合格线 {pass_score:.0})"),
-            format!("needs rework (total {total:.1}, pass mark {pass_score:.0})"),
-        )
-    };
-    // The verdict follows `pass`; missed outcome targets are said alongside it.
-    if missed > 0 {
+    let (verdict, vetoes) = rules::verdict(total, pass_score, &outcomes);
+    let passed = verdict == rules::Verdict::Pass;
+    let label = verdict.label();
+    let mut conclusion = Text::new(
+        format!("{} (总分 {total:.1}, 合格线 {pass_score:.0})", label.zh),
+        format!("{} (total {total:.1}, pass mark {pass_score:.0})", label.en),
+    );
+    if !vetoes.is_empty() {
+        let zh: Vec<&str> = vetoes.iter().map(|v| v.text.zh.as_str()).collect();
+        let en: Vec<&str> = vetoes.iter().map(|v| v.text.en.as_str()).collect();
         conclusion
             .zh
-            .push_str(&format!("; {missed}项结果指标未达标"));
-        conclusion.en.push_str(&format!(
-            "; {missed} outcome target{} missed",
-            if missed == 1 { "" } else { "s" }
-        ));
+            .push_str(&format!("; 否决项: {}", zh.join("; ")));
+        conclusion
+            .en
+            .push_str(&format!("; vetoed by: {}", en.join("; ")));
     }
     let unmatched_actions = perfs
         .iter()
@@ -313,6 +338,8 @@ pub fn score(
         total,
         pass_score,
         passed,
+        verdict,
+        vetoes,
         conclusion,
         strengths: Vec::new(),
         improvements: Vec::new(),
@@ -322,6 +349,10 @@ pub fn score(
     };
     aar::fill(scenario, &mut report);
     report
+}
+
+fn default_verdict() -> rules::Verdict {
+    rules::Verdict::Pass
 }
 
 /// Rounds to one decimal, so reports and snapshots do not show float noise.

@@ -207,6 +207,7 @@ pub fn outcomes(scenario: &Scenario, facts: &Facts, perfs: &[Perf]) -> Outcomes 
                 value_percent: v,
                 target_percent: Some(t.percent),
                 met: v + 1e-9 >= t.percent,
+                veto: t.veto || t.metric.is_four_hundred(),
                 detail,
             }
         })
@@ -226,6 +227,7 @@ pub fn outcomes(scenario: &Scenario, facts: &Facts, perfs: &[Perf]) -> Outcomes 
                 value_percent: v,
                 target_percent: None,
                 met: true,
+                veto: false,
                 detail,
             });
         }

@@ -7,9 +7,11 @@
 //! marked "other shelter"); among several tasks of the same kind the work goes to the
 //! one whose object, actor, channels and resources fit best.
 
+use super::causes;
 use super::facts::Facts;
+use super::rules::{self, RatingCap};
 use super::text::{self, minutes};
-use super::{Criteria, Rating, Reason, ReasonCode, TaskScore, round1};
+use super::{Criteria, Rating, Reason, ReasonCode, TaskScore, Text, round1};
 use crate::model::{
     Action, ActionLog, Actor, Channel, Deadline, PlaceIdx, RequireOf, ResourceUse, Scenario,
     Target, TaskIdx, Trigger, Work,
@@ -240,6 +242,7 @@ struct Timing {
     trigger: Vec<Option<f64>>,
     deadline: Vec<Option<f64>>,
     started: Vec<Option<f64>>,
+    finished: Vec<Option<f64>>,
 }
 
 fn timing(
@@ -287,6 +290,7 @@ fn timing(
         trigger: trigger.into_iter().map(Option::flatten).collect(),
         deadline: deadline.into_iter().map(Option::flatten).collect(),
         started,
+        finished,
     }
 }
 
@@ -608,6 +612,86 @@ fn left_behind(
     Reason::new(ReasonCode::Shortfall, zh.join("; "), en.join("; "))
 }
 
+/// When the task's work took effect (see `causes::effect_verb`): the required share
+/// (all, without `require`) of households warned or people safe, the first rescued
+/// landed, or the work finished; `None` when that never happened.
+fn effect_time(
+    scenario: &Scenario,
+    facts: &Facts,
+    task: &crate::model::Task,
+    done: &[&Perf],
+    acted: &[Actor],
+    ordered_s: Option<f64>,
+) -> Option<f64> {
+    let finished = done
+        .iter()
+        .filter_map(|p| p.finished.map(|f| f.0))
+        .reduce(f64::min);
+    match &task.work {
+        Work::Warn(_) | Work::KnockDoors(_) | Work::ShelterInPlace(_) | Work::Evacuate { .. } => {
+            let (pct, of) = task
+                .require
+                .map_or((100.0, RequireOf::Households), |r| (r.percent, r.of));
+            measure(scenario, facts, task, pct, of, acted)
+                .and_then(|m| m.reached_at_s)
+                .or(if task.require.is_none() {
+                    finished
+                } else {
+                    None
+                })
+        }
+        Work::Rescue(t) => {
+            causes::landings(scenario, facts, *t, ordered_s.unwrap_or(0.0)).map(|l| l.0)
+        }
+        Work::ReportAtPost | Work::Return(_) => {
+            done.iter().filter_map(|p| p.started_s).reduce(f64::max)
+        }
+        _ => finished,
+    }
+}
+
+/// 返回前评估: the first return of the task's work that began before an assessment
+/// of its place had finished, as a reason.
+fn return_before_assessment(scenario: &Scenario, perfs: &[Perf], done: &[&Perf]) -> Option<Reason> {
+    for r in done {
+        let (Work::Return(rt), Some(start)) = (&r.work, r.started_s) else {
+            continue;
+        };
+        let rp = places_in(scenario, *rt);
+        let assessed: Option<f64> = perfs
+            .iter()
+            .filter(|a| a.accepted() && matches!(&a.work, Work::Assess(at) if places_in(scenario, *at).iter().any(|p| rp.contains(p))))
+            .filter_map(|a| a.finished.map(|f| f.0))
+            .reduce(f64::min);
+        let name = text::target(scenario, *rt);
+        let when = clock(scenario, start);
+        match assessed {
+            Some(a) if a <= start + 1e-6 => continue,
+            Some(a) => {
+                return Some(Reason::new(
+                    ReasonCode::ReturnBeforeAssessment,
+                    format!(
+                        "{when}组织{name}群众返回, 安全评估{}才完成",
+                        clock(scenario, a)
+                    ),
+                    format!(
+                        "people returned to {name} at {when}, the safety assessment finished at {}",
+                        clock(scenario, a)
+                    ),
+                ));
+            }
+            None => {
+                return Some(Reason::new(
+                    ReasonCode::ReturnBeforeAssessment,
+                    format!("{when}组织{name}群众返回, 未做安全评估"),
+                    format!("people returned to {name} at {when} without a safety assessment"),
+                ));
+            }
+        }
+    }
+    None
+}
+
 fn clock(s: &Scenario, t: f64) -> String {
     s.header.start.clock_at(t)
 }
@@ -669,6 +753,9 @@ pub fn score_tasks(
                 score: 0.0,
                 rating: None,
                 reasons: Vec::new(),
+                effect_s: None,
+                caps: Vec::new(),
+                notes: Vec::new(),
             };
             let due = trigger.is_some()
                 || matches!(task.trigger, Trigger::Before(_) | Trigger::BeforeReturn);
@@ -677,28 +764,40 @@ pub fn score_tasks(
                     // Never became due, nobody did it: not scored.
                     return score;
                 }
-                let (zh, en) = match mine.iter().find_map(|p| p.rejected.as_ref()) {
+                let queued = causes::queued(scenario, facts, perfs, assignment, &mine);
+                let (code, zh, en) = match mine.iter().find_map(|p| p.rejected.as_ref()) {
                     Some(r) => {
                         let (z, e) = reject_text(scenario, r);
                         (
+                            ReasonCode::Rejected,
                             format!("未执行 (被拒绝: {z})"),
                             format!("not done (rejected: {e})"),
                         )
                     }
+                    None if !queued.is_empty() => (
+                        ReasonCode::Queued,
+                        "已下令但未开始".to_string(),
+                        "ordered but never begun".to_string(),
+                    ),
                     None => match facts.skipped.get(&TaskIdx(i as u32)) {
                         Some((_, r)) => {
                             let (z, e) = reject_text(scenario, r);
-                            (format!("未执行 ({z})"), format!("not done ({e})"))
+                            (
+                                ReasonCode::NotDone,
+                                format!("未执行 ({z})"),
+                                format!("not done ({e})"),
+                            )
                         }
-                        None => ("未执行".to_string(), "not done".to_string()),
+                        None => (
+                            ReasonCode::NotDone,
+                            "未执行".to_string(),
+                            "not done".to_string(),
+                        ),
                     },
                 };
-                let code = if mine.is_empty() {
-                    ReasonCode::NotDone
-                } else {
-                    ReasonCode::Rejected
-                };
                 score.reasons.push(Reason::new(code, zh, en));
+                score.reasons.extend(queued);
+                score.caps.push(RatingCap::NothingReached);
                 score.rating = Some(Rating::U);
                 return score;
             }
@@ -722,6 +821,13 @@ pub fn score_tasks(
                                 format!("{name}的行动被拒绝: {z}"),
                                 format!("{name}'s action was rejected: {e}"),
                             )),
+                            None if matches!(task.work, Work::ReportAtPost) => {
+                                reasons.push(Reason::new(
+                                    ReasonCode::MissingActor,
+                                    format!("{name}未到岗"),
+                                    format!("{name} was not at the post"),
+                                ))
+                            }
                             None => reasons.push(Reason::new(
                                 ReasonCode::MissingActor,
                                 format!("{name}未参与"),
@@ -747,82 +853,6 @@ pub fn score_tasks(
                     100.0 * covered as f64 / task.who.len() as f64
                 }
             };
-
-            // 时效 — timeliness: each planned actor's first start against the deadline.
-            let mut timeliness = 100.0;
-            let starts: Vec<f64> = {
-                let planned: Vec<f64> = task
-                    .who
-                    .iter()
-                    .filter_map(|a| {
-                        done.iter()
-                            .filter(|p| p.actor == *a)
-                            .filter_map(|p| p.started_s)
-                            .reduce(f64::min)
-                    })
-                    .collect();
-                if planned.is_empty() {
-                    done.iter().filter_map(|p| p.started_s).collect()
-                } else {
-                    planned
-                }
-            };
-            let last_start = starts.iter().copied().reduce(f64::max);
-            // Events are stamped at the end of their step, and a `before T` task
-            // is dispatched in the step after T: one step late is on time.
-            if let (Some(d), Some(s)) = (deadline, last_start)
-                && s > d + facts.step_s + 1e-6
-            {
-                let late = s - d;
-                score.late_s = Some(late);
-                let grace = match task.deadline {
-                    Some(Deadline::Within(w)) => w.max(600.0),
-                    _ => 1800.0,
-                };
-                timeliness = (100.0 * (1.0 - late / grace)).max(0.0);
-                reasons.push(Reason::new(
-                    ReasonCode::Late,
-                    format!(
-                        "迟了{}分钟 (应于{}前, 实际{})",
-                        minutes(late),
-                        clock(scenario, d),
-                        clock(scenario, s)
-                    ),
-                    format!(
-                        "{} min late (due {}, started {})",
-                        minutes(late),
-                        clock(scenario, d),
-                        clock(scenario, s)
-                    ),
-                ));
-            }
-            if let Trigger::After(pre) = task.trigger
-                && let Some(first) = score.started_s
-            {
-                // The prerequisite must have begun (a warning is issued before the
-                // knocking starts, even while its last contacts are still being made).
-                let pre_done = timing.started.get(pre.index()).copied().flatten();
-                let pre_id = scenario
-                    .plan
-                    .tasks
-                    .get(pre.index())
-                    .map_or("?".to_string(), |t| t.id.clone());
-                let out_of_order = match pre_done {
-                    None => Some((
-                        format!("前置任务{pre_id}未完成即执行"),
-                        format!("done although {pre_id}, which must come first, was not done"),
-                    )),
-                    Some(p) if p > first + 1e-6 => Some((
-                        format!("在前置任务{pre_id}开始前执行"),
-                        format!("started before {pre_id} had begun"),
-                    )),
-                    _ => None,
-                };
-                if let Some((z, e)) = out_of_order {
-                    timeliness = timeliness.min(if pre_done.is_none() { 0.0 } else { 50.0 });
-                    reasons.push(Reason::new(ReasonCode::OutOfOrder, z, e));
-                }
-            }
 
             // 完成度 — completeness: the object, and the share the simulation reached.
             let best_fit = done
@@ -850,10 +880,11 @@ pub fn score_tasks(
                     .iter()
                     .find(|o| matches!(o, TaskOutcome::Failed(_)))
                 {
+                    let (bz, be) = text::blocked(*b);
                     reasons.push(Reason::new(
                         ReasonCode::Failed,
-                        format!("推演中未能完成 ({b:?})"),
-                        format!("failed in the simulation ({b:?})"),
+                        format!("推演中未能完成: {bz}"),
+                        format!("could not be done in the simulation: {be}"),
                     ));
                     0.0
                 } else if let Some(TaskOutcome::Partial { reached, of }) = finished
@@ -877,18 +908,150 @@ pub fn score_tasks(
                     50.0
                 }
             };
-            let share = match measured {
+            let mut caps: Vec<RatingCap> = Vec::new();
+            let share = match &measured {
                 Some((m, req)) => {
                     score.reached_percent = Some(round1(m.percent));
                     score.reached_at_s = m.reached_at_s;
-                    if let Some(r) = m.shortfall {
-                        reasons.push(r);
+                    if let Some(r) = &m.shortfall {
+                        reasons.push(r.clone());
+                        caps.push(RatingCap::Shortfall);
+                        if matches!(task.work, Work::Evacuate { .. } | Work::Rescue(_)) {
+                            caps.push(RatingCap::LeftInDanger);
+                        }
+                    }
+                    if m.percent <= 1e-9 {
+                        caps.push(RatingCap::NothingReached);
                     }
                     (100.0 * m.percent / req.max(1e-9)).min(100.0)
                 }
                 None => outcome_share,
             };
             completeness = (completeness * share / 100.0).max(0.0);
+
+            // 时效 — timeliness on the effect (households reached, the object cleared,
+            // the first rescued landed...), not on the order; the order stays visible.
+            let effect = effect_time(scenario, facts, task, &done, &acted, score.started_s);
+            score.effect_s = effect;
+            let mut timeliness = 100.0;
+            if let Some(d) = deadline {
+                let grace = match task.deadline {
+                    Some(Deadline::Within(w)) => w.max(600.0),
+                    _ => 1800.0,
+                };
+                let (vz, ve) = causes::effect_verb(&task.work);
+                let ordered = score.started_s.map(|s| clock(scenario, s));
+                let order_zh = ordered
+                    .as_ref()
+                    .map_or(String::new(), |c| format!(", {c}下令"));
+                let order_en = ordered
+                    .as_ref()
+                    .map_or(String::new(), |c| format!(", ordered {c}"));
+                // Events are stamped at the end of their step, and deadlines are read
+                // in whole minutes: up to a minute and a step past is on time.
+                let tolerance = facts.step_s + 60.0 + 1e-6;
+                match effect {
+                    Some(e) if e > d + tolerance => {
+                        let late = e - d;
+                        score.late_s = Some(late);
+                        timeliness = (100.0 * (1.0 - late / grace)).max(0.0);
+                        reasons.push(Reason::new(
+                            ReasonCode::Late,
+                            format!(
+                                "迟了{}分钟: 应于{}前{vz}, 实际{}{order_zh}",
+                                minutes(late),
+                                clock(scenario, d),
+                                clock(scenario, e)
+                            ),
+                            format!(
+                                "{} min late: {ve} at {}, due {}{order_en}",
+                                minutes(late),
+                                clock(scenario, e),
+                                clock(scenario, d)
+                            ),
+                        ));
+                    }
+                    None if facts.end_s > d + tolerance => {
+                        let late = facts.end_s - d;
+                        score.late_s = Some(late);
+                        timeliness = 0.0;
+                        reasons.push(Reason::new(
+                            ReasonCode::Late,
+                            format!(
+                                "应于{}前{vz}, 至演练结束仍未做到{order_zh}",
+                                clock(scenario, d)
+                            ),
+                            format!(
+                                "not achieved by the end of the drill (due {}: {ve}){order_en}",
+                                clock(scenario, d)
+                            ),
+                        ));
+                    }
+                    _ => {}
+                }
+            }
+            if let Trigger::After(pre) = task.trigger {
+                // A late prerequisite moves this task's due time: say so, so that an
+                // on-time rating here is not read as the whole chain being on time.
+                if let (Some(pre_task), Some(pf), Some(pd), Some(d)) = (
+                    scenario.plan.tasks.get(pre.index()),
+                    timing.finished.get(pre.index()).copied().flatten(),
+                    timing.deadline.get(pre.index()).copied().flatten(),
+                    deadline,
+                ) && pf > pd + facts.step_s + 1e-6
+                {
+                    score.notes.push(Text::new(
+                        format!(
+                            "时限随{}完成推迟至{} ({}本应于{}前完成)",
+                            pre_task.id,
+                            clock(scenario, d),
+                            pre_task.id,
+                            clock(scenario, pd)
+                        ),
+                        format!(
+                            "due time moved to {} with {}'s late finish ({} was due {})",
+                            clock(scenario, d),
+                            pre_task.id,
+                            pre_task.id,
+                            clock(scenario, pd)
+                        ),
+                    ));
+                }
+                if let Some(first) = score.started_s {
+                    // The prerequisite must have begun (a warning is issued before the
+                    // knocking starts, even while its last contacts are still made).
+                    let pre_done = timing.started.get(pre.index()).copied().flatten();
+                    let pre_id = scenario
+                        .plan
+                        .tasks
+                        .get(pre.index())
+                        .map_or("?".to_string(), |t| t.id.clone());
+                    let out_of_order = match pre_done {
+                        None => Some((
+                            format!("前置任务{pre_id}未完成即执行"),
+                            format!("done although {pre_id}, which must come first, was not done"),
+                        )),
+                        Some(p) if p > first + 1e-6 => Some((
+                            format!("在前置任务{pre_id}开始前执行"),
+                            format!("started before {pre_id} had begun"),
+                        )),
+                        _ => None,
+                    };
+                    if let Some((z, e)) = out_of_order {
+                        timeliness = timeliness.min(if pre_done.is_none() { 0.0 } else { 50.0 });
+                        reasons.push(Reason::new(ReasonCode::OutOfOrder, z, e));
+                    }
+                }
+            }
+            // 返回前评估: a return before the assessment of its place is a serious fault.
+            if let Work::Return(_) = task.work
+                && let Some(r) = return_before_assessment(scenario, perfs, &done)
+            {
+                // The same fact as "before its prerequisite (the assessment)": say it once.
+                reasons.retain(|x| x.code != ReasonCode::OutOfOrder);
+                reasons.push(r);
+                caps.push(RatingCap::ReturnBeforeAssessment);
+            }
 
             // 资源 — channels and resources as planned.
             let mut parts: Vec<f64> = Vec::new();
@@ -1010,12 +1173,19 @@ pub fn score_tasks(
             } else {
                 Rating::U
             };
-            // P means "without challenges": a late start, a missing channel, resource
-            // or actor, wrong object or order caps it at S. A shortfall in the share
-            // reached counts through completeness alone (the thresholds decide).
-            if rating == Rating::P && reasons.iter().any(|r| r.code != ReasonCode::Shortfall) {
-                rating = Rating::S;
+            // P means "without challenges" (rules C1-C5): any named shortcoming caps
+            // it at S, people left in danger or a return before the assessment at M.
+            if !reasons.is_empty() {
+                caps.push(RatingCap::Challenge);
+                // The causes behind the shortcoming, in the users' words.
+                reasons.extend(causes::behind_shortcoming(
+                    scenario, facts, task, perfs, assignment, &mine,
+                ));
             }
+            caps.sort();
+            caps.dedup();
+            rating = rules::capped(rating, &caps);
+            score.caps = caps;
             score.criteria = criteria;
             score.score = round1(total);
             score.rating = Some(rating);

@@ -1,7 +1,8 @@
 //! Bilingual wording: the Chinese and English names of channels, groups, ratings and
 //! the small phrases every reason is built from. Chinese first, English second.
 
-use crate::model::{Actor, Channel, Group, Scenario, Target};
+use crate::model::{Actor, Channel, Group, HazardKind, LinkIdx, LinkKind, Scenario, Skill, Target};
+use crate::sim::events::Blocked;
 use serde::{Deserialize, Serialize};
 
 /// A sentence in Chinese with its English translation.
@@ -50,6 +51,65 @@ pub fn group(g: Group) -> (&'static str, &'static str) {
     }
 }
 
+pub fn skill(k: Skill) -> (&'static str, &'static str) {
+    match k {
+        Skill::WaterRescue => ("水上救援", "water rescue"),
+        Skill::Evacuation => ("转移疏散", "evacuation"),
+        Skill::DoorKnock => ("敲门入户", "door-knocking"),
+        Skill::Firefighting => ("扑火", "firefighting"),
+        Skill::Hazmat => ("危化品处置", "hazardous materials"),
+        Skill::Medical => ("医疗救护", "medical care"),
+        Skill::Roadblock => ("交通管制", "road closure"),
+    }
+}
+
+/// A road, path or bridge by its two ends: "溪口至溪口桥北的桥".
+pub fn link(s: &Scenario, l: LinkIdx) -> (String, String) {
+    let Some(link) = s.map.links.get(l.index()) else {
+        return ("?".into(), "?".into());
+    };
+    let end = |p: crate::model::PlaceIdx| {
+        s.map
+            .places
+            .get(p.index())
+            .map_or("?".to_string(), |x| x.name.clone())
+    };
+    let (a, b) = (end(link.from), end(link.to));
+    let (kz, ke) = match link.kind {
+        LinkKind::Road => ("道路", "road"),
+        LinkKind::Path => ("小路", "path"),
+        LinkKind::Bridge => ("桥", "bridge"),
+    };
+    (
+        format!("{a}至{b}的{kz}"),
+        format!("the {ke} from {a} to {b}"),
+    )
+}
+
+/// What the scenario's hazard does to a road: "被洪水冲断" / "cut by the flood".
+pub fn hazard_cut(s: &Scenario) -> (&'static str, &'static str) {
+    match s.header.hazard_kinds.first() {
+        Some(HazardKind::ForestFire) => ("因火情封闭", "closed by the fire"),
+        Some(HazardKind::Chemical) => ("因毒气封闭", "closed by the toxic cloud"),
+        _ => ("被洪水冲断", "cut by the flood"),
+    }
+}
+
+/// Why a team or household got nowhere.
+pub fn blocked(b: Blocked) -> (&'static str, &'static str) {
+    match b {
+        Blocked::NoRoute => (
+            "所有路线均已中断或处于危险中",
+            "every route was closed or dangerous",
+        ),
+        Blocked::NoShelter => (
+            "没有可到达且有空位的避灾点",
+            "no shelter with room could be reached",
+        ),
+        Blocked::OutOfTime => ("演练结束前未完成", "the drill ended first"),
+    }
+}
+
 pub fn actor(s: &Scenario, a: Actor) -> String {
     match a {
         Actor::Role(r) => s.roles.get(r.index()).map(|x| x.name.clone()),
@@ -65,6 +125,62 @@ pub fn target(s: &Scenario, t: Target) -> String {
         Target::All => Some("全域".into()),
     }
     .unwrap_or_else(|| "?".into())
+}
+
+/// A piece of work in a few words: "从下村转移", "营救溪口".
+pub fn work(s: &Scenario, w: &crate::model::Work) -> (String, String) {
+    use crate::model::Work::*;
+    let place = |p: crate::model::PlaceIdx| {
+        s.map
+            .places
+            .get(p.index())
+            .map_or("?".to_string(), |x| x.name.clone())
+    };
+    match w {
+        Warn(t) => (
+            format!("向{}发布预警", target(s, *t)),
+            format!("warning {}", target(s, *t)),
+        ),
+        KnockDoors(t) => (
+            format!("在{}敲门入户", target(s, *t)),
+            format!("knocking on doors in {}", target(s, *t)),
+        ),
+        Evacuate { from, .. } => (
+            format!("从{}转移", target(s, *from)),
+            format!("evacuating {}", target(s, *from)),
+        ),
+        OpenShelter(p) => (
+            format!("开放{}", place(*p)),
+            format!("opening {}", place(*p)),
+        ),
+        ReportAtPost => ("到岗".into(), "reporting at the post".into()),
+        Assess(t) => (
+            format!("评估{}", target(s, *t)),
+            format!("assessing {}", target(s, *t)),
+        ),
+        CloseLink(l) => {
+            let (z, e) = link(s, *l);
+            (format!("封闭{z}"), format!("closing {e}"))
+        }
+        Roadblock(p) => (
+            format!("在{}设卡", place(*p)),
+            format!("a roadblock at {}", place(*p)),
+        ),
+        Rescue(t) => (
+            format!("营救{}", target(s, *t)),
+            format!("rescuing at {}", target(s, *t)),
+        ),
+        FireLine(_) => ("开设防火隔离带".into(), "building a fire line".into()),
+        ShelterInPlace(t) => (
+            format!("通知{}就地避险", target(s, *t)),
+            format!("telling {} to shelter in place", target(s, *t)),
+        ),
+        Report => ("上报".into(), "reporting up the line".into()),
+        Return(t) => (
+            format!("组织{}群众返回", target(s, *t)),
+            format!("letting people return to {}", target(s, *t)),
+        ),
+    }
 }
 
 /// Whole minutes, rounded half up (a 12.5 min delay reads "13 min").

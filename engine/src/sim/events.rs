@@ -211,9 +211,19 @@ pub enum RejectReason {
     ChannelUnavailable(Channel),
     /// The action's time is before the current simulation time.
     InThePast { at_s: f64, now_s: f64 },
-    /// The work makes no sense in the current state (the link is already closed, the
-    /// shelter is already open, nobody is trapped there).
+    /// The work makes no sense in the current state (older logs; new refusals use the
+    /// named variants below).
     NotApplicable(String),
+    /// The road, path or bridge is already closed.
+    LinkAlreadyClosed(LinkIdx),
+    /// The place is not a shelter.
+    NotAShelter(PlaceIdx),
+    /// The shelter is already open.
+    ShelterAlreadyOpen(PlaceIdx),
+    /// A post (role) was given work only a team can do (a rescue, a fire line).
+    PostIsNoTeam(RoleIdx),
+    /// A plan task names nobody who can act (no `who`).
+    NobodyResponsible,
 }
 
 impl RejectReason {
@@ -291,10 +301,13 @@ impl RejectReason {
                     format!("every {name} is busy with {}", work(with)),
                 )
             }
-            RejectReason::MissingSkill { team: t, skill } => (
-                format!("{}不具备 {skill:?} 技能", team(*t)),
-                format!("{} lacks the skill {skill:?}", team(*t)),
-            ),
+            RejectReason::MissingSkill { team: t, skill } => {
+                let (kz, ke) = crate::score::text::skill(*skill);
+                (
+                    format!("{}不具备{kz}能力", team(*t)),
+                    format!("{} is not trained for {ke}", team(*t)),
+                )
+            }
             RejectReason::ChannelUnavailable(c) => {
                 let (zh, en) = crate::score::text::channel(*c);
                 (
@@ -311,6 +324,32 @@ impl RejectReason {
                 ),
             ),
             RejectReason::NotApplicable(why) => ("不适用".into(), why.clone()),
+            RejectReason::LinkAlreadyClosed(l) => {
+                let (zh, en) = crate::score::text::link(s, *l);
+                (format!("{zh}已封闭"), format!("{en} is already closed"))
+            }
+            RejectReason::NotAShelter(p) => {
+                let name = s.map.places.get(p.index()).map_or("?", |x| x.name.as_str());
+                (
+                    format!("{name}不是避灾安置点"),
+                    format!("{name} is not a shelter"),
+                )
+            }
+            RejectReason::ShelterAlreadyOpen(p) => {
+                let name = s.map.places.get(p.index()).map_or("?", |x| x.name.as_str());
+                (format!("{name}已开放"), format!("{name} is already open"))
+            }
+            RejectReason::PostIsNoTeam(r) => {
+                let name = s.roles.get(r.index()).map_or("?", |x| x.name.as_str());
+                (
+                    format!("{name}是岗位不是队伍, 救援和防火线须由队伍执行"),
+                    format!("{name} is a post, not a team: rescues and fire lines need a team"),
+                )
+            }
+            RejectReason::NobodyResponsible => (
+                "处置卡未写明由谁负责".into(),
+                "the response card names nobody responsible".into(),
+            ),
         }
     }
 }

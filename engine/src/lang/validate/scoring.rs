@@ -90,10 +90,21 @@ impl V {
                             "assessed_before_return" => Outcome::AssessedBeforeReturn,
                             _ => Outcome::Warned,
                         };
-                        self.s
-                            .scoring
-                            .outcomes
-                            .push(OutcomeTarget { metric, percent: p });
+                        // `veto` (否决) after the percent makes a missed target a veto
+                        // item; the 四个100% always are (DOMAIN.md, "Evaluation rules").
+                        let marked = c
+                            .peek()
+                            .and_then(|n| n.word())
+                            .is_some_and(|w| crate::lang::keywords::is(w, "veto"));
+                        if marked {
+                            c.next();
+                        }
+                        let veto = marked || metric.is_four_hundred();
+                        self.s.scoring.outcomes.push(OutcomeTarget {
+                            metric,
+                            percent: p,
+                            veto,
+                        });
                     }
                 }
                 "ratings" => {

@@ -79,7 +79,7 @@ pub fn dispatch(
                         now,
                         SimEvent::TaskSkipped {
                             task: TaskIdx(ti as u32),
-                            why: RejectReason::NotApplicable("no one is responsible (谁)".into()),
+                            why: RejectReason::NobodyResponsible,
                         },
                     );
                 }

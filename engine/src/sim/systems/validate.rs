@@ -44,22 +44,13 @@ pub fn validate(d: &Dispatch, job: &Job) -> Result<(), RejectReason> {
         }
         Work::CloseLink(l) if l.index() >= s.map.links.len() => return unknown("link"),
         Work::CloseLink(l) if !d.net.net.open[l.index()] => {
-            return Err(RejectReason::NotApplicable(format!(
-                "link {} is already closed",
-                l.0
-            )));
+            return Err(RejectReason::LinkAlreadyClosed(*l));
         }
         Work::OpenShelter(p) if s.place(*p).shelter.is_none() => {
-            return Err(RejectReason::NotApplicable(format!(
-                "{} is not a shelter",
-                s.place(*p).name
-            )));
+            return Err(RejectReason::NotAShelter(*p));
         }
         Work::OpenShelter(p) if d.shelters.opened[p.index()] => {
-            return Err(RejectReason::NotApplicable(format!(
-                "{} is already open",
-                s.place(*p).name
-            )));
+            return Err(RejectReason::ShelterAlreadyOpen(*p));
         }
         _ => {}
     }
@@ -102,10 +93,7 @@ pub fn validate(d: &Dispatch, job: &Job) -> Result<(), RejectReason> {
         }
         Actor::Role(r) => {
             if matches!(job.work, Work::Rescue(_) | Work::FireLine(_)) {
-                return Err(RejectReason::NotApplicable(format!(
-                    "{} is a post, not a team: rescue and fire lines need a team",
-                    s.roles[r.index()].name
-                )));
+                return Err(RejectReason::PostIsNoTeam(r));
             }
             // Reporting (at the post, or up the line by phone) can be done by someone
             // who is out knocking on doors; anything else needs a free holder.
