@@ -235,3 +235,42 @@ impl Codes for TaskScore {
         self.reasons.iter().any(|r| r.code == code)
     }
 }
+
+/// A trainer's own scenario and a mediocre drill (`scenarios/shimen-reservoir-*`): the
+/// reservoir overtops at night, the township team is sent to the wrong hamlet first, so
+/// the nursing home's order waits; 河湾 is moved late and 9 people are left; people go
+/// home before the assessment. The verdict, every rating and every reason as reviewed.
+#[test]
+fn a_mediocre_reservoir_drill_reads_right_to_an_evaluator() {
+    let path = scenarios().join("shimen-reservoir-overtopping.drill");
+    let mut sources = SourceMap::new();
+    let main = sources.add(path.display().to_string(), io::read_text(&path).unwrap());
+    let s = lang::check(&mut sources, main, &io::include_loader)
+        .scenario
+        .unwrap();
+    let path = scenarios().join("shimen-reservoir-overtopping.actions.drill");
+    let id = sources.add(path.display().to_string(), io::read_text(&path).unwrap());
+    let (log, _) = lang::check_actions(&s, &sources, id);
+    let log = log.unwrap();
+    let events = score::batch::simulate(&s, Some(&log), s.header.seed).unwrap();
+    let r = score::score(&s, Some(&log), &events);
+    assert_eq!(r.verdict, Verdict::Rework, "{}", r.conclusion.zh);
+    assert_eq!(task(&r, "T6").rating, Some(Rating::M));
+    assert!(reasons_zh(task(&r, "T6")).contains("镇综合救援队正忙于T8「坝下全员转移」"));
+    assert_eq!(task(&r, "T14").rating, Some(Rating::M));
+    let mut table = String::new();
+    for t in &r.tasks {
+        table.push_str(&format!(
+            "{} {} {}: {}\n",
+            t.id,
+            t.title,
+            t.rating.map_or("-", |x| x.letter()),
+            reasons_zh(t)
+        ));
+    }
+    table.push_str(&format!("{}\n", r.conclusion.zh));
+    for a in &r.corrective_actions {
+        table.push_str(&format!("{} [{}] {} {}\n", a.id, a.key, a.owner, a.due));
+    }
+    insta::assert_snapshot!(table);
+}

@@ -342,6 +342,10 @@ pub fn fill(scenario: &Scenario, report: &mut ScoreReport) {
                 None => themes.push((t, vec![r])),
             }
         }
+        // People left behind say more than "late" about the same evacuation or rescue.
+        if themes.iter().any(|(t, _)| *t == "left-behind") {
+            themes.retain(|(t, _)| !matches!(*t, "late-evacuation" | "late-rescue"));
+        }
         for (t, found) in themes {
             let text = Text::new(
                 found
@@ -361,6 +365,14 @@ pub fn fill(scenario: &Scenario, report: &mut ScoreReport) {
             } else {
                 owner.clone()
             };
+            // A cut road or a full shelter is one finding, however many tasks it hit.
+            if matches!(t, "route" | "shelter-capacity")
+                && actions.iter().any(|a: &CorrectiveAction| {
+                    a.key.ends_with(t) && a.action.zh.contains(&text.zh)
+                })
+            {
+                continue;
+            }
             actions.push(CorrectiveAction {
                 id: String::new(),
                 key: format!("{}/{t}", task.id),

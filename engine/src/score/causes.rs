@@ -213,7 +213,8 @@ pub fn roads_cut(scenario: &Scenario, facts: &Facts, target: Target, until_s: f6
     out
 }
 
-/// The causes behind a task's shortcoming: queued orders, full shelters, cut roads.
+/// The causes behind a task's shortcoming: queued orders, full shelters, and (when
+/// people were left behind) cut roads.
 pub fn behind_shortcoming(
     scenario: &Scenario,
     facts: &Facts,
@@ -221,14 +222,18 @@ pub fn behind_shortcoming(
     perfs: &[Perf],
     assignment: &[Option<TaskIdx>],
     mine: &[&Perf],
+    left_behind: bool,
 ) -> Vec<Reason> {
     let mut out = queued(scenario, facts, perfs, assignment, mine);
     match &task.work {
         Work::Evacuate { from, .. } => {
             out.extend(shelters_full(scenario, facts, *from));
-            out.extend(roads_cut(scenario, facts, *from, facts.end_s));
+            // A cut road explains people left behind, not a late but complete move.
+            if left_behind {
+                out.extend(roads_cut(scenario, facts, *from, facts.end_s));
+            }
         }
-        Work::Rescue(t) => out.extend(roads_cut(scenario, facts, *t, facts.end_s)),
+        Work::Rescue(t) if left_behind => out.extend(roads_cut(scenario, facts, *t, facts.end_s)),
         _ => {}
     }
     out

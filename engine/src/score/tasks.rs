@@ -640,9 +640,10 @@ fn effect_time(
                     None
                 })
         }
-        Work::Rescue(t) => {
-            causes::landings(scenario, facts, *t, ordered_s.unwrap_or(0.0)).map(|l| l.0)
-        }
+        // Nobody trapped there: the rescue takes effect when the team's work is done.
+        Work::Rescue(t) => causes::landings(scenario, facts, *t, ordered_s.unwrap_or(0.0))
+            .map(|l| l.0)
+            .or(finished),
         Work::ReportAtPost | Work::Return(_) => {
             done.iter().filter_map(|p| p.started_s).reduce(f64::max)
         }
@@ -940,7 +941,13 @@ pub fn score_tasks(
                     _ => 1800.0,
                 };
                 let (vz, ve) = causes::effect_verb(&task.work);
-                let ordered = score.started_s.map(|s| clock(scenario, s));
+                // The order is when it was given (an action's time, or the plan
+                // task's start), not when a busy team got round to it.
+                let ordered = done
+                    .iter()
+                    .map(|p| p.at_s)
+                    .reduce(f64::min)
+                    .map(|s| clock(scenario, s));
                 let order_zh = ordered
                     .as_ref()
                     .map_or(String::new(), |c| format!(", {c}下令"));
@@ -1178,8 +1185,17 @@ pub fn score_tasks(
             if !reasons.is_empty() {
                 caps.push(RatingCap::Challenge);
                 // The causes behind the shortcoming, in the users' words.
+                let left_behind = reasons
+                    .iter()
+                    .any(|r| matches!(r.code, ReasonCode::Shortfall | ReasonCode::Failed));
                 reasons.extend(causes::behind_shortcoming(
-                    scenario, facts, task, perfs, assignment, &mine,
+                    scenario,
+                    facts,
+                    task,
+                    perfs,
+                    assignment,
+                    &mine,
+                    left_behind,
                 ));
             }
             caps.sort();
