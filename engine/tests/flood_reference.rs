@@ -316,3 +316,36 @@ fn uniform_channel_flow_leaves_at_normal_depth() {
     assert!((leaving - 10.0).abs() < 0.05, "outflow {leaving} m³/s");
     assert!(m.mass_error_relative() < 1e-9);
 }
+
+/// Issue 18, finding 3: `drill calc flood --cols 256 --rows 256 --cell 30m --rain 0mm/h
+/// --inflow 150m3/s --duration 10min` had 18,683 of the 90,000 m³ let in leave through
+/// the west edge beside the inflow within 10 minutes, although the bed rises towards
+/// that edge and the water cannot reach the open east edge, 7.7 km downstream, in that
+/// time. An edge face is open only where the bed falls towards it: nothing may leave.
+#[test]
+fn the_edge_beside_an_inflow_does_not_drain_the_river() {
+    use drill_engine::hazard::flood::Valley;
+    let valley = Valley {
+        cols: 256,
+        rows: 256,
+        cell_m: 30.0,
+        rain_mm_h: 0.0,
+        inflow_m3_s: 150.0,
+        ..Valley::bench(256)
+    };
+    let mut model = valley.model().unwrap();
+    model.run_to_reporting(600.0, |_| {});
+    let b = model.balance();
+    assert!(
+        (b.inflow_m3 - 90_000.0).abs() < 1.0,
+        "inflow {}",
+        b.inflow_m3
+    );
+    // Water moves ~1-2 km in 10 minutes on a 1:500 floor: none reaches the east edge.
+    assert!(
+        b.outflow_m3 < 1.0,
+        "{:.0} m³ left through the edges",
+        b.outflow_m3
+    );
+    assert!((model.stored_m3() - 90_000.0).abs() < 1.0);
+}

@@ -787,8 +787,8 @@ impl FloodModel {
 
     /// The outflow slope of every edge face (see [`FloodModel::edge_outflows`]): the
     /// bed slope from the next cell inwards down to the edge cell, at least
-    /// `min_outflow_slope`; 0 (closed) on a closed edge, at an inflow cell and at a
-    /// no-data cell. It depends only on the bed and on which faces are open.
+    /// `min_outflow_slope`; 0 (closed) on a closed edge, at an inflow cell, at a
+    /// no-data cell and where the bed rises towards the edge. It depends only on the bed and on which faces are open.
     pub(super) fn set_edge_slopes(&mut self) {
         let (cols, rows) = (self.terrain.cols, self.terrain.rows);
         let dx = self.terrain.cell_m;
@@ -806,7 +806,14 @@ impl FloodModel {
                     (z[k] - z[i]) / dx
                 }
             });
-            bed.max(cfg.min_outflow_slope)
+            // A bed rising towards the edge holds the water in (the upstream end of a
+            // valley, the bank beside an inflow): the face is closed rather than given
+            // the minimum slope, which drained rivers out of their own source cells.
+            if bed < 0.0 {
+                0.0
+            } else {
+                bed.max(cfg.min_outflow_slope)
+            }
         };
         let s = &mut self.edge_slopes;
         for r in 0..rows {
@@ -931,6 +938,9 @@ mod tests {
                         (z[k] - z[i]) / dx
                     }
                 });
+                if bed < 0.0 {
+                    return 0.0;
+                }
                 let s = bed.max(cfg.min_outflow_slope);
                 if cfg.manning_n > 0.0 {
                     let q = q_old.abs();

@@ -31,7 +31,8 @@
 //! through the edge faces, except at inflow cells, as LISFLOOD-FP's free boundary does:
 //! the same momentum update, with the water-surface slope across the edge face taken as
 //! the bed slope towards the edge (at least `min_outflow_slope`) and the edge cell's
-//! depth as the flow depth. Its steady state is Manning's normal-depth flow (tested
+//! depth as the flow depth. Where the bed rises towards the edge (a valley's upstream
+//! end, the banks beside an inflow) the face is closed: water leaves downhill only. Its steady state is Manning's normal-depth flow (tested
 //! against a uniform channel); unlike an edge discharge set to normal depth every step,
 //! it does not answer each step's depth at once, which had the two outlet cells of a
 //! valley thalweg trading depth back and forth over hours. Without friction water
