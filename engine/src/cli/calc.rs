@@ -8,6 +8,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 mod fire;
+mod fire_spread;
 mod flood;
 mod plume;
 pub(crate) mod quantity;

@@ -45,6 +45,13 @@ pub struct FireArgs {
     /// A fuel model table to use instead of the built-in one (same CSV columns).
     #[arg(long)]
     fuel_table: Option<PathBuf>,
+    /// Also spread the fire for this long from one ignition on uniform fuel (3h, 90min):
+    /// burnt area, head, flank and back distances, perimeter.
+    #[arg(long, value_parser = super::quantity::duration_s)]
+    duration: Option<f64>,
+    /// Cell size of the spread run (default: the fire's extent over about 800 cells).
+    #[arg(long, value_parser = super::quantity::length_m, requires = "duration")]
+    cell: Option<f64>,
     /// Print JSON with unit-named keys instead of a table.
     #[arg(long)]
     json: bool,
@@ -149,6 +156,50 @@ fn calculate(args: &FireArgs) -> Result<String, String> {
         ("spread direction", fire.max_spread_azimuth_deg),
     ])?;
     let per_min = 60.0;
+    let spread = match args.duration {
+        Some(d) => {
+            if !(d > 0.0 && d <= 24.0 * 3600.0) {
+                return Err("--duration must be between 0 and 24 hours".into());
+            }
+            Some(super::fire_spread::spread(
+                bed,
+                super::fire_spread::PointRates {
+                    head_m_s: fire.head_ros_m_s,
+                    flank_m_s: fire.flank_ros_m_s,
+                    back_m_s: fire.back_ros_m_s,
+                    azimuth_deg: fire.max_spread_azimuth_deg,
+                },
+                crate::model::Wind {
+                    speed_m_s: args.wind,
+                    from_deg: wind_from,
+                },
+                waf,
+                args.slope,
+                args.aspect,
+                wind_limit,
+                d,
+                args.cell,
+            )?)
+        }
+        None => None,
+    };
+    // The midflame wind above which the wind factor stops growing, for the limit in
+    // force (Rothermel's I_R in BTU/ft²/min: 1 BTU/ft²/min = 0.189 27 kW/m²; ft/min to
+    // m/s × 0.005 08).
+    let ir_btu = fire.reaction_intensity_kw_m2 / 0.189_27;
+    let (limit_key, limit_name, limit_m_s) = match args.wind_limit {
+        WindLimitArg::Andrews2013 => (
+            "andrews2013",
+            "Andrews, Cruz & Rothermel 2013 (96.8·I_R^⅓)",
+            Some(96.8 * ir_btu.cbrt() * 0.005_08),
+        ),
+        WindLimitArg::Rothermel1972 => (
+            "rothermel1972",
+            "Rothermel 1972 (0.9·I_R, as BehavePlus)",
+            Some(0.9 * ir_btu * 0.005_08),
+        ),
+        WindLimitArg::None => ("none", "none", None),
+    };
     if args.json {
         let value = serde_json::json!({
             "fuel": model.code,
@@ -161,6 +212,8 @@ fn calculate(args: &FireArgs) -> Result<String, String> {
             "back_ros_m_min": fire.back_ros_m_s * per_min,
             "max_spread_azimuth_deg": fire.max_spread_azimuth_deg,
             "effective_wind_m_s": fire.effective_wind_m_s,
+            "wind_limit": limit_key,
+            "wind_limit_m_s": limit_m_s,
             "wind_limit_exceeded": fire.wind_limit_exceeded,
             "length_to_breadth": fire.length_to_breadth,
             "fireline_intensity_kw_m": fire.fireline_intensity_kw_m,
@@ -169,6 +222,19 @@ fn calculate(args: &FireArgs) -> Result<String, String> {
             "heat_per_unit_area_kj_m2": fire.heat_per_unit_area_kj_m2,
             "residence_time_s": fire.residence_time_s,
         });
+        let mut value = value;
+        if let (Some(r), Some(d)) = (spread, args.duration) {
+            value["spread"] = serde_json::json!({
+                "duration_s": d,
+                "cell_m": r.cell_m,
+                "burnt_area_m2": r.burnt_area_m2,
+                "head_distance_m": r.head_m,
+                "flank_distance_m": r.flank_m,
+                "back_distance_m": r.back_m,
+                "perimeter_m": r.perimeter_m,
+                "ellipse_area_m2": r.ellipse_area_m2,
+            });
+        }
         return serde_json::to_string_pretty(&value).map_err(|e| e.to_string());
     }
     let ch_h = |m_s: f64| m_s * 3600.0 / (66.0 * 0.3048);
@@ -228,6 +294,13 @@ fn calculate(args: &FireArgs) -> Result<String, String> {
         ),
     ));
     out.push_str(&row(
+        "wind limit",
+        match limit_m_s {
+            Some(v) => format!("{v:>9.2} m/s  {limit_name}"),
+            None => format!("{:>9}  (--wind-limit none)", "—"),
+        },
+    ));
+    out.push_str(&row(
         "fireline intensity",
         format!("{:>9.0} kW/m", fire.fireline_intensity_kw_m),
     ));
@@ -243,6 +316,30 @@ fn calculate(args: &FireArgs) -> Result<String, String> {
         "heat per unit area",
         format!("{:>9.0} kJ/m²", fire.heat_per_unit_area_kj_m2),
     ));
+    if let (Some(r), Some(d)) = (spread, args.duration) {
+        out.push_str(&format!(
+            "Spread / 蔓延 — {:.1} h from one ignition, {:.0} m cells ({} cells)\n",
+            d / 3600.0,
+            r.cell_m,
+            r.cells
+        ));
+        out.push_str(&row(
+            "burnt area 过火面积",
+            format!(
+                "{:>9.1} ha  (ellipse of the point rates: {:.1} ha, {:+.1} %)",
+                r.burnt_area_m2 / 1e4,
+                r.ellipse_area_m2 / 1e4,
+                100.0 * (r.burnt_area_m2 / r.ellipse_area_m2 - 1.0)
+            ),
+        ));
+        out.push_str(&row("head 火头", format!("{:>9.0} m", r.head_m)));
+        out.push_str(&row("flank 火翼", format!("{:>9.0} m", r.flank_m)));
+        out.push_str(&row("back 火尾", format!("{:>9.0} m", r.back_m)));
+        out.push_str(&row(
+            "perimeter 火线长",
+            format!("{:>9.0} m", r.perimeter_m),
+        ));
+    }
     Ok(out.trim_end().to_string())
 }
 
