@@ -51,10 +51,12 @@ pub struct Gauge {
 pub struct ScoreView {
     pub checklist: Vec<CheckLine>,
     pub gauges: Vec<Gauge>,
-    /// The weighted total (0..=100) and the conclusion (合格 / 需整改).
+    /// The weighted total (0..=100) and the conclusion (合格 / 需整改 / 不合格 with the
+    /// total), shown large; the broken veto rules below it, smaller.
     pub total: f64,
     pub passed: bool,
     pub conclusion: String,
+    pub vetoes: Vec<String>,
 }
 
 /// The scoreboard's content at this moment of the run. `actions` are the run's
@@ -133,7 +135,27 @@ pub fn view_of(report: &ScoreReport, digest: &Digest, lang: Lang) -> ScoreView {
         gauges,
         total: report.total,
         passed: report.passed,
-        conclusion: pick(&report.conclusion, lang),
+        conclusion: {
+            let label = report.verdict.label();
+            format!(
+                "{} {:.1} / {:.0}",
+                pick(&label, lang),
+                report.total,
+                report.pass_score
+            )
+        },
+        vetoes: report
+            .vetoes
+            .iter()
+            .map(|v| {
+                let word = if lang == Lang::Zh {
+                    "否决项"
+                } else {
+                    "veto"
+                };
+                format!("{word}: {}", pick(&v.text, lang))
+            })
+            .collect(),
     }
 }
 
@@ -292,6 +314,10 @@ pub fn total_ui(ui: &mut egui::Ui, view: &ScoreView, size: f32) {
             .strong()
             .color(color),
     );
+    // Why it is not 合格 although the total may pass: the 四个100% are not averaged away.
+    for veto in &view.vetoes {
+        ui.label(RichText::new(veto).size(size * 0.45).color(color));
+    }
 }
 
 pub fn gauges_ui(ui: &mut egui::Ui, view: &ScoreView, lang: Lang, size: f32) {

@@ -349,3 +349,86 @@ fn the_edge_beside_an_inflow_does_not_drain_the_river() {
     );
     assert!((model.stored_m3() - 90_000.0).abs() < 1.0);
 }
+
+/// Issue 18, finding 4: the pond test above is 1-D. In 2-D (the EA benchmark's test 1,
+/// "flooding a disconnected water body", Néelz & Pender 2013 §2.1, asks that ponds reach
+/// their final level): a closed 200 m × 200 m basin of 10 m cells with a 2 m sill across
+/// its middle, filled by 30 m³/s for 1 h at one corner. Five hours after the inflow
+/// stops the water must be at rest: the filled half level at the sill (2 m) or above,
+/// the other half flat, every cell wet, and the volume all there.
+///
+/// It fails today, which is the finding: the east half is flat at 2.82 m, but the west
+/// half, where the inflow entered, keeps a two-step oscillation between dry cells and
+/// 5 m cells (spread 0.8 m at θ = 0.8; worse at θ = 0.7 or n = 0.1, so it is not the
+/// checkerboard mode the θ-weighting damps). Its cause (the positivity limiter emptying
+/// a cell each step?) is not found yet; run with `--ignored --nocapture` to see the grid.
+#[test]
+#[ignore = "issue 18 finding 4: a 2-D pond does not settle (see the comment)"]
+fn a_two_dimensional_pond_settles_at_its_sill_level() {
+    let (cols, rows, dx, sill) = (20, 20, 10.0, 2.0);
+    let z: Vec<f64> = (0..rows)
+        .flat_map(|_| (0..cols).map(move |c| if c == 10 { sill } else { 0.0 }))
+        .collect();
+    let terrain = Raster::from_grid(cols, rows, dx, z).unwrap();
+    let config = FloodConfig {
+        manning_n: 0.03,
+        ..FloodConfig::default()
+    };
+    let mut m = FloodModel::new(terrain, config, None).unwrap();
+    m.add_inflow(
+        Point { x: 5.0, y: 5.0 },
+        vec![(0.0, 30.0), (3600.0, 30.0), (3600.001, 0.0)],
+    )
+    .unwrap();
+    m.advance_to(6.0 * 3600.0);
+    let h = m.depths();
+    let level = |c: usize, r: usize| h[r * cols + c];
+    // 108,000 m³ over 40,000 m² (less the sill row's 2,000 m² × 2 m): 2.75 m if level.
+    let total: f64 = h.iter().sum::<f64>() * dx * dx;
+    assert!((total - 108_000.0).abs() < 1.0, "stored {total}");
+    let west: Vec<f64> = (0..rows)
+        .flat_map(|r| (0..10).map(move |c| (c, r)))
+        .map(|(c, r)| level(c, r))
+        .collect();
+    let east: Vec<f64> = (0..rows)
+        .flat_map(|r| (11..cols).map(move |c| (c, r)))
+        .map(|(c, r)| level(c, r))
+        .collect();
+    let spread = |v: &[f64]| {
+        let (lo, hi) = v
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+        hi - lo
+    };
+    for r in 0..rows {
+        let row: Vec<String> = (0..cols).map(|c| format!("{:5.2}", level(c, r))).collect();
+        eprintln!("{}", row.join(" "));
+    }
+    assert!(
+        west.iter().chain(&east).all(|&d| d > 0.5),
+        "a cell stayed dry"
+    );
+    assert!(
+        spread(&west) < 0.01,
+        "west not flat: spread {:.3} m",
+        spread(&west)
+    );
+    assert!(
+        spread(&east) < 0.01,
+        "east not flat: spread {:.3} m",
+        spread(&east)
+    );
+    // Above the sill the two halves join into one level: 108,000 m³ over 40,000 m²
+    // less the sill cells' 2 m × 2,000 m².
+    let expected = (108_000.0 + sill * 2_000.0) / 40_000.0;
+    assert!(
+        (west[0] - expected).abs() < 0.02,
+        "west at {:.3} m, expected {expected:.3}",
+        west[0]
+    );
+    assert!(
+        (east[0] - expected).abs() < 0.02,
+        "east at {:.3} m, expected {expected:.3}",
+        east[0]
+    );
+}
