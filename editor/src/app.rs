@@ -6,57 +6,17 @@
 //! mode's plugin draws its panels inside that rectangle.
 
 use crate::args::{Args, Mode, Preset, UiLang};
-use crate::document::{Document, DocumentPlugin};
-use crate::i18n::{Key, Lang, tr};
+use crate::session::document::{Document, DocumentPlugin};
+use crate::ui::i18n::{Key, Lang, tr};
 use bevy::prelude::*;
 use bevy::winit::WinitSettings;
 use bevy_egui::{EguiContexts, EguiPlugin, EguiPrimaryContextPass, egui};
-
-/// Mode, preset and language, switchable at runtime.
-#[derive(Resource, Debug, Clone, Copy)]
-pub struct UiSettings {
-    pub mode: Mode,
-    pub preset: Preset,
-    pub lang: Lang,
-}
-
-impl UiSettings {
-    pub fn t(&self, key: Key) -> &'static str {
-        tr(self.lang, key)
-    }
-}
 
 /// Whether to install the bundled CJK font (off only in the font test's control run).
 #[derive(Resource, Debug, Clone, Copy)]
 pub struct CjkFont(pub bool);
 
-/// The window area left for the active mode after the menu and status bars.
-#[derive(Resource, Debug, Clone, Copy)]
-pub struct BodyRect(pub egui::Rect);
-
-impl Default for BodyRect {
-    fn default() -> Self {
-        BodyRect(egui::Rect::ZERO)
-    }
-}
-
-/// Egui systems run in this order each frame.
-#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UiSet {
-    Chrome,
-    Body,
-}
-
-/// A root `Ui` covering `rect`, to lay panels out in.
-pub fn root_ui(ctx: &egui::Context, id: &str, rect: egui::Rect) -> egui::Ui {
-    egui::Ui::new(
-        ctx.clone(),
-        egui::Id::new(id),
-        egui::UiBuilder::new()
-            .layer_id(egui::LayerId::background())
-            .max_rect(rect),
-    )
-}
+pub use crate::ui::{BodyRect, UiSet, UiSettings, root_ui};
 
 /// Runs the editor until its window closes (or a screenshot is taken).
 pub fn run(args: Args) -> AppExit {
@@ -64,7 +24,7 @@ pub fn run(args: Args) -> AppExit {
     let generated = match args
         .generate
         .as_deref()
-        .map(crate::drill::generated_scenario)
+        .map(crate::session::drill::generated_scenario)
     {
         None => None,
         Some(Ok(sc)) => Some(sc),
@@ -102,9 +62,9 @@ pub fn run(args: Args) -> AppExit {
     .insert_resource(crate::exercise::RunSetup {
         actions: args.actions.clone(),
         kind: if args.plan {
-            crate::drill::RunKind::PlanAsWritten
+            crate::session::drill::RunKind::PlanAsWritten
         } else {
-            crate::drill::RunKind::Participants
+            crate::session::drill::RunKind::Participants
         },
         at: args.at.clone(),
         play: args.play,
@@ -152,7 +112,7 @@ fn apply_style(
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     if applied.is_none() && cjk.0 {
-        ctx.set_fonts(crate::fonts::font_definitions());
+        ctx.set_fonts(crate::ui::fonts::font_definitions());
     }
     if *applied != Some(settings.preset) {
         match settings.preset {

@@ -4,25 +4,7 @@
 use clap::{Parser, ValueEnum};
 use std::path::PathBuf;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
-pub enum Mode {
-    /// 编写 — write and check a scenario.
-    #[default]
-    Author,
-    /// 推演 — run the tabletop exercise on a projector.
-    Exercise,
-    /// 复盘 — replay and discuss a run.
-    Debrief,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
-pub enum Preset {
-    /// Normal sizes, dark theme.
-    #[default]
-    Laptop,
-    /// Large fonts, high-contrast light theme for a projector.
-    Projector,
-}
+pub use crate::ui::{Mode, Preset};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum UiLang {
@@ -53,7 +35,7 @@ pub struct Args {
     #[arg(long, default_value = "1600x900", value_parser = parse_size)]
     pub size: (u32, u32),
     /// Seconds between crash-recovery autosaves.
-    #[arg(long, default_value_t = crate::recovery::DEFAULT_INTERVAL_S)]
+    #[arg(long, default_value_t = crate::session::recovery::DEFAULT_INTERVAL_S)]
     pub autosave_secs: f64,
     /// Test hook: text appended to the document on startup, as if typed.
     #[arg(long, value_name = "TEXT")]
@@ -92,12 +74,12 @@ pub struct Args {
 
 fn parse_speed(s: &str) -> Result<u32, String> {
     let v: u32 = s.trim().parse().map_err(|e| format!("speed: {e}"))?;
-    if crate::playback::SPEEDS.contains(&v) {
+    if crate::ui::playback::SPEEDS.contains(&v) {
         Ok(v)
     } else {
         Err(format!(
             "speed must be one of {:?}",
-            crate::playback::SPEEDS
+            crate::ui::playback::SPEEDS
         ))
     }
 }

@@ -3,11 +3,11 @@
 //! recording), capture the primary window with Bevy's `Screenshot`, exit once the file
 //! is written. `--frame-stats`: frame times printed on exit.
 
-use crate::app::UiSettings;
-use crate::args::Mode;
 use crate::debrief::{DebriefState, debrief_ready};
-use crate::document::Document;
 use crate::exercise::ExerciseState;
+use crate::session::document::Document;
+use crate::ui::Mode;
+use crate::ui::UiSettings;
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, save_to_disk};
 use std::path::PathBuf;

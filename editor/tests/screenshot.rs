@@ -381,7 +381,7 @@ fn author_map_shows_all_four_zone_colours() {
         "zones.png",
     );
     let map = shot.region(0.47, 0.08, 1.0, 0.6);
-    // Zone outlines are drawn in the full colour (editor::map_view::zone_color).
+    // Zone outlines are drawn in the full colour (editor::ui::map_view::zone_color).
     for (name, rgb) in [
         ("red", [0xe5, 0x1c, 0x23]),
         ("orange", [0xff, 0x8c, 0x00]),

@@ -3,8 +3,8 @@
 //! values and their classes come from the engine (`Simulation::hazard_layers`,
 //! `HazardLayer::class_of`); nothing here models a hazard.
 
-use crate::i18n::Lang;
-use crate::map_view::MapCanvas;
+use crate::ui::i18n::Lang;
+use crate::ui::map_view::MapCanvas;
 use drill_engine::sim::hazard_layer::{HazardLayer, HazardLayerKind};
 use egui::{Align2, Color32, FontId, Pos2, Rect, Shape, Vec2};
 

@@ -5,7 +5,7 @@
 //! Recording happens a slice per frame under the same wall-clock budget as the
 //! exercise, with a progress bar, so opening the debrief never freezes the window.
 
-use crate::drill::{InjectCommand, LiveRun, RunKind};
+use crate::session::drill::{InjectCommand, LiveRun, RunKind};
 use drill_engine::hazard::raster::Raster;
 use drill_engine::model::{Action, Scenario};
 use drill_engine::sim::hazard_layer::HazardLayer;
@@ -166,7 +166,7 @@ mod tests {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../scenarios/zhuyuan-flash-flood.drill");
         let text = drill_engine::io::read_text(&path).unwrap();
-        let sc = crate::check::check_source(&text, Some(&path))
+        let sc = crate::session::check::check_source(&text, Some(&path))
             .scenario
             .unwrap();
         let mut rec =

@@ -210,8 +210,8 @@ pub fn runs(text: &str, diagnostics: &[Range<usize>]) -> Vec<Run> {
     let marks: Vec<Range<usize>> = diagnostics
         .iter()
         .map(|r| {
-            let start = crate::check::floor_char_boundary(text, r.start);
-            let mut end = crate::check::floor_char_boundary(text, r.end.max(start));
+            let start = crate::session::check::floor_char_boundary(text, r.start);
+            let mut end = crate::session::check::floor_char_boundary(text, r.end.max(start));
             if end == start {
                 end = text[start..]
                     .chars()

@@ -7,8 +7,8 @@
 //! event log so far: each task's HSEEP rating (P/S/M/U) as a tick, the outcome targets
 //! (四个100%) as gauges, the weighted total and the pass/rework conclusion.
 
-use crate::drill::{Digest, TaskProgress};
-use crate::i18n::Lang;
+use crate::session::drill::{Digest, TaskProgress};
+use crate::ui::i18n::Lang;
 use drill_engine::model::{Action, ActionLog, Scenario};
 use drill_engine::score::{self, Rating, ScoreReport, Text};
 use drill_engine::sim::events::{TimedEvent, Totals};
@@ -358,7 +358,7 @@ pub fn gauges_ui(ui: &mut egui::Ui, view: &ScoreView, lang: Lang, size: f32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::drill::{LiveRun, RunKind};
+    use crate::session::drill::{LiveRun, RunKind};
     use drill_engine::sim::generate;
 
     /// The scoreboard shows the scorer's verdict; the cache's worker thread catches up

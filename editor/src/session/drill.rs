@@ -210,7 +210,7 @@ pub const HAZARD_LAYER_EVERY_S: f64 = 60.0;
 /// The same hazard models `drill run` builds (flood, fire, plume on the map's terrain,
 /// through the engine's `cli::run::scenario_hazards`), so the editor's run and the
 /// command line's give the same event log. `terrain` is the heightmap file as the
-/// engine's `io::load_terrain` read it ([`crate::check::Checked::terrain`]); an inline
+/// engine's `io::load_terrain` read it ([`crate::session::check::Checked::terrain`]); an inline
 /// grid is built from the scenario itself. A heightmap file that was not loaded is an
 /// error, as it is for `drill run`, rather than a silently flat map.
 fn physical_hazards(
@@ -222,7 +222,7 @@ fn physical_hazards(
         (Some(t), _) => Some(t),
         (None, None) => None,
         (None, Some(t)) => {
-            if crate::check::needs_terrain_file(scenario) {
+            if crate::session::check::needs_terrain_file(scenario) {
                 return Err("the map's terrain file was not loaded; check the scenario".into());
             }
             inline = Raster::from_terrain(t, None).ok();
@@ -515,7 +515,7 @@ mod tests {
     /// without the file, the editor reports the engine's E0153 and refuses to run it flat.
     #[test]
     fn a_heightmap_file_runs_like_the_same_inline_grid() {
-        use crate::check::{Severity, check_source};
+        use crate::session::check::{Severity, check_source};
         let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
         let inline_path = examples.join("zhuyuan-flash-flood.drill");
         let text = drill_engine::io::read_text(&inline_path).unwrap();

@@ -7,17 +7,20 @@
 //! speed asks for but never more wall time than `--sim-budget-ms`: a slow step makes
 //! the drill clock lag, never the window.
 
-use crate::action_form::{ActionForm, form_ui};
-use crate::app::{BodyRect, UiSet, UiSettings, root_ui};
-use crate::args::{Mode, Preset};
-use crate::describe;
-use crate::document::Document;
-use crate::drill::{ActionStatus, LiveRun, RunKind};
-use crate::hazard_map;
-use crate::i18n::{Key, Lang};
-use crate::map_view::{MapState, MapStyle, show_map_layered, show_map_with};
-use crate::playback::{Playback, SPEEDS, parse_time};
-use crate::{injects, live_map, scoreboard};
+pub mod action_form;
+pub mod injects;
+
+use crate::exercise::action_form::{ActionForm, form_ui};
+use crate::session::document::Document;
+use crate::session::drill::{ActionStatus, LiveRun, RunKind};
+use crate::ui::describe;
+use crate::ui::hazard_map;
+use crate::ui::i18n::{Key, Lang};
+use crate::ui::map_view::{MapState, MapStyle, show_map_layered, show_map_with};
+use crate::ui::playback::{Playback, SPEEDS, parse_time};
+use crate::ui::{BodyRect, UiSet, UiSettings, root_ui};
+use crate::ui::{Mode, Preset};
+use crate::ui::{live_map, scoreboard};
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use drill_engine::io::{self, ActionLogFile};
@@ -147,7 +150,7 @@ fn log_for_entry<'l>(
     if log.is_none()
         && let Some(path) = new_log_at.take()
     {
-        said = Some(match crate::check::open_action_log(sc, &path) {
+        said = Some(match crate::session::check::open_action_log(sc, &path) {
             Ok((file, _)) => {
                 *log = Some(file);
                 *log_path = Some(path.clone());
@@ -207,7 +210,7 @@ impl ExerciseState {
             _ => None,
         };
         let resumed = match log_path {
-            Some(path) => match crate::check::open_action_log(sc, &path) {
+            Some(path) => match crate::session::check::open_action_log(sc, &path) {
                 Ok((log, resumed)) => {
                     self.log = Some(log);
                     self.log_path = Some(path);
@@ -951,13 +954,13 @@ mod tests {
     /// drill is this one) and keeps the text it had beside it.
     #[test]
     fn a_jump_back_rewrites_the_log_and_keeps_the_old_one() {
-        let (examples, sc) = crate::check::flood_example();
+        let (examples, sc) = crate::session::check::flood_example();
         let dir = std::env::temp_dir().join(format!("drill-editor-jumplog-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let log_path = dir.join("drill.actions.drill");
         let recorded = io::read_text(&examples.join("zhuyuan-flash-flood.actions.drill")).unwrap();
         io::write_atomic(&log_path, recorded.as_bytes()).unwrap();
-        let (file, resumed) = crate::check::open_action_log(&sc, &log_path).unwrap();
+        let (file, resumed) = crate::session::check::open_action_log(&sc, &log_path).unwrap();
         let mut log = Some(file);
         let all = resumed.actions.len();
         let mut run = LiveRun::new(&sc, None, 1, RunKind::Participants, resumed.actions).unwrap();
@@ -972,7 +975,7 @@ mod tests {
         assert!(ok, "{said}");
         let backup = dir.join("drill.actions.drill.before-jump-1");
         assert_eq!(io::read_text(&backup).unwrap(), recorded);
-        let (_, again) = crate::check::open_action_log(&sc, &log_path).unwrap();
+        let (_, again) = crate::session::check::open_action_log(&sc, &log_path).unwrap();
         assert_eq!(again.actions.len(), run.actions.len());
         for (a, b) in again.actions.iter().zip(&run.actions) {
             assert_eq!((a.at_s, a.actor, &a.work), (b.at_s, b.actor, &b.work));
@@ -996,7 +999,7 @@ mod tests {
     /// entries go to the same file, and the decision is on disk at once.
     #[test]
     fn the_first_entry_creates_the_log_and_later_ones_append_to_it() {
-        let (_, sc) = crate::check::flood_example();
+        let (_, sc) = crate::session::check::flood_example();
         let dir = std::env::temp_dir().join(format!("drill-editor-newlog-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let planned = default_log_path(&dir.join("zhuyuan-flash-flood.drill"), |p| p.exists());
@@ -1019,7 +1022,7 @@ mod tests {
             .append("  20:58 村应急管理员 report_at_post")
             .unwrap();
         drop(log);
-        let (_, resumed) = crate::check::open_action_log(&sc, &planned).unwrap();
+        let (_, resumed) = crate::session::check::open_action_log(&sc, &planned).unwrap();
         assert_eq!(resumed.actions.len(), 2);
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -1,14 +1,14 @@
 //! 编写 — author mode: the scenario text with line numbers, colouring and live
 //! diagnostics; the parsed map; the inject timeline and the plan checklist.
 
-use crate::app::{BodyRect, UiSet, UiSettings, root_ui};
-use crate::args::{Mode, Preset};
-use crate::check::{Severity, line_col};
-use crate::describe;
-use crate::document::Document;
-use crate::highlight::{Palette, layout_job};
-use crate::i18n::Key;
-use crate::map_view::{MapState, MapStyle, show_map};
+use crate::session::check::{Severity, line_col};
+use crate::session::document::Document;
+use crate::ui::describe;
+use crate::ui::highlight::{Palette, layout_job};
+use crate::ui::i18n::Key;
+use crate::ui::map_view::{MapState, MapStyle, show_map};
+use crate::ui::{BodyRect, UiSet, UiSettings, root_ui};
+use crate::ui::{Mode, Preset};
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use drill_engine::model::Scenario;
@@ -148,7 +148,7 @@ fn text_pane(ui: &mut egui::Ui, doc: &mut Document, font_size: f32, now_s: f64) 
         .id_salt("author_text_scroll")
         .auto_shrink([false, false]);
     if let Some(byte) = doc.jump_to.take() {
-        let byte = crate::check::floor_char_boundary(&doc.text, byte);
+        let byte = crate::session::check::floor_char_boundary(&doc.text, byte);
         let (line, _) = line_col(&doc.text, byte);
         scroll = scroll.vertical_scroll_offset(((line as f32) - 6.0).max(0.0) * line_height);
         let char_index = doc.text[..byte].chars().count();
@@ -247,7 +247,7 @@ fn diagnostics_list(ui: &mut egui::Ui, s: &UiSettings, doc: &mut Document) {
                     Severity::Error => ("✖", egui::Color32::from_rgb(0xe0, 0x30, 0x30)),
                     Severity::Warning => ("⚠", egui::Color32::from_rgb(0xe0, 0x90, 0x00)),
                 };
-                let message = if s.lang == crate::i18n::Lang::Zh {
+                let message = if s.lang == crate::ui::i18n::Lang::Zh {
                     &d.message
                 } else {
                     &d.message_en
@@ -411,13 +411,13 @@ pub fn plan_table(ui: &mut egui::Ui, s: &UiSettings, sc: &Scenario) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::Lang;
+    use crate::ui::i18n::Lang;
     use drill_engine::model::*;
 
     /// Runs one headless egui frame and returns every text that was painted.
     fn painted_texts(mut add: impl FnMut(&mut egui::Ui)) -> Vec<String> {
         let ctx = egui::Context::default();
-        ctx.set_fonts(crate::fonts::font_definitions());
+        ctx.set_fonts(crate::ui::fonts::font_definitions());
         let input = || egui::RawInput {
             screen_rect: Some(egui::Rect::from_min_size(
                 egui::Pos2::ZERO,

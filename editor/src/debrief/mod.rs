@@ -3,18 +3,21 @@
 //! it was, the after-action charts (people in danger over time, shelter occupancy, the
 //! task timeline; egui_plot) and the export of the report.
 
-use crate::app::{BodyRect, UiSet, UiSettings, root_ui};
-use crate::args::Mode;
-use crate::describe;
-use crate::document::Document;
-use crate::drill::RunKind;
+pub mod replay;
+pub mod report;
+
+use crate::debrief::replay::Recording;
 use crate::exercise::{ExerciseState, RunSetup, big_font};
-use crate::hazard_map;
-use crate::i18n::{Key, Lang};
-use crate::map_view::{MapState, MapStyle, show_map_layered, show_map_with};
-use crate::playback::parse_time;
-use crate::replay::Recording;
-use crate::{live_map, report, scoreboard};
+use crate::session::document::Document;
+use crate::session::drill::RunKind;
+use crate::ui::Mode;
+use crate::ui::describe;
+use crate::ui::hazard_map;
+use crate::ui::i18n::{Key, Lang};
+use crate::ui::map_view::{MapState, MapStyle, show_map_layered, show_map_with};
+use crate::ui::playback::parse_time;
+use crate::ui::{BodyRect, UiSet, UiSettings, root_ui};
+use crate::ui::{live_map, scoreboard};
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use drill_engine::model::Scenario;
@@ -38,7 +41,7 @@ impl Plugin for DebriefPlugin {
 }
 
 /// Non-send data (`NonSend`), not a `Resource`: it holds a [`Recording`] whose
-/// [`LiveRun`](crate::drill::LiveRun) owns the engine's `Simulation`, a Bevy `App`, which
+/// [`LiveRun`](crate::session::drill::LiveRun) owns the engine's `Simulation`, a Bevy `App`, which
 /// is neither `Send` nor `Sync`. Its systems therefore run on the main thread.
 #[derive(Default)]
 pub struct DebriefState {
@@ -81,7 +84,7 @@ fn drive_recording(
             )
         } else if let Some(sc) = doc.checked.scenario.as_ref() {
             let log = match (&setup.actions, setup.kind) {
-                (Some(path), RunKind::Participants) => crate::check::load_log(sc, path)
+                (Some(path), RunKind::Participants) => crate::session::check::load_log(sc, path)
                     .unwrap_or_else(|e| {
                         state.message = Some(e);
                         Default::default()
@@ -542,7 +545,7 @@ fn debrief_ui(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::drill::LiveRun;
+    use crate::session::drill::LiveRun;
     use drill_engine::sim::generate;
     use std::time::Duration;
 

@@ -3,8 +3,8 @@
 //!
 //! File access goes through `drill_engine::io` (UTF-8 check, atomic writes).
 
-use crate::check::{Checked, check_source, keep_last_valid};
-use crate::recovery::{Autosave, recovery_path, worth_offering};
+use crate::session::check::{Checked, check_source, keep_last_valid};
+use crate::session::recovery::{Autosave, recovery_path, worth_offering};
 use bevy::prelude::*;
 use drill_engine::io;
 use std::path::{Path, PathBuf};
@@ -64,7 +64,7 @@ impl Document {
         doc.text = note.clone();
         doc.saved_text = note;
         doc.generated = Some(scenario.header.id.clone());
-        doc.checked = crate::check::Checked {
+        doc.checked = crate::session::check::Checked {
             scenario: Some(scenario),
             diagnostics: Vec::new(),
             checker_available: true,

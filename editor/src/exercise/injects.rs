@@ -5,9 +5,9 @@
 //! the exercise appends the command to its `--actions` log (`21:30 trainer fire
 //! inject 5`), so a resumed drill repeats it.
 
-use crate::describe;
-use crate::drill::{InjectCommand, LiveRun};
-use crate::i18n::Lang;
+use crate::session::drill::{InjectCommand, LiveRun};
+use crate::ui::describe;
+use crate::ui::i18n::Lang;
 use drill_engine::io::ActionLogFile;
 use drill_engine::lang::print;
 use drill_engine::model::{Inject, InjectCommandKind, Scenario};
@@ -213,7 +213,7 @@ pub fn injects_ui(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::drill::RunKind;
+    use crate::session::drill::RunKind;
     use drill_engine::sim::events::{SimEvent, log_hash};
 
     /// The exercise's fire and skip go to the `--actions` log as the trainer's
@@ -222,13 +222,13 @@ mod tests {
     /// all in the same steps, to the same event log.
     #[test]
     fn fire_and_skip_are_appended_to_the_log_and_a_resumed_drill_repeats_them() {
-        let (_, sc) = crate::check::flood_example();
+        let (_, sc) = crate::session::check::flood_example();
         let dir = std::env::temp_dir().join(format!("drill-editor-inject-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let log_path = dir.join("live.actions.drill");
         let _ = std::fs::remove_file(&log_path);
 
-        let (mut log, before) = crate::check::open_action_log(&sc, &log_path).unwrap();
+        let (mut log, before) = crate::session::check::open_action_log(&sc, &log_path).unwrap();
         assert!(before.inject_commands.is_empty());
         let mut live = LiveRun::new(&sc, None, 3, RunKind::Participants, Vec::new()).unwrap();
         // The drill clock at 21:29:50: a click now takes effect at 21:30.
@@ -282,7 +282,7 @@ mod tests {
         assert_eq!(fired_6, vec![5400.0]);
         drop(log);
 
-        let (_log, resumed) = crate::check::open_action_log(&sc, &log_path).unwrap();
+        let (_log, resumed) = crate::session::check::open_action_log(&sc, &log_path).unwrap();
         assert_eq!(resumed.inject_commands.len(), 2);
         assert_eq!(resumed.actions.len(), 1);
         let mut again = LiveRun::new(&sc, None, 3, RunKind::Participants, resumed.actions).unwrap();

@@ -7,8 +7,8 @@
 //! The form state and [`ActionForm::build`] are plain data and tested; [`form_ui`]
 //! draws it with egui.
 
-use crate::describe;
-use crate::i18n::{Key, Lang, tr};
+use crate::ui::describe;
+use crate::ui::i18n::{Key, Lang, tr};
 use drill_engine::lang::validate::logged_out_of_loudspeaker_reach;
 use drill_engine::model::{
     Action, ActionLog, Actor, Channel, Group, LinkIdx, PlaceIdx, Point, ResourceIdx, ResourceUse,
@@ -772,7 +772,7 @@ mod tests {
     fn the_form_panel_draws_its_choices_and_submits() {
         let sc = scenario();
         let ctx = egui::Context::default();
-        ctx.set_fonts(crate::fonts::font_definitions());
+        ctx.set_fonts(crate::ui::fonts::font_definitions());
         let mut form = ActionForm {
             actor: Some(Actor::Team(TeamIdx(0))),
             verb: Verb::Evacuate,
@@ -857,11 +857,11 @@ mod tests {
     /// work) — the engine validates, the form only builds.
     #[test]
     fn the_engine_validates_a_fire_line_from_the_form() {
-        use crate::drill::{ActionStatus, LiveRun, RunKind};
+        use crate::session::drill::{ActionStatus, LiveRun, RunKind};
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../scenarios/forest-edge-fire.drill");
         let text = drill_engine::io::read_text(&path).unwrap();
-        let sc = crate::check::check_source(&text, Some(&path))
+        let sc = crate::session::check::check_source(&text, Some(&path))
             .scenario
             .unwrap();
         let lines = plan_fire_lines(&sc);

@@ -3,8 +3,8 @@
 //! hundred shapes), teams and boats, closed and dangerous roads, shelter occupancy
 //! bars and the zones that have turned dangerous.
 
-use crate::i18n::Lang;
-use crate::map_view::{MapCanvas, zone_color};
+use crate::ui::i18n::Lang;
+use crate::ui::map_view::{MapCanvas, zone_color};
 use drill_engine::model::{Point, ResourceKind, Scenario};
 use drill_engine::sim::snapshot::{Snapshot, TeamState};
 use drill_engine::sim::world::HhState;

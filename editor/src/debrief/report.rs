@@ -4,11 +4,11 @@
 //! later tool (the scorer, `drill`) can re-read the run. Text building is pure; the
 //! files are written through `drill_engine::io`.
 
-use crate::describe;
-use crate::drill::{ActionStatus, TaskProgress};
-use crate::i18n::Lang;
-use crate::replay::Recording;
-use crate::scoreboard;
+use crate::debrief::replay::Recording;
+use crate::session::drill::{ActionStatus, TaskProgress};
+use crate::ui::describe;
+use crate::ui::i18n::Lang;
+use crate::ui::scoreboard;
 use drill_engine::io;
 use drill_engine::sim::events::log_hash;
 use std::fmt::Write;
@@ -30,8 +30,8 @@ pub fn markdown(rec: &Recording) -> String {
         sc.header.id,
         run.seed,
         match run.kind {
-            crate::drill::RunKind::PlanAsWritten => "plan as written / 按预案",
-            crate::drill::RunKind::Participants => "participants' decisions / 按参演决策",
+            crate::session::drill::RunKind::PlanAsWritten => "plan as written / 按预案",
+            crate::session::drill::RunKind::Participants => "participants' decisions / 按参演决策",
         },
         describe::clock(sc, run.time_s()),
         run.time_s() / 3600.0,
@@ -111,8 +111,8 @@ pub fn markdown(rec: &Recording) -> String {
         );
     }
     let _ = writeln!(out, "\n## 应急处置卡 / Plan tasks\n");
-    let actions =
-        (run.kind == crate::drill::RunKind::Participants).then_some(run.actions.as_slice());
+    let actions = (run.kind == crate::session::drill::RunKind::Participants)
+        .then_some(run.actions.as_slice());
     let view = scoreboard::score_view(sc, actions, &run.digest, run.events(), Lang::Zh);
     for (i, task) in sc.plan.tasks.iter().enumerate() {
         let progress = match run.digest.tasks.get(i).copied().unwrap_or_default() {
@@ -158,12 +158,13 @@ pub fn export_paths(scenario_path: Option<&Path>, id: &str) -> (PathBuf, PathBuf
 /// The scorer's after-action report of the recorded run (总结评估报告).
 pub fn score_report(rec: &Recording) -> drill_engine::score::ScoreReport {
     let run = &rec.run;
-    let log =
-        (run.kind == crate::drill::RunKind::Participants).then(|| drill_engine::model::ActionLog {
+    let log = (run.kind == crate::session::drill::RunKind::Participants).then(|| {
+        drill_engine::model::ActionLog {
             scenario_id: run.scenario.header.id.clone(),
             actions: run.actions.clone(),
             inject_commands: run.inject_commands.clone(),
-        });
+        }
+    });
     drill_engine::score::score(&run.scenario, log.as_ref(), run.events())
 }
 
@@ -191,7 +192,7 @@ pub fn export(rec: &Recording, scenario_path: Option<&Path>) -> Result<Vec<PathB
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::drill::RunKind;
+    use crate::session::drill::RunKind;
     use drill_engine::sim::generate;
     use std::time::Duration;
 
