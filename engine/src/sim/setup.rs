@@ -23,15 +23,16 @@ pub fn mode_for(log: Option<&ActionLog>) -> Mode {
     }
 }
 
-/// Builds a run of `scenario` at time 0: its hazard models ([`scenario_hazards`]) on
-/// `terrain`, `seed`, `mode`, and `log`'s actions and trainer commands submitted.
+/// Builds a run of `scenario` at time 0: its hazard models (the physical model of each
+/// `hazard` block next to the scripted zones) on `terrain`, `seed`, `mode`, and `log`'s
+/// actions and trainer commands submitted.
 ///
 /// `terrain` is the map's terrain as [`crate::io::load_terrain`] read it. Without it an
 /// inline `terrain grid` is turned into the same raster `load_terrain` would give, so
 /// a caller that read nothing gets the run `drill run` gets; a heightmap file that was
 /// not read is an error rather than a silently flat map (the flood would be dropped).
 /// The second value is the hazard blocks that could not be modelled on this map, and
-/// why (see [`scenario_hazards`]).
+/// why (a block whose model cannot be built on this map is left to the scripted zones).
 pub fn build_run(
     scenario: &Scenario,
     terrain: Option<&Raster>,
