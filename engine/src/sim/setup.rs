@@ -88,3 +88,47 @@ fn scenario_hazards(
     }
     (hazards, warnings)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Span, Terrain};
+    use crate::sim::events::log_hash;
+
+    /// A map whose heightmap file was not read is refused, not run flat; with the file's
+    /// raster given, the run is built.
+    #[test]
+    fn an_unread_heightmap_is_an_error_not_a_flat_map() {
+        let mut scenario = crate::sim::generate::village(1);
+        scenario.map.terrain = Some(Terrain {
+            source: TerrainSource::File {
+                path: "maps/dem.asc".into(),
+                vertical_m: 1.0,
+            },
+            cell_m: 100.0,
+            span: Span::default(),
+        });
+        let err = build_run(&scenario, None, 1, Mode::PlanAsWritten, None)
+            .err()
+            .expect("refused");
+        assert!(err.contains("maps/dem.asc was not read"), "{err}");
+        let raster = Raster::flat(4, 4, 100.0, 10.0);
+        assert!(build_run(&scenario, Some(&raster), 1, Mode::PlanAsWritten, None).is_ok());
+    }
+
+    /// Without hazard blocks the run samples the scripted zones, whatever the terrain,
+    /// and the same seed gives the same log.
+    #[test]
+    fn a_scenario_without_hazard_blocks_runs_the_same_on_any_terrain() {
+        let scenario = crate::sim::generate::village(3);
+        assert!(scenario.hazards.is_empty());
+        let run = |terrain: Option<&Raster>| {
+            let (mut sim, warnings) =
+                build_run(&scenario, terrain, 5, Mode::PlanAsWritten, None).unwrap();
+            assert!(warnings.is_empty());
+            sim.run_until(2.0 * 3600.0);
+            log_hash(sim.events())
+        };
+        assert_eq!(run(None), run(Some(&Raster::flat(4, 4, 100.0, 10.0))));
+    }
+}
