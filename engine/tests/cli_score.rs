@@ -92,7 +92,8 @@ fn batch_prints_json_with_every_run_rated() {
         String::from_utf8_lossy(&out.stderr)
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["runs"], 3);
+    assert_eq!(v["run_count"], 3);
+    assert_eq!(v["runs"].as_array().unwrap().len(), 3);
     for t in v["tasks"].as_array().unwrap() {
         let n: u64 = ["p", "s", "m", "u", "not_scored"]
             .iter()

@@ -320,6 +320,43 @@ fn an_undecodable_line_is_refused_and_the_drill_goes_on() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// `drill exercise` builds its run as `drill run` does, on the terrain it reads: with
+/// the 竹源 grid moved to a heightmap file, the live drill and its replay are the run of
+/// `drill run --actions` on the example (it once ran the file's scenario without its
+/// flood model, as the terrain was not read, and gave another event log).
+#[test]
+fn an_exercise_on_a_heightmap_runs_the_flood_model_as_drill_run_does() {
+    let dir = temp_dir("exercise-dem");
+    let file = common::flood_on_a_heightmap(&dir);
+    let log = dir.join("live.actions.drill");
+    let lines = example_lines();
+    std::fs::write(&log, format!("{HEADER}\n  {}\n}}\n", lines.join("\n  "))).unwrap();
+    let args = ExerciseArgs {
+        file,
+        log: log.clone(),
+        speed: None,
+        seed: None,
+        report: None,
+    };
+    let (tx, rx) = mpsc::channel();
+    tx.send(Input::End).unwrap();
+    let ended = session(&args, &rx).unwrap();
+    assert_eq!(ended.live_hash, ended.replay_hash);
+    let scenario = scenario();
+    let example_log = check_log(&scenario, &std::fs::read_to_string(&log).unwrap()).unwrap();
+    assert_eq!(example_log.actions.len(), 18);
+    let (run, _) = simulate(
+        &scenario,
+        scenario.header.seed,
+        Some(&example_log),
+        scenario.header.duration_s,
+        |_| {},
+    )
+    .unwrap();
+    assert_eq!(ended.live_hash, run.log_hash);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Issues 19, items 2-4, end to end: each layout a recorder's editor leaves takes the
 /// next line, and the resumed drill replays what was there.
 #[test]

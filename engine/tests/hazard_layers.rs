@@ -5,22 +5,22 @@
 
 mod common;
 
-use drill_engine::cli::run::scenario_hazards;
 use drill_engine::sim::hazard_layer::{HazardLayer, HazardLayerKind};
+use drill_engine::sim::setup::build_run;
 use drill_engine::sim::{Mode, Simulation};
 
 fn sim(name: &str) -> Simulation {
     let (scenario, terrain) = common::example(name);
-    let (hazards, warnings) = scenario_hazards(&scenario, terrain.as_ref());
-    assert!(warnings.is_empty(), "{warnings:?}");
-    Simulation::with(
+    let (sim, warnings) = build_run(
         &scenario,
+        terrain.as_ref(),
         scenario.header.seed,
-        hazards,
-        Default::default(),
         Mode::PlanAsWritten,
+        None,
     )
-    .unwrap()
+    .unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    sim
 }
 
 fn classes(layer: &HazardLayer) -> Vec<usize> {

@@ -282,7 +282,8 @@ fn every_run_of_a_batch_applies_the_commands() {
     let (log, _, _) = check("  21:30 trainer fire inject 6\n  21:30 导调 跳过 注入 7\n");
     let log = log.unwrap();
     for seed in [1, 2, 3] {
-        let events = drill_engine::score::batch::simulate(scenario(), Some(&log), seed).unwrap();
+        let events =
+            drill_engine::score::batch::simulate(scenario(), None, Some(&log), seed).unwrap();
         assert_eq!(fired(&events, 6), vec![AT_2130], "seed {seed}");
         assert!(fired(&events, 7).is_empty(), "seed {seed}");
     }

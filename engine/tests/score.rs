@@ -78,7 +78,7 @@ fn load_edited(
 }
 
 fn run(scenario: &Scenario, log: Option<&ActionLog>) -> (Vec<TimedEvent>, ScoreReport) {
-    let events = score::batch::simulate(scenario, log, scenario.header.seed).unwrap();
+    let events = score::batch::simulate(scenario, None, log, scenario.header.seed).unwrap();
     let report = score::score(scenario, log, &events);
     (events, report)
 }
@@ -363,12 +363,13 @@ fn batches_are_identical_on_one_and_two_threads() {
             .num_threads(threads)
             .build()
             .unwrap()
-            .install(|| score::batch::run_batch(&scenario, log.as_ref(), 6, 42, &|| {}))
+            .install(|| score::batch::run_batch(&scenario, None, log.as_ref(), 6, 42, &|| {}))
             .unwrap()
     };
     let one = batch(1);
     assert_eq!(one, batch(2));
-    assert_eq!(one.runs, 6);
+    assert_eq!(one.run_count, 6);
+    assert_eq!(one.runs.len(), 6);
     let rated: u32 = one
         .tasks
         .iter()

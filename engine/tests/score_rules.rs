@@ -41,7 +41,7 @@ fn log(s: &Scenario, edits: &[(&str, &str)]) -> ActionLog {
 fn scored(edits: &[(&str, &str)]) -> ScoreReport {
     let s = scenario();
     let log = log(&s, edits);
-    let events = score::batch::simulate(&s, Some(&log), s.header.seed).unwrap();
+    let events = score::batch::simulate(&s, None, Some(&log), s.header.seed).unwrap();
     score::score(&s, Some(&log), &events)
 }
 
@@ -252,7 +252,7 @@ fn a_mediocre_reservoir_drill_reads_right_to_an_evaluator() {
     let id = sources.add(path.display().to_string(), io::read_text(&path).unwrap());
     let (log, _) = lang::check_actions(&s, &sources, id);
     let log = log.unwrap();
-    let events = score::batch::simulate(&s, Some(&log), s.header.seed).unwrap();
+    let events = score::batch::simulate(&s, None, Some(&log), s.header.seed).unwrap();
     let r = score::score(&s, Some(&log), &events);
     assert_eq!(r.verdict, Verdict::Rework, "{}", r.conclusion.zh);
     assert_eq!(task(&r, "T6").rating, Some(Rating::M));

@@ -50,15 +50,6 @@ pub struct Checked {
     pub terrain: Option<Arc<Raster>>,
 }
 
-/// Whether `scenario`'s terrain is a file the hazard models need loaded.
-pub fn needs_terrain_file(scenario: &Scenario) -> bool {
-    scenario
-        .map
-        .terrain
-        .as_ref()
-        .is_some_and(|t| matches!(t.source, TerrainSource::File { .. }))
-}
-
 /// Keeps the previous valid scenario on screen while the new text has errors.
 pub fn keep_last_valid(mut new: Checked, old: Checked) -> Checked {
     if new.scenario.is_none() {

@@ -17,6 +17,7 @@ use drill_engine::sim::events::{
     ActionId, RejectReason, SimEvent, TaskOutcome, TimedEvent, WorkRef,
 };
 use drill_engine::sim::hazard_layer::HazardLayer;
+use drill_engine::sim::setup::build_run;
 use drill_engine::sim::snapshot::Snapshot;
 use drill_engine::sim::{Mode, Simulation};
 use std::sync::Arc;
@@ -207,31 +208,6 @@ pub const HAZARD_LAYER_CELLS: usize = 128;
 /// Drill seconds between two refreshes of the hazard layers.
 pub const HAZARD_LAYER_EVERY_S: f64 = 60.0;
 
-/// The same hazard models `drill run` builds (flood, fire, plume on the map's terrain,
-/// through the engine's `cli::run::scenario_hazards`), so the editor's run and the
-/// command line's give the same event log. `terrain` is the heightmap file as the
-/// engine's `io::load_terrain` read it ([`crate::session::check::Checked::terrain`]); an inline
-/// grid is built from the scenario itself. A heightmap file that was not loaded is an
-/// error, as it is for `drill run`, rather than a silently flat map.
-fn physical_hazards(
-    scenario: &Scenario,
-    terrain: Option<&Raster>,
-) -> Result<Vec<Box<dyn drill_engine::hazard::HazardField>>, String> {
-    let inline;
-    let terrain = match (terrain, scenario.map.terrain.as_ref()) {
-        (Some(t), _) => Some(t),
-        (None, None) => None,
-        (None, Some(t)) => {
-            if crate::session::check::needs_terrain_file(scenario) {
-                return Err("the map's terrain file was not loaded; check the scenario".into());
-            }
-            inline = Raster::from_terrain(t, None).ok();
-            inline.as_ref()
-        }
-    };
-    Ok(drill_engine::cli::run::scenario_hazards(scenario, terrain).0)
-}
-
 impl LiveRun {
     /// Starts a run at time 0 with `actions` already submitted (a recorder's log).
     pub fn new(
@@ -241,14 +217,13 @@ impl LiveRun {
         kind: RunKind,
         actions: Vec<Action>,
     ) -> Result<LiveRun, String> {
-        let mut sim = Simulation::with(
-            scenario,
-            seed,
-            physical_hazards(scenario, terrain.as_deref())?,
-            Default::default(),
-            kind.mode(),
-        )
-        .map_err(|e| e.to_string())?;
+        // Built as `drill run` builds its run (flood, fire, plume on the map's terrain),
+        // so the editor's run and the command line's give the same event log. `terrain`
+        // is the heightmap file as the engine's `io::load_terrain` read it
+        // ([`crate::check::Checked::terrain`]); an inline grid is built from the
+        // scenario itself, and a heightmap file that was not read is an error, as it is
+        // for `drill run`, rather than a silently flat map.
+        let (mut sim, _) = build_run(scenario, terrain.as_deref(), seed, kind.mode(), None)?;
         for a in &actions {
             sim.submit(a.clone());
         }

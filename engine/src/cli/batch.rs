@@ -1,5 +1,6 @@
 //! `drill batch FILE --runs N [--actions LOG] [--seed BASE] [--json]`: Monte Carlo over
-//! seeds on all cores, with a progress bar on stderr when it is a terminal.
+//! seeds on all cores, with a progress bar on stderr when it is a terminal. The terrain
+//! is read as `drill run` reads it, so every run is the run `drill run --seed` makes.
 
 use crate::cli::report::load;
 use crate::limits::MAX_BATCH_RUNS;
@@ -42,6 +43,13 @@ pub fn run(args: &BatchArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let terrain = match crate::io::scenario_terrain(&scenario, &args.file) {
+        Ok(t) => t,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
     let base = args.seed.unwrap_or(scenario.header.seed);
     let bar = ProgressBar::new(u64::from(args.runs));
     if !std::io::stderr().is_terminal() {
@@ -52,7 +60,14 @@ pub fn run(args: &BatchArgs) -> ExitCode {
     {
         bar.set_style(style);
     }
-    let result = run_batch(&scenario, actions.as_ref(), args.runs, base, &|| bar.inc(1));
+    let result = run_batch(
+        &scenario,
+        terrain.as_ref(),
+        actions.as_ref(),
+        args.runs,
+        base,
+        &|| bar.inc(1),
+    );
     bar.finish_and_clear();
     let report = match result {
         Ok(r) => r,

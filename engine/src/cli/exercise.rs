@@ -31,18 +31,20 @@
 //! ratings and the conclusion are printed, and with `--report DIR` the after-action
 //! report is written there, exactly as `drill run FILE --actions LOG --report DIR`.
 
-use crate::cli::run::{render, simulate};
+use crate::cli::run::{render, simulate_on};
+use crate::hazard::raster::Raster;
 use crate::io::ActionLogFile;
 use crate::lang::{self, SourceMap, print};
 use crate::limits::MAX_INPUT_LINE_BYTES;
 use crate::model::{Action, ActionLog, InjectCommand, InjectCommandKind, Scenario};
+use crate::sim::Simulation;
 use crate::sim::events::{ActionId, SimEvent, TaskOutcome, TimedEvent, WorkRef, log_hash};
-use crate::sim::{Mode, Simulation};
+use crate::sim::setup::build_run;
 use clap::Args;
 use std::io::{BufRead, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
 #[derive(Args, Debug)]
@@ -68,6 +70,8 @@ pub struct ExerciseArgs {
 /// (the log's, in order) and the sim.
 struct Drill {
     scenario: Scenario,
+    /// The map's terrain as `drill run` reads it, kept for re-runs from the start.
+    terrain: Option<Arc<Raster>>,
     seed: u64,
     actions: Vec<Action>,
     commands: Vec<InjectCommand>,
@@ -77,14 +81,24 @@ struct Drill {
 }
 
 impl Drill {
-    fn new(scenario: Scenario, seed: u64, log: ActionLog) -> Result<Drill, String> {
-        // The same hazard models as the replay in `simulate`, so the hashes agree.
-        let (hazards, _) = crate::cli::run::scenario_hazards(&scenario, None);
-        let mut sim = Simulation::with(&scenario, seed, hazards, Default::default(), Mode::Actions)
-            .map_err(|e| e.to_string())?;
-        sim.submit_log(&log);
+    fn new(
+        scenario: Scenario,
+        terrain: Option<Arc<Raster>>,
+        seed: u64,
+        log: ActionLog,
+    ) -> Result<Drill, String> {
+        // Built as `drill run --actions` builds its run (and the replay at the end), so
+        // the hashes agree.
+        let (sim, _) = build_run(
+            &scenario,
+            terrain.as_deref(),
+            seed,
+            crate::sim::Mode::Actions,
+            Some(&log),
+        )?;
         Ok(Drill {
             scenario,
+            terrain,
             seed,
             actions: log.actions,
             commands: log.inject_commands,
@@ -145,7 +159,12 @@ impl Drill {
                 self.scenario.header.start.clock_at(action.at_s),
                 self.clock()
             );
-            *self = Drill::new(self.scenario.clone(), self.seed, self.log())?;
+            *self = Drill::new(
+                self.scenario.clone(),
+                self.terrain.clone(),
+                self.seed,
+                self.log(),
+            )?;
             self.sim.run_until(now);
             // The new run's events up to `now` stand in for what was shown.
             self.shown = self.sim.events().len();
@@ -599,6 +618,9 @@ pub struct Ended {
 /// once stdin is read into it (and a test's scripted session).
 pub fn session(args: &ExerciseArgs, input: &mpsc::Receiver<Input>) -> Result<Ended, String> {
     let (scenario, _) = crate::cli::report::load(&args.file, None)?;
+    let terrain = crate::io::scenario_terrain(&scenario, &args.file)
+        .map_err(|e| format!("error: {e}"))?
+        .map(Arc::new);
     if let Some(speed) = args.speed
         && !(speed.is_finite() && speed > 0.0)
     {
@@ -621,7 +643,7 @@ pub fn session(args: &ExerciseArgs, input: &mpsc::Receiver<Input>) -> Result<End
     };
     let resumed = log.actions.len();
     let resumed_commands = log.inject_commands.len();
-    let mut drill = Drill::new(scenario.clone(), seed, log)?;
+    let mut drill = Drill::new(scenario.clone(), terrain.clone(), seed, log)?;
     let times = drill.actions.iter().map(|a| a.at_s);
     if let Some(last) = times
         .chain(drill.commands.iter().map(|c| c.at_s))
@@ -732,7 +754,14 @@ pub fn session(args: &ExerciseArgs, input: &mpsc::Receiver<Input>) -> Result<End
     let live = format!("{:016x}", log_hash(drill.sim.events()));
     let until = drill.end_s();
     let log = drill.log();
-    let (report, replay) = simulate(&scenario, seed, Some(&log), until, |_| {})?;
+    let (report, replay) = simulate_on(
+        &scenario,
+        terrain.as_deref(),
+        seed,
+        Some(&log),
+        until,
+        |_| {},
+    )?;
     println!();
     print!("{}", render(&report));
     let (scored, text) = after_action_report(&scenario, &log, replay.events());

@@ -1,17 +1,17 @@
 //! `drill run FILE [--seed N] [--actions LOG] [--until 6h] [--events out.ron] [--json]`:
 //! checks the scenario, runs the simulation (plan as written, or the recorder's actions
 //! when `--actions` is given) and prints a summary: people warned, evacuated and still
-//! in danger hour by hour, exposure, shelter occupancy and team utilisation. The
-//! scenario's `hazard flood|fire|chemical` blocks run as physical models on its terrain
-//! ([`crate::hazard::scenario_fields`]), alongside the scripted zones.
+//! in danger hour by hour, exposure, shelter occupancy and team utilisation. The run is
+//! built by [`crate::sim::setup::build_run`]: the scenario's `hazard
+//! flood|fire|chemical` blocks run as physical models on its terrain, alongside the
+//! scripted zones.
 
 use crate::hazard::raster::Raster;
-use crate::hazard::{self, HazardField};
 use crate::io;
 use crate::model::{ActionLog, Scenario};
+use crate::sim::Simulation;
 use crate::sim::events::{SimEvent, Totals, log_hash};
-use crate::sim::scripted::ScriptedHazard;
-use crate::sim::{Mode, Simulation};
+use crate::sim::setup::{build_run, mode_for};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
@@ -119,7 +119,8 @@ pub struct RunReport {
 
 /// Runs a checked scenario to `until_s` and gathers the report; `on_step` is called
 /// with the time after every step (for a progress bar). Its hazard models are built on
-/// the inline terrain grid, if any; see [`simulate_on`] for a loaded heightmap.
+/// the inline terrain grid, if any; a scenario with a heightmap file needs
+/// [`simulate_on`] with the file read.
 pub fn simulate(
     scenario: &Scenario,
     seed: u64,
@@ -128,31 +129,6 @@ pub fn simulate(
     on_step: impl FnMut(f64),
 ) -> Result<(RunReport, Simulation), String> {
     simulate_on(scenario, None, seed, log, until_s, on_step)
-}
-
-/// The hazard fields a run of `scenario` samples: the physical model of each `hazard`
-/// block ([`hazard::scenario_field`]) next to the scripted zones, or the scripted zones
-/// alone. A block whose model cannot be built on this map (a flood whose river misses a
-/// small terrain grid) is left to the scripted zones, with a warning saying why, rather
-/// than refusing a scenario `drill check` accepted. Every way of running a drill (run,
-/// exercise, replay) must use this, so that their logs agree.
-pub fn scenario_hazards(
-    scenario: &Scenario,
-    terrain: Option<&Raster>,
-) -> (Vec<Box<dyn HazardField>>, Vec<String>) {
-    let mut warnings = Vec::new();
-    let mut hazards: Vec<Box<dyn HazardField>> = Vec::new();
-    for h in &scenario.hazards {
-        match hazard::scenario_field(scenario, h, terrain) {
-            Ok(field) => hazards.push(field),
-            Err(e) => warnings.push(format!("{e}; this hazard is not modelled in the run")),
-        }
-    }
-    if !hazards.is_empty() {
-        // Scripted zones keep their times next to the physical models.
-        hazards.insert(0, Box::new(ScriptedHazard::new(scenario)));
-    }
-    (hazards, warnings)
 }
 
 /// [`simulate`] with the map's terrain as [`io::load_terrain`] read it.
@@ -164,17 +140,7 @@ pub fn simulate_on(
     until_s: f64,
     mut on_step: impl FnMut(f64),
 ) -> Result<(RunReport, Simulation), String> {
-    let mode = if log.is_some() {
-        Mode::Actions
-    } else {
-        Mode::PlanAsWritten
-    };
-    let (hazards, warnings) = scenario_hazards(scenario, terrain);
-    let mut sim = Simulation::with(scenario, seed, hazards, Default::default(), mode)
-        .map_err(|e| e.to_string())?;
-    if let Some(log) = log {
-        sim.submit_log(log);
-    }
+    let (mut sim, warnings) = build_run(scenario, terrain, seed, mode_for(log), log)?;
     let mut hourly = vec![Row {
         t_s: 0.0,
         clock: scenario.header.start.clock_at(0.0),
@@ -341,18 +307,12 @@ pub fn run(args: &RunArgs) -> ExitCode {
     if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} steps {elapsed}") {
         bar.set_style(style);
     }
-    let terrain = match &scenario.map.terrain {
-        Some(t) => {
-            let dir = args.file.parent().unwrap_or(std::path::Path::new("."));
-            match io::load_terrain(t, dir) {
-                Ok(r) => Some(r),
-                Err(message) => {
-                    eprintln!("error: terrain: {message}");
-                    return ExitCode::FAILURE;
-                }
-            }
+    let terrain = match io::scenario_terrain(&scenario, &args.file) {
+        Ok(t) => t,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
         }
-        None => None,
     };
     let step_s = scenario.header.step_s;
     let result = simulate_on(

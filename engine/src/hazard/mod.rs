@@ -18,20 +18,8 @@ use crate::hazard::plume::PlumeModel;
 use crate::hazard::raster::Raster;
 use crate::model::{Hazard, Point, Scenario};
 
-/// The physical models of a scenario's `hazard flood|fire|chemical` blocks, in the order
-/// written; see [`scenario_field`]. The first block that cannot be built is the error.
-pub fn scenario_fields(
-    scenario: &Scenario,
-    terrain: Option<&Raster>,
-) -> Result<Vec<Box<dyn HazardField>>, String> {
-    scenario
-        .hazards
-        .iter()
-        .map(|h| scenario_field(scenario, h, terrain))
-        .collect()
-}
-
-/// The physical model of one `hazard` block. `terrain` is the map's terrain as
+/// The physical model of one `hazard` block (a run's models are gathered by
+/// [`crate::sim::setup::build_run`]). `terrain` is the map's terrain as
 /// [`crate::io::load_terrain`] read it (needed for a heightmap file); without it an
 /// inline `terrain grid` is used, and a fire on a map without terrain burns on a flat
 /// raster covering the map. A flood needs terrain, and its rivers must cross it.

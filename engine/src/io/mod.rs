@@ -147,6 +147,23 @@ pub fn load_terrain(
     crate::hazard::raster::Raster::from_terrain(terrain, text.as_deref())
 }
 
+/// The terrain the hazard models of the scenario in `scenario_file` run on: its
+/// heightmap file or inline grid read by [`load_terrain`], or `None` when the map has
+/// no terrain. `drill run`, `drill batch` and `drill exercise` all read it here, so they
+/// give [`crate::sim::setup::build_run`] the same raster.
+pub fn scenario_terrain(
+    scenario: &crate::model::Scenario,
+    scenario_file: &Path,
+) -> Result<Option<crate::hazard::raster::Raster>, String> {
+    let Some(terrain) = &scenario.map.terrain else {
+        return Ok(None);
+    };
+    let dir = scenario_file.parent().unwrap_or(Path::new("."));
+    load_terrain(terrain, dir)
+        .map(Some)
+        .map_err(|e| format!("terrain: {e}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

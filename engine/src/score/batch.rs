@@ -2,15 +2,20 @@
 //! many seeds, each run scored, and the distribution of the total score, the pass rate,
 //! each task's ratings and the reasons the weakest tasks fail.
 //!
+//! Each run is built by [`crate::sim::setup::build_run`], as `drill run` builds its
+//! run, physical hazard models included, so `drill run --seed S` reproduces the run of
+//! seed `S` exactly (its total is listed in [`BatchReport::runs`]).
+//!
 //! Run `i` uses the seed `seed_for(base, i)`, and results are gathered in run order
 //! (rayon's indexed `collect`), so the report is identical whatever the number of
 //! threads.
 
 use super::{Rating, ReasonCode, ScoreReport, Text, round1};
+use crate::hazard::raster::Raster;
 use crate::limits::MAX_BATCH_RUNS;
 use crate::model::{ActionLog, Scenario};
 use crate::sim::events::TimedEvent;
-use crate::sim::{Mode, Simulation};
+use crate::sim::setup::{build_run, mode_for};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -25,30 +30,35 @@ pub fn seed_for(base: u64, i: u32) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Simulates one run to the scenario's end: the plan as written, or the log's actions.
+/// Simulates one run to the scenario's end, as `drill run` does: the plan as written,
+/// or the log's actions, on `terrain` (see [`build_run`]).
 pub fn simulate(
     scenario: &Scenario,
+    terrain: Option<&Raster>,
     actions: Option<&ActionLog>,
     seed: u64,
 ) -> Result<Vec<TimedEvent>, String> {
-    let mode = if actions.is_some() {
-        Mode::Actions
-    } else {
-        Mode::PlanAsWritten
-    };
-    let mut sim = Simulation::with(scenario, seed, Vec::new(), Default::default(), mode)
-        .map_err(|e| e.to_string())?;
-    if let Some(log) = actions {
-        sim.submit_log(log);
-    }
+    simulate_with_warnings(scenario, terrain, actions, seed).map(|(events, _)| events)
+}
+
+/// [`simulate`], with the hazard blocks that could not be modelled.
+fn simulate_with_warnings(
+    scenario: &Scenario,
+    terrain: Option<&Raster>,
+    actions: Option<&ActionLog>,
+    seed: u64,
+) -> Result<(Vec<TimedEvent>, Vec<String>), String> {
+    let (mut sim, warnings) = build_run(scenario, terrain, seed, mode_for(actions), actions)?;
     sim.run_to_end();
-    Ok(sim.events().to_vec())
+    Ok((sim.events().to_vec(), warnings))
 }
 
 /// One run, reduced to what the distribution needs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunSummary {
     pub seed: u64,
+    /// The run's event-log hash, as `drill run` prints it.
+    pub log_hash: String,
     pub total: f64,
     pub passed: bool,
     pub ratings: Vec<Option<Rating>>,
@@ -61,6 +71,7 @@ impl RunSummary {
     fn of(r: &ScoreReport) -> RunSummary {
         RunSummary {
             seed: r.seed,
+            log_hash: r.log_hash.clone(),
             total: r.total,
             passed: r.passed,
             ratings: r.tasks.iter().map(|t| t.rating).collect(),
@@ -152,11 +163,28 @@ pub struct OutcomeDistribution {
     pub met_rate: f64,
 }
 
+/// One run of a batch as `drill batch --json` lists it: `drill run --seed SEED` (with
+/// the same `--actions`) gives the same total.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunRow {
+    pub seed: u64,
+    /// The event log's hash: equal to `drill run --seed SEED`'s, the same run.
+    pub log_hash: String,
+    pub total: f64,
+    pub passed: bool,
+    /// Per plan task, in the order of [`BatchReport::tasks`]; `null` when not scored.
+    pub ratings: Vec<Option<Rating>>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BatchReport {
+    /// Hazard blocks that could not be modelled on this map, and why (as `drill run`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     pub scenario_id: String,
     pub mode: String,
-    pub runs: u32,
+    /// How many runs were made.
+    pub run_count: u32,
     pub base_seed: u64,
     pub total: Distribution,
     /// Share of runs that pass, percent.
@@ -165,6 +193,8 @@ pub struct BatchReport {
     /// Task ids, most often rated M or U first (only those that ever were).
     pub most_failed: Vec<String>,
     pub outcomes: Vec<OutcomeDistribution>,
+    /// Every run, in run order.
+    pub runs: Vec<RunRow>,
 }
 
 /// Runs gathered per parallel round: the memory a batch holds grows with the runs
@@ -172,9 +202,12 @@ pub struct BatchReport {
 const ROUND: u32 = 1024;
 
 /// Runs and scores `runs` seeds (at most [`MAX_BATCH_RUNS`]) in parallel on rayon's
-/// current pool. `tick` is called once per finished run (for a progress bar).
+/// current pool, each on `terrain` (the map's terrain as [`crate::io::load_terrain`]
+/// read it; see [`build_run`]). `tick` is called once per finished run (for a
+/// progress bar).
 pub fn run_batch(
     scenario: &Scenario,
+    terrain: Option<&Raster>,
     actions: Option<&ActionLog>,
     runs: u32,
     base_seed: u64,
@@ -186,16 +219,20 @@ pub fn run_batch(
     let mut all = Vec::new();
     let mut first = None;
     for start in (0..runs).step_by(ROUND as usize) {
-        let round: Vec<Result<(RunSummary, Option<ScoreReport>), String>> = (start
-            ..runs.min(start + ROUND))
+        type Done = (RunSummary, Option<(ScoreReport, Vec<String>)>);
+        let round: Vec<Result<Done, String>> = (start..runs.min(start + ROUND))
             .into_par_iter()
             .map(|i| {
                 let seed = seed_for(base_seed, i);
-                let events = simulate(scenario, actions, seed)?;
+                let (events, warnings) = simulate_with_warnings(scenario, terrain, actions, seed)?;
                 let report = super::score(scenario, actions, &events);
                 tick();
-                // The first run's report names the tasks and outcome metrics.
-                Ok((RunSummary::of(&report), (i == 0).then_some(report)))
+                // The first run's report names the tasks and outcome metrics; the
+                // hazard warnings are the same in every run.
+                Ok((
+                    RunSummary::of(&report),
+                    (i == 0).then_some((report, warnings)),
+                ))
             })
             .collect();
         for s in round {
@@ -206,13 +243,10 @@ pub fn run_batch(
             all.push(summary);
         }
     }
-    Ok(aggregate(
-        scenario,
-        &all,
-        first.as_ref(),
-        base_seed,
-        actions.is_some(),
-    ))
+    let (first, warnings) = first.unzip();
+    let mut report = aggregate(scenario, &all, first.as_ref(), base_seed, actions.is_some());
+    report.warnings = warnings.unwrap_or_default();
+    Ok(report)
 }
 
 /// The distribution over runs (pure; in run order).
@@ -305,15 +339,26 @@ pub fn aggregate(
         })
         .unwrap_or_default();
     BatchReport {
+        warnings: Vec::new(),
         scenario_id: scenario.header.id.clone(),
         mode: if with_actions { "actions" } else { "plan" }.into(),
-        runs: runs.len() as u32,
+        run_count: runs.len() as u32,
         base_seed,
         total: Distribution::of(&totals),
         pass_rate: round1(100.0 * runs.iter().filter(|r| r.passed).count() as f64 / n),
         most_failed: failing.iter().map(|(_, i)| tasks[*i].id.clone()).collect(),
         tasks,
         outcomes,
+        runs: runs
+            .iter()
+            .map(|r| RunRow {
+                seed: r.seed,
+                log_hash: r.log_hash.clone(),
+                total: r.total,
+                passed: r.passed,
+                ratings: r.ratings.clone(),
+            })
+            .collect(),
     }
 }
 
@@ -331,9 +376,12 @@ pub fn render(b: &BatchReport) -> String {
         } else {
             "plan as written"
         },
-        b.runs,
+        b.run_count,
         b.base_seed
     );
+    for w in &b.warnings {
+        let _ = writeln!(out, "warning: {w}");
+    }
     let _ = writeln!(
         out,
         "总分 total score: mean {:.1}, min {:.1}, p5 {:.1}, p25 {:.1}, median {:.1}, p75 {:.1}, p95 {:.1}, max {:.1}",
@@ -378,7 +426,7 @@ pub fn render(b: &BatchReport) -> String {
                 d.id,
                 d.title,
                 d.m + d.u,
-                b.runs
+                b.run_count
             );
             for r in d.reasons.iter().take(3) {
                 let _ = writeln!(

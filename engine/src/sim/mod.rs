@@ -18,6 +18,7 @@ pub mod matching;
 pub mod network;
 pub mod params;
 pub mod scripted;
+pub mod setup;
 pub mod snapshot;
 mod systems;
 pub mod world;

@@ -78,3 +78,34 @@ pub fn temp_dir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// The 竹源 flood example with its inline terrain grid moved to a heightmap file
+/// (`dem.asc`, the same elevations) in `dir`, next to the `shared/` file it includes;
+/// returns the scenario's path. Runs on it must equal runs on the example.
+pub fn flood_on_a_heightmap(dir: &Path) -> PathBuf {
+    let text = io::read_text(&examples_dir().join("zhuyuan-flash-flood.drill")).unwrap();
+    let open = "terrain grid 100m [";
+    let start = text.find(open).expect("the example has an inline grid");
+    let end = start + text[start..].find(']').unwrap();
+    let rows: Vec<&str> = text[start + open.len()..end]
+        .split(';')
+        .map(str::trim)
+        .collect();
+    let cols = rows[0].split_whitespace().count();
+    let asc = format!(
+        "ncols {cols}\nnrows {}\ncellsize 100\nNODATA_value -9999\n{}\n",
+        rows.len(),
+        rows.join("\n")
+    );
+    std::fs::create_dir_all(dir.join("shared")).unwrap();
+    std::fs::write(dir.join("dem.asc"), asc).unwrap();
+    std::fs::copy(
+        examples_dir().join("shared/county-resources.drill"),
+        dir.join("shared/county-resources.drill"),
+    )
+    .unwrap();
+    let path = dir.join("zhuyuan-dem.drill");
+    let with_file = format!("{}terrain \"dem.asc\"{}", &text[..start], &text[end + 1..]);
+    std::fs::write(&path, with_file).unwrap();
+    path
+}
