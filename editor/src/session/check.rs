@@ -369,7 +369,7 @@ mod tests {
 
     #[test]
     fn the_test_fixture_checks_into_a_scenario_with_four_zones() {
-        let text = include_str!("../tests/fixtures/mini-flood.drill");
+        let text = include_str!("../../tests/fixtures/mini-flood.drill");
         let checked = check_source(text, None);
         let errors: Vec<_> = checked
             .diagnostics

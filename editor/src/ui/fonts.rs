@@ -8,7 +8,7 @@ use egui::{FontData, FontDefinitions, FontFamily};
 use std::sync::Arc;
 
 pub const CJK_FONT_NAME: &str = "noto-sans-sc-subset";
-pub const CJK_FONT: &[u8] = include_bytes!("../../assets/fonts/NotoSansSC-Subset.otf");
+pub const CJK_FONT: &[u8] = include_bytes!("../../../assets/fonts/NotoSansSC-Subset.otf");
 
 /// egui's default fonts with the CJK font as fallback for both families.
 pub fn font_definitions() -> FontDefinitions {
