@@ -120,6 +120,15 @@ pub fn depart(
 
 /// 疏散行进 — the queue model: households enter links while storage allows and leave
 /// them in order no faster than the link's flow capacity.
+///
+/// Both limits are rates in continuous time, never counts per step: a link lets out
+/// one household per `people / capacity` seconds after the one before (capacity =
+/// specific flow × width, `SimParams::specific_flow_p_m_s`), and a household refused
+/// for storage enters when the next one leaves. The passes below repeat until nothing
+/// moves, so a step of 60 s lets through what sixty steps of 1 s do (issue 18: a fixed
+/// eight passes made a 1 m door pass 1.30 p/s at 1 s steps and 0.14 p/s at 60 s). The
+/// loop ends: every pass that moves someone moves them into a link or out of one, and
+/// each link takes a positive time (length ≥ 0.1 m) that must end by `now`.
 #[allow(clippy::too_many_arguments)]
 pub fn move_walkers(
     clock: Res<Clock>,
@@ -134,7 +143,7 @@ pub fn move_walkers(
     let now = clock.now_s;
     net.refresh(&ctx.shelters, escorts_cross(&ctx));
     let movers = &mut *movers;
-    for _pass in 0..8 {
+    loop {
         let mut progressed = false;
         // Waiting households, first come first served.
         let mut waiting = std::mem::take(&mut movers.at_node);
@@ -232,10 +241,11 @@ pub fn move_walkers(
             let (storage, length) = (net.net.storage_p[li], net.net.length_m[li]);
             let lane = &mut net.net.lanes[d.slot()];
             if lane.people > 0 && lane.people + n > storage {
+                lane.blocked = true;
                 movers.at_node.push(h);
                 continue;
             }
-            let entered = hh.at_since_s.max(now - clock.step_s);
+            let entered = hh.at_since_s.max(now - clock.step_s).max(lane.room_at_s);
             lane.queue.push_back(Walker {
                 household: h,
                 people: n,
@@ -267,6 +277,10 @@ pub fn move_walkers(
                 lane.queue.pop_front();
                 lane.next_exit_s = exit + f64::from(head.people) / cap;
                 lane.people -= head.people;
+                if lane.blocked {
+                    lane.blocked = false;
+                    lane.room_at_s = exit;
+                }
                 let d = DirLink {
                     link: LinkIdx(li as u32),
                     reverse: slot % 2 == 1,
