@@ -146,19 +146,20 @@ pub fn move_walkers(
     loop {
         let mut progressed = false;
         // Waiting households, first come first served.
-        let mut waiting = std::mem::take(&mut movers.at_node);
-        waiting.sort_by(|a, b| {
-            let ha = households
-                .get(index.households[*a as usize])
-                .map(|h| h.at_since_s)
-                .unwrap_or(0.0);
-            let hb = households
-                .get(index.households[*b as usize])
-                .map(|h| h.at_since_s)
-                .unwrap_or(0.0);
-            ha.total_cmp(&hb).then(a.cmp(b))
-        });
-        for h in waiting {
+        // The keys are looked up once per pass, not once per comparison: the passes
+        // repeat until nothing moves, so this sort runs many times in a busy step.
+        let mut waiting: Vec<(f64, u32)> = std::mem::take(&mut movers.at_node)
+            .into_iter()
+            .map(|h| {
+                let since = households
+                    .get(index.households[h as usize])
+                    .map(|hh| hh.at_since_s)
+                    .unwrap_or(0.0);
+                (since, h)
+            })
+            .collect();
+        waiting.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        for (_, h) in waiting {
             let Ok(mut hh) = households.get_mut(index.households[h as usize]) else {
                 continue;
             };
