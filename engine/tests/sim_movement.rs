@@ -308,3 +308,61 @@ fn shelter_overflow_sends_people_on() {
     assert_eq!(occ(near) + occ(far), 30);
     assert_eq!(snap.totals.evacuated, 30);
 }
+
+/// The flow through a door is a rate, whatever the step (issue 18, finding 1). 100
+/// people leave one room at once through a 1 m door, a path 0.5 m deep to the shelter,
+/// at steps of 1 s, 10 s and 60 s. The specific flow is IMO MSC.1/Circ.1533 Table 3.2
+/// (doors): 1.3 persons per metre of width per second, so 1.3 p/s through 1 m (RiMEA
+/// 4.1.1 quotes Weidmann's 1.2-1.4 p/(m·s) for the same bottleneck).
+///
+/// Events are stamped with the step, so the flow is measured at the last step boundary
+/// before the room is empty: people arrived by then / time since they left. Tolerance:
+/// ±5 % of 1.3 p/s, which covers one person of rounding at the 60 s step (78 people)
+/// and the first walker's 0.4 s on the path. Before the fix the step changed the
+/// result: 1.30 p/s at 1 s, 0.83 at 10 s, 0.14 at 60 s (at most 8 entries per step
+/// through a path that holds one person).
+#[test]
+fn door_flow_is_the_same_at_any_step_and_equals_specific_flow_times_width() {
+    let params = obedient(Delay::Fixed(0.0));
+    let expected = params.specific_flow_p_m_s * 1.0;
+    assert_eq!(expected, 1.3, "IMO MSC.1/Circ.1533 Table 3.2, doors");
+    let flow_at = |step: f64| {
+        let mut b = ScenarioBuilder::new();
+        b.step(step);
+        let room = b.settlement("room", 0.0, 0.0, 100, 100);
+        let s = b.shelter("S", 0.5, 0.0, 200);
+        b.road(room, s, 0.5, 1.0);
+        with_role(&mut b, room);
+        let events = run(&b, params.clone(), 1800.0);
+        let start = leave_times(&events)
+            .iter()
+            .map(|l| l.1)
+            .fold(f64::INFINITY, f64::min);
+        let arr = arrivals(&events);
+        assert_eq!(arr.iter().map(|a| a.2).sum::<u32>(), 100, "step {step} s");
+        // Cumulative arrivals at each stamped time, up to the last before the room empties.
+        let mut times: Vec<f64> = arr.iter().map(|a| a.1).collect();
+        times.dedup();
+        let t = times
+            .iter()
+            .copied()
+            .filter(|&t| arr.iter().filter(|a| a.1 <= t).map(|a| a.2).sum::<u32>() < 100)
+            .fold(f64::NAN, f64::max);
+        assert!(
+            t.is_finite(),
+            "step {step} s: everyone arrived in the first step"
+        );
+        let n: u32 = arr.iter().filter(|a| a.1 <= t).map(|a| a.2).sum();
+        f64::from(n) / (t - start)
+    };
+    let flows: Vec<(f64, f64)> = [1.0, 10.0, 60.0]
+        .into_iter()
+        .map(|step| (step, flow_at(step)))
+        .collect();
+    for &(step, flow) in &flows {
+        assert!(
+            (flow - expected).abs() <= 0.05 * expected,
+            "step {step} s: {flow:.3} p/s, expected {expected} p/s ±5 % (all: {flows:?})"
+        );
+    }
+}

@@ -379,3 +379,74 @@ fn a_toxic_cloud_can_be_crossed_when_led_out_but_flood_water_cannot() {
     assert_eq!(run(HazardKind::Chemical), (0, 18));
     assert_eq!(run(HazardKind::Flood), (18, 0));
 }
+
+/// Holders of a post are people, each able to work on their own (issue 18, finding 2).
+/// A role of ten (10 人) is given ten one-person evacuations at once, one house each,
+/// 200 m apart round the post: one holder walks to each house, so all ten start at once
+/// and the last household leaves about when a single evacuation's does. Before the fix
+/// the first evacuation took all ten holders and the others waited in turn.
+#[test]
+fn ten_holders_of_a_role_do_ten_evacuations_side_by_side() {
+    let run = |houses: usize| {
+        let mut b = ScenarioBuilder::new();
+        b.step(10.0);
+        let post = b.junction("村委会", 0.0, 0.0);
+        let shelter = b.shelter("小学", 0.0, -300.0, 100);
+        b.straight_road(post, shelter, 4.0);
+        let mut homes = Vec::new();
+        for k in 0..houses {
+            let angle = k as f64 * std::f64::consts::TAU / 10.0;
+            let home = b.settlement(
+                &format!("户{k}"),
+                200.0 * angle.cos(),
+                200.0 * angle.sin(),
+                1,
+                1,
+            );
+            b.straight_road(post, home, 3.0);
+            homes.push(home);
+        }
+        let role = b.role("网格员", AdminLevel::Group, 10, Some(post));
+        let scenario = b.build();
+        let mut sim =
+            Simulation::with(&scenario, 1, Vec::new(), obedient(), Mode::Actions).unwrap();
+        for &home in &homes {
+            sim.submit(action(
+                0.0,
+                Actor::Role(role),
+                Work::Evacuate {
+                    groups: Vec::new(),
+                    from: Target::Place(home),
+                    to: Some(shelter),
+                },
+                &[Channel::DoorKnock],
+            ));
+        }
+        sim.run_until(3.0 * 3600.0);
+        let times = |f: fn(&SimEvent) -> bool| -> Vec<f64> {
+            sim.events()
+                .iter()
+                .filter(|e| f(&e.event))
+                .map(|e| e.t_s)
+                .collect()
+        };
+        let started = times(|e| matches!(e, SimEvent::TaskStarted { .. }));
+        let departed = times(|e| matches!(e, SimEvent::Departed { .. }));
+        (started, departed)
+    };
+    let (_, one) = run(1);
+    assert_eq!(one.len(), 1);
+    let single = one[0];
+    let (started, departed) = run(10);
+    assert_eq!(started.len(), 10, "every evacuation starts: {started:?}");
+    assert!(
+        started.iter().all(|&t| t <= 60.0),
+        "all start within the first minute: {started:?}"
+    );
+    assert_eq!(departed.len(), 10, "every household leaves: {departed:?}");
+    let last = departed.iter().copied().fold(0.0, f64::max);
+    assert!(
+        last <= single + 20.0,
+        "the last leaves at {last} s, a single evacuation's at {single} s"
+    );
+}

@@ -42,8 +42,15 @@ pub struct Lane {
     pub queue: VecDeque<Walker>,
     /// People on the link now (storage used).
     pub people: u32,
-    /// Earliest time the next household may leave (flow capacity).
+    /// Earliest time the next household may leave (flow capacity). The headway
+    /// `people / capacity` is added to it in continuous time, so the part of a second
+    /// a step does not use carries over to the next step.
     pub next_exit_s: f64,
+    /// Someone at the entrance found the link full and waits for room.
+    pub blocked: bool,
+    /// When room last came free for a waiting household (the first exit after it was
+    /// refused): it enters then, not at the start of the step.
+    pub room_at_s: f64,
 }
 
 /// The static network plus link states and lanes.

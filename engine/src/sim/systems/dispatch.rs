@@ -321,10 +321,25 @@ pub fn start_job(d: &mut Dispatch, mut job: Job) {
         Actor::Role(r) => {
             let role = &s.roles[r.index()];
             let origin = role.post.map(|p| s.place(p).pos);
-            // House-to-house work takes the free holders (as many as carry a
-            // megaphone when megaphones are named); other work is done by one
-            // holder in a moment and holds no one afterwards.
+            // House-to-house work takes the free holders it needs: one per house at
+            // most (a holder is one person; ten holders given one house each work
+            // side by side, issue 18), or as many as carry a megaphone when
+            // megaphones are named; the others stay free for other work. Other work
+            // is done by one holder in a moment and holds no one afterwards.
             let free = free_holders(&s, d.pending, r, now).max(1);
+            let houses: usize = match job.work {
+                Work::Warn(t)
+                | Work::KnockDoors(t)
+                | Work::ShelterInPlace(t)
+                | Work::Evacuate { from: t, .. } => d
+                    .ctx
+                    .places_in(t)
+                    .iter()
+                    .map(|p| d.ctx.by_place[p.index()].len())
+                    .sum(),
+                _ => 0,
+            };
+            let houses = u32::try_from(houses).unwrap_or(u32::MAX).max(1);
             let megaphones: u32 = job
                 .with
                 .iter()
@@ -339,7 +354,7 @@ pub fn start_job(d: &mut Dispatch, mut job: Job) {
                 if megaphones > 0 {
                     megaphones.min(free)
                 } else {
-                    free
+                    free.min(houses)
                 }
             } else {
                 role.count.max(1)

@@ -120,6 +120,15 @@ pub fn depart(
 
 /// 疏散行进 — the queue model: households enter links while storage allows and leave
 /// them in order no faster than the link's flow capacity.
+///
+/// Both limits are rates in continuous time, never counts per step: a link lets out
+/// one household per `people / capacity` seconds after the one before (capacity =
+/// specific flow × width, `SimParams::specific_flow_p_m_s`), and a household refused
+/// for storage enters when the next one leaves. The passes below repeat until nothing
+/// moves, so a step of 60 s lets through what sixty steps of 1 s do (issue 18: a fixed
+/// eight passes made a 1 m door pass 1.30 p/s at 1 s steps and 0.14 p/s at 60 s). The
+/// loop ends: every pass that moves someone moves them into a link or out of one, and
+/// each link takes a positive time (length ≥ 0.1 m) that must end by `now`.
 #[allow(clippy::too_many_arguments)]
 pub fn move_walkers(
     clock: Res<Clock>,
@@ -134,22 +143,23 @@ pub fn move_walkers(
     let now = clock.now_s;
     net.refresh(&ctx.shelters, escorts_cross(&ctx));
     let movers = &mut *movers;
-    for _pass in 0..8 {
+    loop {
         let mut progressed = false;
         // Waiting households, first come first served.
-        let mut waiting = std::mem::take(&mut movers.at_node);
-        waiting.sort_by(|a, b| {
-            let ha = households
-                .get(index.households[*a as usize])
-                .map(|h| h.at_since_s)
-                .unwrap_or(0.0);
-            let hb = households
-                .get(index.households[*b as usize])
-                .map(|h| h.at_since_s)
-                .unwrap_or(0.0);
-            ha.total_cmp(&hb).then(a.cmp(b))
-        });
-        for h in waiting {
+        // The keys are looked up once per pass, not once per comparison: the passes
+        // repeat until nothing moves, so this sort runs many times in a busy step.
+        let mut waiting: Vec<(f64, u32)> = std::mem::take(&mut movers.at_node)
+            .into_iter()
+            .map(|h| {
+                let since = households
+                    .get(index.households[h as usize])
+                    .map(|hh| hh.at_since_s)
+                    .unwrap_or(0.0);
+                (since, h)
+            })
+            .collect();
+        waiting.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        for (_, h) in waiting {
             let Ok(mut hh) = households.get_mut(index.households[h as usize]) else {
                 continue;
             };
@@ -232,10 +242,11 @@ pub fn move_walkers(
             let (storage, length) = (net.net.storage_p[li], net.net.length_m[li]);
             let lane = &mut net.net.lanes[d.slot()];
             if lane.people > 0 && lane.people + n > storage {
+                lane.blocked = true;
                 movers.at_node.push(h);
                 continue;
             }
-            let entered = hh.at_since_s.max(now - clock.step_s);
+            let entered = hh.at_since_s.max(now - clock.step_s).max(lane.room_at_s);
             lane.queue.push_back(Walker {
                 household: h,
                 people: n,
@@ -267,6 +278,10 @@ pub fn move_walkers(
                 lane.queue.pop_front();
                 lane.next_exit_s = exit + f64::from(head.people) / cap;
                 lane.people -= head.people;
+                if lane.blocked {
+                    lane.blocked = false;
+                    lane.room_at_s = exit;
+                }
                 let d = DirLink {
                     link: LinkIdx(li as u32),
                     reverse: slot % 2 == 1,
