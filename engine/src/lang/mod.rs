@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod format;
 pub mod generate;
 pub mod keywords;
+pub mod normalise;
 pub mod parse;
 pub mod print;
 pub mod syntax;
@@ -323,6 +324,30 @@ pub fn check_heightmap(result: &mut CheckResult, loaded: Result<validate::Terrai
         result.scenario = None;
     }
     sort(&mut result.diagnostics);
+}
+
+/// W0011: the file's bytes were not UTF-8 and `io` read them as `encoding` (GB18030,
+/// UTF-16LE, UTF-16BE); added to a check of that file, at its start. `drill fmt`
+/// writes the file back as UTF-8.
+pub fn note_encoding(result: &mut CheckResult, file: FileId, encoding: &str) {
+    result.diagnostics.push(encoding_warning(file, encoding));
+    sort(&mut result.diagnostics);
+}
+
+/// The W0011 diagnostic of [`note_encoding`].
+pub fn encoding_warning(file: FileId, encoding: &str) -> Diagnostic {
+    Diagnostic::warning(
+        "W0011",
+        Span {
+            file,
+            start: 0,
+            end: 0,
+        },
+        format!("文件不是 UTF-8 编码,已按 {encoding} 读取"),
+        format!("the file is not UTF-8; it was read as {encoding}"),
+    )
+    .label(format!("read as {encoding}"))
+    .help("`drill fmt` writes it back as UTF-8; or save it as UTF-8 in the editor / 运行 drill fmt 或在编辑器中另存为 UTF-8")
 }
 
 /// Checks a single self-contained text (no includes allowed to resolve).

@@ -3,7 +3,8 @@
 //! roads, paths and bridges between places. Owns E0143/E0144 (a place without a
 //! position, a shelter without a capacity), E0401/E0402 (population groups above a
 //! place's people), E0132 (a river without ends) and E0133/E0403 (a zone without a
-//! level or with fewer than three points).
+//! level or with fewer than three points) and W0012 (two roads, paths or bridges
+//! between the same two places).
 
 use super::cursor::Cur;
 use super::units::Dim;
@@ -408,6 +409,29 @@ impl V {
         }
     }
 
+    /// W0012: a second road, path or bridge between the same two places. Probably a
+    /// line written twice; if not, an inject's `close road A -> B` closes only the
+    /// first, and the second stays open.
+    fn parallel_link(&mut self, kind: LinkKind, a: PlaceIdx, b: PlaceIdx, span: Span, first: Span) {
+        let (an, bn) = (self.s.place(a).name.clone(), self.s.place(b).name.clone());
+        let (en, zh) = match kind {
+            LinkKind::Road => ("road", "道路"),
+            LinkKind::Path => ("path", "小路"),
+            LinkKind::Bridge => ("bridge", "桥"),
+        };
+        self.err(
+            Diagnostic::warning(
+                "W0012",
+                span,
+                format!("{an} 与 {bn} 之间已有一条{zh},这是第二条"),
+                format!("a second {en} between `{an}` and `{bn}`: `close {en} {an} -> {bn}` would close only the first"),
+            )
+            .label(format!("second {en}"))
+            .secondary(first, format!("first {en}"))
+            .help("delete the repeated line; for two real routes, put a place where they part so each has its own ends / 删除重复的一行;确有两条路线时,在分岔处加一个地点"),
+        );
+    }
+
     fn link(&mut self, cur: &mut Cur<'_>, kw: &str) {
         let whole = cur.whole();
         let kind = match kw {
@@ -463,6 +487,9 @@ impl V {
         });
         let default_width = if kind == LinkKind::Path { 1.5 } else { 4.0 };
         let idx = self.s.map.links.len() as u32;
+        if let Some(&first) = self.names.links.get(&link_key(kind, a, b)) {
+            self.parallel_link(kind, a, b, whole, self.s.map.links[first as usize].span);
+        }
         self.names.links.entry(link_key(kind, a, b)).or_insert(idx);
         self.s.map.links.push(Link {
             kind,
