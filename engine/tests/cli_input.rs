@@ -21,9 +21,21 @@ fn temp(name: &str) -> PathBuf {
     dir
 }
 
-/// The documentation's example scenario, canonically formatted.
+/// The documentation's example scenario.
 fn doc_example() -> String {
     std::fs::read_to_string(repo("engine/tests/data/doc-example.drill")).unwrap()
+}
+
+/// The example as `drill fmt` writes it (in ASCII, UTF-8).
+fn canonical_example(dir: &Path) -> String {
+    let file = dir.join("canonical.drill");
+    std::fs::write(&file, doc_example()).unwrap();
+    assert_eq!(
+        drill().arg("fmt").arg(&file).status().unwrap().code(),
+        Some(0)
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    text
 }
 
 /// The same scenario as typed with a Chinese input method: full-width punctuation
@@ -76,13 +88,13 @@ fn codes(json: &serde_json::Value) -> Vec<String> {
 fn a_scenario_typed_with_an_input_method_checks_clean_and_formats_to_ascii() {
     let dir = temp("ime");
     let file = dir.join("ime.drill");
-    let canonical = doc_example();
-    std::fs::write(&file, typed_with_ime(&canonical)).unwrap();
+    let canonical = canonical_example(&dir);
+    std::fs::write(&file, typed_with_ime(&doc_example())).unwrap();
     let (code, json) = check_json(&file);
     assert_eq!(code, Some(0), "{json}");
     assert_eq!(codes(&json), ["W0010"], "{json}");
     assert_eq!(json[0]["line"], 5, "{json}");
-    assert_eq!(json[0]["col"], 23, "{json}");
+    assert_eq!(json[0]["col"], 25, "{json}");
     let fmt = drill().arg("fmt").arg(&file).output().unwrap();
     assert_eq!(fmt.status.code(), Some(0), "{fmt:?}");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), canonical);
@@ -95,8 +107,8 @@ fn a_scenario_typed_with_an_input_method_checks_clean_and_formats_to_ascii() {
 #[test]
 fn gbk_and_utf16_files_check_clean_and_format_to_utf8() {
     let dir = temp("encodings");
-    let canonical = doc_example();
-    let typed = typed_with_ime(&canonical);
+    let canonical = canonical_example(&dir);
+    let typed = typed_with_ime(&doc_example());
     let gbk = encoding_rs::GB18030.encode(&typed).0.into_owned();
     let mut utf16 = vec![0xFF, 0xFE];
     utf16.extend(typed.encode_utf16().flat_map(u16::to_le_bytes));

@@ -126,13 +126,31 @@ fn flatten_now(nodes: &[Node], out: &mut Vec<String>) {
     }
 }
 
+/// Whether a Chinese unit may be read in `text`: one after a digit (and spaces), or
+/// one with a `/` anywhere (a timeline's unit).
+fn reads_a_chinese_unit(text: &str) -> bool {
+    drill_engine::lang::normalise::CHINESE_UNITS
+        .iter()
+        .any(|(spelling, _)| {
+            text.match_indices(spelling).any(|(at, _)| {
+                spelling.contains('/')
+                    || text[..at]
+                        .trim_end_matches([' ', '\t'])
+                        .ends_with(|c: char| c.is_ascii_digit())
+            })
+        })
+}
+
 /// Checks one text; `false` when the pre-scan stopped it first (pest never ran).
 fn same_as_before(text: &str) -> bool {
     let (tree, diags) = parse(text, 0);
     // The pre-scan's own findings (unbalanced brackets, unclosed strings, full-width
     // characters, binary, empty file) come before pest and are not what this tests.
-    // (The pre-scan also reads Chinese units, which the previous grammar refused; no
-    // fragment below has one.)
+    // (The pre-scan also reads Chinese units, which the previous grammar refused: a
+    // text with one is not compared.)
+    if reads_a_chinese_unit(text) {
+        return false;
+    }
     if diags.iter().any(|d| {
         matches!(
             d.code,
@@ -281,7 +299,9 @@ const FRAGMENTS: &[&str] = &[
     "/* c */",
     "/**/",
     "//",
-    "米",
+    // (an ideograph glued to a number; not a Chinese unit, which the pre-scan reads
+    // and the previous grammar refused: `4米` is tested in `parse.rs`)
+    "个",
     "号",
 ];
 
