@@ -101,6 +101,29 @@ pub fn unit_at(
     mut before: impl Iterator<Item = char>,
 ) -> Option<(usize, &'static str)> {
     let rest = &text[at..];
+    // (most ideographs after a space or digit start no unit: a few compares each)
+    if !matches!(
+        rest.chars().next(),
+        Some(
+            '毫' | '立'
+                | '千'
+                | '公'
+                | '厘'
+                | '米'
+                | '分'
+                | '小'
+                | '秒'
+                | '时'
+                | '天'
+                | '克'
+                | '吨'
+                | '度'
+                | '人'
+                | '户'
+        )
+    ) {
+        return None;
+    }
     let (spelling, unit) = CHINESE_UNITS
         .iter()
         .find(|(spelling, _)| rest.starts_with(spelling))?;
@@ -197,6 +220,9 @@ impl OffsetMap {
 
     /// Moves every span of a tree back to the source.
     pub fn nodes(&self, nodes: &mut [Node<'_>]) {
+        if self.is_empty() {
+            return;
+        }
         for n in nodes {
             n.span = self.span(n.span);
             if let NodeKind::List(items) | NodeKind::Block(items) = &mut n.kind {
@@ -288,7 +314,14 @@ mod tests {
     }
 
     #[test]
-    fn units_are_listed_longest_first() {
+    fn units_are_listed_longest_first_and_their_first_characters_are_known() {
+        for (spelling, _) in CHINESE_UNITS {
+            let before = ['1'];
+            assert!(
+                unit_at(spelling, 0, before.into_iter()).is_some(),
+                "{spelling}"
+            );
+        }
         for (i, (a, _)) in CHINESE_UNITS.iter().enumerate() {
             for (b, _) in &CHINESE_UNITS[i + 1..] {
                 assert!(!b.starts_with(a), "{b} must come before {a}");

@@ -63,28 +63,13 @@ pub fn parse(text: &str, file: u32) -> (Option<SyntaxFile<'_>>, Vec<Diagnostic>)
     let mut blanked = false;
     loop {
         let mut converted_diags = Vec::new();
-        let converted = match DrillParser::parse(Rule::file, &fixed) {
-            Ok(mut pairs) => match pairs.next() {
-                Some(file_pair) => {
-                    let texts = Texts {
-                        source: text,
-                        parsed: &fixed,
-                        map: &map,
-                        replaced: blanked || !map.is_empty(),
-                    };
-                    convert_items(file_pair, &mut converted_diags, file, &texts)
-                }
-                None => Ok(Vec::new()),
-            },
-            Err(err) => {
-                let pos = match err.location {
-                    pest::error::InputLocation::Pos(p) => p,
-                    pest::error::InputLocation::Span((s, _)) => s,
-                };
-                // A token glued wrongly to a name before that point is the first mistake.
-                Err(first_glue_error(&fixed, pos).map_or(pos, |q| q.min(pos)))
-            }
+        let texts = Texts {
+            source: text,
+            parsed: &fixed,
+            map: &map,
+            replaced: blanked || !map.is_empty(),
         };
+        let converted = parse_once(&texts, &mut converted_diags, file);
         match converted {
             Ok(mut nodes) => {
                 map.nodes(&mut nodes);
@@ -119,6 +104,29 @@ pub fn parse(text: &str, file: u32) -> (Option<SyntaxFile<'_>>, Vec<Diagnostic>)
                     }
                 }
             }
+        }
+    }
+}
+
+/// One pest parse of the (rewritten) text and its conversion to nodes, in the parsed
+/// text's positions; `Err(pos)` where the text is refused.
+fn parse_once<'a>(
+    texts: &Texts<'a, '_>,
+    diags: &mut Vec<Diagnostic>,
+    file: u32,
+) -> Result<Vec<Node<'a>>, usize> {
+    match DrillParser::parse(Rule::file, texts.parsed) {
+        Ok(mut pairs) => match pairs.next() {
+            Some(file_pair) => convert_items(file_pair, diags, file, texts),
+            None => Ok(Vec::new()),
+        },
+        Err(err) => {
+            let pos = match err.location {
+                pest::error::InputLocation::Pos(p) => p,
+                pest::error::InputLocation::Span((s, _)) => s,
+            };
+            // A token glued wrongly to a name before that point is the first mistake.
+            Err(first_glue_error(texts.parsed, pos).map_or(pos, |q| q.min(pos)))
         }
     }
 }
