@@ -279,10 +279,15 @@ fn finish(
 ) -> CheckResult {
     debug_assert!(trees.first().is_none_or(|(f, _)| *f == main));
     let (scenario, diags) = validate::validate(trees);
-    // A lexical slip (full-width character, a time like 25:70) is already reported
-    // where it stands; what validation then says about the same token ("expected a
-    // number", "after the drill ends") would only repeat it.
-    let lexical: Vec<Span> = diagnostics.iter().map(|d| d.primary.span).collect();
+    // A lexical error (a word with an unknown unit, a time like 25:70) is already
+    // reported where it stands; what validation then says about the same token
+    // ("expected a number", "after the drill ends") would only repeat it. A warning
+    // (W0010, a full-width character read as ASCII) hides nothing.
+    let lexical: Vec<Span> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.primary.span)
+        .collect();
     diagnostics.extend(diags.into_iter().filter(|d| {
         let s = d.primary.span;
         !lexical
@@ -504,6 +509,26 @@ mod tests {
                 .collect();
             assert_eq!(includes, ["E0151"], "{main} including {target}");
         }
+    }
+
+    /// A full-width character's warning (W0010) must not hide what validation says
+    /// about the token it stands in.
+    #[test]
+    fn a_full_width_warning_hides_no_error_at_the_same_place() {
+        let text = "map {\n  place a at (1, 2)\n  place b at (3, 4)\n  road a -> b width （1，2）\n}\n";
+        let (_, result) = check_text("x.drill", text);
+        let codes: Vec<&str> = result.diagnostics.iter().map(|d| d.code).collect();
+        assert!(codes.contains(&"W0010"), "{codes:?}");
+        assert!(codes.contains(&"E0301"), "{codes:?}");
+        let at = text.find('（').unwrap() as u32;
+        assert!(
+            result
+                .diagnostics
+                .iter()
+                .any(|d| d.code == "E0301" && d.primary.span.start == at),
+            "{:?}",
+            result.diagnostics
+        );
     }
 
     #[test]
