@@ -515,7 +515,8 @@ mod tests {
     /// about the token it stands in.
     #[test]
     fn a_full_width_warning_hides_no_error_at_the_same_place() {
-        let text = "map {\n  place a at (1, 2)\n  place b at (3, 4)\n  road a -> b width （1，2）\n}\n";
+        let text =
+            "map {\n  place a at (1, 2)\n  place b at (3, 4)\n  road a -> b width （1，2）\n}\n";
         let (_, result) = check_text("x.drill", text);
         let codes: Vec<&str> = result.diagnostics.iter().map(|d| d.code).collect();
         assert!(codes.contains(&"W0010"), "{codes:?}");
