@@ -48,7 +48,11 @@ fn typed_with_ime(text: &str) -> String {
         .replace("cell 10m", "cell 10 米")
         .replace("at (420, 310)", "at （420，310）")
         .replace("people 131", "people １３１")
-        .replace("step     10s", "step     10秒");
+        .replace("step     10s", "step     10秒")
+        .replace("rain    mm/h [", "rain    毫米/小时 [")
+        .replace("竹源溪 m3/s [", "竹源溪 立方米/秒 【")
+        .replace("6h 90]", "6h 90】")
+        .replace("[0h 4m/s 270deg,", "[0h 4米/秒 270度,");
     for (ascii, ime) in [
         ("duration 12h", "12小时"),
         ("20:00", "20："),
@@ -57,6 +61,10 @@ fn typed_with_ime(text: &str) -> String {
         ("(420, 310)", "（420，310）"),
         ("people 131", "１３１"),
         ("10s", "10秒"),
+        ("rain    mm/h [", "毫米/小时 ["),
+        ("m3/s [", "立方米/秒 【"),
+        ("6h 90]", "6h 90】"),
+        ("4m/s 270deg", "4米/秒 270度"),
     ] {
         assert!(text.contains(ascii) && typed.contains(ime), "{ascii}");
     }
