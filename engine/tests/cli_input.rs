@@ -34,8 +34,7 @@ fn canonical_example(dir: &Path) -> String {
         drill().arg("fmt").arg(&file).status().unwrap().code(),
         Some(0)
     );
-    let text = std::fs::read_to_string(&file).unwrap();
-    text
+    std::fs::read_to_string(&file).unwrap()
 }
 
 /// The same scenario as typed with a Chinese input method: full-width punctuation
