@@ -503,3 +503,42 @@ impl V {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::EXAMPLE;
+    use crate::lang::check_text;
+
+    fn codes(text: &str) -> Vec<&'static str> {
+        check_text("t.drill", text)
+            .1
+            .diagnostics
+            .iter()
+            .map(|d| d.code)
+            .collect()
+    }
+
+    /// Issue 20, item 7: a second road between the same two places (either way
+    /// round) is W0012, pointing at both; a road and a bridge between the same two
+    /// places are different links.
+    #[test]
+    fn a_second_link_of_a_kind_between_the_same_places_is_warned_about() {
+        let road = "  road    上村 -> 村委会 width 4m\n";
+        assert!(EXAMPLE.contains(road));
+        assert_eq!(codes(EXAMPLE), Vec::<&str>::new());
+        let twice = EXAMPLE.replace(road, &format!("{road}  road 村委会 -> 上村 width 5m\n"));
+        let (_, result) = check_text("t.drill", &twice);
+        let w: Vec<_> = result
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "W0012")
+            .collect();
+        assert_eq!(w.len(), 1, "{:?}", result.diagnostics);
+        assert!(result.scenario.is_some(), "a warning, not an error");
+        let line_of = |at: u32| twice[..at as usize].lines().count();
+        assert_eq!(line_of(w[0].primary.span.start), 20);
+        assert_eq!(line_of(w[0].secondary[0].span.start), 19);
+        let bridge = EXAMPLE.replace(road, &format!("{road}  bridge 上村 -> 村委会 width 3m\n"));
+        assert_eq!(codes(&bridge), Vec::<&str>::new());
+    }
+}
