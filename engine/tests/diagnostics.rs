@@ -30,14 +30,14 @@ const PEST_LEAKS: &[&str] = &[
 ];
 
 fn check_file(path: &Path) -> (SourceMap, lang::CheckResult) {
-    let text = io::read_text(path).unwrap_or_else(|e| panic!("{e}"));
+    let decoded = io::read_decoded(path).unwrap_or_else(|e| panic!("{e}"));
     let mut sources = SourceMap::new();
     let main = sources.add(
         format!(
             "tests/broken/{}",
             path.file_name().unwrap().to_string_lossy()
         ),
-        text,
+        decoded.text,
     );
     let dir = path.parent().unwrap().to_path_buf();
     let include_dir = dir.clone();
@@ -48,6 +48,9 @@ fn check_file(path: &Path) -> (SourceMap, lang::CheckResult) {
     let mut result = lang::check(&mut sources, main, &loader);
     // As `drill check` does: read the heightmap file, check the map against its extent.
     drill_engine::cli::check::check_heightmap_file(&mut result, &dir);
+    if let Some(encoding) = decoded.encoding {
+        lang::note_encoding(&mut result, main, encoding);
+    }
     (sources, result)
 }
 
@@ -137,16 +140,61 @@ fn absurd_nesting_is_refused_without_overflowing_the_stack() {
     assert_eq!(result.diagnostics[0].code, "E0104");
 }
 
+/// Issue 20, item 1: a file typed in full width is read as ASCII, with one warning
+/// at the first full-width character that counts them all.
 #[test]
-fn a_file_typed_in_full_width_gets_a_summary_not_a_thousand_messages() {
+fn a_file_typed_in_full_width_gets_one_warning_not_a_thousand_messages() {
     let text = "zone z polygon ".to_string() + &"（1，2）".repeat(500);
     let (_, result) = check_str(&text);
+    let full_width: Vec<_> = result
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "W0010")
+        .collect();
+    assert_eq!(full_width.len(), 1, "{:?}", result.diagnostics);
+    assert_eq!(full_width[0].primary.span.start, 15);
     assert!(
-        result.diagnostics.len() <= 25,
+        full_width[0]
+            .message_en
+            .ends_with("1500 full-width characters in this file"),
         "{}",
-        result.diagnostics.len()
+        full_width[0].message_en
     );
-    assert!(result.diagnostics.iter().any(|d| d.code == "E0107"));
+}
+
+fn warnings_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/warnings")
+}
+
+/// Every `tests/warnings/*.drill` file checks without an error; its rendered warnings
+/// are snapshotted as `warning-NAME` (empty for what was once an error and is now read
+/// as meant, such as a Chinese unit).
+#[test]
+fn every_warning_file_checks_clean_with_its_warnings() {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(warnings_dir())
+        .expect("tests/warnings exists")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "drill"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 10, "found {}", files.len());
+    for path in files {
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let decoded = io::read_decoded(&path).unwrap_or_else(|e| panic!("{e}"));
+        let (sources, mut result) =
+            lang::check_text(&format!("tests/warnings/{name}.drill"), &decoded.text);
+        if let Some(encoding) = decoded.encoding {
+            lang::note_encoding(&mut result, 0, encoding);
+        }
+        let rendered = lang::render(&result.diagnostics, &sources);
+        assert!(!result.has_errors(), "{name}: errors:\n{rendered}");
+        for d in &result.diagnostics {
+            assert!(d.help.is_some(), "{name}: {} has no help line", d.code);
+        }
+        insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
+            insta::assert_snapshot!(format!("warning-{name}"), rendered);
+        });
+    }
 }
 
 /// W0009: a plan task warns by loudspeaker (大喇叭) a place no loudspeaker reaches

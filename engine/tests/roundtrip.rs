@@ -1,6 +1,8 @@
 //! Property tests of the formatter: for generated scenarios written with random
 //! spacing, blank lines, comments and a random mix of Chinese and English keywords,
 //! `format` is idempotent and never changes the validated `Scenario` (spans aside).
+//! Some are typed as with a Chinese input method (issue 20): full-width punctuation
+//! and digits, Chinese units; `format` writes them in ASCII.
 
 use drill_engine::lang;
 use proptest::prelude::*;
@@ -13,6 +15,10 @@ struct Gen {
     spaces: Vec<u8>,
     comments: Vec<bool>,
     blank: Vec<bool>,
+    /// Per unit: written in Chinese (`小时`, `米`, `分钟`).
+    chinese_units: Vec<bool>,
+    /// Per punctuation mark or digit outside strings and comments: full-width.
+    full_width: Vec<bool>,
 }
 
 fn scenarios() -> impl Strategy<Value = Gen> {
@@ -23,15 +29,21 @@ fn scenarios() -> impl Strategy<Value = Gen> {
         prop::collection::vec(0u8..4, 256),
         prop::collection::vec(prop::bool::weighted(0.2), 64),
         prop::collection::vec(prop::bool::weighted(0.2), 64),
+        prop::collection::vec(prop::bool::weighted(0.3), 16),
+        prop::option::of(prop::collection::vec(prop::bool::weighted(0.2), 97)),
     )
-        .prop_map(|(places, roles, zh, spaces, comments, blank)| Gen {
-            places,
-            roles,
-            zh,
-            spaces,
-            comments,
-            blank,
-        })
+        .prop_map(
+            |(places, roles, zh, spaces, comments, blank, chinese_units, full_width)| Gen {
+                places,
+                roles,
+                zh,
+                spaces,
+                comments,
+                blank,
+                chinese_units,
+                full_width: full_width.unwrap_or_else(|| vec![false]),
+            },
+        )
 }
 
 /// Writes the generated scenario as a trainer might: irregular spacing included.
@@ -61,6 +73,13 @@ fn write(g: &Gen) -> String {
     };
     let zh = |i: usize| g.zh[i % g.zh.len()];
     let kw = |i: usize, en: &'static str, cn: &'static str| if zh(i) { cn } else { en };
+    let unit = |i: usize, en: &'static str, cn: &'static str| {
+        if g.chinese_units[i % g.chinese_units.len()] {
+            cn
+        } else {
+            en
+        }
+    };
     push(
         &mut lines,
         format!(
@@ -86,7 +105,14 @@ fn write(g: &Gen) -> String {
     );
     push(
         &mut lines,
-        format!("{}{}{}12{}h", sp(), kw(3, "duration", "时长"), sp(), sp()),
+        format!(
+            "{}{}{}12{}{}",
+            sp(),
+            kw(3, "duration", "时长"),
+            sp(),
+            sp(),
+            unit(0, "h", "小时")
+        ),
     );
     push(
         &mut lines,
@@ -137,7 +163,7 @@ fn write(g: &Gen) -> String {
         push(
             &mut lines,
             format!(
-                "{}{}{}村{i}{}->{}避灾点0{}{}{}{}m",
+                "{}{}{}村{i}{}->{}避灾点0{}{}{}{}{}",
                 sp(),
                 kw(14 + i, "road", "道路"),
                 sp(),
@@ -146,7 +172,8 @@ fn write(g: &Gen) -> String {
                 sp(),
                 kw(15 + i, "width", "宽"),
                 sp(),
-                3 + i
+                3 + i,
+                unit(1 + i, "m", "米")
             ),
         );
     }
@@ -199,7 +226,7 @@ fn write(g: &Gen) -> String {
             kw(46 + i, "to", "到").into(),
             "避灾点0".into(),
             kw(47 + i, "within", "时限").into(),
-            format!("{}min", 30 + i),
+            format!("{}{}", 30 + i, unit(8 + i, "min", "分钟")),
             "}".into(),
         ];
         let mut s = sp().to_string();
@@ -210,7 +237,54 @@ fn write(g: &Gen) -> String {
         push(&mut lines, s);
     }
     push(&mut lines, "}".into());
-    lines.join("\n") + "\n"
+    as_typed(&(lines.join("\n") + "\n"), &g.full_width)
+}
+
+/// ASCII punctuation and digits that an input method types full-width.
+const FULL_WIDTH: [(char, char); 17] = [
+    ('(', '（'),
+    (')', '）'),
+    (',', '，'),
+    (':', '：'),
+    ('{', '｛'),
+    ('}', '｝'),
+    ('[', '【'),
+    (']', '】'),
+    ('0', '０'),
+    ('1', '１'),
+    ('2', '２'),
+    ('3', '３'),
+    ('4', '４'),
+    ('5', '５'),
+    ('7', '７'),
+    ('8', '８'),
+    ('9', '９'),
+];
+
+/// The text with the punctuation and digits outside strings and comments made
+/// full-width where `flags` (cycled) says so.
+fn as_typed(text: &str, flags: &[bool]) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    let (mut in_string, mut in_comment, mut k) = (false, false, 0usize);
+    let mut prev = '\n';
+    for c in text.chars() {
+        match c {
+            '\n' => (in_string, in_comment) = (false, false),
+            '"' if !in_comment => in_string = !in_string,
+            '/' if prev == '/' && !in_string => in_comment = true,
+            _ => {}
+        }
+        prev = c;
+        let wide = FULL_WIDTH.iter().find(|(a, _)| *a == c).map(|(_, w)| *w);
+        match wide {
+            Some(w) if !in_string && !in_comment => {
+                k += 1;
+                out.push(if flags[k % flags.len()] { w } else { c });
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 proptest! {
@@ -231,5 +305,15 @@ proptest! {
         prop_assert_eq!(meaning(&scenario), meaning(&reparsed.scenario.expect("still valid")));
         // Comments survive formatting.
         prop_assert_eq!(text.matches("// 备注").count(), once.matches("// 备注").count());
+        // What an input method typed comes out in ASCII, with canonical units.
+        for (_, wide) in FULL_WIDTH {
+            prop_assert!(!once.contains(wide), "{}", once);
+        }
+        for chinese in ["小时", "米", "分钟"] {
+            prop_assert!(!once.contains(chinese), "{}", once);
+        }
+        let warned = original.diagnostics.iter().filter(|d| d.code == "W0010").count();
+        let typed = FULL_WIDTH.iter().any(|(_, wide)| text.contains(*wide));
+        prop_assert_eq!(warned, usize::from(typed));
     }
 }

@@ -37,16 +37,28 @@ pub struct CheckArgs {
 
 /// Reads and checks one file; `Err` when the file itself cannot be read.
 pub fn check_file(path: &std::path::Path) -> Result<(SourceMap, lang::CheckResult), String> {
-    Ok(check_text_of(path, io::read_text(path)?))
+    Ok(check_text_of(path, io::read_decoded(path)?))
 }
 
-/// Checks a file's text, already read, and its heightmap file if the map has one.
-fn check_text_of(path: &Path, text: String) -> (SourceMap, lang::CheckResult) {
+/// Checks a file's text, already read, and its heightmap file if the map has one;
+/// a file not in UTF-8 gets W0011 naming the encoding it was read in.
+fn check_text_of(path: &Path, decoded: io::Decoded) -> (SourceMap, lang::CheckResult) {
     let mut sources = SourceMap::new();
-    let main = sources.add(path.to_string_lossy().replace('\\', "/"), text);
+    let main = sources.add(path.to_string_lossy().replace('\\', "/"), decoded.text);
     let mut result = lang::check(&mut sources, main, &io::Includes);
-    check_heightmap_file(&mut result, path.parent().unwrap_or(Path::new(".")));
+    check_heightmap_file(&mut result, parent_or_dot(path));
+    if let Some(encoding) = decoded.encoding {
+        lang::note_encoding(&mut result, main, encoding);
+    }
     (sources, result)
+}
+
+/// The folder of a file as given, `.` for a bare file name (whose parent is "").
+fn parent_or_dot(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
 }
 
 /// Reads a clean scenario's heightmap file (relative to `scenario_dir`, as `drill run`
@@ -88,13 +100,13 @@ fn scenario_for_log(
         return clean(path)
             .ok_or_else(|| format!("the scenario {} has errors; check it first", path.display()));
     }
-    let folder = log.parent().unwrap_or(Path::new("."));
+    let folder = parent_or_dot(log);
     let nearby = io::list_files(folder, "drill").unwrap_or_default();
     for path in given.iter().chain(&nearby) {
         if path.as_path() == log {
             continue;
         }
-        let Ok(text) = io::read_text(path) else {
+        let Ok(io::Decoded { text, .. }) = io::read_decoded(path) else {
             continue;
         };
         if lang::action_log_scenario_id(&text).is_some() || !text.contains(id) {
@@ -116,14 +128,17 @@ fn scenario_for_log(
 /// Checks an action log against its scenario.
 fn check_log(
     path: &Path,
-    text: String,
+    decoded: io::Decoded,
     id: &str,
     args: &CheckArgs,
 ) -> Result<(SourceMap, Vec<lang::Diagnostic>), String> {
     let scenario = scenario_for_log(id, path, args.scenario.as_deref(), &args.files)?;
     let mut sources = SourceMap::new();
-    let file = sources.add(path.to_string_lossy().replace('\\', "/"), text);
-    let (_, diagnostics) = lang::check_actions(&scenario, &sources, file);
+    let file = sources.add(path.to_string_lossy().replace('\\', "/"), decoded.text);
+    let (_, mut diagnostics) = lang::check_actions(&scenario, &sources, file);
+    if let Some(encoding) = decoded.encoding {
+        diagnostics.insert(0, lang::encoding_warning(file, encoding));
+    }
     Ok((sources, diagnostics))
 }
 
@@ -157,17 +172,17 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     let mut inputs: Vec<Input> = Vec::new();
     let mut included: Vec<(PathBuf, PathBuf)> = Vec::new(); // (included file, by)
     for path in &files {
-        let text = match io::read_text(path) {
-            Ok(t) => t,
+        let decoded = match io::read_decoded(path) {
+            Ok(d) => d,
             Err(e) => {
                 inputs.push(Input::Unreadable(e));
                 continue;
             }
         };
-        let checked = match lang::action_log_scenario_id(&text) {
-            Some(id) => check_log(path, text, &id, args),
+        let checked = match lang::action_log_scenario_id(&decoded.text) {
+            Some(id) => check_log(path, decoded, &id, args),
             None => {
-                let (sources, r) = check_text_of(path, text);
+                let (sources, r) = check_text_of(path, decoded);
                 for source in sources.files.iter().skip(1) {
                     if let Some(p) = io::canonical(Path::new(&source.path)) {
                         included.push((p, path.clone()));

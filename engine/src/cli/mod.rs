@@ -48,6 +48,7 @@ enum Command {
 }
 
 pub fn main() -> ExitCode {
+    restore_sigpipe();
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => check::run(&args),
@@ -58,5 +59,18 @@ pub fn main() -> ExitCode {
         Command::Calc(args) => calc::run(args),
         Command::Batch(args) => batch::run(&args),
         Command::Compare(args) => compare::run(&args),
+    }
+}
+
+/// `drill run --json | head -3`: once `head` has read its lines, a write to the
+/// closed pipe must end the program quietly, as it ends `cat`. Rust ignores SIGPIPE,
+/// so the write fails instead and `println!` panics; every subcommand prints, so the
+/// signal's default (end the process) is restored for all of them.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in `main`, before any thread is started; setting
+    // a signal's disposition to its default has no other effect on the program.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

@@ -1,12 +1,14 @@
 //! The only module that reads and writes files. Everything else in the engine is a
 //! pure function of its inputs, so it can be tested without touching the disk.
 //! Reading is here; `write` holds the atomic writes, `action_log` the live drill's
-//! action log.
+//! action log, `decode` the encodings a scenario may be saved in.
 
 mod action_log;
+mod decode;
 mod write;
 
 pub use action_log::ActionLogFile;
+pub use decode::{Decoded, decode};
 use write::sync_dir;
 pub use write::write_atomic;
 
@@ -42,6 +44,16 @@ pub fn read_text(path: &Path) -> Result<String, String> {
             e.utf8_error().valid_up_to()
         )
     })
+}
+
+/// Reads a scenario (or action log) as its author's editor saved it: UTF-8, UTF-16
+/// with a byte-order mark or GB18030/GBK (see `decode.rs` for the rule), refusing
+/// anything over [`MAX_TEXT_BYTES`]. A stray byte that is not UTF-8 is read as
+/// U+FFFD, which the checker reports where it stands (E0109).
+pub fn read_decoded(path: &Path) -> Result<Decoded, String> {
+    let bytes = read_limited(path, MAX_TEXT_BYTES)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok(decode(bytes))
 }
 
 /// The files in `dir` with the given extension, sorted by name (so callers that pick
@@ -85,15 +97,20 @@ pub fn ensure_dir(dir: &Path) -> Result<(), String> {
     fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))
 }
 
-/// The include loader for `lang::check` (and the reader of heightmap files): reads the
-/// (already resolved) path as UTF-8 text. Paths are `/`-separated as the language
-/// writes them. Its errors leave the path out: the diagnostic already names the file
-/// as written, and an absolute path would differ from machine to machine.
+/// The include loader for `lang::check`: reads the (already resolved) path as a
+/// scenario text, in any encoding [`read_decoded`] knows (an included file's encoding
+/// is not reported; its stray bytes are, as E0109). Paths are `/`-separated as the
+/// language writes them. Its errors leave the path out: the diagnostic already names
+/// the file as written, and an absolute path would differ from machine to machine.
 pub fn include_loader(path: &str) -> Result<String, String> {
-    read_source(path, MAX_TEXT_BYTES)
+    let bytes = read_limited(Path::new(path), MAX_TEXT_BYTES).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file / 文件不存在".to_string(),
+        _ => e.to_string(),
+    })?;
+    Ok(decode(bytes).text)
 }
 
-/// A file's UTF-8 text for the checker, refused past `limit`.
+/// A heightmap file's UTF-8 text, refused past `limit`.
 fn read_source(path: &str, limit: u64) -> Result<String, String> {
     let bytes = read_limited(Path::new(path), limit).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => "no such file / 文件不存在".to_string(),

@@ -63,6 +63,11 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), String> {
         .to_string_lossy()
         .into_owned();
     let dir = parent_of(&target);
+    // `--events out/x/ev.json` before `out/x` exists: the folders are made, as
+    // `--report out/x` makes its own.
+    if existing.is_none() && !dir.exists() {
+        fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
     remove_stale_temporaries(dir, &name);
     let tmp = dir.join(temp_name(&name, std::process::id()));
     let result = (|| {
@@ -175,6 +180,17 @@ mod tests {
         assert_eq!(fs::read_to_string(&path).unwrap(), "新内容");
         assert_eq!(names(&dir), ["out.txt"]);
         assert!(write_atomic(&dir, b"x").unwrap_err().contains("folder"));
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Issue 20, item 7: `--events out/x/ev.json` failed while `out/x` did not exist.
+    #[test]
+    fn a_write_into_folders_not_made_yet_makes_them() {
+        let dir = temp("folders");
+        let path = dir.join("out/x/ev.json");
+        write_atomic(&path, b"[]").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "[]");
+        assert_eq!(names(&dir.join("out/x")), ["ev.json"]);
         fs::remove_dir_all(&dir).unwrap();
     }
 

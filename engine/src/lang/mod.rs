@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod format;
 pub mod generate;
 pub mod keywords;
+pub mod normalise;
 pub mod parse;
 pub mod print;
 pub mod syntax;
@@ -278,10 +279,15 @@ fn finish(
 ) -> CheckResult {
     debug_assert!(trees.first().is_none_or(|(f, _)| *f == main));
     let (scenario, diags) = validate::validate(trees);
-    // A lexical slip (full-width character, a time like 25:70) is already reported
-    // where it stands; what validation then says about the same token ("expected a
-    // number", "after the drill ends") would only repeat it.
-    let lexical: Vec<Span> = diagnostics.iter().map(|d| d.primary.span).collect();
+    // A lexical error (a word with an unknown unit, a time like 25:70) is already
+    // reported where it stands; what validation then says about the same token
+    // ("expected a number", "after the drill ends") would only repeat it. A warning
+    // (W0010, a full-width character read as ASCII) hides nothing.
+    let lexical: Vec<Span> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.primary.span)
+        .collect();
     diagnostics.extend(diags.into_iter().filter(|d| {
         let s = d.primary.span;
         !lexical
@@ -323,6 +329,30 @@ pub fn check_heightmap(result: &mut CheckResult, loaded: Result<validate::Terrai
         result.scenario = None;
     }
     sort(&mut result.diagnostics);
+}
+
+/// W0011: the file's bytes were not UTF-8 and `io` read them as `encoding` (GB18030,
+/// UTF-16LE, UTF-16BE); added to a check of that file, at its start. `drill fmt`
+/// writes the file back as UTF-8.
+pub fn note_encoding(result: &mut CheckResult, file: FileId, encoding: &str) {
+    result.diagnostics.push(encoding_warning(file, encoding));
+    sort(&mut result.diagnostics);
+}
+
+/// The W0011 diagnostic of [`note_encoding`].
+pub fn encoding_warning(file: FileId, encoding: &str) -> Diagnostic {
+    Diagnostic::warning(
+        "W0011",
+        Span {
+            file,
+            start: 0,
+            end: 0,
+        },
+        format!("文件不是 UTF-8 编码,已按 {encoding} 读取"),
+        format!("the file is not UTF-8; it was read as {encoding}"),
+    )
+    .label(format!("read as {encoding}"))
+    .help("`drill fmt` writes it back as UTF-8; or save it as UTF-8 in the editor / 运行 drill fmt 或在编辑器中另存为 UTF-8")
 }
 
 /// Checks a single self-contained text (no includes allowed to resolve).
@@ -479,6 +509,27 @@ mod tests {
                 .collect();
             assert_eq!(includes, ["E0151"], "{main} including {target}");
         }
+    }
+
+    /// A full-width character's warning (W0010) must not hide what validation says
+    /// about the token it stands in.
+    #[test]
+    fn a_full_width_warning_hides_no_error_at_the_same_place() {
+        let text =
+            "map {\n  place a at (1, 2)\n  place b at (3, 4)\n  road a -> b width （1，2）\n}\n";
+        let (_, result) = check_text("x.drill", text);
+        let codes: Vec<&str> = result.diagnostics.iter().map(|d| d.code).collect();
+        assert!(codes.contains(&"W0010"), "{codes:?}");
+        assert!(codes.contains(&"E0301"), "{codes:?}");
+        let at = text.find('（').unwrap() as u32;
+        assert!(
+            result
+                .diagnostics
+                .iter()
+                .any(|d| d.code == "E0301" && d.primary.span.start == at),
+            "{:?}",
+            result.diagnostics
+        );
     }
 
     #[test]

@@ -1,13 +1,18 @@
 //! Pass 1: text to syntax tree, with `pest`.
 //!
 //! Before pest runs, a linear pre-scan catches the mistakes trainers actually make and
-//! reports *each* of them in plain words: full-width punctuation and digits typed with
-//! a Chinese input method (replaced in a same-length copy so parsing and spans go on
-//! unchanged), unclosed strings, brackets and comments (pointing at the opener),
-//! binary content and absurd nesting. Whatever pest still refuses is mapped to a human
-//! message here; pest's rule names never reach the user.
+//! reports *each* of them in plain words: unclosed strings, brackets and comments
+//! (pointing at the opener), binary content and absurd nesting. It also reads what a
+//! Chinese input method types (see `normalise.rs`): full-width punctuation and digits
+//! become their ASCII twins (one warning per file, W0010) and Chinese units after a
+//! number become the canonical ones, in a rewritten copy whose offset map takes every
+//! span back to the original text. Whatever pest still refuses is mapped to a human
+//! message here; pest's rule names never reach the user. A word pest refuses for its
+//! unit (`600mins`, `3号桥`) is reported, blanked out and the parse goes on, so every
+//! such mistake of a file comes in one run.
 
 use super::diagnostic::Diagnostic;
+use super::normalise::{self, OffsetMap, Rewriter};
 use super::syntax::{ByteSpan, Node, NodeKind, SyntaxFile};
 use crate::model::Span;
 use pest::Parser;
@@ -22,9 +27,13 @@ struct DrillParser;
 /// recurses per level).
 const MAX_NESTING: usize = 64;
 
+/// How many refused words (E0111) one parse reports before it gives up: each costs
+/// a parse of the whole text.
+const MAX_RECOVERIES: usize = 50;
+
 /// Parses one source text. Returns the tree when the text could be read (possibly
-/// with diagnostics for recovered mistakes such as full-width commas), and all
-/// diagnostics found.
+/// with diagnostics for recovered mistakes such as a word with an unknown unit), and
+/// all diagnostics found. Every span points into `text` as given.
 pub fn parse(text: &str, file: u32) -> (Option<SyntaxFile<'_>>, Vec<Diagnostic>) {
     let sp = |s: usize, e: usize| Span {
         file,
@@ -45,21 +54,70 @@ pub fn parse(text: &str, file: u32) -> (Option<SyntaxFile<'_>>, Vec<Diagnostic>)
             ],
         );
     }
-    let (fixed, mut diags, fatal) = prescan(text, file);
+    let (mut fixed, map, mut diags, fatal) = prescan(text, file);
     if fatal {
         return (None, diags);
     }
-    let prescan_diags = diags.len();
-    let converted = match DrillParser::parse(Rule::file, &fixed) {
-        Ok(mut pairs) => match pairs.next() {
-            Some(file_pair) => {
-                let texts = Texts {
-                    source: text,
-                    parsed: &fixed,
-                    replaced: matches!(fixed, Cow::Owned(_)),
-                };
-                convert_items(file_pair, &mut diags, file, &texts)
+    // Diagnostics from here on are in the rewritten text's positions until mapped.
+    let mut recovered: Vec<Diagnostic> = Vec::new();
+    let mut blanked = false;
+    loop {
+        let mut converted_diags = Vec::new();
+        let texts = Texts {
+            source: text,
+            parsed: &fixed,
+            map: &map,
+            replaced: blanked || !map.is_empty(),
+        };
+        let converted = parse_once(&texts, &mut converted_diags, file);
+        match converted {
+            Ok(mut nodes) => {
+                map.nodes(&mut nodes);
+                for mut d in recovered.into_iter().chain(converted_diags) {
+                    map.diagnostic(&mut d);
+                    diags.push(d);
+                }
+                return (Some(SyntaxFile { nodes }), diags);
             }
+            Err(pos) => {
+                // What conversion said about tokens before the failure is dropped, as if
+                // pest had refused the text outright.
+                let (d, blank) = pest_error_to_diagnostic(&fixed, pos, file);
+                let progress = recovered
+                    .last()
+                    .is_none_or(|last| last.primary.span.start < d.primary.span.start);
+                recovered.push(d);
+                match blank {
+                    Some((s, e)) if progress && e > s && recovered.len() < MAX_RECOVERIES => {
+                        // Same length, so every position stays where it was.
+                        let mut owned = std::mem::take(&mut fixed).into_owned();
+                        owned.replace_range(s..e, &" ".repeat(e - s));
+                        fixed = Cow::Owned(owned);
+                        blanked = true;
+                    }
+                    _ => {
+                        for mut d in recovered {
+                            map.diagnostic(&mut d);
+                            diags.push(d);
+                        }
+                        return (None, diags);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One pest parse of the (rewritten) text and its conversion to nodes, in the parsed
+/// text's positions; `Err(pos)` where the text is refused.
+fn parse_once<'a>(
+    texts: &Texts<'a, '_>,
+    diags: &mut Vec<Diagnostic>,
+    file: u32,
+) -> Result<Vec<Node<'a>>, usize> {
+    match DrillParser::parse(Rule::file, texts.parsed) {
+        Ok(mut pairs) => match pairs.next() {
+            Some(file_pair) => convert_items(file_pair, diags, file, texts),
             None => Ok(Vec::new()),
         },
         Err(err) => {
@@ -68,54 +126,9 @@ pub fn parse(text: &str, file: u32) -> (Option<SyntaxFile<'_>>, Vec<Diagnostic>)
                 pest::error::InputLocation::Span((s, _)) => s,
             };
             // A token glued wrongly to a name before that point is the first mistake.
-            Err(first_glue_error(&fixed, pos).map_or(pos, |q| q.min(pos)))
-        }
-    };
-    match converted {
-        Ok(nodes) => (Some(SyntaxFile { nodes }), diags),
-        Err(pos) => {
-            // What conversion said about tokens before the failure is dropped, as if
-            // pest had refused the text outright.
-            diags.truncate(prescan_diags);
-            // A failure right next to a replaced full-width character is that
-            // character's fault (`20：00` cannot become a time); it has its message.
-            let near_full_width = diags.iter().any(|d| {
-                d.code == "E0110"
-                    && (d.primary.span.start as usize) <= pos + 8
-                    && pos <= d.primary.span.end as usize + 8
-            });
-            if !near_full_width {
-                diags.push(pest_error_to_diagnostic(&fixed, pos, file));
-            }
-            (None, diags)
+            Err(first_glue_error(texts.parsed, pos).map_or(pos, |q| q.min(pos)))
         }
     }
-}
-
-/// Full-width characters a Chinese input method produces, with the ASCII to type.
-fn ascii_for_full_width(c: char) -> Option<char> {
-    Some(match c {
-        '，' | '、' => ',',
-        '：' => ':',
-        '；' => ';',
-        '（' => '(',
-        '）' => ')',
-        '｛' => '{',
-        '｝' => '}',
-        '［' | '【' => '[',
-        '］' | '】' => ']',
-        '“' | '”' | '＂' => '"',
-        '．' | '。' => '.',
-        '－' => '-',
-        '＋' => '+',
-        '＞' => '>',
-        '＝' => '=',
-        '％' => '%',
-        '／' => '/',
-        '\u{3000}' => ' ',
-        '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
-        _ => return None,
-    })
 }
 
 fn is_opener(c: char) -> bool {
@@ -147,35 +160,66 @@ const PLAIN_BYTE_SKIP: [u8; 256] = {
     table
 };
 
-/// The linear pre-scan. Returns the text to parse (a same-length copy when full-width
-/// characters were replaced), the diagnostics, and whether parsing must stop.
-fn prescan(text: &str, file: u32) -> (Cow<'_, str>, Vec<Diagnostic>, bool) {
+/// The linear pre-scan. Returns the text to parse (rewritten where full-width
+/// characters or Chinese units were read, see `normalise.rs`) with its map back to
+/// `text`, the diagnostics (in `text`'s positions), and whether parsing must stop.
+fn prescan(text: &str, file: u32) -> (Cow<'_, str>, OffsetMap, Vec<Diagnostic>, bool) {
     let sp = |s: usize, e: usize| Span {
         file,
         start: s as u32,
         end: e as u32,
     };
     let mut diags = Vec::new();
-    let mut replacements: Vec<(usize, char, usize)> = Vec::new(); // (byte, ascii, byte len)
+    let mut out = Rewriter::new(text);
     let mut stack: Vec<(char, usize)> = Vec::new();
     let mut fatal = false;
     let bytes = text.as_bytes();
     let mut pos = 0;
     // The character at byte `at` (always a boundary: the walk steps whole characters).
     let char_at = |at: usize| text[at..].chars().next().unwrap_or('\0');
-    let mut full_width_reported = 0usize;
+    // The first full-width character (where, which, read as) and how many there are.
+    let mut first_full_width: Option<(usize, char, char)> = None;
+    let mut full_width_count = 0usize;
+    let mut full_width = |out: &mut Rewriter<'_>, at: usize, c: char, ascii: char| {
+        out.replace(at, c.len_utf8(), ascii.encode_utf8(&mut [0; 4]));
+        first_full_width.get_or_insert((at, c, ascii));
+        full_width_count += 1;
+    };
+    // U+FFFD is what `io` reads a byte that is not UTF-8 as (E0109, wherever it is).
+    let stray = |diags: &mut Vec<Diagnostic>, at: usize| {
+        if diags.iter().filter(|d| d.code == "E0109").count() < 20 {
+            diags.push(stray_byte(sp(at, at + '\u{FFFD}'.len_utf8())));
+        }
+    };
+    let strays_in = |diags: &mut Vec<Diagnostic>, from: usize, to: usize| {
+        for (k, _) in text[from..to].match_indices('\u{FFFD}') {
+            stray(diags, from + k);
+        }
+    };
     while pos < bytes.len() {
         // Most characters of a scenario need no check: ASCII letters, digits, spaces,
         // newlines, and CJK ideographs U+4E00..U+9FFF (lead byte E5-E9, or E4 then
-        // B8-BF), which hold no full-width punctuation or digits. Skipped by byte.
+        // B8-BF), which hold no full-width punctuation or digits. Skipped by byte;
+        // an ideograph right after a digit or a space (or a rewritten character) may
+        // be a Chinese unit and gets a closer look.
         let b = bytes[pos];
         let skip = PLAIN_BYTE_SKIP[usize::from(b)];
-        if skip != 0 {
-            pos += usize::from(skip);
+        if skip == 1 {
+            pos += 1;
             continue;
         }
-        if b == 0xE4 && bytes.get(pos + 1).is_some_and(|&n| n >= 0xB8) {
-            pos += 3;
+        if skip == 3 || (b == 0xE4 && bytes.get(pos + 1).is_some_and(|&n| n >= 0xB8)) {
+            let unit_context = pos > 0
+                && (matches!(bytes[pos - 1], b'0'..=b'9' | b' ' | b'\t' | b'\n')
+                    || pos == out.last_end());
+            if unit_context
+                && let Some((len, unit)) = normalise::unit_at(text, pos, out.before(pos))
+            {
+                out.replace(pos, len, unit);
+                pos += len;
+            } else {
+                pos += 3;
+            }
             continue;
         }
         let (i, c) = (pos, char_at(pos));
@@ -187,16 +231,22 @@ fn prescan(text: &str, file: u32) -> (Cow<'_, str>, Vec<Diagnostic>, bool) {
                         .label("not text")
                         .help("open the right file, or save it as plain UTF-8 text / 请确认文件是 UTF-8 纯文本"),
                 );
-                return (Cow::Borrowed(text), diags, true);
+                return (Cow::Borrowed(text), OffsetMap::default(), diags, true);
+            }
+            '\u{FFFD}' => {
+                stray(&mut diags, i);
+                out.replace(i, c.len_utf8(), " ");
             }
             '/' if bytes.get(i + 1) == Some(&b'/') => {
                 // (the newline itself is left for the walk)
                 pos = text[i..].find('\n').map_or(bytes.len(), |n| i + n);
+                strays_in(&mut diags, i, pos);
             }
             '/' if bytes.get(i + 1) == Some(&b'*') => {
                 let end = text[i + 2..].find("*/");
                 let closed = end.is_some();
                 pos = end.map_or(bytes.len(), |n| i + 2 + n + 2);
+                strays_in(&mut diags, i, pos);
                 if !closed {
                     diags.push(
                         Diagnostic::error(
@@ -213,22 +263,26 @@ fn prescan(text: &str, file: u32) -> (Cow<'_, str>, Vec<Diagnostic>, bool) {
             }
             '"' | '“' | '＂' => {
                 if c != '"' {
-                    replacements.push((i, '"', c.len_utf8()));
-                    diags.push(full_width(sp(i, i + c.len_utf8()), c, '"'));
+                    full_width(&mut out, i, c, '"');
                 }
+                // A string opened with `"` may hold Chinese quotes (`"他说“快跑”"`): a
+                // `”` closes it only when no `"` follows on the line (an input method
+                // switched mid-string). One opened with `“` closes at `”` or `"`.
+                let line_end = text[pos..].find('\n').map_or(bytes.len(), |n| pos + n);
+                let ascii_closer_ahead = |from: usize| text[from..line_end].contains('"');
                 let mut closed = false;
                 while pos < bytes.len() {
-                    let (j, c) = (pos, char_at(pos));
-                    pos += c.len_utf8();
-                    match c {
+                    let (j, d) = (pos, char_at(pos));
+                    pos += d.len_utf8();
+                    match d {
                         '\\' if pos < bytes.len() => pos += char_at(pos).len_utf8(),
+                        '\u{FFFD}' => stray(&mut diags, j),
                         '"' => {
                             closed = true;
                             break;
                         }
-                        '”' | '＂' => {
-                            replacements.push((j, '"', c.len_utf8()));
-                            diags.push(full_width(sp(j, j + c.len_utf8()), c, '"'));
+                        '”' | '＂' if c != '"' || !ascii_closer_ahead(pos) => {
+                            full_width(&mut out, j, d, '"');
                             closed = true;
                             break;
                         }
@@ -246,15 +300,9 @@ fn prescan(text: &str, file: u32) -> (Cow<'_, str>, Vec<Diagnostic>, bool) {
                 }
             }
             _ => {
-                let (ascii, len) = match ascii_for_full_width(c) {
+                let (ascii, len) = match normalise::ascii_for_full_width(c) {
                     Some(a) => {
-                        // Only the first few full-width characters get their own message;
-                        // a file typed entirely in full-width gets a summary after that.
-                        if full_width_reported < 20 {
-                            diags.push(full_width(sp(i, i + c.len_utf8()), c, a));
-                        }
-                        full_width_reported += 1;
-                        replacements.push((i, a, c.len_utf8()));
+                        full_width(&mut out, i, c, a);
                         (a, c.len_utf8())
                     }
                     None => (c, c.len_utf8()),
@@ -266,7 +314,7 @@ fn prescan(text: &str, file: u32) -> (Cow<'_, str>, Vec<Diagnostic>, bool) {
                             Diagnostic::error("E0104", sp(i, i + len), "括号嵌套太深", format!("brackets nested more than {MAX_NESTING} deep"))
                                 .help("a scenario never needs this much nesting; check for stray `{` / 检查多余的括号"),
                         );
-                        return (Cow::Borrowed(text), diags, true);
+                        return (Cow::Borrowed(text), OffsetMap::default(), diags, true);
                     }
                 } else if matches!(ascii, '}' | ']' | ')') {
                     match stack.pop() {
@@ -276,7 +324,7 @@ fn prescan(text: &str, file: u32) -> (Cow<'_, str>, Vec<Diagnostic>, bool) {
                             diags.push(
                                 Diagnostic::error("E0105", sp(i, i + len), format!("`{ascii}` 与第 {line} 行的 `{open}` 不配对"), format!("`{ascii}` does not match the `{open}` opened at line {line}, column {col}"))
                                     .label(format!("expected `{}` here", closer_for(open)))
-                                    .secondary(sp(at, at + 1), "opened here")
+                                    .secondary(sp(at, at + char_at(at).len_utf8()), "opened here")
                                     .help(format!("close the `{open}` with `{}` first / 先用 `{}` 关闭", closer_for(open), closer_for(open))),
                             );
                             fatal = true;
@@ -294,26 +342,20 @@ fn prescan(text: &str, file: u32) -> (Cow<'_, str>, Vec<Diagnostic>, bool) {
             }
         }
     }
-    if full_width_reported > 20 {
-        diags.push(
-            Diagnostic::error(
-                "E0107",
-                sp(0, 0),
-                format!("还有 {} 个全角字符", full_width_reported - 20),
-                format!(
-                    "{} more full-width characters (not listed)",
-                    full_width_reported - 20
-                ),
-            )
-            .help("switch the input method to half-width (半角) punctuation and retype them"),
-        );
+    if let Some((at, c, ascii)) = first_full_width {
+        diags.push(full_width_warning(
+            sp(at, at + c.len_utf8()),
+            c,
+            ascii,
+            full_width_count,
+        ));
     }
     for (open, at) in stack.into_iter().rev() {
         let (line, _) = super::diagnostic::line_col(text, at);
         diags.push(
             Diagnostic::error(
                 "E0108",
-                sp(at, at + 1),
+                sp(at, at + char_at(at).len_utf8()),
                 format!("第 {line} 行的 `{open}` 没有关闭"),
                 format!("unclosed `{open}` opened at line {line}"),
             )
@@ -326,49 +368,55 @@ fn prescan(text: &str, file: u32) -> (Cow<'_, str>, Vec<Diagnostic>, bool) {
         );
         fatal = true;
     }
-    if replacements.is_empty() {
-        return (Cow::Borrowed(text), diags, fatal);
-    }
-    // Same-length copy: each replaced character becomes its ASCII twin padded with
-    // spaces (before an opening quote, after anything else), so every byte offset
-    // still points at the same place in the original text.
-    let mut fixed = String::with_capacity(text.len());
-    let mut last = 0;
-    for (at, ascii, len) in replacements {
-        fixed.push_str(&text[last..at]);
-        if ascii == '"'
-            && !fixed.ends_with(|c: char| c.is_alphanumeric())
-            && text[at..].starts_with(['“', '＂'])
-        {
-            fixed.extend(std::iter::repeat_n(' ', len - 1));
-            fixed.push('"');
-        } else {
-            fixed.push(ascii);
-            fixed.extend(std::iter::repeat_n(' ', len - 1));
-        }
-        last = at + len;
-    }
-    fixed.push_str(&text[last..]);
-    (Cow::Owned(fixed), diags, fatal)
+    let (fixed, map) = out.finish();
+    (fixed, map, diags, fatal)
 }
 
-fn full_width(span: Span, c: char, ascii: char) -> Diagnostic {
+/// E0109: a byte that is not UTF-8 (read as U+FFFD by `io`).
+fn stray_byte(span: Span) -> Diagnostic {
+    Diagnostic::error(
+        "E0109",
+        span,
+        "此处有一个字节不是 UTF-8 文本(显示为 �)",
+        "a byte here is not UTF-8 text (shown as �), in a file that is otherwise UTF-8",
+    )
+    .label("not UTF-8")
+    .help("delete it and retype the character there; save the file as UTF-8 / 删除后重新输入该字符,文件请存为 UTF-8")
+}
+
+/// W0010: the file has full-width punctuation or digits, read as ASCII; one warning
+/// per file, at the first of them.
+fn full_width_warning(span: Span, c: char, ascii: char, count: usize) -> Diagnostic {
     let what = if c.is_numeric() {
         "digit"
     } else {
         "punctuation"
     };
-    Diagnostic::error(
-        "E0110",
+    let (more_zh, more_en) = match count {
+        1 => (String::new(), String::new()),
+        n => (
+            format!(",本文件共 {n} 处全角字符"),
+            format!("; {n} full-width characters in this file"),
+        ),
+    };
+    Diagnostic::warning(
+        "W0010",
         span,
-        format!("全角字符 '{c}',请改为半角 '{ascii}'"),
-        format!("full-width {what} '{c}' — type an ASCII '{ascii}' instead"),
+        format!("全角字符 '{c}' 已按半角 '{ascii}' 读取{more_zh}"),
+        format!("full-width {what} '{c}' read as ASCII '{ascii}'{more_en}"),
     )
-    .label(format!("type '{ascii}' here"))
-    .help("switch the input method to half-width (半角) and retype it / 切换到半角输入")
+    .label(format!("read as '{ascii}'"))
+    .help("`drill fmt` rewrites them in ASCII; or switch the input method to half-width (半角) / 运行 drill fmt 自动改为半角")
 }
 
-fn pest_error_to_diagnostic(text: &str, pos: usize, file: u32) -> Diagnostic {
+/// The message for a text pest refused at `pos`, and, when the refused thing is a
+/// word with a unit that is not one (E0111), the bytes to blank so the parse can go
+/// on past it (the unit; the number stays, so what needs a number gets one).
+fn pest_error_to_diagnostic(
+    text: &str,
+    pos: usize,
+    file: u32,
+) -> (Diagnostic, Option<(usize, usize)>) {
     let sp = |s: usize, e: usize| Span {
         file,
         start: s as u32,
@@ -404,7 +452,8 @@ fn pest_error_to_diagnostic(text: &str, pos: usize, file: u32) -> Diagnostic {
             .unwrap_or(digits.len());
         let number = &word[..word.len() - digits.len() + number_len];
         let rest = &word[number.len()..];
-        return Diagnostic::error(
+        let blank = (start + number.len(), end);
+        let d = Diagnostic::error(
             "E0111",
             sp(start, end.max(start + 1)),
             format!("`{word}` 既不是带单位的数量,也不是名称"),
@@ -412,16 +461,18 @@ fn pest_error_to_diagnostic(text: &str, pos: usize, file: u32) -> Diagnostic {
         )
         .label(format!("unknown unit `{rest}`"))
         .help(format!(
-            "write a unit like {number}m, {number}km, {number}min, {number}h, {number}m/s, {number}%; or quote a name: \"{word}\" / 数量请用 m km min h 等单位,名称以数字开头请加引号"
+            "write a unit like {number}m, {number}km, {number}min, {number}h, {number}m/s, {number}% (or 米 公里 分钟 小时 ...); or quote a name: \"{word}\" / 数量请用 m km min h 或 米 公里 分钟 小时 等单位,名称以数字开头请加引号"
         ));
+        return (d, Some(blank));
     }
     let c = text[pos..].chars().next();
-    match c {
+    let d = match c {
         None => Diagnostic::error("E0112", sp(pos, pos), "文件意外结束", "unexpected end of file").help("complete the last statement"),
         Some(c) => Diagnostic::error("E0113", sp(pos, pos + c.len_utf8()), format!("无法识别的字符 '{c}'"), format!("unexpected character '{c}'"))
             .label("not allowed here")
             .help("remove it; names use letters, digits, `_` and `-`, text goes in \"quotes\" / 删除该字符,文字请放在引号中"),
-    }
+    };
+    (d, None)
 }
 
 fn span_of(pair: &Pair<'_, Rule>) -> ByteSpan {
@@ -434,20 +485,27 @@ fn span_of(pair: &Pair<'_, Rule>) -> ByteSpan {
 const UNIT_WORDS: [&str; 7] = ["m3/s", "mm/h", "kg/s", "g/s", "km/h", "m/s", "mg/m3"];
 
 /// Where node texts come from: the parsed text is the source itself, or (when the
-/// pre-scan `replaced` full-width characters) a same-length copy of it.
+/// pre-scan rewrote full-width characters or Chinese units, or a refused unit was
+/// blanked) a copy of it, `map` taking its positions back to the source.
 struct Texts<'a, 'p> {
     source: &'a str,
     parsed: &'p str,
+    map: &'p OffsetMap,
     replaced: bool,
 }
 
 impl<'a> Texts<'a, '_> {
-    /// A slice of the parsed text as node text: borrowed from the source at the same
-    /// offsets unless a replaced character makes the two differ there.
+    /// A slice of the parsed text as node text: borrowed from the source where the
+    /// source says the same there, owned where a rewrite makes the two differ (so
+    /// `drill fmt` writes the ASCII).
     fn get(&self, s: &str) -> Cow<'a, str> {
         let start = s.as_ptr() as usize - self.parsed.as_ptr() as usize;
-        match self.source.get(start..start + s.len()) {
-            Some(original) if !self.replaced || original == s => Cow::Borrowed(original),
+        if !self.replaced {
+            return Cow::Borrowed(&self.source[start..start + s.len()]);
+        }
+        let orig = self.map.start(start as u32) as usize;
+        match self.source.get(orig..orig + s.len()) {
+            Some(original) if original == s => Cow::Borrowed(original),
             _ => Cow::Owned(s.to_string()),
         }
     }
@@ -901,16 +959,111 @@ mod tests {
     }
 
     #[test]
-    fn full_width_comma_is_reported_and_parsing_goes_on() {
-        let (tree, diags) = parse("zone z polygon (1，2) (3, 4)", 0);
-        assert_eq!(diags.len(), 1);
-        assert!(
-            diags[0].message_en.contains("type an ASCII ','"),
-            "{}",
-            diags[0].message_en
+    fn full_width_characters_are_read_as_ascii_with_one_warning() {
+        let text = "zone z polygon （1，2） (3, 4)";
+        let (tree, diags) = parse(text, 0);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].code, "W0010");
+        assert!(!diags[0].is_error());
+        assert_eq!(
+            diags[0].message_en,
+            "full-width punctuation '（' read as ASCII '('; 3 full-width characters in this file"
+        );
+        assert_eq!(
+            diags[0].primary.span.start as usize,
+            text.find('（').unwrap()
         );
         let tree = tree.unwrap();
-        assert!(matches!(tree.nodes[3].kind, NodeKind::Point { x, y, .. } if x == 1.0 && y == 2.0));
+        let point = &tree.nodes[3];
+        assert!(matches!(point.kind, NodeKind::Point { x, y, .. } if x == 1.0 && y == 2.0));
+        // the point's span is the one typed: from `（` to `）`
+        assert_eq!(
+            &text[point.span.start as usize..point.span.end as usize],
+            "（1，2）"
+        );
+        assert!(matches!(tree.nodes[4].kind, NodeKind::Point { x, .. } if x == 3.0));
+    }
+
+    #[test]
+    fn chinese_units_and_full_width_times_are_read_where_typed() {
+        let text = "宽 4米 时长 13小时 时限 30 分钟 人数 41人 at 20：35 x １２公里";
+        let (tree, diags) = parse(text, 0);
+        let codes: Vec<_> = diags.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["W0010"]);
+        let tree = tree.unwrap();
+        let quantities: Vec<(String, Option<String>, &str)> = tree
+            .nodes
+            .iter()
+            .filter_map(|n| match &n.kind {
+                NodeKind::Quantity { text: t, unit, .. } => Some((
+                    t.to_string(),
+                    unit.as_deref().map(str::to_string),
+                    &text[n.span.start as usize..n.span.end as usize],
+                )),
+                _ => None,
+            })
+            .collect();
+        let expected = [
+            ("4", Some("m"), "4米"),
+            ("13", Some("h"), "13小时"),
+            ("30", Some("min"), "30 分钟"),
+            ("41", None, "41人"),
+            ("12", Some("km"), "１２公里"),
+        ];
+        assert_eq!(quantities.len(), expected.len(), "{quantities:?}");
+        for (got, want) in quantities.iter().zip(expected) {
+            assert_eq!((got.0.as_str(), got.1.as_deref(), got.2), want);
+        }
+        assert!(tree.nodes.iter().any(|n| n.kind
+            == NodeKind::Time {
+                hour: 20,
+                minute: 35
+            }));
+    }
+
+    #[test]
+    fn strings_and_comments_keep_their_chinese_punctuation() {
+        let text = "x \"他说“快跑”，好\" // 注释，（）\ny “全角引号”";
+        let (tree, diags) = parse(text, 0);
+        let codes: Vec<_> = diags.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["W0010"], "{diags:?}");
+        assert_eq!(
+            diags[0].primary.span.start as usize,
+            text.find("“全角").unwrap()
+        );
+        let tree = tree.unwrap();
+        let strings: Vec<&str> = tree
+            .nodes
+            .iter()
+            .filter_map(|n| match &n.kind {
+                NodeKind::Str { value, .. } => Some(value.as_ref()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(strings, ["他说“快跑”，好", "全角引号"]);
+        assert!(
+            tree.nodes
+                .iter()
+                .any(|n| n.kind == NodeKind::Comment("// 注释，（）".into()))
+        );
+    }
+
+    #[test]
+    fn every_refused_unit_of_a_file_is_reported_in_one_parse() {
+        let text = "width 600个\nduration 12mins\nroad 3号桥\n";
+        let (_, diags) = parse(text, 0);
+        let found: Vec<(&str, usize)> = diags
+            .iter()
+            .map(|d| (d.code, d.primary.span.start as usize))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("E0111", text.find("600").unwrap()),
+                ("E0111", text.find("12mins").unwrap()),
+                ("E0111", text.find("3号").unwrap())
+            ]
+        );
     }
 
     #[test]
@@ -927,7 +1080,7 @@ mod tests {
 
     #[test]
     fn bad_unit_gets_a_message_not_a_rule_name() {
-        let (_, diags) = parse("width 600米", 0);
+        let (_, diags) = parse("width 600个", 0);
         assert_eq!(diags.len(), 1);
         assert!(
             diags[0].message_en.contains("not a unit after 600"),

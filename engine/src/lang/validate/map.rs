@@ -3,7 +3,8 @@
 //! roads, paths and bridges between places. Owns E0143/E0144 (a place without a
 //! position, a shelter without a capacity), E0401/E0402 (population groups above a
 //! place's people), E0132 (a river without ends) and E0133/E0403 (a zone without a
-//! level or with fewer than three points).
+//! level or with fewer than three points) and W0012 (two roads, paths or bridges
+//! between the same two places).
 
 use super::cursor::Cur;
 use super::units::Dim;
@@ -408,6 +409,29 @@ impl V {
         }
     }
 
+    /// W0012: a second road, path or bridge between the same two places. Probably a
+    /// line written twice; if not, an inject's `close road A -> B` closes only the
+    /// first, and the second stays open.
+    fn parallel_link(&mut self, kind: LinkKind, a: PlaceIdx, b: PlaceIdx, span: Span, first: Span) {
+        let (an, bn) = (self.s.place(a).name.clone(), self.s.place(b).name.clone());
+        let (en, zh) = match kind {
+            LinkKind::Road => ("road", "道路"),
+            LinkKind::Path => ("path", "小路"),
+            LinkKind::Bridge => ("bridge", "桥"),
+        };
+        self.err(
+            Diagnostic::warning(
+                "W0012",
+                span,
+                format!("{an} 与 {bn} 之间已有一条{zh},这是第二条"),
+                format!("a second {en} between `{an}` and `{bn}`: `close {en} {an} -> {bn}` would close only the first"),
+            )
+            .label(format!("second {en}"))
+            .secondary(first, format!("first {en}"))
+            .help("delete the repeated line; for two real routes, put a place where they part so each has its own ends / 删除重复的一行;确有两条路线时,在分岔处加一个地点"),
+        );
+    }
+
     fn link(&mut self, cur: &mut Cur<'_>, kw: &str) {
         let whole = cur.whole();
         let kind = match kw {
@@ -463,6 +487,9 @@ impl V {
         });
         let default_width = if kind == LinkKind::Path { 1.5 } else { 4.0 };
         let idx = self.s.map.links.len() as u32;
+        if let Some(&first) = self.names.links.get(&link_key(kind, a, b)) {
+            self.parallel_link(kind, a, b, whole, self.s.map.links[first as usize].span);
+        }
         self.names.links.entry(link_key(kind, a, b)).or_insert(idx);
         self.s.map.links.push(Link {
             kind,
@@ -474,5 +501,44 @@ impl V {
             over,
             span: whole,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::EXAMPLE;
+    use crate::lang::check_text;
+
+    fn codes(text: &str) -> Vec<&'static str> {
+        check_text("t.drill", text)
+            .1
+            .diagnostics
+            .iter()
+            .map(|d| d.code)
+            .collect()
+    }
+
+    /// Issue 20, item 7: a second road between the same two places (either way
+    /// round) is W0012, pointing at both; a road and a bridge between the same two
+    /// places are different links.
+    #[test]
+    fn a_second_link_of_a_kind_between_the_same_places_is_warned_about() {
+        let road = "  road    上村 -> 村委会 width 4m\n";
+        assert!(EXAMPLE.contains(road));
+        assert_eq!(codes(EXAMPLE), Vec::<&str>::new());
+        let twice = EXAMPLE.replace(road, &format!("{road}  road 村委会 -> 上村 width 5m\n"));
+        let (_, result) = check_text("t.drill", &twice);
+        let w: Vec<_> = result
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "W0012")
+            .collect();
+        assert_eq!(w.len(), 1, "{:?}", result.diagnostics);
+        assert!(result.scenario.is_some(), "a warning, not an error");
+        let line_of = |at: u32| twice[..at as usize].lines().count();
+        assert_eq!(line_of(w[0].primary.span.start), 20);
+        assert_eq!(line_of(w[0].secondary[0].span.start), 19);
+        let bridge = EXAMPLE.replace(road, &format!("{road}  bridge 上村 -> 村委会 width 3m\n"));
+        assert_eq!(codes(&bridge), Vec::<&str>::new());
     }
 }
