@@ -78,10 +78,18 @@ impl Document {
     pub fn open(path: PathBuf, autosave_s: f64) -> Self {
         let mut doc = Document::new(Some(path.clone()), autosave_s);
         if path.exists() {
-            match io::read_text(&path) {
-                Ok(text) => {
-                    doc.text = text.clone();
-                    doc.saved_text = text;
+            // As `drill check` reads it: UTF-8, UTF-16 with a BOM, or GBK from Notepad on
+            // Chinese Windows. Saving writes UTF-8, as `drill fmt` does; the status bar
+            // says which encoding was read.
+            match io::read_decoded(&path) {
+                Ok(decoded) => {
+                    doc.text = decoded.text.clone();
+                    doc.saved_text = decoded.text;
+                    if let Some(encoding) = decoded.encoding {
+                        doc.status = Some(format!(
+                            "read as {encoding}; saving writes UTF-8 / 已按 {encoding} 读入, 保存时转为 UTF-8"
+                        ));
+                    }
                 }
                 Err(e) => doc.status = Some(e),
             }
@@ -192,5 +200,27 @@ fn autosave(mut doc: ResMut<Document>, time: Res<Time<Real>>) {
         if let Err(e) = io::write_atomic(&path, doc.text.as_bytes()) {
             doc.status = Some(e);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file Notepad saved as "ANSI" on Chinese Windows (GBK) opens as its text, and
+    /// the status bar says how it was read.
+    #[test]
+    fn a_gbk_file_opens_as_its_text() {
+        let dir = std::env::temp_dir().join(format!("editor-gbk-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("村.drill");
+        // "// 地图 地点\n" in GBK: 地 B5D8, 图 CDBC, 点 B5E3.
+        let bytes = b"// \xb5\xd8\xcd\xbc \xb5\xd8\xb5\xe3\n".to_vec();
+        std::fs::write(&path, bytes).unwrap();
+        let doc = Document::open(path, 30.0);
+        assert_eq!(doc.text, "// 地图 地点\n");
+        let status = doc.status.clone().unwrap_or_default();
+        assert!(status.contains("GB18030"), "{status}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
