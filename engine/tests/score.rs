@@ -191,10 +191,11 @@ fn the_declared_faults_are_found() {
 const SIM_LIMITS: &[(&str, &str, &str)] = &[(
     "haiyan-chemical-release",
     "T14",
-    "timeliness is judged on the effect: the students are cleared from 东塘小学 only at \
-     19:39 (ordered 16:48, due 17:35), because the road 东塘小学-东塘村 is closed by the \
-     toxic cloud from 16:10 and the buses take the long way; the plan's 40 min needs a \
-     cross-wind route that the map does not have yet",
+    "timeliness is judged on the effect: 东塘小学's 350 pupils are modelled as 117 \
+     households that each decide to leave on their own (some refuse at first), not as a \
+     school that leaves together under its teachers (institutions are issue 20, item 3); \
+     the last of them leaves at 19:10 and the school is cleared long after the plan's \
+     40 min. Written as one household the school is cleared in 49 min",
 )];
 
 #[test]
