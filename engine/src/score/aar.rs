@@ -181,6 +181,7 @@ pub fn fill(scenario: &Scenario, report: &mut ScoreReport) {
             owner: owner.clone(),
             due: add_days(report.start, due_days(rating)),
             action: remedy(code, &task.id, &task.title, &owner),
+            key: String::new(),
         });
     }
     for o in &report.outcomes.targets {
@@ -210,6 +211,7 @@ pub fn fill(scenario: &Scenario, report: &mut ScoreReport) {
                 owner: commander.clone(),
                 due: add_days(report.start, 30),
                 action: outcome_remedy(&o.name),
+                key: String::new(),
             });
         }
     }

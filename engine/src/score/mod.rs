@@ -21,7 +21,10 @@
 pub mod aar;
 pub mod batch;
 pub mod compare;
+pub mod docx;
+pub mod document;
 pub mod facts;
+pub mod meta;
 pub mod outcomes;
 pub mod render;
 pub mod series;
@@ -214,6 +217,10 @@ pub struct CorrectiveAction {
     /// `YYYY-MM-DD`.
     pub due: String,
     pub action: Text,
+    /// A stable key that follows the same finding across reports (`drill compare`);
+    /// empty in reports written before it existed, where the issue text stands in.
+    #[serde(default)]
+    pub key: String,
 }
 
 /// The whole evaluation of one drill run.
