@@ -11,7 +11,7 @@ use drill_engine::io;
 use drill_engine::lang::{self, SourceMap};
 use drill_engine::model::{ActionLog, Scenario};
 use drill_engine::score::meta::{DrillKind, Lang, ReportMeta};
-use drill_engine::score::{self, ScoreReport, render};
+use drill_engine::score::{self, Rating, ScoreReport, render};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -110,7 +110,7 @@ fn markdown_and_html_follow_the_report_structure_in_chinese_only() {
         assert!(md.contains(s), "{s:?} not in\n{md}");
     }
     // Every post and team of the scenario is listed as a participating unit.
-    assert_eq!(meta.units.len(), 13, "{:?}", meta.units);
+    assert_eq!(meta.units.len(), 15, "{:?}", meta.units);
     for u in &meta.units {
         assert!(md.contains(&format!("| {} |", u.name)), "{}", u.name);
     }
@@ -122,11 +122,51 @@ fn markdown_and_html_follow_the_report_structure_in_chinese_only() {
         .split("\n## ")
         .next()
         .unwrap();
-    assert!(prose.contains(&format!("评估结论：{}", r.conclusion.zh)), "{prose}");
-    assert!(prose.contains("共评定任务"), "{prose}");
+    assert!(
+        prose.starts_with(&format!(
+            "**评估结论：{}**\n\n本次演练依据《",
+            r.conclusion.zh
+        )),
+        "{prose}"
+    );
+    let count = |x| r.tasks.iter().filter(|t| t.rating == Some(x)).count();
+    assert!(
+        prose.contains(&format!(
+            "共评定任务{}项，其中完成良好（P）{}项、基本完成（S）{}项、存在较大问题（M）{}项、未能完成（U）{}项",
+            r.tasks.iter().filter(|t| t.rating.is_some()).count(),
+            count(Rating::P),
+            count(Rating::S),
+            count(Rating::M),
+            count(Rating::U)
+        )),
+        "{prose}"
+    );
+    // Each missed outcome target is named with its value; the worst task with its
+    // rating and first reason.
+    for o in r.outcomes.targets.iter().filter(|o| !o.met) {
+        assert!(
+            prose.contains(&format!("{}{:.1}%", o.name.zh, o.value_percent)),
+            "{prose}"
+        );
+    }
+    let worst = r.tasks.iter().max_by_key(|t| t.rating).unwrap();
+    assert!(
+        prose.contains(&format!(
+            "{}「{}」（{}，{}）",
+            worst.id,
+            worst.title,
+            worst.rating.unwrap().letter(),
+            worst.reasons[0].zh
+        )),
+        "{prose}"
+    );
     // Every task with its reasons, every corrective action with owner and due date.
     for t in &r.tasks {
-        assert!(md.contains(&format!("| {} | {} |", t.id, t.title)), "{}", t.id);
+        assert!(
+            md.contains(&format!("| {} | {} |", t.id, t.title)),
+            "{}",
+            t.id
+        );
         for reason in &t.reasons {
             assert!(md.contains(&reason.zh), "{}", reason.zh);
         }
@@ -136,7 +176,11 @@ fn markdown_and_html_follow_the_report_structure_in_chinese_only() {
     }
     // Chinese only: no English label or reason, and the seed and the event-log hash
     // are in the appendix, not the header.
-    for en in ["Corrective actions", "Overview", "performed without challenges"] {
+    for en in [
+        "Corrective actions",
+        "Overview",
+        "performed without challenges",
+    ] {
         assert!(!md.contains(en) && !html.contains(en), "{en}");
     }
     for t in &r.tasks {
@@ -153,7 +197,10 @@ fn markdown_and_html_follow_the_report_structure_in_chinese_only() {
 fn both_languages_and_english_alone() {
     let (meta, r) = flood();
     let both = render::markdown_with(&r, &meta, Lang::Both);
-    assert!(both.contains("## 七、纠正行动 / 7. Corrective actions"), "{both}");
+    assert!(
+        both.contains("## 七、纠正行动 / 7. Corrective actions"),
+        "{both}"
+    );
     assert!(both.contains(&r.conclusion.zh) && both.contains(&r.conclusion.en));
     let en = render::markdown_with(&r, &meta, Lang::En);
     assert!(en.starts_with("# Drill evaluation report\n"));
@@ -168,9 +215,9 @@ fn html_prints_on_a4_with_readable_columns() {
     assert!(html.contains("@page { size: A4;"));
     assert!(html.contains("@media print"));
     assert!(html.contains(".new-page { break-before: page;"));
-    // Fixed column widths: the task-name column keeps a fifth of the page.
+    // Fixed column widths: the task-name column keeps over a fifth of the page.
     assert!(html.contains("table-layout: fixed"));
-    assert!(html.contains(r#"<col style="width:20%"><col style="width:12%">"#));
+    assert!(html.contains(r#"<col style="width:21%"><col style="width:13%">"#));
     // Charts scale down to the page.
     assert!(html.contains("svg { display: block; margin: 1em 0; max-width: 100%; height: auto; }"));
     assert_eq!(html.matches("<svg").count(), 3);
@@ -180,7 +227,8 @@ fn html_prints_on_a4_with_readable_columns() {
         r.tasks.len()
     );
     assert_eq!(
-        html.matches(r#"<tr class="note"><td colspan="13">"#).count(),
+        html.matches(r#"<tr class="note"><td colspan="13">"#)
+            .count(),
         r.tasks.len()
     );
 }
@@ -339,7 +387,11 @@ fn drill_run_takes_the_overview_from_flags_and_refuses_a_bad_date() {
         ],
         "ok",
     );
-    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
     for f in ["report.html", "report.md", "report.json", "report.docx"] {
         assert!(out.join("ok").join(f).is_file(), "{f}");
     }
@@ -416,7 +468,11 @@ fn compare_follows_corrective_actions_by_key_and_numbers_them_once() {
     let all: Vec<_> = c.open_actions.iter().chain(&c.closed_actions).collect();
     let mut numbers: Vec<usize> = all.iter().map(|a| a.no).collect();
     numbers.sort_unstable();
-    assert_eq!(numbers, (1..=all.len()).collect::<Vec<_>>(), "numbered once");
+    assert_eq!(
+        numbers,
+        (1..=all.len()).collect::<Vec<_>>(),
+        "numbered once"
+    );
     assert_eq!(c.open_actions.len(), 1, "{:?}", c.open_actions);
     let t1 = &c.open_actions[0];
     assert_eq!(t1.key, "T1/k");

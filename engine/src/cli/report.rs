@@ -144,8 +144,14 @@ pub fn write_report(
 ) -> Result<Vec<PathBuf>, String> {
     io::ensure_dir(dir)?;
     let files = [
-        ("report.html", render::html_with(report, meta, lang).into_bytes()),
-        ("report.md", render::markdown_with(report, meta, lang).into_bytes()),
+        (
+            "report.html",
+            render::html_with(report, meta, lang).into_bytes(),
+        ),
+        (
+            "report.md",
+            render::markdown_with(report, meta, lang).into_bytes(),
+        ),
         ("report.json", render::json_with(report, meta)?.into_bytes()),
         ("report.docx", docx::docx(report, meta, lang)?),
     ];

@@ -204,8 +204,9 @@ pub fn compare_held(reports: &[(ScoreReport, Option<String>)]) -> Comparison {
         }
     }
     let latest = order.len().saturating_sub(1);
-    let (open, closed): (Vec<_>, Vec<_>) =
-        followed.into_iter().partition(|(_, _, last)| *last == latest);
+    let (open, closed): (Vec<_>, Vec<_>) = followed
+        .into_iter()
+        .partition(|(_, _, last)| *last == latest);
     Comparison {
         drills,
         tasks,

@@ -48,7 +48,10 @@ pub struct SignLine {
 pub enum Block {
     Para(String),
     /// The verdict line, in bold, green when passed and red when not.
-    Verdict { text: String, passed: bool },
+    Verdict {
+        text: String,
+        passed: bool,
+    },
     /// Label and value pairs (演练概况).
     Fields(Vec<(String, String)>),
     Table(Table),
@@ -112,8 +115,9 @@ pub fn rating_cell(t: &TaskScore) -> String {
 
 pub fn percent_cell(t: &TaskScore) -> String {
     match (t.required_percent, t.reached_percent) {
-        (Some(q), Some(r)) => format!("{r:.0}% / {q:.0}%"),
-        (Some(q), None) => format!("— / {q:.0}%"),
+        // No spaces: `100%/100%` fits its column on A4 without a break inside a number.
+        (Some(q), Some(r)) => format!("{r:.0}%/{q:.0}%"),
+        (Some(q), None) => format!("—/{q:.0}%"),
         _ => "—".into(),
     }
 }
@@ -139,9 +143,15 @@ fn task_name(t: &TaskScore, lang: Lang) -> String {
 
 fn mode_words(r: &ScoreReport) -> (&'static str, &'static str) {
     if r.mode == "actions" {
-        ("按演练行动记录评估", "scored from the recorder's log of the drill")
+        (
+            "按演练行动记录评估",
+            "scored from the recorder's log of the drill",
+        )
     } else {
-        ("按预案推演（未经实际演练）", "the plan as written, simulated (no drill)")
+        (
+            "按预案推演（未经实际演练）",
+            "the plan as written, simulated (no drill)",
+        )
     }
 }
 
@@ -161,17 +171,16 @@ pub fn overall(r: &ScoreReport, lang: Lang) -> Vec<String> {
     let unrated = r.tasks.len() - rated;
     let (mz, me) = mode_words(r);
     let plan = &r.plan_title;
+    // The verdict itself is the line above this paragraph; the prose explains it.
     let mut zh = format!(
-        "本次演练依据《{plan}》，{mz}。评估结论：{}。共评定任务{rated}项，其中完成良好（P）{}项、基本完成（S）{}项、存在较大问题（M）{}项、未能完成（U）{}项",
-        r.conclusion.zh,
+        "本次演练依据《{plan}》，{mz}。共评定任务{rated}项，其中完成良好（P）{}项、基本完成（S）{}项、存在较大问题（M）{}项、未能完成（U）{}项",
         count(Rating::P),
         count(Rating::S),
         count(Rating::M),
         count(Rating::U)
     );
     let mut en = format!(
-        "This drill followed the plan '{plan}', {me}. Conclusion: {}. {rated} tasks were rated: {} performed without challenges (P), {} with some challenges (S), {} with major challenges (M) and {} unable to be performed (U)",
-        r.conclusion.en,
+        "This drill followed the plan '{plan}', {me}. {rated} tasks were rated: {} performed without challenges (P), {} with some challenges (S), {} with major challenges (M) and {} unable to be performed (U)",
         count(Rating::P),
         count(Rating::S),
         count(Rating::M),
@@ -200,11 +209,11 @@ pub fn overall(r: &ScoreReport, lang: Lang) -> Vec<String> {
         };
         let missed: Vec<_> = targets.iter().filter(|o| !o.met).collect();
         if missed.is_empty() {
-            zh.push_str(&format!("{title_zh}{}项目标全部达到。", targets.len()));
-            en.push_str(&format!(
-                " All {} outcome targets were met.",
+            zh.push_str(&format!(
+                "{title_zh}全部达到目标（共{}项）。",
                 targets.len()
             ));
+            en.push_str(&format!(" All {} outcome targets were met.", targets.len()));
         } else {
             let mz: Vec<String> = missed
                 .iter()
@@ -229,9 +238,9 @@ pub fn overall(r: &ScoreReport, lang: Lang) -> Vec<String> {
                 })
                 .collect();
             zh.push_str(&format!(
-                "{title_zh}{}项中{}项未达到：{}。",
-                targets.len(),
+                "{title_zh}中有{}项未达到目标（共{}项）：{}。",
                 missed.len(),
+                targets.len(),
                 mz.join("；")
             ));
             en.push_str(&format!(
@@ -247,11 +256,7 @@ pub fn overall(r: &ScoreReport, lang: Lang) -> Vec<String> {
         .iter()
         .filter(|t| matches!(t.rating, Some(Rating::M | Rating::U)))
         .collect();
-    worst.sort_by(|a, b| {
-        b.rating
-            .cmp(&a.rating)
-            .then(a.score.total_cmp(&b.score))
-    });
+    worst.sort_by(|a, b| b.rating.cmp(&a.rating).then(a.score.total_cmp(&b.score)));
     if !worst.is_empty() {
         let pick = |t: &&TaskScore, zh: bool| {
             let first = t
@@ -269,7 +274,11 @@ pub fn overall(r: &ScoreReport, lang: Lang) -> Vec<String> {
         let shown = &worst[..worst.len().min(3)];
         zh.push_str(&format!(
             "问题最突出的是：{}。",
-            shown.iter().map(|t| pick(t, true)).collect::<Vec<_>>().join("；")
+            shown
+                .iter()
+                .map(|t| pick(t, true))
+                .collect::<Vec<_>>()
+                .join("；")
         ));
         en.push_str(&format!(
             " The most serious problems: {}.",
@@ -316,7 +325,10 @@ fn overview(r: &ScoreReport, meta: &ReportMeta, lang: Lang) -> Section {
         ),
         (l("依据预案", "Plan"), or_blank(&r.plan_title)),
         (l("评估方式", "Evaluated"), lang.pick(mz, me)),
-        (l("评估组长", "Lead evaluator"), or_blank(&meta.lead_evaluator)),
+        (
+            l("评估组长", "Lead evaluator"),
+            or_blank(&meta.lead_evaluator),
+        ),
         (
             l("评估人员", "Evaluators"),
             if meta.evaluators.is_empty() {
@@ -327,7 +339,10 @@ fn overview(r: &ScoreReport, meta: &ReportMeta, lang: Lang) -> Section {
         ),
     ];
     let mut blocks = vec![Block::Fields(fields)];
-    blocks.push(Block::Sub(l("参演单位及职责", "Participating units and roles")));
+    blocks.push(Block::Sub(l(
+        "参演单位及职责",
+        "Participating units and roles",
+    )));
     if meta.units.is_empty() {
         blocks.push(Block::Para(BLANK.to_string()));
     } else {
@@ -380,22 +395,22 @@ fn task_section(r: &ScoreReport, lang: Lang) -> Section {
         head: l(zh, en),
         width,
     };
-    // Widths in percent of the page: the name keeps a fifth of it, the four
-    // criteria share what numbers need.
+    // Widths in percent of the page: the name keeps more than a fifth of it, the
+    // numbers what three digits or a clock time need on A4 portrait.
     let cols = vec![
-        col("编号", "No.", 6),
-        col("任务", "Task", 20),
+        col("编号", "No.", 5),
+        col("任务", "Task", 21),
         col("负责", "Who", 13),
-        col("触发", "Due from", 7),
-        col("时限", "Due", 7),
-        col("开始", "Start", 7),
-        col("达到/要求", "Reached", 10),
+        col("触发", "Due from", 6),
+        col("时限", "Due", 6),
+        col("开始", "Start", 6),
+        col("达到/要求", "Reached", 11),
         col("时效", "Time", 5),
         col("完成", "Done", 5),
         col("资源", "Means", 5),
         col("职责", "Roles", 5),
         col("得分", "Score", 6),
-        col("评定", "Rating", 4),
+        col("评定", "Rating", 6),
     ];
     let rows = r
         .tasks
@@ -500,8 +515,7 @@ fn outcome_section(r: &ScoreReport, lang: Lang) -> Section {
             &format!(
                 "{}清空：{}（{}人，{}人未转移）",
                 c.target,
-                c.cleared_s
-                    .map_or("未清空".into(), |t| r.start.clock_at(t)),
+                c.cleared_s.map_or("未清空".into(), |t| r.start.clock_at(t)),
                 c.people,
                 c.left
             ),
@@ -577,10 +591,19 @@ fn recommendations(r: &ScoreReport, lang: Lang) -> Vec<String> {
     }
     out.into_iter()
         .map(|(m, issues)| {
-            lang.pick(
-                &format!("{m}（针对{}）", issues.join("、")),
-                &format!("{m} (for {})", issues.join(", ")),
-            )
+            // An outcome's measure names its outcome already.
+            let issues: Vec<String> = issues
+                .into_iter()
+                .filter(|i| !m.contains(i.as_str()))
+                .collect();
+            if issues.is_empty() {
+                m
+            } else {
+                lang.pick(
+                    &format!("{m}（针对{}）", issues.join("、")),
+                    &format!("{m} (for {})", issues.join(", ")),
+                )
+            }
         })
         .collect()
 }
@@ -641,7 +664,11 @@ pub fn build(r: &ScoreReport, meta: &ReportMeta, lang: Lang) -> Doc {
     }
     let mut sections = vec![overview(r, meta, lang)];
     let mut assessment: Vec<Block> = vec![Block::Verdict {
-        text: format!("{}{}", l("评估结论：", "Conclusion: "), lang.text(&r.conclusion)),
+        text: format!(
+            "{}{}",
+            l("评估结论：", "Conclusion: "),
+            lang.text(&r.conclusion)
+        ),
         passed: r.passed,
     }];
     assessment.extend(overall(r, lang).into_iter().map(Block::Para));

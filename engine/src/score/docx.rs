@@ -10,10 +10,9 @@ use super::ScoreReport;
 use super::document::{self, Block, Doc, Table as DocTable};
 use super::meta::{Lang, ReportMeta};
 use docx_rs::{
-    AlignmentType, BorderType, Docx, Footer, LineSpacing, NumPages, PageMargin, PageNum,
-    Paragraph, Run, RunFonts, Shading, Style, StyleType, Table, TableBorder,
-    TableBorderPosition, TableBorders, TableCell, TableLayoutType, TableRow, VAlignType,
-    WidthType,
+    AlignmentType, BorderType, Docx, Footer, LineSpacing, NumPages, PageMargin, PageNum, Paragraph,
+    Run, RunFonts, Shading, Style, StyleType, Table, TableBorder, TableBorderPosition,
+    TableBorders, TableCell, TableCellMargins, TableLayoutType, TableRow, VAlignType, WidthType,
 };
 
 /// A4 in twentieths of a point (twips): 210 × 297 mm.
@@ -25,10 +24,10 @@ const MARGIN_Y: i32 = 1_418;
 /// The text width tables are laid out in.
 const TEXT_W: usize = PAGE_W as usize - 2 * MARGIN_X as usize;
 
-/// Sizes in half-points: 五号 10.5 pt for the text, 小五 9 pt in tables, 四号 14 pt for
-/// section headings, 小二 18 pt for the title.
+/// Sizes in half-points: 五号 10.5 pt for the text, 8.5 pt in tables (thirteen columns
+/// on A4 portrait), 四号 14 pt for section headings, 小二 18 pt for the title.
 const BODY: usize = 21;
-const TABLE: usize = 18;
+const TABLE: usize = 17;
 const SMALL: usize = 18;
 const HEADING: usize = 28;
 const TITLE: usize = 36;
@@ -115,14 +114,16 @@ fn widths(t: &DocTable) -> Vec<usize> {
 fn table(t: &DocTable) -> Table {
     let w = widths(t);
     let full: usize = w.iter().sum();
-    let mut rows = vec![TableRow::new(
-        t.cols
-            .iter()
-            .zip(&w)
-            .map(|(c, w)| head_cell(&c.head, *w))
-            .collect(),
-    )
-    .cant_split()];
+    let mut rows = vec![
+        TableRow::new(
+            t.cols
+                .iter()
+                .zip(&w)
+                .map(|(c, w)| head_cell(&c.head, *w))
+                .collect(),
+        )
+        .cant_split(),
+    ];
     for row in &t.rows {
         let last = row.cells.len().saturating_sub(1);
         let cells = row
@@ -145,15 +146,16 @@ fn table(t: &DocTable) -> Table {
             .collect();
         rows.push(TableRow::new(cells).cant_split());
         if let Some(note) = &row.note {
-            rows.push(
-                TableRow::new(vec![cell(note, full).grid_span(w.len())]).cant_split(),
-            );
+            rows.push(TableRow::new(vec![cell(note, full).grid_span(w.len())]).cant_split());
         }
     }
+    // Narrow cell margins (2 pt a side): Word's default 5.4 pt would wrap a clock
+    // time in a numbers column.
     Table::new(rows)
         .set_grid(w)
         .layout(TableLayoutType::Fixed)
         .width(full, WidthType::Dxa)
+        .margins(TableCellMargins::new().margin(20, 40, 20, 40))
 }
 
 fn fields(items: &[(String, String)]) -> Table {
@@ -166,9 +168,10 @@ fn fields(items: &[(String, String)]) -> Table {
                     TableCell::new()
                         .width(k, WidthType::Dxa)
                         .shading(Shading::new().fill("F3F3F3"))
-                        .add_paragraph(Paragraph::new().add_run(
-                            Run::new().add_text(label).fonts(hei()).size(BODY),
-                        )),
+                        .add_paragraph(
+                            Paragraph::new()
+                                .add_run(Run::new().add_text(label).fonts(hei()).size(BODY)),
+                        ),
                     TableCell::new()
                         .width(v, WidthType::Dxa)
                         .add_paragraph(Paragraph::new().add_run(run(value).size(BODY))),
@@ -184,7 +187,8 @@ fn fields(items: &[(String, String)]) -> Table {
 
 /// 评估组长 / 评估人员: name, then a line to sign on and a date to write in.
 fn signatures(sign: &str, date: &str, lines: &[document::SignLine], lang: Lang) -> Table {
-    let w = [16, 22, 9, 23, 8, 22].map(|p| TEXT_W * p / 100);
+    // Labels of three characters with their colon fit without wrapping.
+    let w = [14, 22, 10, 22, 10, 22].map(|p| TEXT_W * p / 100);
     let underline = |c: TableCell| {
         c.set_border(
             docx_rs::TableCellBorder::new(docx_rs::TableCellBorderPosition::Bottom)
@@ -296,11 +300,12 @@ fn document(doc: &Doc) -> Docx {
         );
     }
     for section in &doc.sections {
+        // `new_page` is for the HTML page, whose charts fill the page before the task
+        // table; here the table follows the prose on the same page.
         d = d.add_paragraph(
             Paragraph::new()
                 .style("Heading1")
                 .keep_next(true)
-                .page_break_before(section.new_page)
                 .add_run(Run::new().add_text(&section.heading).fonts(hei())),
         );
         for block in &section.blocks {
@@ -314,12 +319,11 @@ fn document(doc: &Doc) -> Docx {
                 Block::Verdict { text, passed } => d.add_paragraph(
                     Paragraph::new()
                         .line_spacing(LineSpacing::new().after(120))
-                        .add_run(
-                            run(text)
-                                .bold()
-                                .size(BODY + 3)
-                                .color(if *passed { "2E7D32" } else { "C62828" }),
-                        ),
+                        .add_run(run(text).bold().size(BODY + 3).color(if *passed {
+                            "2E7D32"
+                        } else {
+                            "C62828"
+                        })),
                 ),
                 Block::Sub(h) => d.add_paragraph(
                     Paragraph::new()
@@ -330,23 +334,21 @@ fn document(doc: &Doc) -> Docx {
                 Block::Fields(items) => d.add_table(fields(items)),
                 Block::Table(t) => d.add_table(table(t)),
                 Block::List(items) => items.iter().fold(d, |d, i| {
-                    d.add_paragraph(
-                        para(&format!("• {i}"))
-                            .indent(Some(420), Some(docx_rs::SpecialIndentType::Hanging(210)), None, None),
-                    )
+                    d.add_paragraph(para(&format!("• {i}")).indent(
+                        Some(420),
+                        Some(docx_rs::SpecialIndentType::Hanging(210)),
+                        None,
+                        None,
+                    ))
                 }),
-                Block::Numbered(items) => {
-                    items.iter().enumerate().fold(d, |d, (n, i)| {
-                        d.add_paragraph(
-                            para(&format!("{}. {i}", n + 1)).indent(
-                                Some(420),
-                                Some(docx_rs::SpecialIndentType::Hanging(315)),
-                                None,
-                                None,
-                            ),
-                        )
-                    })
-                }
+                Block::Numbered(items) => items.iter().enumerate().fold(d, |d, (n, i)| {
+                    d.add_paragraph(para(&format!("{}. {i}", n + 1)).indent(
+                        Some(420),
+                        Some(docx_rs::SpecialIndentType::Hanging(315)),
+                        None,
+                        None,
+                    ))
+                }),
                 // Charts are drawn in the HTML page only.
                 Block::Charts => d,
                 Block::Signatures { sign, date, lines } => {
@@ -361,9 +363,55 @@ fn document(doc: &Doc) -> Docx {
 /// The report as a Word document (`.docx` bytes), in `lang`, with the given 演练概况.
 pub fn docx(r: &ScoreReport, meta: &ReportMeta, lang: Lang) -> Result<Vec<u8>, String> {
     let doc = document::build(r, meta, lang);
+    let mut xml = document(&doc).build();
+    xml.styles = chinese_by_default(&xml.styles);
     let mut out = std::io::Cursor::new(Vec::new());
-    document(&doc)
-        .pack(&mut out)
+    xml.pack(&mut out)
         .map_err(|e| format!("report.docx: {e}"))?;
     Ok(out.into_inner())
+}
+
+/// Marks the document's text as Simplified Chinese (`<w:lang w:eastAsia="zh-CN"/>` in
+/// the default run properties), which `docx-rs` has no builder for: without it a
+/// word processor that lacks SimSun picks its CJK fallback by its own locale (the
+/// Japanese Noto glyphs on a Debian machine, for instance).
+fn chinese_by_default(styles: &[u8]) -> Vec<u8> {
+    let xml = String::from_utf8_lossy(styles);
+    let lang = r#"<w:lang w:val="zh-CN" w:eastAsia="zh-CN" w:bidi="ar-SA" />"#;
+    // `w:lang` comes late in a run's properties (after the fonts and sizes the
+    // defaults hold), so it goes last.
+    let patched = if xml.contains("<w:rPrDefault><w:rPr />") {
+        xml.replacen(
+            "<w:rPrDefault><w:rPr />",
+            &format!("<w:rPrDefault><w:rPr>{lang}</w:rPr>"),
+            1,
+        )
+    } else {
+        xml.replacen(
+            "</w:rPr></w:rPrDefault>",
+            &format!("{lang}</w:rPr></w:rPrDefault>"),
+            1,
+        )
+    };
+    patched.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_language_is_simplified_chinese() {
+        let lang = r#"<w:lang w:val="zh-CN" w:eastAsia="zh-CN" w:bidi="ar-SA" />"#;
+        let empty = b"<w:docDefaults><w:rPrDefault><w:rPr /></w:rPrDefault>";
+        assert_eq!(
+            String::from_utf8(chinese_by_default(empty)).unwrap(),
+            format!("<w:docDefaults><w:rPrDefault><w:rPr>{lang}</w:rPr></w:rPrDefault>")
+        );
+        // As the report sets them: fonts and size in the defaults.
+        let xml = Docx::new().default_fonts(song()).default_size(BODY).build();
+        let styles = String::from_utf8(chinese_by_default(&xml.styles)).unwrap();
+        assert_eq!(styles.matches(lang).count(), 1, "{styles}");
+        assert!(styles.find(lang) < styles.find("</w:rPrDefault>"));
+    }
 }

@@ -21,8 +21,8 @@
 pub mod aar;
 pub mod batch;
 pub mod compare;
-pub mod docx;
 pub mod document;
+pub mod docx;
 pub mod facts;
 pub mod meta;
 pub mod outcomes;

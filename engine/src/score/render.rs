@@ -3,7 +3,7 @@
 //! task timeline planned vs actual, shelter occupancy) that prints on A4, and JSON.
 //! Pure: they return strings; `io` writes them. (`docx` writes the Word file.)
 
-use super::document::{self, Block, Doc, Table};
+use super::document::{self, Block, Table};
 use super::meta::{Lang, ReportMeta};
 use super::{Rating, ScoreReport, TaskScore};
 use std::fmt::Write;
