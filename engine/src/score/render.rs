@@ -404,8 +404,8 @@ const CSS: &str = r#"
 @page { size: A4; margin: 16mm 14mm 16mm 14mm; }
 body { font-family: "Noto Serif CJK SC", "Source Han Serif SC", "SimSun", "Songti SC", serif; margin: 2em auto; max-width: 1000px; padding: 0 1em; color: #222; line-height: 1.6; }
 h1 { text-align: center; font-size: 26px; letter-spacing: 0.2em; margin: 0.4em 0 0.1em; }
-.title { text-align: center; font-size: 19px; font-weight: bold; margin: 0; }
-.subtitle { text-align: center; margin: 0.2em 0 1.5em; }
+p.title { text-align: center; text-indent: 0; font-size: 19px; font-weight: bold; margin: 0; }
+p.subtitle { text-align: center; text-indent: 0; margin: 0.2em 0 1.5em; }
 h2 { font-size: 18px; border-bottom: 1px solid #999; padding-bottom: 2px; margin-top: 1.6em; }
 h3 { font-size: 15px; margin: 1em 0 0.3em; }
 p { margin: 0.4em 0; text-indent: 2em; }
@@ -603,7 +603,7 @@ pub fn html_with(r: &ScoreReport, meta: &ReportMeta, lang: Lang) -> String {
                 }
                 Block::Charts => out.push_str(&charts(r, lang)),
                 Block::Signatures { sign, date, lines } => {
-                    out.push_str("<table class=\"sign\"><colgroup><col style=\"width:16%\"><col style=\"width:24%\"><col style=\"width:8%\"><col style=\"width:22%\"><col style=\"width:8%\"><col style=\"width:22%\"></colgroup>\n");
+                    out.push_str("<table class=\"sign\"><colgroup><col style=\"width:14%\"><col style=\"width:22%\"><col style=\"width:10%\"><col style=\"width:22%\"><col style=\"width:10%\"><col style=\"width:22%\"></colgroup>\n");
                     for l in lines {
                         let _ = writeln!(
                             out,
