@@ -202,6 +202,14 @@ fn both_languages_and_english_alone() {
         "{both}"
     );
     assert!(both.contains(&r.conclusion.zh) && both.contains(&r.conclusion.en));
+    // A recommendation reads once in each language (the measure names its task,
+    // so no "针对" follows it).
+    let a1 = &r.corrective_actions[0];
+    assert_eq!(a1.task.as_deref(), Some("T1"));
+    assert!(
+        both.contains(&format!("\n1. {} / {}\n", a1.action.zh, a1.action.en)),
+        "{both}"
+    );
     let en = render::markdown_with(&r, &meta, Lang::En);
     assert!(en.starts_with("# Drill evaluation report\n"));
     assert!(en.contains("## 7. Corrective actions"));
@@ -217,7 +225,7 @@ fn html_prints_on_a4_with_readable_columns() {
     assert!(html.contains(".new-page { break-before: page;"));
     // Fixed column widths: the task-name column keeps over a fifth of the page.
     assert!(html.contains("table-layout: fixed"));
-    assert!(html.contains(r#"<col style="width:21%"><col style="width:13%">"#));
+    assert!(html.contains(r#"<col style="width:20%"><col style="width:13%">"#));
     // Charts scale down to the page.
     assert!(html.contains("svg { display: block; margin: 1em 0; max-width: 100%; height: auto; }"));
     assert_eq!(html.matches("<svg").count(), 3);

@@ -349,19 +349,19 @@ fn overview(r: &ScoreReport, meta: &ReportMeta, lang: Lang) -> Section {
         blocks.push(Block::Table(Table {
             cols: vec![
                 Col {
-                    head: l("序号", "No."),
+                    head: lang.head("序号", "No."),
                     width: 8,
                 },
                 Col {
-                    head: l("单位 / 岗位", "Unit or post"),
+                    head: lang.head("单位 / 岗位", "Unit or post"),
                     width: 37,
                 },
                 Col {
-                    head: l("类别", "Kind"),
+                    head: lang.head("类别", "Kind"),
                     width: 12,
                 },
                 Col {
-                    head: l("职责", "Role"),
+                    head: lang.head("职责", "Role"),
                     width: 43,
                 },
             ],
@@ -389,17 +389,26 @@ fn overview(r: &ScoreReport, meta: &ReportMeta, lang: Lang) -> Section {
     }
 }
 
+/// `评定理由：…；…` / `Reasons: …; …`.
+fn note(t: &TaskScore, lang: Lang) -> String {
+    format!(
+        "{}{}",
+        lang.pick("评定理由：", "Reasons: "),
+        reasons(t, lang).join(&lang.pick("；", "; "))
+    )
+}
+
 fn task_section(r: &ScoreReport, lang: Lang) -> Section {
     let l = |zh: &str, en: &str| lang.pick(zh, en);
     let col = |zh: &str, en: &str, width: u32| Col {
-        head: l(zh, en),
+        head: lang.head(zh, en),
         width,
     };
     // Widths in percent of the page: the name keeps more than a fifth of it, the
     // numbers what three digits or a clock time need on A4 portrait.
     let cols = vec![
         col("编号", "No.", 5),
-        col("任务", "Task", 21),
+        col("任务", "Task", 20),
         col("负责", "Who", 13),
         col("触发", "Due from", 6),
         col("时限", "Due", 6),
@@ -407,10 +416,10 @@ fn task_section(r: &ScoreReport, lang: Lang) -> Section {
         col("达到/要求", "Reached", 11),
         col("时效", "Time", 5),
         col("完成", "Done", 5),
-        col("资源", "Means", 5),
+        col("资源", "Res.", 5),
         col("职责", "Roles", 5),
         col("得分", "Score", 6),
-        col("评定", "Rating", 6),
+        col("评定", "Rating", 7),
     ];
     let rows = r
         .tasks
@@ -435,11 +444,12 @@ fn task_section(r: &ScoreReport, lang: Lang) -> Section {
                 ],
                 rating: t.rating,
                 met: None,
-                note: Some(format!(
-                    "{}{}",
-                    l("评定理由：", "Reasons: "),
-                    reasons(t, lang).join(l("；", "; ").as_str())
-                )),
+                note: Some(match lang {
+                    // One line per language: a `/` between two lists of reasons
+                    // reads as one list.
+                    Lang::Both => format!("{}\n{}", note(t, Lang::Zh), note(t, Lang::En)),
+                    one => note(t, one),
+                }),
             }
         })
         .collect();
@@ -491,7 +501,7 @@ fn outcome_section(r: &ScoreReport, lang: Lang) -> Section {
         })
         .collect();
     let col = |zh: &str, en: &str, width: u32| Col {
-        head: l(zh, en),
+        head: lang.head(zh, en),
         width,
     };
     let mut facts = vec![lang.pick(
@@ -571,8 +581,16 @@ fn outcome_section(r: &ScoreReport, lang: Lang) -> Section {
     }
 }
 
-/// 改进建议: each distinct measure once, with the findings it answers.
+/// 改进建议: each distinct measure once, with the findings it answers (for both
+/// languages, the Chinese sentence then the English one).
 fn recommendations(r: &ScoreReport, lang: Lang) -> Vec<String> {
+    if lang == Lang::Both {
+        return recommendations(r, Lang::Zh)
+            .into_iter()
+            .zip(recommendations(r, Lang::En))
+            .map(|(zh, en)| format!("{zh} / {en}"))
+            .collect();
+    }
     let mut out: Vec<(String, Vec<String>)> = Vec::new();
     for a in &r.corrective_actions {
         let measure = lang.text(&a.action);
@@ -609,9 +627,8 @@ fn recommendations(r: &ScoreReport, lang: Lang) -> Vec<String> {
 }
 
 fn actions_table(r: &ScoreReport, lang: Lang) -> Table {
-    let l = |zh: &str, en: &str| lang.pick(zh, en);
     let col = |zh: &str, en: &str, width: u32| Col {
-        head: l(zh, en),
+        head: lang.head(zh, en),
         width,
     };
     Table {
@@ -664,10 +681,9 @@ pub fn build(r: &ScoreReport, meta: &ReportMeta, lang: Lang) -> Doc {
     }
     let mut sections = vec![overview(r, meta, lang)];
     let mut assessment: Vec<Block> = vec![Block::Verdict {
-        text: format!(
-            "{}{}",
-            l("评估结论：", "Conclusion: "),
-            lang.text(&r.conclusion)
+        text: lang.pick(
+            &format!("评估结论：{}", r.conclusion.zh),
+            &format!("Conclusion: {}", r.conclusion.en),
         ),
         passed: r.passed,
     }];

@@ -28,6 +28,8 @@ const TEXT_W: usize = PAGE_W as usize - 2 * MARGIN_X as usize;
 /// on A4 portrait), 四号 14 pt for section headings, 小二 18 pt for the title.
 const BODY: usize = 21;
 const TABLE: usize = 17;
+/// Table headings, 8 pt bold: `Rating` fits a numbers column.
+const HEAD: usize = 16;
 const SMALL: usize = 18;
 const HEADING: usize = 28;
 const TITLE: usize = 36;
@@ -79,15 +81,20 @@ fn cell(text: &str, width: usize) -> TableCell {
     c
 }
 
+/// A heading cell, one paragraph per line (both languages: Chinese above English).
 fn head_cell(text: &str, width: usize) -> TableCell {
-    TableCell::new()
-        .width(width, WidthType::Dxa)
-        .shading(Shading::new().fill("E8E8E8"))
-        .add_paragraph(
-            Paragraph::new()
-                .align(AlignmentType::Center)
-                .add_run(Run::new().add_text(text).fonts(hei()).size(TABLE).bold()),
-        )
+    text.split('\n').fold(
+        TableCell::new()
+            .width(width, WidthType::Dxa)
+            .shading(Shading::new().fill("E8E8E8")),
+        |c, line| {
+            c.add_paragraph(
+                Paragraph::new()
+                    .align(AlignmentType::Center)
+                    .add_run(Run::new().add_text(line).fonts(hei()).size(HEAD).bold()),
+            )
+        },
+    )
 }
 
 fn fill(rating: Option<super::Rating>, met: Option<bool>) -> Option<&'static str> {
@@ -149,13 +156,13 @@ fn table(t: &DocTable) -> Table {
             rows.push(TableRow::new(vec![cell(note, full).grid_span(w.len())]).cant_split());
         }
     }
-    // Narrow cell margins (2 pt a side): Word's default 5.4 pt would wrap a clock
+    // Narrow cell margins (1.5 pt a side): Word's default 5.4 pt would wrap a clock
     // time in a numbers column.
     Table::new(rows)
         .set_grid(w)
         .layout(TableLayoutType::Fixed)
         .width(full, WidthType::Dxa)
-        .margins(TableCellMargins::new().margin(20, 40, 20, 40))
+        .margins(TableCellMargins::new().margin(20, 30, 20, 30))
 }
 
 fn fields(items: &[(String, String)]) -> Table {

@@ -44,6 +44,15 @@ impl Lang {
         }
     }
 
+    /// A table column's heading: for both languages, Chinese above English (a
+    /// narrow column would break `时效 / Time` anywhere).
+    pub fn head(self, zh: &str, en: &str) -> String {
+        match self {
+            Lang::Both => format!("{zh}\n{en}"),
+            one => one.pick(zh, en),
+        }
+    }
+
     pub fn text(self, t: &Text) -> String {
         self.pick(&t.zh, &t.en)
     }

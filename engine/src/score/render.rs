@@ -308,11 +308,20 @@ fn md_table(out: &mut String, t: &Table) {
     for row in &t.rows {
         let mut cells: Vec<String> = row.cells.iter().map(|c| md_escape(c)).collect();
         if notes {
-            let note = row.note.as_deref().unwrap_or("");
-            // The label is the column's heading already.
-            let note = note.split_once('：').map_or(note, |(_, n)| n);
-            let note = note.split_once(": ").map_or(note, |(_, n)| n);
-            cells.push(md_escape(note));
+            // Each line starts with its label, which the column's heading says
+            // already; the languages' lines are joined by ` / `.
+            let lines: Vec<&str> = row
+                .note
+                .as_deref()
+                .unwrap_or("")
+                .lines()
+                .map(|l| {
+                    l.split_once('：')
+                        .or_else(|| l.split_once(": "))
+                        .map_or(l, |(_, rest)| rest)
+                })
+                .collect();
+            cells.push(md_escape(&lines.join(" / ")));
         }
         let _ = writeln!(out, "| {} |", cells.join(" | "));
     }
@@ -444,7 +453,7 @@ fn html_table(out: &mut String, t: &Table) {
     }
     out.push_str("</colgroup>\n<thead><tr>");
     for c in &t.cols {
-        let _ = write!(out, "<th>{}</th>", esc(&c.head));
+        let _ = write!(out, "<th>{}</th>", esc(&c.head).replace('\n', "<br>"));
     }
     out.push_str("</tr></thead>\n");
     let n = t.cols.len();
@@ -471,7 +480,7 @@ fn html_table(out: &mut String, t: &Table) {
             let _ = write!(
                 out,
                 r#"<tr class="note"><td colspan="{n}">{}</td></tr>"#,
-                esc(note)
+                esc(note).replace('\n', "<br>")
             );
         }
         out.push_str("</tbody>\n");
