@@ -196,11 +196,15 @@ fn fields(items: &[(String, String)]) -> Table {
 fn signatures(sign: &str, date: &str, lines: &[document::SignLine], lang: Lang) -> Table {
     // Labels of three characters with their colon fit without wrapping.
     let w = [14, 22, 10, 22, 10, 22].map(|p| TEXT_W * p / 100);
+    // Only a line to write on: `set_border` alone would start from a cell's
+    // default borders on every side and draw a box.
     let underline = |c: TableCell| {
-        c.set_border(
-            docx_rs::TableCellBorder::new(docx_rs::TableCellBorderPosition::Bottom)
-                .border_type(BorderType::Single)
-                .size(6),
+        c.set_borders(
+            docx_rs::TableCellBorders::with_empty().set(
+                docx_rs::TableCellBorder::new(docx_rs::TableCellBorderPosition::Bottom)
+                    .border_type(BorderType::Single)
+                    .size(6),
+            ),
         )
     };
     let text_cell = |s: &str, w: usize| {
