@@ -204,6 +204,7 @@ fn run_session(
         speed: None,
         seed: None,
         report: None,
+        report_args: Default::default(),
     };
     let (tx, rx) = mpsc::channel();
     for i in input {

@@ -395,7 +395,7 @@ fn html_report_is_self_contained_with_three_charts() {
     assert!(!html.contains("<script") && !html.contains("src="));
     assert!(html.contains("需整改") || html.contains("合格"));
     let md = render::markdown(&report);
-    assert!(md.contains("## 纠正行动 / Corrective actions"));
+    assert!(md.contains("## 七、纠正行动"));
     for a in &report.corrective_actions {
         assert!(md.contains(&a.due));
     }
@@ -416,7 +416,7 @@ fn both_reports_list_the_actions_that_match_no_plan_task() {
     );
     let (_, report) = run(&scenario, Some(&log));
     assert_eq!(report.unmatched_actions, vec![10], "the 11th entry");
-    let line = "actions matching no plan task: 第 11 条 / entries 11";
+    let line = "未对应处置卡任务的行动：第11条";
     assert!(render::markdown(&report).contains(line));
     assert!(render::html(&report).contains(&format!("{line}</p>")));
 }

@@ -2,7 +2,8 @@
 
 use crate::io;
 use crate::score::ScoreReport;
-use crate::score::compare::{compare, render};
+use crate::score::compare::{compare_held, render};
+use crate::score::meta::ReportMeta;
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -21,14 +22,14 @@ pub fn run(args: &CompareArgs) -> ExitCode {
     let mut reports = Vec::new();
     for path in &args.reports {
         let parsed = io::read_text(path).and_then(|text| {
-            serde_json::from_str::<ScoreReport>(&text).map_err(|e| {
+            read_report(&text).map_err(|e| {
                 format!(
                     "{} is not a drill report (report.json from `drill run --report`): {e}",
                     path.display()
                 )
             })
         });
-        match parsed.and_then(|r| plausible(path, r)) {
+        match parsed.and_then(|(r, held)| Ok((plausible(path, r)?, held))) {
             Ok(r) => reports.push(r),
             Err(message) => {
                 eprintln!("error: {message}");
@@ -36,8 +37,20 @@ pub fn run(args: &CompareArgs) -> ExitCode {
             }
         }
     }
-    let comparison = compare(&reports);
+    let comparison = compare_held(&reports);
     crate::cli::report::print_json_or_text(&comparison, args.json, render)
+}
+
+/// A `report.json`: the report, and the date the drill was held from its 演练概况
+/// (`meta`, absent in reports written before it).
+fn read_report(text: &str) -> Result<(ScoreReport, Option<String>), serde_json::Error> {
+    let mut value: serde_json::Value = serde_json::from_str(text)?;
+    let meta = value
+        .as_object_mut()
+        .and_then(|m| m.remove("meta"))
+        .and_then(|m| serde_json::from_value::<ReportMeta>(m).ok());
+    let report = serde_json::from_value(value)?;
+    Ok((report, meta.map(|m| m.held_on)))
 }
 
 /// A report's total and pass mark are scores out of 100: a file with other values was

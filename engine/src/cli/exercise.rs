@@ -60,10 +60,12 @@ pub struct ExerciseArgs {
     /// Random seed (default: the scenario's `seed`)
     #[arg(long)]
     pub seed: Option<u64>,
-    /// At the end, write the after-action report (report.html, report.md,
-    /// report.json) here (总结评估报告)
+    /// At the end, write the evaluation report (report.html, report.md, report.json,
+    /// report.docx) here (演练评估报告; a tabletop drill unless --kind says otherwise)
     #[arg(long)]
     pub report: Option<PathBuf>,
+    #[command(flatten)]
+    pub report_args: crate::cli::report::ReportArgs,
 }
 
 /// The live drill: the scenario, the actions and the trainer's inject commands so far
@@ -628,6 +630,11 @@ pub fn session(args: &ExerciseArgs, input: &mpsc::Receiver<Input>) -> Result<End
             "error: --speed must be a positive number, got {speed}"
         ));
     }
+    // The report's flags (a bad --held-on) are checked before the drill, not after it.
+    let (meta, report_lang) = args
+        .report_args
+        .meta(&scenario, Some(crate::score::meta::DrillKind::Tabletop))
+        .map_err(|e| format!("error: {e}"))?;
     let seed = args.seed.unwrap_or(scenario.header.seed);
     let header = print::action_log_header(&scenario);
     let (mut log_file, text) = ActionLogFile::open(&args.log, &header)?;
@@ -767,7 +774,7 @@ pub fn session(args: &ExerciseArgs, input: &mpsc::Receiver<Input>) -> Result<End
     let (scored, text) = after_action_report(&scenario, &log, replay.events());
     print!("{text}");
     if let Some(dir) = &args.report {
-        for p in crate::cli::report::write_report(dir, &scored)? {
+        for p in crate::cli::report::write_report(dir, &scored, &meta, report_lang)? {
             println!("wrote {}", p.display());
         }
     }

@@ -38,10 +38,12 @@ pub struct RunArgs {
     /// Print the summary as JSON
     #[arg(long)]
     pub json: bool,
-    /// Score the run and write report.html, report.md and report.json here
-    /// (总结评估报告; the plan as written is scored when no --actions is given)
+    /// Score the run and write report.html, report.md, report.json and report.docx
+    /// here (演练评估报告; the plan as written is scored when no --actions is given)
     #[arg(long)]
     pub report: Option<PathBuf>,
+    #[command(flatten)]
+    pub report_args: crate::cli::report::ReportArgs,
 }
 
 /// Parses `6h`, `90min`, `45m`, `1800s` or a bare number of seconds, up to 30 days
@@ -298,6 +300,14 @@ pub fn run(args: &RunArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // A bad --held-on is refused before the simulation runs, not after.
+    let (meta, lang) = match args.report_args.meta(&scenario, None) {
+        Ok(x) => x,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
     let seed = args.seed.unwrap_or(scenario.header.seed);
     let steps = (until_s / scenario.header.step_s.max(1e-9)).ceil().max(1.0) as u64;
     let bar = ProgressBar::new(steps);
@@ -346,7 +356,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
     }
     if let Some(dir) = &args.report {
         let scored = crate::score::score(&scenario, actions.as_ref(), sim.events());
-        match crate::cli::report::write_report(dir, &scored) {
+        match crate::cli::report::write_report(dir, &scored, &meta, lang) {
             Ok(paths) => {
                 for p in paths {
                     eprintln!("wrote {}", p.display());

@@ -1,15 +1,22 @@
 //! `drill compare` — a village's drills across years side by side (the annual drill):
 //! the score trend, each task's rating per drill, the tasks that improved or regressed
-//! from the first drill to the latest, and the corrective actions still open (their
-//! task is still below P, or their outcome target still missed, in the latest drill).
+//! from the first drill to the latest, and the corrective actions followed across the
+//! drills by their stable key (or their issue, in reports written before keys): open
+//! while the latest drill raises the same finding again. Each drill's column is
+//! headed by the date it was held and 演练 (a recorder's log) or 计划 (the plan as
+//! written), numbered when two would read alike.
 
 use super::{CorrectiveAction, Rating, ScoreReport};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DrillRow {
+    /// The date the drill was held (`YYYY-MM-DD`).
     pub date: String,
+    /// 演练 (scored from a recorder's log) or 计划 (the plan as written, simulated).
+    pub label: String,
+    /// The column heading: date and label, numbered when two drills would share it.
+    pub heading: String,
     pub scenario_id: String,
     pub total: f64,
     pub passed: bool,
@@ -23,10 +30,20 @@ pub struct TaskRow {
     pub ratings: Vec<Option<Rating>>,
 }
 
+/// One corrective action followed across the drills (the same finding raised again
+/// counts once).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OpenAction {
-    /// The drill that raised it.
+    /// Its number in this comparison, 1.. in the order first raised.
+    pub no: usize,
+    /// What follows it: the action's stable `key`, or its issue where a report has
+    /// no key.
+    pub key: String,
+    /// The heading of the drill that first raised it.
     pub raised: String,
+    /// The headings of every drill that raised it, oldest first.
+    pub seen: Vec<String>,
+    /// As the latest drill that raised it words it.
     pub action: CorrectiveAction,
 }
 
@@ -36,32 +53,89 @@ pub struct Comparison {
     pub tasks: Vec<TaskRow>,
     pub improved: Vec<String>,
     pub regressed: Vec<String>,
+    /// Raised again by the latest drill.
     pub open_actions: Vec<OpenAction>,
+    /// Not raised by the latest drill.
     pub closed_actions: Vec<OpenAction>,
 }
 
-fn date(r: &ScoreReport) -> String {
+fn start_date(r: &ScoreReport) -> String {
     format!(
         "{:04}-{:02}-{:02}",
         r.start.year, r.start.month, r.start.day
     )
 }
 
-/// Compares reports, sorted by drill date (then by input order).
+/// 演练 / 计划, from the report's `mode`.
+pub fn label(r: &ScoreReport) -> &'static str {
+    if r.mode == "plan" { "计划" } else { "演练" }
+}
+
+/// Two corrective actions are the same finding when their keys agree, or (where
+/// either has no key: a report written before keys) their issues do.
+pub fn same_finding(a: &CorrectiveAction, b: &CorrectiveAction) -> bool {
+    if !a.key.is_empty() && !b.key.is_empty() {
+        a.key == b.key
+    } else {
+        a.issue == b.issue
+    }
+}
+
+/// Compares reports by the date each drill started (see [`compare_held`]).
 pub fn compare(reports: &[ScoreReport]) -> Comparison {
-    let mut order: Vec<&ScoreReport> = reports.iter().collect();
-    order.sort_by_key(|r| r.start);
+    let held: Vec<(ScoreReport, Option<String>)> =
+        reports.iter().map(|r| (r.clone(), None)).collect();
+    compare_held(&held)
+}
+
+/// Compares reports, each with the date it was held (`YYYY-MM-DD`, from its
+/// 演练概况; `None`: the scenario's start date), sorted by that date, then by start
+/// time, then by input order.
+pub fn compare_held(reports: &[(ScoreReport, Option<String>)]) -> Comparison {
+    let mut order: Vec<(&ScoreReport, String)> = reports
+        .iter()
+        .map(|(r, held)| {
+            (
+                r,
+                held.clone()
+                    .filter(|h| !h.is_empty())
+                    .unwrap_or_else(|| start_date(r)),
+            )
+        })
+        .collect();
+    order.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.start.cmp(&b.0.start)));
+    let base: Vec<String> = order
+        .iter()
+        .map(|(r, date)| format!("{date} {}", label(r)))
+        .collect();
+    let mut seen_base: Vec<&String> = Vec::new();
+    let headings: Vec<String> = base
+        .iter()
+        .map(|b| {
+            let total = base.iter().filter(|x| *x == b).count();
+            seen_base.push(b);
+            if total > 1 {
+                let n = seen_base.iter().filter(|x| **x == b).count();
+                format!("{b} ({n})")
+            } else {
+                b.clone()
+            }
+        })
+        .collect();
     let drills = order
         .iter()
-        .map(|r| DrillRow {
-            date: date(r),
+        .zip(&headings)
+        .map(|((r, date), heading)| DrillRow {
+            date: date.clone(),
+            label: label(r).to_string(),
+            heading: heading.clone(),
             scenario_id: r.scenario_id.clone(),
             total: r.total,
             passed: r.passed,
         })
         .collect();
     let mut ids: Vec<(String, String)> = Vec::new();
-    for r in &order {
+    for (r, _) in &order {
         for t in &r.tasks {
             if !ids.iter().any(|(id, _)| id == &t.id) {
                 ids.push((t.id.clone(), t.title.clone()));
@@ -76,7 +150,7 @@ pub fn compare(reports: &[ScoreReport]) -> Comparison {
         .map(|(id, title)| TaskRow {
             id: id.clone(),
             title: title.clone(),
-            ratings: order.iter().map(|r| rating_in(r, id)).collect(),
+            ratings: order.iter().map(|(r, _)| rating_in(r, id)).collect(),
         })
         .collect();
     let mut improved = Vec::new();
@@ -92,41 +166,54 @@ pub fn compare(reports: &[ScoreReport]) -> Comparison {
             }
         }
     }
-    let mut open_actions = Vec::new();
-    let mut closed_actions = Vec::new();
-    if let Some(latest) = order.last() {
-        let missed: BTreeSet<&str> = latest
-            .outcomes
-            .targets
-            .iter()
-            .filter(|o| !o.met)
-            .map(|o| o.name.zh.as_str())
-            .collect();
-        for r in &order {
-            for a in &r.corrective_actions {
-                let still_open = match &a.task {
-                    Some(id) => rating_in(latest, id).is_some_and(|x| x != Rating::P),
-                    None => missed.contains(a.issue.as_str()),
-                };
-                let entry = OpenAction {
-                    raised: date(r),
-                    action: a.clone(),
-                };
-                if still_open {
-                    open_actions.push(entry);
-                } else {
-                    closed_actions.push(entry);
+    // Each finding once: the drills that raised it, worded as the latest did.
+    let mut followed: Vec<(OpenAction, Vec<CorrectiveAction>, usize)> = Vec::new();
+    for (i, ((r, _), heading)) in order.iter().zip(&headings).enumerate() {
+        for a in &r.corrective_actions {
+            match followed
+                .iter_mut()
+                .find(|(_, all, _)| all.iter().any(|b| same_finding(a, b)))
+            {
+                Some((entry, all, last)) => {
+                    if entry.seen.last() != Some(heading) {
+                        entry.seen.push(heading.clone());
+                    }
+                    entry.action = a.clone();
+                    if !a.key.is_empty() {
+                        entry.key = a.key.clone();
+                    }
+                    all.push(a.clone());
+                    *last = i;
                 }
+                None => followed.push((
+                    OpenAction {
+                        no: followed.len() + 1,
+                        key: if a.key.is_empty() {
+                            a.issue.clone()
+                        } else {
+                            a.key.clone()
+                        },
+                        raised: heading.clone(),
+                        seen: vec![heading.clone()],
+                        action: a.clone(),
+                    },
+                    vec![a.clone()],
+                    i,
+                )),
             }
         }
     }
+    let latest = order.len().saturating_sub(1);
+    let (open, closed): (Vec<_>, Vec<_>) = followed
+        .into_iter()
+        .partition(|(_, _, last)| *last == latest);
     Comparison {
         drills,
         tasks,
         improved,
         regressed,
-        open_actions,
-        closed_actions,
+        open_actions: open.into_iter().map(|(e, _, _)| e).collect(),
+        closed_actions: closed.into_iter().map(|(e, _, _)| e).collect(),
     }
 }
 
@@ -137,7 +224,7 @@ pub fn render(c: &Comparison) -> String {
     let _ = writeln!(out, "# 历年演练对比 / Drills across years\n");
     let _ = writeln!(
         out,
-        "| 日期 Date | 情景 Scenario | 总分 Total | 结论 Result |"
+        "| 演练 Drill | 情景 Scenario | 总分 Total | 结论 Result |"
     );
     let _ = writeln!(out, "|---|---|---|---|");
     let mut prev: Option<f64> = None;
@@ -151,7 +238,7 @@ pub fn render(c: &Comparison) -> String {
         let _ = writeln!(
             out,
             "| {} | {} | {:.1}{} | {} |",
-            d.date,
+            d.heading,
             d.scenario_id,
             d.total,
             trend,
@@ -164,7 +251,7 @@ pub fn render(c: &Comparison) -> String {
         prev = Some(d.total);
     }
     let _ = writeln!(out, "\n## 任务评定 / Task ratings\n");
-    let header: Vec<&str> = c.drills.iter().map(|d| d.date.as_str()).collect();
+    let header: Vec<&str> = c.drills.iter().map(|d| d.heading.as_str()).collect();
     let _ = writeln!(out, "| 任务 Task | {} |", header.join(" | "));
     let _ = writeln!(out, "|---|{}", "---|".repeat(header.len()));
     for t in &c.tasks {
@@ -189,6 +276,10 @@ pub fn render(c: &Comparison) -> String {
             c.regressed.join(", ")
         }
     );
+    let _ = writeln!(
+        out,
+        "计划 = 按预案推演 plan as written · 演练 = 按演练记录 drill as recorded\n"
+    );
     let _ = writeln!(out, "## 未关闭的纠正行动 / Corrective actions still open\n");
     if c.open_actions.is_empty() {
         let _ = writeln!(out, "- —");
@@ -196,16 +287,29 @@ pub fn render(c: &Comparison) -> String {
     for a in &c.open_actions {
         let _ = writeln!(
             out,
-            "- [{}] {} {}: {} / {} — {} , {}",
-            a.raised,
-            a.action.id,
+            "{}. {}: {} / {} — {}, {} ({})",
+            a.no,
             a.action.issue,
             a.action.action.zh,
             a.action.action.en,
             a.action.owner,
-            a.action.due
+            a.action.due,
+            a.seen.join(" → ")
         );
     }
-    let _ = writeln!(out, "\n已关闭 / closed: {}", c.closed_actions.len());
+    let _ = writeln!(out, "\n## 已关闭 / Closed\n");
+    if c.closed_actions.is_empty() {
+        let _ = writeln!(out, "- —");
+    }
+    for a in &c.closed_actions {
+        let _ = writeln!(
+            out,
+            "{}. {}: {} ({})",
+            a.no,
+            a.action.issue,
+            a.action.action.zh,
+            a.seen.join(" → ")
+        );
+    }
     out
 }

@@ -22,7 +22,10 @@ pub mod aar;
 pub mod batch;
 pub mod causes;
 pub mod compare;
+pub mod document;
+pub mod docx;
 pub mod facts;
+pub mod meta;
 pub mod outcomes;
 pub mod render;
 pub mod rules;
@@ -232,7 +235,8 @@ pub struct CorrectiveAction {
     /// Numbered once per report: CA1, CA2...
     pub id: String,
     /// Stable across reports of the same scenario (`T5/left-behind`,
-    /// `outcome/evacuated`): `drill compare` follows an action from year to year by it.
+    /// `outcome/evacuated`): `drill compare` follows an action from year to year by it;
+    /// empty in reports written before it existed, where the issue text stands in.
     #[serde(default)]
     pub key: String,
     /// The task it follows from (`None` for an outcome target).

@@ -1,7 +1,10 @@
-//! Renderers of the after-action report: Markdown, a self-contained HTML page with
-//! inline SVG charts (people in danger over time, the task timeline planned vs actual,
-//! shelter occupancy), and JSON. Pure: they return strings; `io` writes them.
+//! Renderers of the 演练评估报告 (the structure is `document`'s): Markdown, a
+//! self-contained HTML page with inline SVG charts (people in danger over time, the
+//! task timeline planned vs actual, shelter occupancy) that prints on A4, and JSON.
+//! Pure: they return strings; `io` writes them. (`docx` writes the Word file.)
 
+use super::document::{self, Block, Table};
+use super::meta::{Lang, ReportMeta};
 use super::{Rating, ScoreReport, TaskScore};
 use std::fmt::Write;
 
@@ -70,173 +73,6 @@ pub fn task_table(r: &ScoreReport) -> String {
             t.score,
             rating_cell(t),
             md_escape(&reasons_cell(t, "; "))
-        );
-    }
-    out
-}
-
-fn mode_text(r: &ScoreReport) -> &'static str {
-    if r.mode == "actions" {
-        "行动记录 / recorded actions"
-    } else {
-        "按预案推演 / plan as written"
-    }
-}
-
-fn date(r: &ScoreReport) -> String {
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}",
-        r.start.year, r.start.month, r.start.day, r.start.hour, r.start.minute
-    )
-}
-
-/// The report as Markdown.
-/// ✓ or ✗ for an outcome target met or missed, — for one without a target.
-fn met_mark(o: &super::OutcomeScore) -> &'static str {
-    match (o.target_percent, o.met) {
-        (None, _) => "—",
-        (_, true) => "✓",
-        (_, false) => "✗",
-    }
-}
-
-/// The outcome facts under the outcomes table, one line each, as both reports give
-/// them: when everyone was warned, when each target was cleared, and the exposed,
-/// trapped and rescued.
-fn outcome_lines(r: &ScoreReport) -> Vec<String> {
-    let oc = &r.outcomes;
-    let mut lines = vec![format!(
-        "全部预警完成 / everyone warned: {} ({}/{} 人 people)",
-        oc.all_warned_s
-            .map_or("未全部预警 / not everyone".into(), |t| r
-                .start
-                .clock_at(t)),
-        oc.warned_people,
-        oc.people_to_warn
-    )];
-    for c in &oc.clearance {
-        lines.push(format!(
-            "{} 清空 / cleared: {} ({} 人 people, {} 人未转移 left)",
-            c.target,
-            c.cleared_s
-                .map_or("未清空 / not cleared".into(), |t| r.start.clock_at(t)),
-            c.people,
-            c.left
-        ));
-    }
-    lines.push(format!(
-        "暴露 / exposed {} · 被困 / trapped {} · 获救 / rescued {} · 仍被困 / still trapped {}",
-        oc.exposed, oc.trapped, oc.rescued, oc.still_trapped
-    ));
-    lines
-}
-
-/// The log's actions that match no plan task, by their number in the log.
-fn unmatched_line(r: &ScoreReport) -> Option<String> {
-    if r.unmatched_actions.is_empty() {
-        return None;
-    }
-    let n: Vec<String> = r
-        .unmatched_actions
-        .iter()
-        .map(|a| (a + 1).to_string())
-        .collect();
-    Some(format!(
-        "未对应处置卡任务的行动 / actions matching no plan task: 第 {} 条 / entries {}",
-        n.join("、"),
-        n.join(", ")
-    ))
-}
-
-pub fn markdown(r: &ScoreReport) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "# 总结评估报告 / After-action report — {}\n", r.title);
-    let _ = writeln!(
-        out,
-        "- 情景 / scenario: `{}` ({})",
-        r.scenario_id, r.plan_title
-    );
-    let _ = writeln!(out, "- 演练时间 / drill start: {}", date(r));
-    let _ = writeln!(
-        out,
-        "- 方式 / mode: {}, 随机种子 / seed {}",
-        mode_text(r),
-        r.seed
-    );
-    let _ = writeln!(out, "- 事件日志 / event log hash: `{}`", r.log_hash);
-    let _ = writeln!(
-        out,
-        "- **结论 / conclusion: {} / {}**\n",
-        r.conclusion.zh, r.conclusion.en
-    );
-    let _ = writeln!(out, "## 任务评定 / Task ratings (P/S/M/U)\n");
-    out.push_str(&task_table(r));
-    let _ = writeln!(
-        out,
-        "\nP 完成良好 performed without challenges · S 基本完成 with some challenges · M 存在较大问题 with major challenges · U 未能完成 unable to be performed\n"
-    );
-    let title = if r.outcomes.title.is_empty() {
-        "结果指标".to_string()
-    } else {
-        r.outcomes.title.clone()
-    };
-    let _ = writeln!(out, "## {title} / Outcomes\n");
-    let _ = writeln!(
-        out,
-        "| 指标 Metric | 实际 Actual | 目标 Target | 达标 Met | 说明 Detail |"
-    );
-    let _ = writeln!(out, "|---|---|---|---|---|");
-    for o in &r.outcomes.targets {
-        let _ = writeln!(
-            out,
-            "| {} / {} | {:.1}% | {} | {} | {} / {} |",
-            o.name.zh,
-            o.name.en,
-            o.value_percent,
-            o.target_percent.map_or("—".into(), |t| format!("{t:.0}%")),
-            met_mark(o),
-            o.detail.zh,
-            o.detail.en
-        );
-    }
-    out.push('\n');
-    for line in outcome_lines(r) {
-        let _ = writeln!(out, "- {line}");
-    }
-    out.push('\n');
-    if let Some(line) = unmatched_line(r) {
-        let _ = writeln!(out, "{line}\n");
-    }
-    let _ = writeln!(out, "## 做得好的 / Strengths\n");
-    for s in &r.strengths {
-        let _ = writeln!(out, "- {} / {}", s.zh, s.en);
-    }
-    if r.strengths.is_empty() {
-        let _ = writeln!(out, "- —");
-    }
-    let _ = writeln!(out, "\n## 存在的问题 / Areas for improvement\n");
-    for s in &r.improvements {
-        let _ = writeln!(out, "- {} / {}", s.zh, s.en);
-    }
-    if r.improvements.is_empty() {
-        let _ = writeln!(out, "- —");
-    }
-    let _ = writeln!(out, "\n## 纠正行动 / Corrective actions\n");
-    let _ = writeln!(
-        out,
-        "| 编号 No. | 问题 Issue | 措施 Action | 责任人 Owner | 完成期限 Due |"
-    );
-    let _ = writeln!(out, "|---|---|---|---|---|");
-    for a in &r.corrective_actions {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} / {} | {} | {} |",
-            a.id,
-            md_escape(&a.issue),
-            md_escape(&a.action.zh),
-            md_escape(&a.action.en),
-            a.owner,
-            a.due
         );
     }
     out
@@ -360,7 +196,7 @@ fn nice(v: f64) -> f64 {
 
 /// The task timeline: each task's planned window (trigger to deadline) and its actual
 /// work (start to finish), coloured by rating.
-fn timeline_chart(r: &ScoreReport) -> String {
+fn timeline_chart(r: &ScoreReport, lang: Lang) -> String {
     let row = 20.0;
     let top = 34.0;
     let h = top + row * r.tasks.len() as f64 + 30.0;
@@ -370,7 +206,12 @@ fn timeline_chart(r: &ScoreReport) -> String {
     let mut out = String::new();
     let _ = write!(
         out,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {h}" width="{W}" height="{h}" role="img"><title>任务时间线 / task timeline</title><text x="8" y="16" font-size="13" font-weight="bold">任务时间线: 计划 (灰) 与实际 (彩色) / task timeline: planned (grey) vs actual (coloured)</text>"##
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {h}" width="{W}" height="{h}" role="img"><title>{}</title><text x="8" y="16" font-size="13" font-weight="bold">{}</text>"##,
+        esc(&lang.pick("任务时间线", "task timeline")),
+        esc(&lang.pick(
+            "任务时间线：计划（灰）与实际（彩色）",
+            "task timeline: planned (grey) vs actual (coloured)"
+        ))
     );
     time_axis(&mut out, r, end, x, top + row * r.tasks.len() as f64 + 4.0);
     for (i, t) in r.tasks.iter().enumerate() {
@@ -386,13 +227,16 @@ fn timeline_chart(r: &ScoreReport) -> String {
         if let Some(d) = t.deadline_s {
             let _ = write!(
                 out,
-                r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="6" fill="#cfd8dc"><title>计划 planned {}–{}</title></rect><line x1="{3:.1}" y1="{4:.1}" x2="{3:.1}" y2="{5:.1}" stroke="#c62828"/>"##,
+                r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="6" fill="#cfd8dc"><title>{6} {7}–{8}</title></rect><line x1="{3:.1}" y1="{4:.1}" x2="{3:.1}" y2="{5:.1}" stroke="#c62828"/>"##,
                 x(from),
                 y + 2.0,
                 (x(d) - x(from)).max(1.0),
                 x(d),
                 y,
                 y + 16.0,
+                lang.pick("计划", "planned"),
+                r.start.clock_at(from),
+                r.start.clock_at(d),
             );
         } else if t.trigger_s.is_some() {
             let _ = write!(
@@ -420,9 +264,10 @@ fn timeline_chart(r: &ScoreReport) -> String {
             None if t.rating.is_some() => {
                 let _ = write!(
                     out,
-                    r##"<text x="{:.1}" y="{:.1}" font-size="10" fill="#c62828">未执行 not done</text>"##,
+                    r##"<text x="{:.1}" y="{:.1}" font-size="10" fill="#c62828">{}</text>"##,
                     x(from) + 4.0,
-                    y + 16.0
+                    y + 16.0,
+                    esc(&lang.pick("未执行", "not done"))
                 );
             }
             None => {}
@@ -446,57 +291,234 @@ const SHELTER_COLOURS: [&str; 6] = [
     "#1565c0", "#6a1b9a", "#00838f", "#ad1457", "#4e342e", "#37474f",
 ];
 
-/// The report as one self-contained HTML page (no scripts, no external files).
-pub fn html(r: &ScoreReport) -> String {
+/// The report as Markdown, Chinese only, with what the report itself knows of the
+/// 演练概况 (the editor's export; `drill run --report` uses [`markdown_with`]).
+pub fn markdown(r: &ScoreReport) -> String {
+    markdown_with(r, &ReportMeta::from_report(r), Lang::Zh)
+}
+
+fn md_table(out: &mut String, t: &Table) {
+    let notes = t.rows.iter().any(|r| r.note.is_some());
+    let mut heads: Vec<String> = t.cols.iter().map(|c| md_escape(&c.head)).collect();
+    if notes {
+        heads.push(md_escape(&t.note_head));
+    }
+    let _ = writeln!(out, "| {} |", heads.join(" | "));
+    let _ = writeln!(out, "|{}", "---|".repeat(heads.len()));
+    for row in &t.rows {
+        let mut cells: Vec<String> = row.cells.iter().map(|c| md_escape(c)).collect();
+        if notes {
+            // Each line starts with its label, which the column's heading says
+            // already; the languages' lines are joined by ` / `.
+            let lines: Vec<&str> = row
+                .note
+                .as_deref()
+                .unwrap_or("")
+                .lines()
+                .map(|l| {
+                    l.split_once('：')
+                        .or_else(|| l.split_once(": "))
+                        .map_or(l, |(_, rest)| rest)
+                })
+                .collect();
+            cells.push(md_escape(&lines.join(" / ")));
+        }
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
+    }
+    out.push('\n');
+}
+
+/// The report as Markdown, in `lang`, with the given 演练概况.
+pub fn markdown_with(r: &ScoreReport, meta: &ReportMeta, lang: Lang) -> String {
+    let doc = document::build(r, meta, lang);
     let mut out = String::new();
-    let _ = write!(
-        out,
-        r#"<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>总结评估报告 — {title}</title>
-<style>
-body {{ font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 2em auto; max-width: 1100px; color: #222; }}
-table {{ border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 13px; }}
-th, td {{ border: 1px solid #ccc; padding: 3px 6px; vertical-align: top; }}
-th {{ background: #f3f3f3; }}
-.P {{ background: #c8e6c9; }} .S {{ background: #f0f4c3; }} .M {{ background: #ffe0b2; }} .U {{ background: #ffcdd2; }}
-.pass {{ color: #2e7d32; }} .fail {{ color: #c62828; }}
-svg {{ display: block; margin: 1em 0; }}
-</style></head><body>
-<h1>总结评估报告 / After-action report</h1>
-<h2>{title}</h2>
-<p>情景 / scenario <code>{id}</code> · {plan} · 演练时间 / start {date} · {mode} · seed {seed} · log <code>{hash}</code></p>
-<p class="{cls}"><strong>结论 / conclusion: {czh} / {cen}</strong></p>
-"#,
-        title = esc(&r.title),
-        id = esc(&r.scenario_id),
-        plan = esc(&r.plan_title),
-        date = date(r),
-        mode = mode_text(r),
-        seed = r.seed,
-        hash = r.log_hash,
-        cls = if r.passed { "pass" } else { "fail" },
-        czh = esc(&r.conclusion.zh),
-        cen = esc(&r.conclusion.en),
-    );
+    let _ = writeln!(out, "# {}\n", doc.kind);
+    let _ = writeln!(out, "**{}**\n", md_escape(&doc.title));
+    if !doc.subtitle.is_empty() {
+        let _ = writeln!(out, "{}\n", md_escape(&doc.subtitle));
+    }
+    for section in &doc.sections {
+        let _ = writeln!(out, "## {}\n", section.heading);
+        for block in &section.blocks {
+            match block {
+                Block::Para(p) => {
+                    let _ = writeln!(out, "{p}\n");
+                }
+                Block::Verdict { text, .. } => {
+                    let _ = writeln!(out, "**{text}**\n");
+                }
+                Block::Small(p) => {
+                    let _ = writeln!(out, "_{p}_\n");
+                }
+                Block::Sub(h) => {
+                    let _ = writeln!(out, "### {h}\n");
+                }
+                Block::Fields(fields) => {
+                    let _ = writeln!(
+                        out,
+                        "| {} | {} |\n|---|---|",
+                        lang.pick("项目", "Item"),
+                        lang.pick("内容", "Details")
+                    );
+                    for (k, v) in fields {
+                        let _ = writeln!(out, "| {} | {} |", md_escape(k), md_escape(v));
+                    }
+                    out.push('\n');
+                }
+                Block::Table(t) => md_table(&mut out, t),
+                Block::List(items) => {
+                    for i in items {
+                        let _ = writeln!(out, "- {i}");
+                    }
+                    out.push('\n');
+                }
+                Block::Numbered(items) => {
+                    for (n, i) in items.iter().enumerate() {
+                        let _ = writeln!(out, "{}. {i}", n + 1);
+                    }
+                    out.push('\n');
+                }
+                Block::Charts => {}
+                Block::Signatures { sign, date, lines } => {
+                    let _ = writeln!(
+                        out,
+                        "| {} | {} | {sign} | {date} |\n|---|---|---|---|",
+                        lang.pick("职务", "Post"),
+                        lang.pick("姓名", "Name")
+                    );
+                    for l in lines {
+                        let name = if l.name.is_empty() {
+                            document::BLANK
+                        } else {
+                            &l.name
+                        };
+                        let _ = writeln!(
+                            out,
+                            "| {} | {} | {} | {} |",
+                            l.post,
+                            md_escape(name),
+                            document::BLANK,
+                            lang.pick("　　年　　月　　日", "____-__-__")
+                        );
+                    }
+                    out.push('\n');
+                }
+            }
+        }
+    }
+    out
+}
+
+const CSS: &str = r#"
+@page { size: A4; margin: 16mm 14mm 16mm 14mm; }
+body { font-family: "Noto Serif CJK SC", "Source Han Serif SC", "SimSun", "Songti SC", serif; margin: 2em auto; max-width: 1000px; padding: 0 1em; color: #222; line-height: 1.6; }
+h1 { text-align: center; font-size: 26px; letter-spacing: 0.2em; margin: 0.4em 0 0.1em; }
+p.title { text-align: center; text-indent: 0; font-size: 19px; font-weight: bold; margin: 0; }
+p.subtitle { text-align: center; text-indent: 0; margin: 0.2em 0 1.5em; }
+h2 { font-size: 18px; border-bottom: 1px solid #999; padding-bottom: 2px; margin-top: 1.6em; }
+h3 { font-size: 15px; margin: 1em 0 0.3em; }
+p { margin: 0.4em 0; text-indent: 2em; }
+p.small { font-size: 12px; color: #555; text-indent: 0; }
+table { border-collapse: collapse; width: 100%; table-layout: fixed; margin: 0.5em 0 1em; font-size: 13px; }
+th, td { border: 1px solid #888; padding: 3px 5px; vertical-align: top; overflow-wrap: break-word; word-break: normal; }
+th { background: #eee; font-weight: bold; }
+table.fields th { width: 8em; text-align: left; white-space: nowrap; }
+td.task { min-width: 7em; }
+tr.note td { border-top: 1px dotted #bbb; font-size: 12px; color: #333; }
+td.P { background: #c8e6c9; } td.S { background: #f0f4c3; } td.M { background: #ffe0b2; } td.U { background: #ffcdd2; }
+td.met { background: #c8e6c9; } td.missed { background: #ffcdd2; }
+td.c, th.c { text-align: center; }
+.pass { color: #2e7d32; } .fail { color: #c62828; }
+p.verdict { text-indent: 0; font-size: 16px; }
+svg { display: block; margin: 1em 0; max-width: 100%; height: auto; }
+table.sign td { border: none; padding: 18px 6px 4px; }
+table.sign .line { border-bottom: 1px solid #000; }
+@media print {
+  body { margin: 0; padding: 0; max-width: none; font-size: 10.5pt; }
+  h2 { break-after: avoid; page-break-after: avoid; }
+  h3 { break-after: avoid; page-break-after: avoid; }
+  .new-page { break-before: page; page-break-before: always; }
+  table { font-size: 8.5pt; }
+  th, td { padding: 2px 3px; }
+  tbody.task, tr, svg, table.sign, table.fields, .signatures { break-inside: avoid; page-break-inside: avoid; }
+  thead { display: table-header-group; }
+  td.P, td.S, td.M, td.U, td.met, td.missed, th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+"#;
+
+fn html_table(out: &mut String, t: &Table) {
+    out.push_str("<table>\n<colgroup>");
+    for c in &t.cols {
+        let _ = write!(out, r#"<col style="width:{}%">"#, c.width);
+    }
+    out.push_str("</colgroup>\n<thead><tr>");
+    for c in &t.cols {
+        let _ = write!(out, "<th>{}</th>", esc(&c.head).replace('\n', "<br>"));
+    }
+    out.push_str("</tr></thead>\n");
+    let n = t.cols.len();
+    for row in &t.rows {
+        // A task's line and its reasons print together.
+        out.push_str(if row.note.is_some() {
+            r#"<tbody class="task"><tr>"#
+        } else {
+            "<tbody><tr>"
+        });
+        let last = row.cells.len().saturating_sub(1);
+        for (i, c) in row.cells.iter().enumerate() {
+            let class = match (i == last, row.rating, row.met) {
+                (true, Some(x), _) => format!(r#" class="c {}""#, x.letter()),
+                (_, _, Some(true)) if i == 3 => r#" class="met""#.into(),
+                (_, _, Some(false)) if i == 3 => r#" class="missed""#.into(),
+                _ if i == 1 && row.note.is_some() => r#" class="task""#.into(),
+                _ => String::new(),
+            };
+            let _ = write!(out, "<td{class}>{}</td>", esc(c));
+        }
+        out.push_str("</tr>");
+        if let Some(note) = &row.note {
+            let _ = write!(
+                out,
+                r#"<tr class="note"><td colspan="{n}">{}</td></tr>"#,
+                esc(note).replace('\n', "<br>")
+            );
+        }
+        out.push_str("</tbody>\n");
+    }
+    out.push_str("</table>\n");
+}
+
+fn charts(r: &ScoreReport, lang: Lang) -> String {
+    let mut out = String::new();
     let s = &r.series;
+    let l = |zh: &str, en: &str| lang.pick(zh, en);
+    let names = [
+        l("处于危险", "in danger"),
+        l("被困", "trapped"),
+        l("已预警", "warned"),
+        l("已安全", "evacuated"),
+    ];
     out.push_str(&line_chart(
         r,
-        "危险区人员随时间变化 / people in danger over time",
+        &l("危险区人员随时间变化", "people in danger over time"),
         &[
-            ("处于危险 in danger", "#c62828", s.in_danger.clone(), false),
-            ("被困 trapped", "#6d4c41", s.trapped.clone(), true),
-            ("已预警 warned", "#f9a825", s.warned.clone(), false),
-            ("已安全 evacuated", "#2e7d32", s.evacuated.clone(), false),
+            (&names[0], "#c62828", s.in_danger.clone(), false),
+            (&names[1], "#6d4c41", s.trapped.clone(), true),
+            (&names[2], "#f9a825", s.warned.clone(), false),
+            (&names[3], "#2e7d32", s.evacuated.clone(), false),
         ],
     ));
-    out.push_str(&timeline_chart(r));
+    out.push_str(&timeline_chart(r, lang));
     let shelters: Vec<(String, &str, Vec<u32>, bool)> = s
         .shelters
         .iter()
         .enumerate()
         .map(|(i, sh)| {
             (
-                format!("{} (容量 {})", sh.name, sh.capacity),
+                lang.pick(
+                    &format!("{}（容量{}）", sh.name, sh.capacity),
+                    &format!("{} (capacity {})", sh.name, sh.capacity),
+                ),
                 SHELTER_COLOURS[i % SHELTER_COLOURS.len()],
                 sh.occupancy.clone(),
                 false,
@@ -509,105 +531,124 @@ svg {{ display: block; margin: 1em 0; }}
         .collect();
     out.push_str(&line_chart(
         r,
-        "避灾安置点人数 / shelter occupancy",
+        &l("避灾安置点人数", "shelter occupancy"),
         &borrowed,
     ));
+    out
+}
 
-    out.push_str("<h2>任务评定 / Task ratings</h2>\n<table><tr><th>任务</th><th>名称</th><th>负责 who</th><th>触发 trigger</th><th>时限 due</th><th>开始 start</th><th>达到/要求</th><th>时效</th><th>完成</th><th>资源</th><th>职责</th><th>得分</th><th>评定</th><th>原因 reasons</th></tr>\n");
-    for t in &r.tasks {
-        let c = t.criteria;
-        let _ = writeln!(
-            out,
-            r#"<tr class="{}"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.0}</td><td>{:.0}</td><td>{:.0}</td><td>{:.0}</td><td>{:.1}</td><td><strong>{}</strong></td><td>{}</td></tr>"#,
-            t.rating.map_or("", |x| x.letter()),
-            esc(&t.id),
-            esc(&t.title),
-            esc(&t.who.join("、")),
-            clock(r, t.trigger_s),
-            clock(r, t.deadline_s),
-            clock(r, t.started_s),
-            percent_cell(t),
-            c.timeliness,
-            c.completeness,
-            c.resources,
-            c.roles,
-            t.score,
-            rating_cell(t),
-            esc(&reasons_cell(t, "\n")).replace('\n', "<br>")
-        );
-    }
-    out.push_str("</table>\n<p>P 完成良好 performed without challenges · S 基本完成 with some challenges · M 存在较大问题 with major challenges · U 未能完成 unable to be performed</p>\n");
-    let _ = writeln!(
+/// The report as one self-contained HTML page (no scripts, no external files),
+/// Chinese only, with what the report itself knows of the 演练概况.
+pub fn html(r: &ScoreReport) -> String {
+    html_with(r, &ReportMeta::from_report(r), Lang::Zh)
+}
+
+/// The report as one self-contained HTML page that prints on A4, in `lang`, with the
+/// given 演练概况.
+pub fn html_with(r: &ScoreReport, meta: &ReportMeta, lang: Lang) -> String {
+    let doc = document::build(r, meta, lang);
+    let mut out = String::new();
+    let _ = write!(
         out,
-        "<h2>{} / Outcomes</h2>\n<table><tr><th>指标 metric</th><th>实际 actual</th><th>目标 target</th><th>达标 met</th><th>说明 detail</th></tr>",
-        esc(if r.outcomes.title.is_empty() {
-            "结果指标"
-        } else {
-            &r.outcomes.title
-        })
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{} — {}</title>\n<style>{CSS}</style></head><body>\n<h1>{}</h1>\n<p class=\"title\">{}</p>\n",
+        lang.html_code(),
+        esc(&doc.kind),
+        esc(&doc.title),
+        esc(&doc.kind),
+        esc(&doc.title),
     );
-    for o in &r.outcomes.targets {
+    if !doc.subtitle.is_empty() {
+        let _ = writeln!(out, "<p class=\"subtitle\">{}</p>", esc(&doc.subtitle));
+    }
+    for section in &doc.sections {
         let _ = writeln!(
             out,
-            "<tr class=\"{}\"><td>{} / {}</td><td>{:.1}%</td><td>{}</td><td>{}</td><td>{} / {}</td></tr>",
-            match (o.target_percent, o.met) {
-                (None, _) => "",
-                (_, true) => "P",
-                (_, false) => "U",
+            "<section{}>\n<h2>{}</h2>",
+            if section.new_page {
+                r#" class="new-page""#
+            } else {
+                ""
             },
-            esc(&o.name.zh),
-            esc(&o.name.en),
-            o.value_percent,
-            o.target_percent.map_or("—".into(), |t| format!("{t:.0}%")),
-            met_mark(o),
-            esc(&o.detail.zh),
-            esc(&o.detail.en)
+            esc(&section.heading)
         );
-    }
-    out.push_str("</table>\n<ul>\n");
-    for line in outcome_lines(r) {
-        let _ = writeln!(out, "<li>{}</li>", esc(&line));
-    }
-    out.push_str("</ul>\n");
-    if let Some(line) = unmatched_line(r) {
-        let _ = writeln!(out, "<p>{}</p>", esc(&line));
-    }
-    let list = |out: &mut String, title: &str, items: &[super::Text]| {
-        let _ = writeln!(out, "<h2>{title}</h2><ul>");
-        for s in items {
-            let _ = writeln!(out, "<li>{} / {}</li>", esc(&s.zh), esc(&s.en));
+        for block in &section.blocks {
+            match block {
+                Block::Para(p) => {
+                    let _ = writeln!(out, "<p>{}</p>", esc(p));
+                }
+                Block::Small(p) => {
+                    let _ = writeln!(out, "<p class=\"small\">{}</p>", esc(p));
+                }
+                Block::Verdict { text, passed } => {
+                    let _ = writeln!(
+                        out,
+                        "<p class=\"verdict {}\"><strong>{}</strong></p>",
+                        if *passed { "pass" } else { "fail" },
+                        esc(text)
+                    );
+                }
+                Block::Sub(h) => {
+                    let _ = writeln!(out, "<h3>{}</h3>", esc(h));
+                }
+                Block::Fields(fields) => {
+                    out.push_str("<table class=\"fields\">\n");
+                    for (k, v) in fields {
+                        let _ = writeln!(out, "<tr><th>{}</th><td>{}</td></tr>", esc(k), esc(v));
+                    }
+                    out.push_str("</table>\n");
+                }
+                Block::Table(t) => html_table(&mut out, t),
+                Block::List(items) | Block::Numbered(items) => {
+                    let tag = if matches!(block, Block::List(_)) {
+                        "ul"
+                    } else {
+                        "ol"
+                    };
+                    let _ = writeln!(out, "<{tag}>");
+                    for i in items {
+                        let _ = writeln!(out, "<li>{}</li>", esc(i));
+                    }
+                    let _ = writeln!(out, "</{tag}>");
+                }
+                Block::Charts => out.push_str(&charts(r, lang)),
+                Block::Signatures { sign, date, lines } => {
+                    out.push_str("<table class=\"sign\"><colgroup><col style=\"width:14%\"><col style=\"width:22%\"><col style=\"width:10%\"><col style=\"width:22%\"><col style=\"width:10%\"><col style=\"width:22%\"></colgroup>\n");
+                    for l in lines {
+                        let _ = writeln!(
+                            out,
+                            "<tr><td>{}：</td><td class=\"line\">{}</td><td>{}：</td><td class=\"line\"></td><td>{}：</td><td class=\"line\">{}</td></tr>",
+                            esc(&l.post),
+                            esc(&l.name),
+                            esc(sign),
+                            esc(date),
+                            esc(&lang.pick("　　年　　月　　日", ""))
+                        );
+                    }
+                    out.push_str("</table>\n");
+                }
+            }
         }
-        if items.is_empty() {
-            out.push_str("<li>—</li>");
-        }
-        out.push_str("</ul>\n");
-    };
-    list(&mut out, "做得好的 / Strengths", &r.strengths);
-    list(
-        &mut out,
-        "存在的问题 / Areas for improvement",
-        &r.improvements,
-    );
-    out.push_str("<h2>纠正行动 / Corrective actions</h2>\n<table><tr><th>编号</th><th>问题 issue</th><th>措施 action</th><th>责任人 owner</th><th>完成期限 due</th></tr>\n");
-    for a in &r.corrective_actions {
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td>{}</td><td>{}<br>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&a.id),
-            esc(&a.issue),
-            esc(&a.action.zh),
-            esc(&a.action.en),
-            esc(&a.owner),
-            a.due
-        );
+        out.push_str("</section>\n");
     }
-    out.push_str("</table>\n</body></html>\n");
+    out.push_str("</body></html>\n");
     out
 }
 
 /// The report as pretty JSON (what `drill compare` reads back).
 pub fn json(r: &ScoreReport) -> Result<String, String> {
     serde_json::to_string_pretty(r).map_err(|e| e.to_string())
+}
+
+/// The report as pretty JSON with its 演练概况 under the key `meta` (after the
+/// report's own keys, which stay as they were).
+pub fn json_with(r: &ScoreReport, meta: &ReportMeta) -> Result<String, String> {
+    #[derive(serde::Serialize)]
+    struct WithMeta<'a> {
+        #[serde(flatten)]
+        report: &'a ScoreReport,
+        meta: &'a ReportMeta,
+    }
+    serde_json::to_string_pretty(&WithMeta { report: r, meta }).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
