@@ -2,7 +2,7 @@
 //! people on 2,000 road links) over a 12 h drill, plus how the cost grows with the
 //! population (1k → 10k → 100k people on the same 2,000-link county grid).
 //!
-//! Run: `cargo bench -p drill-engine --bench sim` (figures in README, Benchmarks).
+//! Run: `cargo bench -p drill-engine --bench sim` (figures in docs/BENCHMARKS.md, Simulation).
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use drill_engine::sim::{Simulation, generate};

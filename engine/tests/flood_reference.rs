@@ -218,7 +218,7 @@ fn moving_wet_dry_front_matches_hunter_analytic_solution() {
 /// the front lagging. What it must reproduce, and what this test checks: the head of
 /// the rarefaction travelling upstream at −c₀ (within a few cells), the undisturbed
 /// reservoir behind it, a front that never runs ahead of Ritter's 2c₀t, and exact mass.
-/// The measured lag is printed and reported in the README rather than hidden.
+/// The measured lag is printed and reported in docs/VERIFICATION.md rather than hidden.
 #[test]
 fn dam_break_on_dry_bed_against_ritter() {
     let (cols, dx, h0) = (400, 1.0, 1.0);
@@ -383,7 +383,7 @@ fn a_two_dimensional_pond_settles_at_its_sill_level() {
     m.advance_to(6.0 * 3600.0);
     let h = m.depths();
     let level = |c: usize, r: usize| h[r * cols + c];
-    // 108,000 m³ over 40,000 m² (less the sill row's 2,000 m² × 2 m): 2.75 m if level.
+    // 108,000 m³ over 40,000 m² (plus the sill row's 2,000 m² × 2 m): 2.80 m if level.
     let total: f64 = h.iter().sum::<f64>() * dx * dx;
     assert!((total - 108_000.0).abs() < 1.0, "stored {total}");
     let west: Vec<f64> = (0..rows)
