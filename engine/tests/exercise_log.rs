@@ -338,6 +338,7 @@ fn an_exercise_on_a_heightmap_runs_the_flood_model_as_drill_run_does() {
         speed: None,
         seed: None,
         report: None,
+        report_args: Default::default(),
     };
     let (tx, rx) = mpsc::channel();
     tx.send(Input::End).unwrap();

@@ -48,7 +48,8 @@ fn load(name: &str, log: Option<&str>) -> (Scenario, Option<ActionLog>) {
 
 fn scored(name: &str, log: Option<&str>) -> (Scenario, ScoreReport) {
     let (scenario, log) = load(name, log);
-    let events = score::batch::simulate(&scenario, log.as_ref(), scenario.header.seed).unwrap();
+    let events =
+        score::batch::simulate(&scenario, None, log.as_ref(), scenario.header.seed).unwrap();
     let report = score::score(&scenario, log.as_ref(), &events);
     (scenario, report)
 }
@@ -202,12 +203,14 @@ fn both_languages_and_english_alone() {
         "{both}"
     );
     assert!(both.contains(&r.conclusion.zh) && both.contains(&r.conclusion.en));
-    // A recommendation reads once in each language (the measure names its task,
-    // so no "针对" follows it).
+    // A recommendation reads once in each language, naming the task it follows from.
     let a1 = &r.corrective_actions[0];
     assert_eq!(a1.task.as_deref(), Some("T1"));
     assert!(
-        both.contains(&format!("\n1. {} / {}\n", a1.action.zh, a1.action.en)),
+        both.contains(&format!(
+            "\n1. {}（针对T1「发布转移预警」） / {} (for T1 '发布转移预警')\n",
+            a1.action.zh, a1.action.en
+        )),
         "{both}"
     );
     let en = render::markdown_with(&r, &meta, Lang::En);

@@ -83,14 +83,20 @@ fn theme(code: ReasonCode, work: &Work) -> &'static str {
 fn measure(theme: &str, title: &str, owner: &str, found: &Text) -> Text {
     let (f, e) = (&found.zh, &found.en);
     let (zh, en) = match theme {
-        "not-done" => (
-            format!(
-                "「{title}」未执行 ({f}): 将其纳入{owner}的应急处置卡和岗位培训, 下次演练专项检验"
-            ),
-            format!(
-                "'{title}' was not done ({e}): put it on {owner}'s response card, train the post, test it on its own next drill"
-            ),
-        ),
+        "not-done" => {
+            // The finding already reads "未执行 (why)": quote only the why.
+            let why_zh = f.strip_prefix("未执行").unwrap_or(f).trim();
+            let why_en = e.strip_prefix("not done").unwrap_or(e).trim();
+            let gap = if why_en.is_empty() { "" } else { " " };
+            (
+                format!(
+                    "「{title}」未执行{why_zh}: 将其纳入{owner}的应急处置卡和岗位培训, 下次演练专项检验"
+                ),
+                format!(
+                    "'{title}' was not done{gap}{why_en}: put it on {owner}'s response card, train the post, test it on its own next drill"
+                ),
+            )
+        }
         "rejected" => (
             format!(
                 "「{title}」的调度被拒 ({f}): 在预案中写明各力量和装备的调用权限与调拨程序, 明确跨级请求的途径"
