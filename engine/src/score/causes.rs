@@ -1,4 +1,5 @@
-//! 原因分析 — when a task's work took effect, and the causes behind a shortcoming, in
+//! 原因分析 — when a task's work took effect (and whether people went home before the
+//! assessment), and the causes behind a shortcoming, in
 //! the users' words: an order queued behind a busy team, a full shelter, a road or
 //! bridge cut by the hazard or an inject. Places, roads, teams and shelters are named
 //! as the scenario names them; no engine identifier reaches a report.
@@ -7,7 +8,7 @@ use super::facts::Facts;
 use super::tasks::{Perf, places_in};
 use super::text::{self, minutes};
 use super::{Reason, ReasonCode};
-use crate::model::{PlaceIdx, Scenario, Target, Task, TaskIdx, Work};
+use crate::model::{Actor, PlaceIdx, RequireOf, Scenario, Target, Task, TaskIdx, Work};
 use crate::sim::events::{ActionId, LinkCloseCause, WorkRef};
 use std::collections::BTreeMap;
 
@@ -237,4 +238,89 @@ pub fn behind_shortcoming(
         _ => {}
     }
     out
+}
+
+/// When the task's work took effect (see `causes::effect_verb`): the required share
+/// (all, without `require`) of households warned or people safe, the first rescued
+/// landed, or the work finished; `None` when that never happened.
+pub fn effect_time(
+    scenario: &Scenario,
+    facts: &Facts,
+    task: &crate::model::Task,
+    done: &[&Perf],
+    acted: &[Actor],
+    ordered_s: Option<f64>,
+) -> Option<f64> {
+    let finished = done
+        .iter()
+        .filter_map(|p| p.finished.map(|f| f.0))
+        .reduce(f64::min);
+    match &task.work {
+        Work::Warn(_) | Work::KnockDoors(_) | Work::ShelterInPlace(_) | Work::Evacuate { .. } => {
+            let (pct, of) = task
+                .require
+                .map_or((100.0, RequireOf::Households), |r| (r.percent, r.of));
+            super::tasks::measure(scenario, facts, task, pct, of, acted)
+                .and_then(|m| m.reached_at_s)
+                .or(if task.require.is_none() {
+                    finished
+                } else {
+                    None
+                })
+        }
+        // Nobody trapped there: the rescue takes effect when the team's work is done.
+        Work::Rescue(t) => landings(scenario, facts, *t, ordered_s.unwrap_or(0.0))
+            .map(|l| l.0)
+            .or(finished),
+        Work::ReportAtPost | Work::Return(_) => {
+            done.iter().filter_map(|p| p.started_s).reduce(f64::max)
+        }
+        _ => finished,
+    }
+}
+
+/// 返回前评估: the first return of the task's work that began before an assessment
+/// of its place had finished, as a reason.
+pub fn return_before_assessment(
+    scenario: &Scenario,
+    perfs: &[Perf],
+    done: &[&Perf],
+) -> Option<Reason> {
+    for r in done {
+        let (Work::Return(rt), Some(start)) = (&r.work, r.started_s) else {
+            continue;
+        };
+        let rp = places_in(scenario, *rt);
+        let assessed: Option<f64> = perfs
+            .iter()
+            .filter(|a| a.accepted() && matches!(&a.work, Work::Assess(at) if places_in(scenario, *at).iter().any(|p| rp.contains(p))))
+            .filter_map(|a| a.finished.map(|f| f.0))
+            .reduce(f64::min);
+        let name = text::target(scenario, *rt);
+        let when = scenario.header.start.clock_at(start);
+        match assessed {
+            Some(a) if a <= start + 1e-6 => continue,
+            Some(a) => {
+                return Some(Reason::new(
+                    ReasonCode::ReturnBeforeAssessment,
+                    format!(
+                        "{when}组织{name}群众返回, 安全评估{}才完成",
+                        scenario.header.start.clock_at(a)
+                    ),
+                    format!(
+                        "people returned to {name} at {when}, the safety assessment finished at {}",
+                        scenario.header.start.clock_at(a)
+                    ),
+                ));
+            }
+            None => {
+                return Some(Reason::new(
+                    ReasonCode::ReturnBeforeAssessment,
+                    format!("{when}组织{name}群众返回, 未做安全评估"),
+                    format!("people returned to {name} at {when} without a safety assessment"),
+                ));
+            }
+        }
+    }
+    None
 }

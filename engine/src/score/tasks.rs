@@ -354,7 +354,7 @@ pub struct Measure {
 
 /// Measures `require` for work with a countable object (households warned, people
 /// moved or rescued, posts filled); `None` for work that is simply done or not.
-fn measure(
+pub(super) fn measure(
     scenario: &Scenario,
     facts: &Facts,
     task: &crate::model::Task,
@@ -612,87 +612,6 @@ fn left_behind(
     Reason::new(ReasonCode::Shortfall, zh.join("; "), en.join("; "))
 }
 
-/// When the task's work took effect (see `causes::effect_verb`): the required share
-/// (all, without `require`) of households warned or people safe, the first rescued
-/// landed, or the work finished; `None` when that never happened.
-fn effect_time(
-    scenario: &Scenario,
-    facts: &Facts,
-    task: &crate::model::Task,
-    done: &[&Perf],
-    acted: &[Actor],
-    ordered_s: Option<f64>,
-) -> Option<f64> {
-    let finished = done
-        .iter()
-        .filter_map(|p| p.finished.map(|f| f.0))
-        .reduce(f64::min);
-    match &task.work {
-        Work::Warn(_) | Work::KnockDoors(_) | Work::ShelterInPlace(_) | Work::Evacuate { .. } => {
-            let (pct, of) = task
-                .require
-                .map_or((100.0, RequireOf::Households), |r| (r.percent, r.of));
-            measure(scenario, facts, task, pct, of, acted)
-                .and_then(|m| m.reached_at_s)
-                .or(if task.require.is_none() {
-                    finished
-                } else {
-                    None
-                })
-        }
-        // Nobody trapped there: the rescue takes effect when the team's work is done.
-        Work::Rescue(t) => causes::landings(scenario, facts, *t, ordered_s.unwrap_or(0.0))
-            .map(|l| l.0)
-            .or(finished),
-        Work::ReportAtPost | Work::Return(_) => {
-            done.iter().filter_map(|p| p.started_s).reduce(f64::max)
-        }
-        _ => finished,
-    }
-}
-
-/// 返回前评估: the first return of the task's work that began before an assessment
-/// of its place had finished, as a reason.
-fn return_before_assessment(scenario: &Scenario, perfs: &[Perf], done: &[&Perf]) -> Option<Reason> {
-    for r in done {
-        let (Work::Return(rt), Some(start)) = (&r.work, r.started_s) else {
-            continue;
-        };
-        let rp = places_in(scenario, *rt);
-        let assessed: Option<f64> = perfs
-            .iter()
-            .filter(|a| a.accepted() && matches!(&a.work, Work::Assess(at) if places_in(scenario, *at).iter().any(|p| rp.contains(p))))
-            .filter_map(|a| a.finished.map(|f| f.0))
-            .reduce(f64::min);
-        let name = text::target(scenario, *rt);
-        let when = clock(scenario, start);
-        match assessed {
-            Some(a) if a <= start + 1e-6 => continue,
-            Some(a) => {
-                return Some(Reason::new(
-                    ReasonCode::ReturnBeforeAssessment,
-                    format!(
-                        "{when}组织{name}群众返回, 安全评估{}才完成",
-                        clock(scenario, a)
-                    ),
-                    format!(
-                        "people returned to {name} at {when}, the safety assessment finished at {}",
-                        clock(scenario, a)
-                    ),
-                ));
-            }
-            None => {
-                return Some(Reason::new(
-                    ReasonCode::ReturnBeforeAssessment,
-                    format!("{when}组织{name}群众返回, 未做安全评估"),
-                    format!("people returned to {name} at {when} without a safety assessment"),
-                ));
-            }
-        }
-    }
-    None
-}
-
 fn clock(s: &Scenario, t: f64) -> String {
     s.header.start.clock_at(t)
 }
@@ -932,7 +851,7 @@ pub fn score_tasks(
 
             // 时效 — timeliness on the effect (households reached, the object cleared,
             // the first rescued landed...), not on the order; the order stays visible.
-            let effect = effect_time(scenario, facts, task, &done, &acted, score.started_s);
+            let effect = causes::effect_time(scenario, facts, task, &done, &acted, score.started_s);
             score.effect_s = effect;
             let mut timeliness = 100.0;
             if let Some(d) = deadline {
@@ -1052,7 +971,7 @@ pub fn score_tasks(
             }
             // 返回前评估: a return before the assessment of its place is a serious fault.
             if let Work::Return(_) = task.work
-                && let Some(r) = return_before_assessment(scenario, perfs, &done)
+                && let Some(r) = causes::return_before_assessment(scenario, perfs, &done)
             {
                 // The same fact as "before its prerequisite (the assessment)": say it once.
                 reasons.retain(|x| x.code != ReasonCode::OutOfOrder);
