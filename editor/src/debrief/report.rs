@@ -168,25 +168,32 @@ pub fn score_report(rec: &Recording) -> drill_engine::score::ScoreReport {
     drill_engine::score::score(&run.scenario, log.as_ref(), run.events())
 }
 
-/// Writes the run summary, the event log, and the scorer's after-action report as
-/// Markdown and HTML (`drill_engine::score::render`); returns the paths written.
+/// Writes the run summary, the event log, and the scorer's evaluation report (演练评估报告)
+/// as Markdown, HTML and Word, with the 演练概况 the scenario gives (title, date, plan,
+/// posts and teams; the rest left blank to fill in by hand, as `drill run --report`
+/// does without its flags); returns the paths written.
 pub fn export(rec: &Recording, scenario_path: Option<&Path>) -> Result<Vec<PathBuf>, String> {
+    use drill_engine::score::{docx, meta, render};
     let (md, json) = export_paths(scenario_path, &rec.run.scenario.header.id);
     io::write_atomic(&md, markdown(rec).as_bytes())?;
     let log = serde_json::to_vec_pretty(rec.run.events()).map_err(|e| e.to_string())?;
     io::write_atomic(&json, &log)?;
     let report = score_report(rec);
+    let details = meta::ReportMeta::from_scenario(&rec.run.scenario);
+    let lang = meta::Lang::Zh;
     let aar_md = md.with_extension("").with_extension("aar.md");
     let aar_html = md.with_extension("").with_extension("aar.html");
+    let aar_docx = md.with_extension("").with_extension("aar.docx");
     io::write_atomic(
         &aar_md,
-        drill_engine::score::render::markdown(&report).as_bytes(),
+        render::markdown_with(&report, &details, lang).as_bytes(),
     )?;
     io::write_atomic(
         &aar_html,
-        drill_engine::score::render::html(&report).as_bytes(),
+        render::html_with(&report, &details, lang).as_bytes(),
     )?;
-    Ok(vec![md, json, aar_md, aar_html])
+    io::write_atomic(&aar_docx, &docx::docx(&report, &details, lang)?)?;
+    Ok(vec![md, json, aar_md, aar_html, aar_docx])
 }
 
 #[cfg(test)]
@@ -237,8 +244,17 @@ mod tests {
             .collect();
         assert_eq!(
             names,
-            ["v.debrief.md", "v.events.json", "v.aar.md", "v.aar.html"]
+            [
+                "v.debrief.md",
+                "v.events.json",
+                "v.aar.md",
+                "v.aar.html",
+                "v.aar.docx"
+            ]
         );
+        // A Word file (a zip whose first entry is named): the signed report.
+        let docx = std::fs::read(&paths[4]).unwrap();
+        assert!(docx.starts_with(b"PK"), "not a zip");
         let json = std::fs::read_to_string(&paths[1]).unwrap();
         let back: Vec<drill_engine::sim::events::TimedEvent> = serde_json::from_str(&json).unwrap();
         // (serde_json's default float parsing is not bit-exact, so compare the shape.)
@@ -248,10 +264,16 @@ mod tests {
             Some(drill_engine::sim::events::SimEvent::Finished { .. })
         ));
         let aar = std::fs::read_to_string(&paths[2]).unwrap();
+        let details = drill_engine::score::meta::ReportMeta::from_scenario(&rec.run.scenario);
         assert_eq!(
             aar,
-            drill_engine::score::render::markdown(&score_report(&rec))
+            drill_engine::score::render::markdown_with(
+                &score_report(&rec),
+                &details,
+                drill_engine::score::meta::Lang::Zh
+            )
         );
+        assert!(aar.contains("演练概况"), "{aar}");
         let _ = std::fs::remove_dir_all(&dir);
 
         let (md, json) = export_paths(Some(Path::new("scenarios/a.drill")), "x");

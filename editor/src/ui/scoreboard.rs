@@ -316,7 +316,11 @@ pub fn total_ui(ui: &mut egui::Ui, view: &ScoreView, size: f32) {
     );
     // Why it is not 合格 although the total may pass: the 四个100% are not averaged away.
     for veto in &view.vetoes {
-        ui.label(RichText::new(veto).size((size * 0.6).max(14.0)).color(color));
+        ui.label(
+            RichText::new(veto)
+                .size((size * 0.6).max(14.0))
+                .color(color),
+        );
     }
 }
 
