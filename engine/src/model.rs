@@ -775,8 +775,9 @@ pub struct RatingThresholds {
 pub struct OutcomeTarget {
     pub metric: Outcome,
     pub percent: f64,
-    /// 否决项 — missing this target keeps the drill from 合格 whatever its mean score.
-    /// The 四个100% are always veto items; other metrics when written `veto`.
+    /// 否决项 — written `veto`: missing this target keeps the drill from 合格 whatever
+    /// its mean score. The 四个100% are veto items whether written so or not
+    /// ([`Outcome::is_four_hundred`]).
     #[serde(default)]
     pub veto: bool,
 }

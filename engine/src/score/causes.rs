@@ -249,6 +249,7 @@ pub fn effect_time(
     task: &crate::model::Task,
     done: &[&Perf],
     acted: &[Actor],
+    measured: Option<&super::tasks::Measure>,
     ordered_s: Option<f64>,
 ) -> Option<f64> {
     let finished = done
@@ -257,16 +258,21 @@ pub fn effect_time(
         .reduce(f64::min);
     match &task.work {
         Work::Warn(_) | Work::KnockDoors(_) | Work::ShelterInPlace(_) | Work::Evacuate { .. } => {
-            let (pct, of) = task
-                .require
-                .map_or((100.0, RequireOf::Households), |r| (r.percent, r.of));
-            super::tasks::measure(scenario, facts, task, pct, of, acted)
+            // With `require`, when the share was reached (already measured for
+            // completeness); without, when every household was, or the work finished.
+            match task.require {
+                Some(_) => measured.and_then(|m| m.reached_at_s),
+                None => super::tasks::measure(
+                    scenario,
+                    facts,
+                    task,
+                    100.0,
+                    RequireOf::Households,
+                    acted,
+                )
                 .and_then(|m| m.reached_at_s)
-                .or(if task.require.is_none() {
-                    finished
-                } else {
-                    None
-                })
+                .or(finished),
+            }
         }
         // Nobody trapped there: the rescue takes effect when the team's work is done.
         Work::Rescue(t) => landings(scenario, facts, *t, ordered_s.unwrap_or(0.0))

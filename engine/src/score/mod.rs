@@ -267,7 +267,7 @@ pub struct ScoreReport {
     pub pass_score: f64,
     /// `verdict == Pass`.
     pub passed: bool,
-    #[serde(default = "default_verdict")]
+    #[serde(default)]
     pub verdict: rules::Verdict,
     /// The veto rules broken (empty when none).
     #[serde(default)]
@@ -353,10 +353,6 @@ pub fn score(
     };
     aar::fill(scenario, &mut report);
     report
-}
-
-fn default_verdict() -> rules::Verdict {
-    rules::Verdict::Pass
 }
 
 /// Rounds to one decimal, so reports and snapshots do not show float noise.

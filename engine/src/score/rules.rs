@@ -11,10 +11,11 @@
 use super::{OutcomeScore, Outcomes, Rating, Text};
 use serde::{Deserialize, Serialize};
 
-/// 评估结论 — the drill's verdict.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// 评估结论 — the drill's verdict (`Pass` for reports written before it existed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Verdict {
     /// 合格 — the mean reaches the pass mark and no veto rule was broken.
+    #[default]
     Pass,
     /// 需整改 — the mean reaches the pass mark, but a veto rule was broken.
     Rework,

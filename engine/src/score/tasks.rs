@@ -851,7 +851,15 @@ pub fn score_tasks(
 
             // 时效 — timeliness on the effect (households reached, the object cleared,
             // the first rescued landed...), not on the order; the order stays visible.
-            let effect = causes::effect_time(scenario, facts, task, &done, &acted, score.started_s);
+            let effect = causes::effect_time(
+                scenario,
+                facts,
+                task,
+                &done,
+                &acted,
+                measured.as_ref().map(|(m, _)| m),
+                score.started_s,
+            );
             score.effect_s = effect;
             let mut timeliness = 100.0;
             if let Some(d) = deadline {

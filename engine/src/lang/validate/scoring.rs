@@ -91,15 +91,14 @@ impl V {
                             _ => Outcome::Warned,
                         };
                         // `veto` (否决) after the percent makes a missed target a veto
-                        // item; the 四个100% always are (DOMAIN.md, "Evaluation rules").
-                        let marked = c
+                        // item (the 四个100% always are: `score::outcomes` adds them).
+                        let veto = c
                             .peek()
                             .and_then(|n| n.word())
                             .is_some_and(|w| crate::lang::keywords::is(w, "veto"));
-                        if marked {
+                        if veto {
                             c.next();
                         }
-                        let veto = marked || metric.is_four_hundred();
                         self.s.scoring.outcomes.push(OutcomeTarget {
                             metric,
                             percent: p,
