@@ -4,29 +4,22 @@
 //! refused order. Each asserts the verdict, the task's rating and the reason text a
 //! drill evaluator reads.
 
+mod common;
+
+use common::{example, example_log, examples_dir};
 use drill_engine::io;
 use drill_engine::lang::{self, SourceMap};
 use drill_engine::model::{ActionLog, Scenario};
 use drill_engine::score::rules::{RatingCap, Verdict};
 use drill_engine::score::{self, Rating, ReasonCode, ScoreReport, TaskScore};
-use std::path::Path;
-
-fn scenarios() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../scenarios"))
-}
 
 fn scenario() -> Scenario {
-    let path = scenarios().join("zhuyuan-flash-flood.drill");
-    let mut sources = SourceMap::new();
-    let main = sources.add(path.display().to_string(), io::read_text(&path).unwrap());
-    lang::check(&mut sources, main, &io::include_loader)
-        .scenario
-        .unwrap()
+    example("zhuyuan-flash-flood").0
 }
 
 /// The perfect log with `(from, to)` line edits (`to` empty: the line goes).
 fn log(s: &Scenario, edits: &[(&str, &str)]) -> ActionLog {
-    let path = scenarios().join("zhuyuan-flash-flood.perfect.actions.drill");
+    let path = examples_dir().join("zhuyuan-flash-flood.perfect.actions.drill");
     let mut text = io::read_text(&path).unwrap();
     for (from, to) in edits {
         assert!(text.contains(from), "the perfect log has no `{from}`");
@@ -242,16 +235,8 @@ impl Codes for TaskScore {
 /// home before the assessment. The verdict, every rating and every reason as reviewed.
 #[test]
 fn a_mediocre_reservoir_drill_reads_right_to_an_evaluator() {
-    let path = scenarios().join("shimen-reservoir-overtopping.drill");
-    let mut sources = SourceMap::new();
-    let main = sources.add(path.display().to_string(), io::read_text(&path).unwrap());
-    let s = lang::check(&mut sources, main, &io::include_loader)
-        .scenario
-        .unwrap();
-    let path = scenarios().join("shimen-reservoir-overtopping.actions.drill");
-    let id = sources.add(path.display().to_string(), io::read_text(&path).unwrap());
-    let (log, _) = lang::check_actions(&s, &sources, id);
-    let log = log.unwrap();
+    let (s, _) = example("shimen-reservoir-overtopping");
+    let log = example_log(&s, "shimen-reservoir-overtopping");
     let events = score::batch::simulate(&s, None, Some(&log), s.header.seed).unwrap();
     let r = score::score(&s, Some(&log), &events);
     assert_eq!(r.verdict, Verdict::Rework, "{}", r.conclusion.zh);
