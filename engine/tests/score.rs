@@ -176,7 +176,10 @@ fn the_declared_faults_are_found() {
     let (s, log) = load("haiyan-chemical-release", Some("actions.drill"));
     let (events, r) = run(&s, log.as_ref());
     let t4 = r.tasks.iter().find(|t| t.id == "T4").unwrap();
-    assert_eq!(t4.started_s.map(|t| s.header.start.clock_at(t)), Some("16:20".into()));
+    assert_eq!(
+        t4.started_s.map(|t| s.header.start.clock_at(t)),
+        Some("16:20".into())
+    );
     assert!(!codes(&r, "T4").contains(&ReasonCode::Late));
     assert!(events.iter().any(|e| matches!(
         e.event,

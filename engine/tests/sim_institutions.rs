@@ -52,8 +52,9 @@ plan "卡" {{
     result.scenario.unwrap()
 }
 
-const INSTITUTION: &str = "institution 敬老院 at (-400, 0) kind nursing_home people 40 staff 4 responsible 院长 { elderly 36 disabled 11 }";
-const VILLAGE: &str = "place 敬老院 at (-400, 0) households 14 people 40 { elderly 36 disabled 11 }";
+const INSTITUTION: &str = "institution 敬老院 at (-400, 0) kind nursing_home people 48 staff 12 responsible 院长 { elderly 36 disabled 11 }";
+const VILLAGE: &str =
+    "place 敬老院 at (-400, 0) households 16 people 48 { elderly 36 disabled 11 }";
 
 fn run(s: &Scenario) -> Vec<TimedEvent> {
     let mut sim =
@@ -96,11 +97,11 @@ fn finished(events: &[TimedEvent], task: u32) -> Option<f64> {
 fn the_language_reads_an_institution_with_overlapping_groups() {
     let s = scenario(INSTITUTION, "after T1");
     let home = &s.map.places[s.place_named("敬老院").unwrap().index()];
-    assert_eq!((home.people, home.households), (40, 1));
+    assert_eq!((home.people, home.households), (48, 1));
     assert_eq!((home.groups.elderly, home.groups.disabled), (36, 11));
     let inst = home.institution.as_ref().unwrap();
     assert_eq!(inst.kind, InstitutionKind::NursingHome);
-    assert_eq!(inst.staff, 4);
+    assert_eq!(inst.staff, 12);
     let role = s.roles.iter().position(|r| r.name == "院长").unwrap();
     assert_eq!(inst.responsible, Responsible::Role(RoleIdx(role as u32)));
     assert_eq!(s.plan.tasks[1].trigger, Trigger::After(TaskIdx(0)));
@@ -118,23 +119,48 @@ fn the_language_reads_an_institution_with_overlapping_groups() {
     );
 }
 
-/// 单位: the nursing home hears the loudspeaker once and all 40 leave together five
-/// minutes later (the staff muster them and wheel the 11 who cannot walk); written as
-/// a village of 14 households, the same people leave one household at a time, some
-/// not at all on the first warning.
+/// 单位: the nursing home hears the loudspeaker once and all 48 leave together five
+/// minutes later (the 12 staff muster them and wheel the 11 who cannot walk); written
+/// as a village of 16 households, the same people leave one household at a time.
+/// With fewer staff than residents who cannot walk, the group waits for help.
 #[test]
 fn an_institution_leaves_as_one_group_when_warned() {
-    let group = departures(&run(&scenario(INSTITUTION, "after T1 done")));
+    let events = run(&scenario(INSTITUTION, "after T1 done"));
+    let group = departures(&events);
     assert_eq!(group.len(), 1, "{group:?}");
     let (t, people) = group[0];
-    assert_eq!(people, 40);
+    assert_eq!(people, 48);
+    // Heard at the first loudspeaker pass that got through: decided at once, no
+    // refusal, and out once mustered.
+    let decided: Vec<f64> = events
+        .iter()
+        .filter_map(|e| match e.event {
+            SimEvent::Decided { .. } => Some(e.t_s),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(decided.len(), 1, "{decided:?}");
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e.event, SimEvent::Refused { .. }))
+    );
     let muster = SimParams::default().institution_muster_s;
     assert!(
-        t >= muster && t <= muster + 60.0,
-        "left at {t} s, the warning at 0 s"
+        (t - decided[0] - muster).abs() <= 10.0,
+        "decided at {} s, left at {t} s",
+        decided[0]
     );
     let village = departures(&run(&scenario(VILLAGE, "after T1 done")));
     assert!(village.len() > 1, "{village:?}");
+    let short = INSTITUTION.replace("people 48 staff 12", "people 40 staff 4");
+    let events = run(&scenario(&short, "after T1 done"));
+    assert!(departures(&events).is_empty());
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e.event, SimEvent::NeedsHelp { people: 40, .. }))
+    );
 }
 
 /// `at +0s` starts at 0 s; `after T1` starts right after T1 starts, `after T1 done`
