@@ -56,20 +56,18 @@ impl V {
                         has_pos = true;
                     }
                 }
-                "kind" => {
-                    kind = self
-                        .choice(
-                            cur,
-                            &KINDS,
-                            "an institution kind (school, nursing_home, factory, construction_site)",
-                        )
-                        .map(|k| match k {
-                            "school" => InstitutionKind::School,
-                            "nursing_home" => InstitutionKind::NursingHome,
-                            "factory" => InstitutionKind::Factory,
-                            _ => InstitutionKind::ConstructionSite,
-                        })
-                }
+                "kind" => kind = self
+                    .choice(
+                        cur,
+                        &KINDS,
+                        "an institution kind (school, nursing_home, factory, construction_site)",
+                    )
+                    .map(|k| match k {
+                        "school" => InstitutionKind::School,
+                        "nursing_home" => InstitutionKind::NursingHome,
+                        "factory" => InstitutionKind::Factory,
+                        _ => InstitutionKind::ConstructionSite,
+                    }),
                 "people" => place.people = self.count(cur, "people").unwrap_or(0),
                 "staff" => {
                     staff_span = cur.here();
@@ -96,7 +94,9 @@ impl V {
                     format!("单位 `{name}` 缺少位置"),
                     format!("`{name}` has no position"),
                 )
-                .help(format!("add `at (x, y)`, e.g. `institution {name} at (120, 80)`")),
+                .help(format!(
+                    "add `at (x, y)`, e.g. `institution {name} at (120, 80)`"
+                )),
             );
         }
         let missing: Vec<&str> = [
@@ -128,9 +128,7 @@ impl V {
         place.institution = Some(Institution {
             kind: kind.unwrap_or(InstitutionKind::School),
             staff,
-            responsible: Responsible::Named(
-                responsible.map(|(who, _, _)| who).unwrap_or_default(),
-            ),
+            responsible: Responsible::Named(responsible.map(|(who, _, _)| who).unwrap_or_default()),
         });
         if self.declare(|n| &mut n.places, &name, span, idx, "place") {
             self.s.map.places.push(place);
