@@ -188,8 +188,47 @@ pub struct Place {
     pub groups: Groups,
     /// Present when the place is a 避灾安置点 (shelter).
     pub shelter: Option<ShelterSpec>,
+    /// Present when the place is an institution (单位: a boarding school, a nursing
+    /// home, a factory, a construction site): its people move as one group.
+    #[serde(default)]
+    pub institution: Option<Institution>,
     #[serde(skip)]
     pub span: Span,
+}
+
+/// 单位 — an institution whose people (寄宿生, 院民, 职工) live or work together under
+/// a responsible person (负责人) and staff. It is warned and moves as one group: the
+/// staff muster everyone and leave together, helping those who cannot walk, instead
+/// of each family deciding on its own. `Place::people` counts everyone, staff
+/// included.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Institution {
+    pub kind: InstitutionKind,
+    /// 工作人员 — teachers, carers, foremen: part of `people`.
+    pub staff: u32,
+    /// 负责人 — who answers for the group.
+    pub responsible: Responsible,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum InstitutionKind {
+    /// 寄宿学校 / 学校
+    School,
+    /// 敬老院 / 养老院
+    NursingHome,
+    /// 工厂
+    Factory,
+    /// 工地 — a construction site: its people are outdoor workers (户外作业人员) for
+    /// the 四个100%.
+    ConstructionSite,
+}
+
+/// 负责人 — a role of the scenario (who then acts for the institution) or a named
+/// person written as a string (who is only reported).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Responsible {
+    Role(RoleIdx),
+    Named(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -582,8 +621,11 @@ pub enum Trigger {
     Danger(ZoneIdx),
     /// `at 20:30` — a fixed time, seconds from start.
     At(f64),
-    /// `after T1` — once another task is done.
+    /// `after T1` — once another task has started (how a 应急处置卡 reads: "after the
+    /// warning, knock on doors" starts knocking as the warning goes out).
     After(TaskIdx),
+    /// `after T1 done` — once another task has finished.
+    AfterDone(TaskIdx),
     /// `before T3` — must be done before another task starts.
     Before(TaskIdx),
     /// `before return` — before anyone returns home (the end of the drill).

@@ -177,6 +177,41 @@ fn write(g: &Gen) -> String {
             ),
         );
     }
+    // 单位: an institution with overlapping groups, its responsible person a role
+    // or a quoted name.
+    let (people, _, _, _) = g.places[0];
+    let people = u32::from(people) + 4;
+    let responsible = if zh(9) {
+        "角色0".to_string()
+    } else {
+        "\"值班 校长\"".to_string()
+    };
+    let parts = [
+        kw(50, "institution", "单位").to_string(),
+        "院0".into(),
+        kw(51, "at", "位于").into(),
+        "(5, 7)".into(),
+        kw(52, "kind", "类型").into(),
+        kw(53, "nursing_home", "敬老院").into(),
+        kw(54, "people", "人数").into(),
+        people.to_string(),
+        kw(55, "staff", "职工").into(),
+        "4".into(),
+        kw(56, "responsible", "负责人").into(),
+        responsible,
+        "{".into(),
+        kw(57, "elderly", "老人").into(),
+        people.to_string(),
+        kw(58, "disabled", "残疾人").into(),
+        (people / 2).to_string(),
+        "}".into(),
+    ];
+    let mut s = sp().to_string();
+    for part in parts {
+        s.push_str(&part);
+        s.push_str(sp());
+    }
+    push(&mut lines, s);
     push(&mut lines, "}".into());
     push(&mut lines, format!("{}{}{{", kw(20, "roles", "角色"), sp()));
     for r in 0..g.roles {
@@ -208,7 +243,13 @@ fn write(g: &Gen) -> String {
                 kw(33, "red", "红")
             )
         } else {
-            format!("{}{}T{}", kw(34 + i, "after", "之后"), sp(), i - 1)
+            // `after T` (started) or `after T done` (finished).
+            let done = if zh(60 + i) {
+                format!("{}{}", sp(), kw(61 + i, "done", "完成"))
+            } else {
+                String::new()
+            };
+            format!("{}{}T{}{done}", kw(34 + i, "after", "之后"), sp(), i - 1)
         };
         let parts = [
             kw(40 + i, "task", "任务").to_string(),

@@ -169,12 +169,18 @@ fn the_declared_faults_are_found() {
     );
     assert_ne!(t9.rating, Some(Rating::P));
 
-    // 海塘: T4 late (the school told at 16:22 for 15:50 + 25 min; ordered 16:20),
-    // contingency inject 5 fired; T7 without masks.
+    // 海塘: the head teacher's own order comes at 16:20, after the county's query
+    // (contingency inject 5 fired at 16:05); the school, one institution (单位), had
+    // already been told to shelter by the grid workers' 16:02 order to the zone, so its
+    // effect was on time; T7 without masks.
     let (s, log) = load("haiyan-chemical-release", Some("actions.drill"));
     let (events, r) = run(&s, log.as_ref());
-    assert!(codes(&r, "T4").contains(&ReasonCode::Late));
-    assert_eq!((r.tasks[3].late_s.unwrap() / 60.0).round(), 7.0);
+    let t4 = r.tasks.iter().find(|t| t.id == "T4").unwrap();
+    assert_eq!(
+        t4.started_s.map(|t| s.header.start.clock_at(t)),
+        Some("16:20".into())
+    );
+    assert!(!codes(&r, "T4").contains(&ReasonCode::Late));
     assert!(events.iter().any(|e| matches!(
         e.event,
         drill_engine::sim::events::SimEvent::InjectFired {
@@ -188,15 +194,7 @@ fn the_declared_faults_are_found() {
 /// Perfect-log tasks the simulation cannot yet let score P, each with the reason (see
 /// the scoring section of README.md). Everything else must be P. A listed task that
 /// starts scoring P is reported so the entry can be removed.
-const SIM_LIMITS: &[(&str, &str, &str)] = &[(
-    "haiyan-chemical-release",
-    "T14",
-    "timeliness is judged on the effect: 东塘小学's 350 pupils are modelled as 117 \
-     households that each decide to leave on their own (some refuse at first), not as a \
-     school that leaves together under its teachers (institutions are issue 20, item 3); \
-     the last of them leaves at 19:10 and the school is cleared long after the plan's \
-     40 min. Written as one household the school is cleared in 49 min",
-)];
+const SIM_LIMITS: &[(&str, &str, &str)] = &[];
 
 #[test]
 fn perfect_logs_score_p_on_every_task() {

@@ -56,6 +56,7 @@ pub fn trigger(sc: &Scenario, t: &Trigger) -> String {
         Trigger::Danger(z) => format!("危险 {}", target(sc, &Target::Zone(*z))),
         Trigger::At(s) => clock(sc, *s),
         Trigger::After(i) => format!("{} 之后", task_id(sc, i.index())),
+        Trigger::AfterDone(i) => format!("{} 完成之后", task_id(sc, i.index())),
         Trigger::Before(i) => format!("{} 之前", task_id(sc, i.index())),
         Trigger::BeforeReturn => "返回之前".into(),
     }

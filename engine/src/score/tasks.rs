@@ -321,14 +321,19 @@ impl Resolver<'_> {
             Trigger::Inject(n) => self.facts.injects.get(&n).copied(),
             Trigger::Danger(z) => self.facts.zone_dangerous.get(&z.0).copied(),
             Trigger::At(t) => Some(t),
+            // 之后: from when the other task started; not started: from when it
+            // should have (its own trigger).
             Trigger::After(t) if t.index() < self.s.plan.tasks.len() => {
+                self.started[t.index()].or_else(|| self.resolve(t.index(), depth + 1).0)
+            }
+            Trigger::AfterDone(t) if t.index() < self.s.plan.tasks.len() => {
                 // Done: from its finish; not done: from when it should have been done.
                 self.finished[t.index()].or_else(|| {
                     let (pt, pd) = self.resolve(t.index(), depth + 1);
                     pd.or(pt)
                 })
             }
-            Trigger::After(_) => None,
+            Trigger::After(_) | Trigger::AfterDone(_) => None,
             Trigger::Before(_) | Trigger::BeforeReturn => None,
         };
         let dl = match (task.deadline, &task.trigger) {
@@ -924,26 +929,39 @@ pub fn score_tasks(
                     _ => {}
                 }
             }
-            if let Trigger::After(pre) = task.trigger {
+            if let Trigger::After(pre) | Trigger::AfterDone(pre) = task.trigger {
                 // A late prerequisite moves this task's due time: say so, so that an
                 // on-time rating here is not read as the whole chain being on time.
+                // `after T` counts from T's start (late when T began after its own
+                // trigger), `after T done` from its finish (late after its deadline).
+                let done = matches!(task.trigger, Trigger::AfterDone(_));
+                let (pre_at, pre_due) = if done {
+                    (&timing.finished, &timing.deadline)
+                } else {
+                    (&timing.started, &timing.trigger)
+                };
                 if let (Some(pre_task), Some(pf), Some(pd), Some(d)) = (
                     scenario.plan.tasks.get(pre.index()),
-                    timing.finished.get(pre.index()).copied().flatten(),
-                    timing.deadline.get(pre.index()).copied().flatten(),
+                    pre_at.get(pre.index()).copied().flatten(),
+                    pre_due.get(pre.index()).copied().flatten(),
                     deadline,
                 ) && pf > pd + facts.step_s + 1e-6
                 {
+                    let (vz, ve, dz, de) = if done {
+                        ("完成", "finish", "前完成", "was due")
+                    } else {
+                        ("开始", "start", "开始", "was due to start")
+                    };
                     score.notes.push(Text::new(
                         format!(
-                            "时限随{}完成推迟至{} ({}本应于{}前完成)",
+                            "时限随{}{vz}推迟至{} ({}本应于{}{dz})",
                             pre_task.id,
                             clock(scenario, d),
                             pre_task.id,
                             clock(scenario, pd)
                         ),
                         format!(
-                            "due time moved to {} with {}'s late finish ({} was due {})",
+                            "due time moved to {} with {}'s late {ve} ({} {de} {})",
                             clock(scenario, d),
                             pre_task.id,
                             pre_task.id,

@@ -88,8 +88,7 @@ impl ScenarioBuilder {
             households,
             people,
             groups,
-            shelter: None,
-            span: Span::default(),
+            ..Place::default()
         })
     }
 

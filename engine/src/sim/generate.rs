@@ -112,7 +112,7 @@ pub fn village(seed: u64) -> Scenario {
     );
     b.task(
         "T3",
-        Trigger::After(knock),
+        Trigger::AfterDone(knock),
         &[Actor::Team(team)],
         Work::Evacuate {
             groups: Vec::new(),

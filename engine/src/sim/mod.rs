@@ -85,7 +85,15 @@ pub struct Simulation {
     app: App,
     /// The last [`Simulation::hazard_layers`] answer: (drill time, resolution, layers).
     layer_cache: Option<(f64, usize, Vec<hazard_layer::HazardLayer>)>,
+    /// Whether [`SimStart`] has run (before the first step).
+    started: bool,
 }
+
+/// What is due at the drill's start (`at +0s`, an inject or action at the start time),
+/// done at time 0 before the first step moves the clock, so that it is stamped 0 and
+/// not the first step's end (see `systems::start_schedule`).
+#[derive(bevy_ecs::schedule::ScheduleLabel, Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SimStart;
 
 /// The schedule of one fixed step: the systems chained in a fixed order on a
 /// single-threaded executor (see `systems::step_schedule`).
@@ -288,12 +296,14 @@ impl Simulation {
         world.insert_resource(Movers::default());
         world.insert_resource(Landings::default());
         world.add_schedule(systems::step_schedule());
+        world.add_schedule(systems::start_schedule());
         let mut app = App::empty();
         *app.world_mut() = world;
         app.main_mut().update_schedule = Some(SimStep.intern());
         Ok(Simulation {
             app,
             layer_cache: None,
+            started: false,
         })
     }
 
@@ -310,6 +320,10 @@ impl Simulation {
 
     /// Runs one fixed step. After the scenario's end, a `Finished` event is logged once.
     pub fn step(&mut self) {
+        if !self.started {
+            self.started = true;
+            self.app.world_mut().run_schedule(SimStart);
+        }
         let was_finished = self.finished();
         self.app.update();
         if !was_finished && self.finished() {

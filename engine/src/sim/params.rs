@@ -114,6 +114,11 @@ pub struct SimParams {
     pub comply_per_extra_contact: f64,
     /// Time from deciding to leaving (packing, gathering the family).
     pub leave_delay: Delay,
+    /// 单位 — time from an order reaching an institution (a school, a nursing home, a
+    /// factory, a construction site) until its people leave together, seconds: the
+    /// staff muster everyone. Assumption: 5 minutes (school evacuation drills in
+    /// China aim to have a school out and assembled within 3-5 minutes).
+    pub institution_muster_s: f64,
 
     // --- Teams ------------------------------------------------------------------------
     /// Speed of a team with a vehicle on a road (30 km/h on village roads), m/s.
@@ -189,6 +194,7 @@ impl Default for SimParams {
                 min: 300.0,
                 mean: 900.0,
             },
+            institution_muster_s: 300.0,
             team_vehicle_m_s: 8.3,
             boat_m_s: 3.0,
             load_s: 120.0,

@@ -103,6 +103,11 @@ pub struct Household {
     /// 强制转移 — led out by a knocker: in a toxic release it may cross the plume
     /// (its dose counted) where households on their own keep out.
     pub escorted: bool,
+    /// 单位 — the whole of an institution (a school, a nursing home, a factory, a
+    /// construction site), one group under its responsible person and staff: any
+    /// order that reaches it is followed, and everyone leaves together once mustered
+    /// (`SimParams::institution_muster_s`).
+    pub institution: bool,
 }
 
 impl Household {
@@ -534,7 +539,12 @@ pub fn spawn_population(
         }
         let home = PlaceIdx(pi as u32);
         let mut place_rng = rng_for(seed, stream::PLACE, pi as u64, 0);
-        for members in split_members(place, &mut place_rng) {
+        let institution = place.institution.as_ref();
+        let split = match institution {
+            Some(inst) => vec![institution_members(place, inst, &mut place_rng)],
+            None => split_members(place, &mut place_rng),
+        };
+        for members in split {
             let id = HouseholdId(entities.len() as u32);
             let n = by_place[pi].len() as u64;
             let mut rng = rng_for(seed, stream::HOUSEHOLD, pi as u64, n);
@@ -558,7 +568,8 @@ pub fn spawn_population(
             } else {
                 params.phone_owner_elderly_only
             };
-            let phone = rng.random::<f64>() < p_phone;
+            // An institution has a duty phone and follows the order it is given.
+            let phone = rng.random::<f64>() < p_phone || institution.is_some();
             let stubbornness = rng.random::<f64>();
             let e = world
                 .spawn(Household {
@@ -579,8 +590,11 @@ pub fn spawn_population(
                     lane: None,
                     expect_m: 0.0,
                     exposed: false,
-                    helped: false,
+                    // The staff wheel or carry those who cannot walk, one each; with
+                    // more of them than staff, the group waits for a team's help.
+                    helped: institution.is_some_and(|i| members.disabled <= i.staff),
                     escorted: false,
+                    institution: institution.is_some(),
                 })
                 .id();
             infos.push(HouseholdInfo {
@@ -659,6 +673,28 @@ pub fn split_members(place: &crate::model::Place, rng: &mut ChaCha8Rng) -> Vec<M
         out.push(m);
     }
     out
+}
+
+/// An institution's people as one group: its groups as for any place (each person in
+/// the most demanding one), the rest adults (the staff among them); on a construction
+/// site (工地) everyone not in a group works outdoors (户外作业), as the 四个100% count
+/// them.
+fn institution_members(
+    place: &crate::model::Place,
+    inst: &crate::model::Institution,
+    rng: &mut ChaCha8Rng,
+) -> Members {
+    let one = crate::model::Place {
+        households: 1,
+        ..place.clone()
+    };
+    let mut m = split_members(&one, rng).pop().unwrap_or_default();
+    if inst.kind == crate::model::InstitutionKind::ConstructionSite {
+        let workers = m.adults.saturating_sub(inst.staff);
+        m.adults -= workers;
+        m.outdoor_workers += workers;
+    }
+    m
 }
 
 /// Households waiting at places and the link directions with walkers on them.

@@ -28,6 +28,7 @@ pub fn validate_actions(
         inject_refs: Vec::new(),
         edges: Vec::new(),
         task_spans: Vec::new(),
+        responsibles: Vec::new(),
     };
     let mut log = ActionLog::default();
     let mut seen = false;

@@ -1,8 +1,8 @@
 //! The `map` block, the `terrain` statement aside (see `terrain`): places and
 //! shelters with their population groups and facilities, rivers, risk zones, and the
 //! roads, paths and bridges between places. Owns E0143/E0144 (a place without a
-//! position, a shelter without a capacity), E0401/E0402 (population groups above a
-//! place's people), E0132 (a river without ends) and E0133/E0403 (a zone without a
+//! position, a shelter without a capacity), E0401 (a population group above a
+//! place's people; groups overlap, so their sum may exceed it), E0132 (a river without ends) and E0133/E0403 (a zone without a
 //! level or with fewer than three points) and W0012 (two roads, paths or bridges
 //! between the same two places).
 
@@ -25,11 +25,12 @@ impl V {
         let mut link_lines = Vec::new();
         let mut cell = None;
         let mut terrain_lines = Vec::new();
-        const OPTS: [&str; 10] = [
+        const OPTS: [&str; 11] = [
             "cell",
             "terrain",
             "place",
             "shelter",
+            "institution",
             "road",
             "path",
             "bridge",
@@ -43,8 +44,8 @@ impl V {
                 let mut cur = Cur::new(*file, line);
                 let Some(kw) = self.choice(
                     &mut cur,
-                    &OPTS[..9],
-                    "a map item (cell, terrain, place, shelter, road, path, bridge, river, zone)",
+                    &OPTS[..10],
+                    "a map item (cell, terrain, place, shelter, institution, road, path, bridge, river, zone)",
                 ) else {
                     continue;
                 };
@@ -55,6 +56,7 @@ impl V {
                     }
                     "terrain" => terrain_lines.push(cur),
                     "place" | "shelter" => self.place(&mut cur, kw == "shelter"),
+                    "institution" => self.institution(&mut cur),
                     "river" => self.river(&mut cur),
                     "zone" => self.zone(&mut cur),
                     _ => link_lines.push((kw, cur)),
@@ -175,7 +177,7 @@ impl V {
         }
     }
 
-    fn groups(&mut self, file: u32, items: &[Node], place: &mut Place) {
+    pub(super) fn groups(&mut self, file: u32, items: &[Node], place: &mut Place) {
         let mut cur = Cur::new(file, items.iter().filter(|n| !n.is_trivia()).collect());
         let start = cur.whole();
         while !cur.done() {
@@ -202,16 +204,9 @@ impl V {
             };
             *slot = n;
         }
+        // Groups overlap (an elderly person may be disabled, or live in a dilapidated
+        // house): each is a part of `people`, their sum may exceed it.
         let g = place.groups;
-        let sum = u64::from(g.elderly)
-            + u64::from(g.disabled)
-            + u64::from(g.children)
-            + u64::from(g.dilapidated)
-            + u64::from(g.outdoor_workers);
-        // The simulation splits `people` into disjoint groups (each person in one), so
-        // each group must fit and so must their sum; the sum is only reported when no
-        // single group already overflows, to say one thing once.
-        let mut overflowed = false;
         for (label, n) in [
             ("elderly", g.elderly),
             ("disabled", g.disabled),
@@ -219,27 +214,30 @@ impl V {
             ("dilapidated", g.dilapidated),
             ("outdoor_workers", g.outdoor_workers),
         ] {
-            if n > place.people {
-                overflowed = true;
-                self.err(
-                    Diagnostic::error(
-                        "E0401",
-                        start,
-                        format!(
-                            "`{}` 的 {label} 人数 {n} 超过总人数 {}",
-                            place.name, place.people
-                        ),
-                        format!(
-                            "{n} {label} in `{}` but only {} people live there",
-                            place.name, place.people
-                        ),
-                    )
-                    .help("a group is part of `people`; raise `people` or lower the group"),
-                );
-            }
+            self.over_people(place, label, n, start);
         }
-        if sum > u64::from(place.people) && !overflowed {
-            self.err(Diagnostic::error("E0402", start, format!("`{}` 各类人员之和 {sum} 超过总人数 {}", place.name, place.people), format!("the groups of `{}` add up to {sum}, more than its {} people", place.name, place.people)).help("groups are subsets of `people`: their sum may not exceed it; raise `people` or correct the groups"));
+    }
+
+    /// E0401: a group (or an institution's staff) larger than the place's people.
+    pub(super) fn over_people(&mut self, place: &Place, label: &str, n: u32, span: Span) {
+        if n > place.people {
+            self.err(
+                Diagnostic::error(
+                    "E0401",
+                    span,
+                    format!(
+                        "`{}` 的 {label} 人数 {n} 超过总人数 {}",
+                        place.name, place.people
+                    ),
+                    format!(
+                        "{n} {label} in `{}` but only {} people live there",
+                        place.name, place.people
+                    ),
+                )
+                .help(format!(
+                    "{label} are part of `people`; raise `people` or lower {label}"
+                )),
+            );
         }
     }
 

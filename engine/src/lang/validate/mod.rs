@@ -27,6 +27,7 @@ mod checks;
 mod cursor;
 mod hazards;
 mod injects;
+mod institutions;
 mod map;
 mod plan;
 mod reach;
@@ -120,6 +121,9 @@ struct V {
     edges: Vec<(u32, u32)>,
     /// Where each scenario item was declared, for messages about duplicates.
     task_spans: Vec<Span>,
+    /// Institutions' `responsible` (place, name, where, quoted), resolved once the
+    /// roles are read (the map comes first).
+    responsibles: Vec<(usize, String, Span, bool)>,
 }
 
 /// A top-level block: its file, its body, and its header line (keyword and words
@@ -136,6 +140,7 @@ pub fn validate(files: &[(u32, &SyntaxFile)]) -> (Option<Scenario>, Vec<Diagnost
         inject_refs: Vec::new(),
         edges: Vec::new(),
         task_spans: Vec::new(),
+        responsibles: Vec::new(),
     };
     // Gather top-level blocks by kind; included files merge into the same lists.
     let mut by_kind: BTreeMap<&'static str, Vec<Block<'_>>> = BTreeMap::new();
@@ -257,6 +262,7 @@ pub fn validate(files: &[(u32, &SyntaxFile)]) -> (Option<Scenario>, Vec<Diagnost
         v.expect_header_end(cur, 1);
         v.each_line(*file, body, V::role);
     }
+    v.resolve_responsibles();
     for (file, body, cur) in &resources {
         v.expect_header_end(cur, 1);
         v.each_line(*file, body, V::resource);
@@ -530,7 +536,13 @@ mod tests {
             "elderly 52 disabled 6 outdoor_workers 9",
             "elderly 150 disabled 6 outdoor_workers 30",
         );
-        assert_eq!(errors_of(&groups).0, vec!["E0402"]);
+        // Groups overlap: their sum may exceed `people`, a single group may not.
+        assert_eq!(errors_of(&groups).0, Vec::<&str>::new());
+        let group = EXAMPLE.replace(
+            "elderly 52 disabled 6 outdoor_workers 9",
+            "elderly 190 disabled 6 outdoor_workers 9",
+        );
+        assert_eq!(errors_of(&group).0, vec!["E0401"]);
         let poly = EXAMPLE.replace(
             "polygon (700,100) (900,100) (900,200)",
             "polygon (700,100) (900,100)",

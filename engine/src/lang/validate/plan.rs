@@ -1,6 +1,8 @@
 //! The `plan` block: 预案 — tasks with their trigger (`at`, `after`, `before`, `when`),
 //! deadline, who does them, what they do (warn, evacuate, close a road, ...), by which
-//! channels and with which resources. Owns E0139/E0140 (two triggers, or none),
+//! channels and with which resources. `after T` is due once T has started, `after T
+//! done` once it has finished. Owns E0139/E0140 (two triggers, or none), E0149 (a
+//! word after `after T` that is not `done`),
 //! E0141/E0142 (no `do`, no `who`), E0405 (due before it starts), E0202 for an actor
 //! that is no role or team, E0204 (a place that is no shelter) and E0205 (a link not
 //! on the map).
@@ -148,7 +150,12 @@ impl V {
                                         }
                                         if kw == "after" {
                                             self.edges.push((t, index));
-                                            Some(Trigger::After(TaskIdx(t)))
+                                            Some(if cur.eat_kw("done") {
+                                                Trigger::AfterDone(TaskIdx(t))
+                                            } else {
+                                                self.after_word(&mut cur, name);
+                                                Trigger::After(TaskIdx(t))
+                                            })
                                         } else {
                                             self.edges.push((index, t));
                                             Some(Trigger::Before(TaskIdx(t)))
@@ -283,6 +290,29 @@ impl V {
         }
         self.check_quantities(&task.with.clone(), &with_spans, &format!("task {id}"));
         task
+    }
+
+    /// E0149: a word after `after T3` other than `done` (`after T3 finished`): the
+    /// trigger is either the task's start or, with `done`, its finish.
+    fn after_word(&mut self, cur: &mut Cur<'_>, task: &str) {
+        let Some(n) = cur.peek() else { return };
+        let Some(word) = n.word() else { return };
+        let span = cur.span_of(n);
+        cur.next();
+        self.err(
+            Diagnostic::error(
+                "E0149",
+                span,
+                format!("`之后 {task}` 后面只能写 `完成`,不能写 `{word}`"),
+                format!("only `done` may follow `after {task}`, not `{word}`"),
+            )
+            .label("not a trigger word")
+            .help(format!(
+                "`after {task}` starts right after {task} starts (how a response card reads); \
+                 `after {task} done` waits until {task} has finished / \
+                 `之后 {task}` 在 {task} 开始后即开始, `之后 {task} 完成` 等 {task} 完成后才开始"
+            )),
+        );
     }
 
     pub(super) fn actors(&mut self, cur: &mut Cur<'_>) -> Vec<Actor> {

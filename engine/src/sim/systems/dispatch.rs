@@ -54,7 +54,10 @@ pub fn dispatch(
                 Trigger::Inject(n) => pending.injects_fired.contains(&n),
                 Trigger::Danger(z) => danger.zone.get(z.index()).copied().unwrap_or(false),
                 Trigger::At(t) => t <= now,
-                Trigger::After(t) => pending.finished.get(t.index()).copied().unwrap_or(false),
+                // 之后: as a response card reads, right after the other task starts;
+                // `done` waits until it has finished.
+                Trigger::After(t) => pending.started.get(t.index()).copied().unwrap_or(false),
+                Trigger::AfterDone(t) => pending.finished.get(t.index()).copied().unwrap_or(false),
                 // A `before` task is due when the task it precedes is, or when an inject
                 // that expects it fires ("降雨已停止" prompts the assessment before
                 // return): the return itself usually waits `after` the assessment.

@@ -65,6 +65,24 @@ pub(super) fn step_schedule() -> Schedule {
     schedule
 }
 
+/// The drill's time 0, before the first step: injects, plan triggers and actions due
+/// at the start, and the contacts they make at once, without moving the clock (so
+/// `at +0s` happens at 0 s, not at the end of the first step). With nothing due at 0
+/// it changes nothing.
+pub(super) fn start_schedule() -> Schedule {
+    let mut schedule = Schedule::new(super::SimStart);
+    schedule.set_executor(SingleThreadedExecutor::new());
+    schedule.add_systems(
+        (
+            injects::fire_injects,
+            dispatch::dispatch,
+            warning::deliver_contacts,
+        )
+            .chain(),
+    );
+    schedule
+}
+
 type Households<'w, 's> = Query<'w, 's, &'static mut Household>;
 type Teams<'w, 's> = Query<'w, 's, &'static mut TeamUnit>;
 

@@ -223,6 +223,26 @@ fn end_job(log: &mut Log, pending: &mut Pending, job: &Job, now: f64, outcome: T
     );
 }
 
+/// Seats in the vehicles a team brings to an evacuation: those the work names under
+/// `with` and the team's own `equipment`, each resource counted once (its larger
+/// quantity) at its `capacity` persons per vehicle.
+fn seats_of(s: &Scenario, team: &Team, job: &Job) -> u32 {
+    let mut by_resource: Vec<(ResourceIdx, u32)> = Vec::new();
+    for u in job.with.iter().chain(&team.equipment) {
+        match by_resource.iter_mut().find(|(r, _)| *r == u.resource) {
+            Some(e) => e.1 = e.1.max(u.quantity),
+            None => by_resource.push((u.resource, u.quantity)),
+        }
+    }
+    by_resource
+        .iter()
+        .filter_map(|(r, q)| {
+            let res = s.resources.get(r.index())?;
+            (res.kind == ResourceKind::Vehicle).then(|| q.saturating_mul(res.capacity.unwrap_or(0)))
+        })
+        .fold(0u32, u32::saturating_add)
+}
+
 /// What a team does on reaching one place of its job; returns when it is done there.
 #[allow(clippy::too_many_arguments)]
 fn work_at(
@@ -250,8 +270,29 @@ fn work_at(
     match job.work.clone() {
         Work::Warn(_) | Work::KnockDoors(_) | Work::ShelterInPlace(_) | Work::Evacuate { .. } => {
             let how = channels_of(job);
-            // 转移: a team also helps those who cannot walk.
+            // 转移: a team also helps those who cannot walk, and an institution that
+            // has not yet left boards the team's vehicles when they seat everyone.
             if matches!(job.work, Work::Evacuate { .. }) {
+                let seats = seats_of(&s, team, job);
+                for &h in &ctx.by_place[place.index()] {
+                    if let Ok(mut hh) = households.get_mut(index.households[h as usize])
+                        && hh.institution
+                        && unit.has_vehicle
+                        && seats >= hh.people()
+                        && matches!(
+                            hh.state,
+                            HhState::Home
+                                | HhState::Decided
+                                | HhState::ShelteringInPlace
+                                | HhState::WaitingHelp
+                        )
+                    {
+                        hh.speed_m_s = p.team_vehicle_m_s;
+                        hh.assisted_m_s = p.team_vehicle_m_s;
+                        hh.helped = true;
+                        hh.escorted = true;
+                    }
+                }
                 for &h in &ctx.by_place[place.index()] {
                     if let Ok(mut hh) = households.get_mut(index.households[h as usize])
                         && hh.members.disabled > 0

@@ -319,7 +319,11 @@ pub fn deliver_contacts(
                     | HhState::WaitingHelp
                     | HhState::Stranded
             ) {
-                let leave = t + p.knock_visit_s;
+                let leave = t + if hh.institution {
+                    p.institution_muster_s
+                } else {
+                    p.knock_visit_s
+                };
                 hh.helped |= hh.members.disabled > 0;
                 hh.escorted = true;
                 if hh.state == HhState::WaitingHelp {
@@ -342,6 +346,21 @@ pub fn deliver_contacts(
             continue;
         }
         if !matches!(hh.state, HhState::Home | HhState::ShelteringInPlace) {
+            continue;
+        }
+        if hh.institution {
+            // 单位: the order reaches whoever is on duty, and the responsible person
+            // has everyone mustered and led out together; nobody refuses.
+            hh.leave_at_s = t + p.institution_muster_s;
+            hh.state = HhState::Decided;
+            log.push(
+                now,
+                SimEvent::Decided {
+                    household: id,
+                    home,
+                    leave_at_s: hh.leave_at_s,
+                },
+            );
             continue;
         }
         let base = match c.channel {
