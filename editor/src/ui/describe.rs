@@ -191,7 +191,10 @@ pub fn effect(sc: &Scenario, e: &Effect) -> String {
         ),
         Effect::Inflow { river, m3_s, .. } => format!(
             "{} 来水 {m3_s} m³/s",
-            sc.map.rivers.get(river.index()).map_or("?", |r| r.name.as_str())
+            sc.map
+                .rivers
+                .get(river.index())
+                .map_or("?", |r| r.name.as_str())
         ),
         Effect::Ignition(p) => format!("起火 ({:.0}, {:.0})", p.x, p.y),
     }
