@@ -304,9 +304,14 @@ impl V {
         if has {
             return;
         }
-        let (block, effect_zh, effect_en) = match kind {
-            HazardKind::Flood => ("hazard flood", "来水", "an inflow"),
-            _ => ("hazard fire", "起火", "an ignition"),
+        let (block, effect_zh, effect_en, needs) = match kind {
+            HazardKind::Flood => (
+                "hazard flood",
+                "来水",
+                "an inflow",
+                " (and the map's `terrain`)",
+            ),
+            _ => ("hazard fire", "起火", "an ignition", ""),
         };
         self.err(
             Diagnostic::error(
@@ -317,7 +322,7 @@ impl V {
             )
             .label("nothing would happen in the run")
             .help(format!(
-                "add a `{block} {{ ... }}` block (with the map's terrain for a flood), or remove the effect"
+                "add a `{block} {{ ... }}` block{needs}, or remove the effect"
             )),
         );
     }

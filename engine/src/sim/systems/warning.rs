@@ -181,7 +181,13 @@ pub fn warning_contacts(
                         })
                     });
                     if let Some(&(idx, _)) = source {
-                        let t = t + spread_s * rngs.warnings.random::<f64>();
+                        // Only a hand-cranked alarm spreads its contacts over the
+                        // cranking (a draw for the others would shift the stream).
+                        let t = if spread_s > 0.0 {
+                            t + spread_s * rngs.warnings.random::<f64>()
+                        } else {
+                            t
+                        };
                         contacts.schedule(t, contact(h, reach * audible, Some(idx)));
                         finish = finish.max(t);
                     }
