@@ -318,7 +318,9 @@ impl V {
                 "E0420",
                 at,
                 format!("注入效果「{effect_zh}」需要 `{block}` 块,场景中没有"),
-                format!("{effect_en} drives the `{block}` model, which this scenario does not have"),
+                format!(
+                    "{effect_en} drives the `{block}` model, which this scenario does not have"
+                ),
             )
             .label("nothing would happen in the run")
             .help(format!(
