@@ -406,8 +406,13 @@ pub struct Resource {
     pub at: PlaceIdx,
     /// Persons per unit (boats, vehicles).
     pub capacity: Option<u32>,
-    /// Audible or working radius (loudspeakers).
+    /// Audible or working radius (loudspeakers, sirens, alarms, reservoir broadcast).
     pub radius_m: Option<f64>,
+    /// 备用电源 — keeps working through a power cut (`backup_power`: a battery, a
+    /// solar panel or its own generator). Only equipment that needs mains power
+    /// ([`ResourceKind::needs_power`]) is affected by a power cut either way.
+    #[serde(default)]
+    pub backup_power: bool,
     #[serde(skip)]
     pub span: Span,
 }
@@ -440,8 +445,40 @@ pub enum ResourceKind {
     ProtectiveGear,
     /// 气体检测仪
     GasDetector,
+    /// 警报器 — an electric (motor or electronic) siren on a pole or roof.
+    Siren,
+    /// 手摇报警器 — a hand-cranked siren: no power, someone turns the handle.
+    HandAlarm,
+    /// 水库广播 — a reservoir's warning broadcast (预警广播) along the valley below
+    /// the dam.
+    ReservoirBroadcast,
     /// Anything else the trainer names.
     Other(String),
+}
+
+impl ResourceKind {
+    /// Whether the equipment works from mains power (市电), so that a power cut (停电)
+    /// silences it unless it has `backup_power`: the village loudspeakers, electric
+    /// sirens and the reservoir broadcast. A hand-cranked alarm, a battery megaphone
+    /// and a satellite phone do not.
+    pub fn needs_power(&self) -> bool {
+        matches!(
+            self,
+            ResourceKind::Loudspeaker | ResourceKind::Siren | ResourceKind::ReservoirBroadcast
+        )
+    }
+
+    /// The equipment a warning by `channel` sounds from, for the channels that sound
+    /// from fixed equipment (大喇叭, 警报器, 手摇报警器, 水库广播).
+    pub fn sounding(channel: Channel) -> Option<ResourceKind> {
+        match channel {
+            Channel::Loudspeaker => Some(ResourceKind::Loudspeaker),
+            Channel::Siren => Some(ResourceKind::Siren),
+            Channel::HandAlarm => Some(ResourceKind::HandAlarm),
+            Channel::ReservoirBroadcast => Some(ResourceKind::ReservoirBroadcast),
+            _ => None,
+        }
+    }
 }
 
 /// 队伍 — a team that travels from its base and performs tasks.
@@ -722,6 +759,25 @@ pub enum Channel {
     Radio,
     /// 电视 / 广播电台
     Broadcast,
+    /// 警报器 — electric sirens: heard by distance from each siren (`radius`).
+    Siren,
+    /// 手摇报警器 — hand-cranked alarms: heard by distance, need no power.
+    HandAlarm,
+    /// 水库广播 — the reservoir's warning broadcast: covers its area (`radius`).
+    ReservoirBroadcast,
+    /// 微信群 — the village or group WeChat groups: needs a phone and the network.
+    WeChat,
+}
+
+impl Channel {
+    /// Channels carried by the mobile network (短信, 推送, 微信群, 电话): silent while
+    /// the phones are down (通信中断).
+    pub fn needs_network(self) -> bool {
+        matches!(
+            self,
+            Channel::Sms | Channel::App | Channel::WeChat | Channel::Phone
+        )
+    }
 }
 
 /// 情景注入 — one numbered line of the master scenario events list.
@@ -762,6 +818,41 @@ pub enum Effect {
     Trapped { place: PlaceIdx, people: u32 },
     /// A shelter can no longer take people.
     ShelterClosed(PlaceIdx),
+    /// 停电 — mains power fails at the target's places: equipment there that needs
+    /// power and has no `backup_power` falls silent.
+    PowerCut(Target),
+    /// 恢复供电 — mains power is back at the target's places (or a generator started).
+    PowerRestored(Target),
+    /// 停用 — a piece of equipment, or a whole channel, is out of service.
+    OutOfService(Service),
+    /// 恢复 — equipment or a channel is back in service.
+    Restored(Service),
+    /// 通信中断 — the mobile network is down: SMS, app push, WeChat and phone calls
+    /// stop (satellite phones and radios go on).
+    PhonesDown,
+    /// 恢复通信 — the mobile network is back.
+    PhonesRestored,
+    /// 延误 — a team is held up (a landslide on its road, a vehicle breakdown) for a
+    /// while: whatever it is doing, or its assembly, takes that much longer.
+    TeamDelayed { team: TeamIdx, delay_s: f64 },
+    /// 来水 / 泄洪 — the inflow at a river's first point (a reservoir release below
+    /// the dam) changes to `m3_s`, reached linearly over `ramp_s` (0: at once), and
+    /// stays there: the flood model's hydrograph from the inject's time on.
+    Inflow {
+        river: RiverIdx,
+        m3_s: f64,
+        ramp_s: f64,
+    },
+    /// 起火 — the fire model ignites at a point at the inject's time.
+    Ignition(Point),
+}
+
+/// What an `out_of_service` / `restore` effect names: a piece of equipment or a
+/// whole channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Service {
+    Resource(ResourceIdx),
+    Channel(Channel),
 }
 
 /// `scoring` — weights, ratings and outcome targets.
@@ -906,17 +997,37 @@ impl Scenario {
     /// action names under `with`, or else every loudspeaker in the scenario. The
     /// simulation and `drill check`'s W0009 both go by this.
     pub fn loudspeakers_for(&self, with: &[ResourceUse]) -> Vec<&Resource> {
-        let named: Vec<&Resource> = with
+        self.sounding_for(&ResourceKind::Loudspeaker, with)
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect()
+    }
+
+    /// The equipment of `kind` a warning sounds from (大喇叭, 警报器, 手摇报警器,
+    /// 水库广播), with its index: those the task or action names under `with`, or else
+    /// every one of that kind in the scenario.
+    pub fn sounding_for(
+        &self,
+        kind: &ResourceKind,
+        with: &[ResourceUse],
+    ) -> Vec<(ResourceIdx, &Resource)> {
+        let named: Vec<(ResourceIdx, &Resource)> = with
             .iter()
-            .filter_map(|u| self.resources.get(u.resource.index()))
-            .filter(|r| r.kind == ResourceKind::Loudspeaker)
+            .filter_map(|u| {
+                self.resources
+                    .get(u.resource.index())
+                    .map(|r| (u.resource, r))
+            })
+            .filter(|(_, r)| r.kind == *kind)
             .collect();
         if !named.is_empty() {
             return named;
         }
         self.resources
             .iter()
-            .filter(|r| r.kind == ResourceKind::Loudspeaker)
+            .enumerate()
+            .filter(|(_, r)| r.kind == *kind)
+            .map(|(i, r)| (ResourceIdx(i as u32), r))
             .collect()
     }
     pub fn link(&self, idx: LinkIdx) -> &Link {

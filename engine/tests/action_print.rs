@@ -55,7 +55,7 @@ fn recipes() -> impl Strategy<Value = Recipe> {
         0u8..13,
         (any::<u32>(), any::<u32>(), prop::option::of(any::<u32>())),
         prop::collection::vec(0u8..6, 0..4),
-        prop::collection::vec(0u8..9, 0..4),
+        prop::collection::vec(0u8..13, 0..4),
         prop::collection::vec((any::<u32>(), any::<u32>()), 0..3),
         prop::collection::vec((-40_000i32..40_000, -40_000i32..40_000), 2..5),
     )
@@ -136,7 +136,7 @@ fn build(r: &Recipe) -> (usize, Action) {
         Group::Dilapidated,
         Group::OutdoorWorkers,
     ];
-    const CHANNELS: [Channel; 9] = [
+    const CHANNELS: [Channel; 13] = [
         Channel::Loudspeaker,
         Channel::Sms,
         Channel::App,
@@ -146,6 +146,10 @@ fn build(r: &Recipe) -> (usize, Action) {
         Channel::Phone,
         Channel::Radio,
         Channel::Broadcast,
+        Channel::Siren,
+        Channel::HandAlarm,
+        Channel::ReservoirBroadcast,
+        Channel::WeChat,
     ];
     let work = match r.verb {
         0 => Work::Warn(target(s, r.a, true)),

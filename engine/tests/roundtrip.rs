@@ -358,3 +358,169 @@ proptest! {
         prop_assert_eq!(warned, usize::from(typed));
     }
 }
+
+/// What real plans say about warnings and what injects do (issue 20): the warning
+/// channels (警报器, 手摇报警器, 水库广播, 微信群), equipment with `backup_power`, and the
+/// inject effects on power, equipment, channels, phones, teams and the hazard models,
+/// each keyword in English or Chinese as `zh` says.
+#[derive(Debug, Clone)]
+struct Outages {
+    zh: Vec<bool>,
+    spaces: Vec<u8>,
+    /// Per inject: which effect it carries (an index into `outage_effect`).
+    effects: Vec<u8>,
+    backup: bool,
+    radius: u16,
+    ramp_min: Option<u16>,
+    discharge: u16,
+}
+
+fn outage_scenarios() -> impl Strategy<Value = Outages> {
+    (
+        prop::collection::vec(any::<bool>(), 64),
+        prop::collection::vec(0u8..4, 64),
+        prop::collection::vec(0u8..12, 1..8),
+        any::<bool>(),
+        100u16..3000,
+        prop::option::of(1u16..180),
+        0u16..2000,
+    )
+        .prop_map(
+            |(zh, spaces, effects, backup, radius, ramp_min, discharge)| Outages {
+                zh,
+                spaces,
+                effects,
+                backup,
+                radius,
+                ramp_min,
+                discharge,
+            },
+        )
+}
+
+/// One inject effect, the `k`th kind, in the language `zh` picks.
+fn outage_effect(o: &Outages, k: u8, i: usize) -> String {
+    let kw = |j: usize, en: &'static str, cn: &'static str| {
+        if o.zh[(i * 7 + j) % o.zh.len()] {
+            cn
+        } else {
+            en
+        }
+    };
+    let ramp = o
+        .ramp_min
+        .map(|m| format!(" {} {m}min", kw(9, "over", "历时")))
+        .unwrap_or_default();
+    match k {
+        0 => format!("{} {}", kw(0, "power_cut", "停电"), kw(1, "all", "全部")),
+        1 => format!("{} 村委会", kw(0, "power_cut", "停电")),
+        2 => format!(
+            "{} {} {} 下村低洼区",
+            kw(0, "restore", "恢复"),
+            kw(1, "power", "供电"),
+            kw(2, "zone", "危险区")
+        ),
+        3 => format!("{} 村广播", kw(0, "out_of_service", "停用")),
+        4 => format!(
+            "{} {}",
+            kw(0, "out_of_service", "故障"),
+            kw(1, "wechat", "微信群")
+        ),
+        5 => format!("{} 村广播", kw(0, "restore", "恢复")),
+        6 => kw(0, "phones_down", "通信中断").to_string(),
+        7 => format!("{} {}", kw(0, "restore", "恢复"), kw(1, "phones", "通信")),
+        8 => format!("{} 民兵分队 25min", kw(0, "delay", "延误")),
+        9 => format!(
+            "{} 竹源溪 {}m3/s{ramp}",
+            kw(0, "inflow", "泄洪"),
+            o.discharge
+        ),
+        10 => format!("{} 下村", kw(0, "ignition", "起火")),
+        _ => format!("{} (300, 420)", kw(0, "ignition", "起火点")),
+    }
+}
+
+fn write_outages(o: &Outages) -> String {
+    let mut k = 0usize;
+    let mut sp = || {
+        k += 1;
+        match o.spaces[k % o.spaces.len()] {
+            0 => " ",
+            1 => "  ",
+            2 => "\t",
+            _ => "   ",
+        }
+    };
+    let kw =
+        |j: usize, en: &'static str, cn: &'static str| if o.zh[j % o.zh.len()] { cn } else { en };
+    let backup = if o.backup {
+        format!("{}{}", sp(), kw(5, "backup_power", "备用电源"))
+    } else {
+        String::new()
+    };
+    let mut text = format!(
+        "scenario \"泄洪演练\" {{\n  id x\n  start 2026-07-20 20:00\n  duration 8h\n}}\n\
+         map {{\n  place 村委会 at (420, 310) kind office\n  place 下村 at (300, 420) households 20 people 60\n  \
+         shelter 小学 at (600, 150) capacity 100\n  road 下村 -> 村委会 width 4m\n  road 村委会 -> 小学 width 4m\n  \
+         river 竹源溪 from (0, 500) to (900, 380) width 8m\n  \
+         zone 下村低洼区 level red hazard flood polygon (250, 380) (380, 380) (380, 470) (250, 470)\n}}\n\
+         roles {{\n  管理员 level village post 村委会\n}}\n\
+         resources {{\n  村广播{sp1}{kind1}{sp2}at 村委会{sp3}radius {r}m{backup}\n  \
+         警报器1{sp4}{kind2}{sp5}at 村委会\n  报警器{sp6}{kind3} 2 at 下村\n  水库广播1 {kind4} at 下村 radius {r}m\n}}\n\
+         teams {{\n  民兵分队 members 8 base 村委会 skills [door_knock evacuation]\n}}\n\
+         hazard flood {{\n  inflow 竹源溪 m3/s [0h 10]\n}}\n\
+         hazard fire {{\n  ignition (100, 100) at 20:30\n}}\n\
+         plan \"卡\" {{\n  task T1 \"预警\" {{ when warning red who 管理员 do warn all how [{c1} {c2} {c3} {c4} sms] with [村广播 警报器1 报警器 水库广播1] }}\n}}\n\
+         injects {{\n  1 at 20:10 \"红色预警\" effect warning red\n",
+        sp1 = sp(),
+        kind1 = kw(1, "loudspeaker", "大喇叭"),
+        sp2 = sp(),
+        sp3 = sp(),
+        r = o.radius,
+        sp4 = sp(),
+        kind2 = kw(2, "siren", "警报器"),
+        sp5 = sp(),
+        sp6 = sp(),
+        kind3 = kw(3, "hand_alarm", "手摇报警器"),
+        kind4 = kw(4, "reservoir_broadcast", "水库广播"),
+        c1 = kw(6, "siren", "警报"),
+        c2 = kw(7, "hand_alarm", "手摇报警器"),
+        c3 = kw(8, "reservoir_broadcast", "水库广播"),
+        c4 = kw(9, "wechat", "微信"),
+    );
+    for (i, &e) in o.effects.iter().enumerate() {
+        text.push_str(&format!(
+            "  {} at {}:{:02}{}\"注入\"{}{}{}{}\n",
+            i + 2,
+            20 + i / 2,
+            (i % 2) * 30 + 15,
+            sp(),
+            sp(),
+            kw(10 + i, "effect", "效果"),
+            sp(),
+            outage_effect(o, e, i)
+        ));
+    }
+    text.push_str("}\n");
+    text
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// The channels, `backup_power` and the inject effects of issue 20 format stably
+    /// and keep their meaning through `drill fmt`.
+    #[test]
+    fn outages_and_hazard_injects_format_and_keep_the_meaning(o in outage_scenarios()) {
+        let text = write_outages(&o);
+        let (sources, original) = lang::check_text("gen.drill", &text);
+        let scenario = original.scenario.unwrap_or_else(|| panic!("generator wrote an invalid scenario:\n{text}\n{}", lang::render(&original.diagnostics, &sources)));
+        prop_assert_eq!(scenario.injects.iter().map(|i| i.effects.len()).sum::<usize>(), o.effects.len() + 1);
+        let once = lang::format(&text).expect("formats");
+        let twice = lang::format(&once).expect("formats again");
+        prop_assert_eq!(&once, &twice);
+        let (_, reparsed) = lang::check_text("gen.drill", &once);
+        let meaning = |s: &drill_engine::model::Scenario| serde_json::to_string(s).expect("serialises");
+        prop_assert_eq!(meaning(&scenario), meaning(&reparsed.scenario.expect("still valid")));
+    }
+}

@@ -167,7 +167,7 @@ impl Missing {
     }
 }
 
-pub const CHANNELS: [Channel; 9] = [
+pub const CHANNELS: [Channel; 13] = [
     Channel::Loudspeaker,
     Channel::Sms,
     Channel::App,
@@ -177,6 +177,10 @@ pub const CHANNELS: [Channel; 9] = [
     Channel::Phone,
     Channel::Radio,
     Channel::Broadcast,
+    Channel::Siren,
+    Channel::HandAlarm,
+    Channel::ReservoirBroadcast,
+    Channel::WeChat,
 ];
 
 pub const GROUPS: [(Group, &str); 5] = [
@@ -651,6 +655,7 @@ mod tests {
             at: PlaceIdx(0),
             capacity: None,
             radius_m: Some(800.0),
+            backup_power: false,
             span: Span::default(),
         });
         sc

@@ -4,7 +4,7 @@
 
 use drill_engine::model::{
     Actor, Channel, Deadline, Effect, Inject, InjectTrigger, RequireOf, ResourceUse, RiskLevel,
-    Scenario, Target, Task, Trigger, Work,
+    Scenario, Service, Target, Task, Trigger, Work,
 };
 
 pub fn level(l: RiskLevel) -> &'static str {
@@ -111,6 +111,10 @@ pub fn channel(c: Channel) -> &'static str {
         Channel::Phone => "电话",
         Channel::Radio => "对讲机",
         Channel::Broadcast => "广播",
+        Channel::Siren => "警报器",
+        Channel::HandAlarm => "手摇报警器",
+        Channel::ReservoirBroadcast => "水库广播",
+        Channel::WeChat => "微信群",
     }
 }
 
@@ -175,6 +179,36 @@ pub fn effect(sc: &Scenario, e: &Effect) -> String {
         Effect::Danger(z) => format!("危险 {}", target(sc, &Target::Zone(*z))),
         Effect::Trapped { place: p, people } => format!("被困 {} {people}人", place(sc, p.index())),
         Effect::ShelterClosed(p) => format!("关闭 {}", place(sc, p.index())),
+        Effect::PowerCut(t) => format!("停电 {}", target(sc, t)),
+        Effect::PowerRestored(t) => format!("恢复供电 {}", target(sc, t)),
+        Effect::OutOfService(x) => format!("停用 {}", service(sc, x)),
+        Effect::Restored(x) => format!("恢复 {}", service(sc, x)),
+        Effect::PhonesDown => "通信中断".into(),
+        Effect::PhonesRestored => "恢复通信".into(),
+        Effect::TeamDelayed { team, delay_s } => format!(
+            "{} 延误 {} 分钟",
+            sc.teams.get(team.index()).map_or("?", |t| t.name.as_str()),
+            (delay_s / 60.0).round()
+        ),
+        Effect::Inflow { river, m3_s, .. } => format!(
+            "{} 来水 {m3_s} m³/s",
+            sc.map
+                .rivers
+                .get(river.index())
+                .map_or("?", |r| r.name.as_str())
+        ),
+        Effect::Ignition(p) => format!("起火 ({:.0}, {:.0})", p.x, p.y),
+    }
+}
+
+/// What an `out_of_service` / `restore` effect names, in words.
+fn service(sc: &Scenario, s: &Service) -> String {
+    match s {
+        Service::Resource(r) => sc
+            .resources
+            .get(r.index())
+            .map_or("?".into(), |r| r.name.clone()),
+        Service::Channel(c) => channel(*c).into(),
     }
 }
 

@@ -53,7 +53,9 @@ warned warning water water_rescue weather weights when who width wind with withi
 火灾 灭火 灾害 物质 物资 生命探测仪 用 电话 短信 种子 等级 等级线 类型 糙率 红 组 经 结果指标 编号 网格 老人 船 \
 范围 草本 蓝 行动记录 被困 装备 要求 角色 设卡 评估 评分 谁 质量 资源 起火点 跨 路口 车辆 转移 返回 返回前评估 \
 途经 速率 道路 避灾点 重点人员转移 锣 长 队伍 队员 防护装备 降雨 隔离带 预案 预警 预警覆盖 风 食品 驻地 驻地站 高度 黄 \
-导调 下达 跳过";
+导调 下达 跳过 siren hand_alarm reservoir_broadcast wechat backup_power power_cut out_of_service \
+phones_down restore phones delay 警报器 警报 手摇报警器 水库广播 微信群 微信 备用电源 停电 停用 故障 通信中断 恢复 \
+通信 延误 泄洪 起火 历时";
 
 static KEYWORD_SET: LazyLock<BTreeSet<&'static str>> =
     LazyLock::new(|| KEYWORDS.split_whitespace().collect());

@@ -113,6 +113,25 @@ pub trait HazardField: Send + Sync {
     /// the fire (a no-op for models other than fire).
     fn add_fire_line(&mut self, _points: &[Point], _time_s: f64) {}
 
+    /// 来水 / 泄洪 — the inflow where the river along `river` enters becomes `m3_s` from
+    /// `t_s`, reached over `ramp_s` and held (an inject that drives the flood; a no-op
+    /// for models other than flood).
+    fn set_inflow(
+        &mut self,
+        _river: &[Point],
+        _m3_s: f64,
+        _ramp_s: f64,
+        _t_s: f64,
+    ) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// 起火 — a fire starts at `at` at `t_s` (an inject that drives the fire; a no-op
+    /// for models other than fire).
+    fn ignite(&mut self, _at: Point, _t_s: f64) -> Result<(), String> {
+        Ok(())
+    }
+
     /// Whether a person standing at `p` now is in danger (the model's own threshold:
     /// water above wading depth, inside the fire front, concentration above AEGL-2...).
     fn dangerous(&self, p: Point) -> bool;

@@ -186,6 +186,10 @@ fn channel(c: Channel) -> &'static str {
         Channel::Phone => "phone",
         Channel::Radio => "radio",
         Channel::Broadcast => "broadcast",
+        Channel::Siren => "siren",
+        Channel::HandAlarm => "hand_alarm",
+        Channel::ReservoirBroadcast => "reservoir_broadcast",
+        Channel::WeChat => "wechat",
     }
 }
 

@@ -76,6 +76,7 @@ fn theme(code: ReasonCode, work: &Work) -> &'static str {
         WrongTarget | WrongGroups | WrongShelter => "object",
         ShelterFull => "shelter-capacity",
         RoadClosed => "route",
+        ChannelSilent => "silent-channel",
     }
 }
 
@@ -217,6 +218,14 @@ fn measure(theme: &str, title: &str, owner: &str, found: &Text) -> Text {
             format!("安置点容量不足 ({f}): 核定安置点容量, 预设备用安置点并写入转移清单"),
             format!(
                 "a shelter was full ({e}): check shelter capacities and name a reserve shelter on the evacuation list"
+            ),
+        ),
+        "silent-channel" => (
+            format!(
+                "预警渠道失效 ({f}): 为大喇叭、警报器等预警设施配备备用电源(蓄电池或发电机), 配齐手摇报警器、铜锣等不依赖电力和通信的预警手段, 写入「{title}」"
+            ),
+            format!(
+                "a warning channel fell silent ({e}): give loudspeakers and sirens backup power (batteries or a generator), and keep hand-cranked alarms and gongs, which need neither power nor the network, on the card of '{title}'"
             ),
         ),
         _ => (

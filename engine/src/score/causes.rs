@@ -1,7 +1,8 @@
 //! 原因分析 — when a task's work took effect (and whether people went home before the
 //! assessment), and the causes behind a shortcoming, in
 //! the users' words: an order queued behind a busy team, a full shelter, a road or
-//! bridge cut by the hazard or an inject. Places, roads, teams and shelters are named
+//! bridge cut by the hazard or an inject, a warning channel silenced (停电, 停用,
+//! 通信中断). Places, roads, teams and shelters are named
 //! as the scenario names them; no engine identifier reaches a report.
 
 use super::facts::Facts;
@@ -9,7 +10,7 @@ use super::tasks::{Perf, places_in};
 use super::text::{self, minutes};
 use super::{Reason, ReasonCode};
 use crate::model::{Actor, PlaceIdx, RequireOf, Scenario, Target, Task, TaskIdx, Work};
-use crate::sim::events::{ActionId, LinkCloseCause, WorkRef};
+use crate::sim::events::{ActionId, LinkCloseCause, ServiceChange, Silence, WorkRef};
 use std::collections::BTreeMap;
 
 /// What "taking effect" means for a kind of work, for reasons: (中文, English).
@@ -210,6 +211,86 @@ pub fn roads_cut(scenario: &Scenario, facts: &Facts, target: Target, until_s: f6
         };
         seen.push(*link);
         out.push(Reason::new(ReasonCode::RoadClosed, zh, en));
+    }
+    out
+}
+
+/// 渠道失效 — the warning channels of the task's work that made no contact, and why, in
+/// words: "村广播 was silent at 21:05: the power was off at 石门村委会 and it has no
+/// backup power (inject 7)". One reason per channel and equipment.
+pub fn channels_silent(
+    scenario: &Scenario,
+    facts: &Facts,
+    task: TaskIdx,
+    mine: &[&Perf],
+) -> Vec<Reason> {
+    let refs: Vec<WorkRef> = mine
+        .iter()
+        .filter_map(|p| match (p.action, p.task) {
+            (Some(a), _) => Some(WorkRef::Action(ActionId(a))),
+            (None, Some(t)) => Some(WorkRef::Task(t)),
+            _ => None,
+        })
+        .chain(std::iter::once(WorkRef::Task(task)))
+        .collect();
+    let mut seen = Vec::new();
+    let mut out = Vec::new();
+    for s in &facts.silenced {
+        if !s.work.is_some_and(|w| refs.contains(&w)) || seen.contains(&(s.channel, s.resource)) {
+            continue;
+        }
+        seen.push((s.channel, s.resource));
+        let when = scenario.header.start.clock_at(s.t_s);
+        let (cz, ce) = text::channel(s.channel);
+        let equipment = s.resource.and_then(|r| scenario.resources.get(r.index()));
+        let (wz, we) = match equipment {
+            Some(r) => (r.name.clone(), r.name.clone()),
+            None => (cz.to_string(), format!("the {ce}")),
+        };
+        // The inject that caused it: the last one before this time of the same kind.
+        let inject = |kind: &dyn Fn(&ServiceChange) -> bool| {
+            facts
+                .services
+                .iter()
+                .filter(|(t, what, working, _)| *t <= s.t_s + 1e-6 && !working && kind(what))
+                .map(|x| x.3)
+                .next_back()
+        };
+        let by = |n: Option<u32>| match n {
+            Some(n) => (format!(" (情景注入{n})"), format!(" (inject {n})")),
+            None => (String::new(), String::new()),
+        };
+        let (zh, en) = match (s.why, equipment) {
+            (Silence::PowerCut, Some(r)) => {
+                let place = &scenario.place(r.at).name;
+                let (iz, ie) = by(inject(&|w| matches!(w, ServiceChange::Power(_))));
+                (
+                    format!("{wz}于{when}无声: {place}停电, 该设备无备用电源{iz}"),
+                    format!(
+                        "{we} was silent at {when}: the power was off at {place} and it has no backup power{ie}"
+                    ),
+                )
+            }
+            (Silence::OutOfService, _) | (Silence::ChannelOutOfService, _) => {
+                let (iz, ie) = by(inject(&|w| matches!(w, ServiceChange::Service(_))));
+                (
+                    format!("{wz}于{when}停用, 未发出预警{iz}"),
+                    format!("{we} was out of service at {when} and warned nobody{ie}"),
+                )
+            }
+            (Silence::PhonesDown, _) => {
+                let (iz, ie) = by(inject(&|w| matches!(w, ServiceChange::Phones)));
+                (
+                    format!("{cz}于{when}未送达: 通信中断{iz}"),
+                    format!("the {ce} did not get through at {when}: the phones were down{ie}"),
+                )
+            }
+            (Silence::PowerCut, None) => (
+                format!("{cz}于{when}因停电无声"),
+                format!("the {ce} was silent at {when}: power cut"),
+            ),
+        };
+        out.push(Reason::new(ReasonCode::ChannelSilent, zh, en));
     }
     out
 }

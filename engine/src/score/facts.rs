@@ -5,8 +5,8 @@
 
 use crate::model::{Channel, LinkIdx, PlaceIdx, RiskLevel, Scenario, TaskIdx, TeamIdx};
 use crate::sim::events::{
-    Blocked, HouseholdInfo, LinkCloseCause, RejectReason, SimEvent, TaskOutcome, TimedEvent,
-    WorkRef,
+    Blocked, HouseholdInfo, LinkCloseCause, RejectReason, ServiceChange, Silence, SimEvent,
+    TaskOutcome, TimedEvent, WorkRef,
 };
 use std::collections::BTreeMap;
 
@@ -90,8 +90,23 @@ pub struct Facts {
     /// When each shelter first reached its capacity.
     pub shelter_full: BTreeMap<PlaceIdx, f64>,
     pub exposed_people: u32,
+    /// Warning channels or equipment that made no contact, and why (`ChannelSilent`),
+    /// in log order.
+    pub silenced: Vec<Silenced>,
+    /// What injects took out of service or gave back: (time, what, working, inject).
+    pub services: Vec<(f64, ServiceChange, bool, u32)>,
     /// The last time stamp in the log (the drill's end when it ran to completion).
     pub end_s: f64,
+}
+
+/// A warning channel or piece of equipment that made no contact (`ChannelSilent`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Silenced {
+    pub t_s: f64,
+    pub work: Option<WorkRef>,
+    pub channel: crate::model::Channel,
+    pub resource: Option<crate::model::ResourceIdx>,
+    pub why: Silence,
 }
 
 impl Facts {
@@ -119,6 +134,23 @@ impl Facts {
                     f.injects.entry(*number).or_insert(t);
                 }
                 SimEvent::WarningLevelRaised { level, .. } => f.levels.push((t, *level)),
+                SimEvent::ChannelSilent {
+                    work,
+                    channel,
+                    resource,
+                    why,
+                } => f.silenced.push(Silenced {
+                    t_s: t,
+                    work: *work,
+                    channel: *channel,
+                    resource: *resource,
+                    why: *why,
+                }),
+                SimEvent::ServiceChanged {
+                    what,
+                    working,
+                    inject,
+                } => f.services.push((t, *what, *working, *inject)),
                 SimEvent::ZoneDangerous { zone, .. } => {
                     f.zone_dangerous.entry(zone.0).or_insert(t);
                     f.danger_starts.push((t, zone.0));

@@ -116,6 +116,10 @@ pub enum ReasonCode {
     ShelterFull,
     /// A road, path or bridge the work needed was closed by the hazard or an inject.
     RoadClosed,
+    /// 渠道失效 — a warning channel or its equipment made no contact: a loudspeaker
+    /// without backup power in a power cut, equipment or a channel out of service,
+    /// the phones down.
+    ChannelSilent,
 }
 
 /// One reason behind a rating, in both languages.

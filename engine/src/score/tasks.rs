@@ -1125,6 +1125,22 @@ pub fn score_tasks(
             } else {
                 Rating::U
             };
+            // A warning channel that made no contact is a challenge of its own, even
+            // when the other channels made up for it (the plan relied on it).
+            if matches!(
+                task.work,
+                Work::Warn(_)
+                    | Work::KnockDoors(_)
+                    | Work::ShelterInPlace(_)
+                    | Work::Evacuate { .. }
+            ) {
+                reasons.extend(causes::channels_silent(
+                    scenario,
+                    facts,
+                    TaskIdx(i as u32),
+                    &mine,
+                ));
+            }
             // P means "without challenges" (rules C1-C5): any named shortcoming caps
             // it at S, people left in danger or a return before the assessment at M.
             if !reasons.is_empty() {

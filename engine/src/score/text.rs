@@ -37,6 +37,10 @@ pub fn channel(c: Channel) -> (&'static str, &'static str) {
         Channel::Phone => ("电话", "phone"),
         Channel::Radio => ("对讲机", "radio"),
         Channel::Broadcast => ("电视广播", "TV/radio broadcast"),
+        Channel::Siren => ("警报器", "siren"),
+        Channel::HandAlarm => ("手摇报警器", "hand-cranked alarm"),
+        Channel::ReservoirBroadcast => ("水库广播", "reservoir broadcast"),
+        Channel::WeChat => ("微信群", "WeChat group"),
     }
 }
 

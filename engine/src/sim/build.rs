@@ -208,6 +208,7 @@ impl ScenarioBuilder {
             at,
             capacity: None,
             radius_m: None,
+            backup_power: false,
             span: Span::default(),
         });
         ResourceIdx(self.scenario.resources.len() as u32 - 1)

@@ -29,8 +29,8 @@
 //! ```
 
 use crate::model::{
-    Actor, Channel, Group, LinkIdx, PlaceIdx, RiskLevel, RoleIdx, Skill, Target, TaskIdx, TeamIdx,
-    ZoneIdx,
+    Actor, Channel, Group, LinkIdx, PlaceIdx, Point, ResourceIdx, RiskLevel, RiverIdx, RoleIdx,
+    Service, Skill, Target, TaskIdx, TeamIdx, ZoneIdx,
 };
 use serde::{Deserialize, Serialize};
 
@@ -173,6 +173,30 @@ pub enum InjectSkip {
     Trainer,
     /// A contingency inject (`if not T by ...`) whose task was started in time.
     TaskDone(TaskIdx),
+}
+
+/// 失效原因 — why a warning channel, or the equipment it sounds from, made no contact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Silence {
+    /// 停电 — mains power is off where the equipment stands and it has no backup power.
+    PowerCut,
+    /// 停用 — the equipment was put out of service by an inject.
+    OutOfService,
+    /// The whole channel was put out of service by an inject.
+    ChannelOutOfService,
+    /// 通信中断 — the mobile network is down (SMS, app push, WeChat, phone calls).
+    PhonesDown,
+}
+
+/// What an inject took out of service or gave back (`SimEvent::ServiceChanged`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum ServiceChange {
+    /// Mains power at the target's places.
+    Power(Target),
+    /// A piece of equipment or a whole channel.
+    Service(Service),
+    /// The mobile network.
+    Phones,
 }
 
 /// Why an action (or a plan task performed as written) was refused. Nothing is dropped
@@ -389,6 +413,37 @@ pub enum SimEvent {
     /// An official warning of a colour was raised (an inject's `Effect::Warning`): it
     /// triggers the plan's `when warning ...` tasks.
     WarningLevelRaised { level: RiskLevel, inject: u32 },
+    /// A warning by `channel` made no contact through `resource` (or at all, when
+    /// `None`), and why: a loudspeaker without backup power in a power cut, equipment
+    /// or a channel out of service, the phones down. Logged when the warning is issued
+    /// and, for a contact cut off on its way, when it was due.
+    ChannelSilent {
+        work: Option<WorkRef>,
+        channel: Channel,
+        resource: Option<ResourceIdx>,
+        why: Silence,
+    },
+    /// An inject took something out of service (`working: false`) or gave it back.
+    ServiceChanged {
+        what: ServiceChange,
+        working: bool,
+        inject: u32,
+    },
+    /// 延误 — an inject held a team up by `delay_s`.
+    TeamDelayed {
+        team: TeamIdx,
+        delay_s: f64,
+        inject: u32,
+    },
+    /// 来水 — an inject set a river's inflow (the flood model's hydrograph from now on).
+    InflowSet {
+        river: RiverIdx,
+        m3_s: f64,
+        ramp_s: f64,
+        inject: u32,
+    },
+    /// 起火 — an inject lit a fire at a point (the fire model's ignition).
+    Ignited { at: Point, inject: u32 },
     /// A household heard the warning. `contact` counts contacts so far (1 = first).
     WarningReceived {
         household: HouseholdId,

@@ -183,6 +183,7 @@ impl Simulation {
                         has_vehicle,
                         boat_capacity,
                         mobilised: false,
+                        held_until_s: 0.0,
                     })
                     .id(),
             );

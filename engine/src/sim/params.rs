@@ -147,6 +147,46 @@ pub struct SimParams {
     /// get them out. 30 min is a judgement, not a published figure; 0 traps at once.
     pub trap_grace_s: f64,
 
+    // --- Sirens, hand-cranked alarms, reservoir broadcast, WeChat groups -----------
+    /// Default audible radius of an electric siren (警报器) without `radius`, metres.
+    /// Outdoor warning sirens are laid out so that their sound stays at or above
+    /// 70 dB(C) (FEMA CPG 1-17, *Outdoor Warning Systems Guide*, 1980); vendors rate
+    /// 115–130 dB(C) at 30 m sirens to 0.8–2.4 km at that level. The middle of that
+    /// range, 1.5 km, is the default; write `radius` for a siren of known rating.
+    pub siren_radius_m: f64,
+    /// Chance a household inside the radius hears one sounding. A siren is built for
+    /// people outdoors; indoors, windows shut, fewer hear it. Assumption: 0.6.
+    pub siren_reach: f64,
+    /// Chance a household leaves on a siren alone. A siren says that something is
+    /// wrong, not what to do or where to go: people look for confirmation first
+    /// (Mileti & Sorensen 1990, *Communication of emergency public warnings*, ORNL-6609,
+    /// on warnings without content). Assumption: 0.4, below a spoken broadcast.
+    pub comply_siren: f64,
+    /// Default audible radius of a hand-cranked alarm (手摇报警器), metres. Sold for
+    /// 山洪 warning in villages with stated ranges of about 1 km in the open; an
+    /// assumption of 800 m allows for houses and valleys.
+    pub hand_alarm_radius_m: f64,
+    /// Chance a household inside the radius hears it, and how long it is cranked
+    /// (contacts spread over that time). Assumptions: 0.6 and 5 min.
+    pub hand_alarm_reach: f64,
+    pub hand_alarm_crank_s: f64,
+    /// Chance a household leaves on the alarm: in 山洪 villages the hand-cranked alarm
+    /// is the agreed signal to go (rehearsed in drills), so it says more than a siren.
+    /// Assumption: 0.5.
+    pub comply_hand_alarm: f64,
+    /// Default radius a reservoir's warning broadcast (水库广播) covers, metres: the
+    /// speakers stand along the valley below the dam, over its 危险区. Assumption:
+    /// 2 km; write `radius` for the system as built. Reach and compliance are those
+    /// of a village loudspeaker (a spoken message, repeated like one).
+    pub reservoir_broadcast_radius_m: f64,
+    /// Chance a phone owner in the group reads a WeChat group (微信群) message soon
+    /// (by day; the night factor applies): group messages are read less promptly than
+    /// an SMS among the day's chatter. Assumption: 0.6.
+    pub wechat_seen: f64,
+    /// When a WeChat group message is read, uniform 0..this after posting, seconds.
+    /// Assumption: 30 min.
+    pub wechat_delay_max_s: f64,
+
     // --- Hazard sampling ------------------------------------------------------------
     /// How often links are sampled for danger, seconds (links are many; places are
     /// sampled every step).
@@ -203,6 +243,16 @@ impl Default for SimParams {
             on_the_spot_s: 300.0,
             trap_grace_s: 1800.0,
             link_sample_s: 60.0,
+            siren_radius_m: 1500.0,
+            siren_reach: 0.6,
+            comply_siren: 0.4,
+            hand_alarm_radius_m: 800.0,
+            hand_alarm_reach: 0.6,
+            hand_alarm_crank_s: 300.0,
+            comply_hand_alarm: 0.5,
+            reservoir_broadcast_radius_m: 2000.0,
+            wechat_seen: 0.6,
+            wechat_delay_max_s: 1800.0,
         }
     }
 }

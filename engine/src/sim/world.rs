@@ -186,6 +186,9 @@ pub struct TeamUnit {
     /// 出动 — already called out: a team in the field takes its next job without
     /// assembling again (its `arrives` time counts once).
     pub mobilised: bool,
+    /// 延误 — held up by an inject until then: work given while it is idle does not
+    /// start moving before this time.
+    pub held_until_s: f64,
 }
 
 #[derive(Resource)]
@@ -324,11 +327,91 @@ pub struct Danger {
 #[derive(Resource)]
 pub struct Hazards(pub Vec<Box<dyn HazardField>>);
 
+/// 停电 / 停用 / 通信中断 — what injects have taken out of service, and so what a
+/// warning cannot sound from.
+#[derive(Debug, Clone, Default)]
+pub struct Outages {
+    /// Mains power off, per place.
+    pub power_off: Vec<bool>,
+    /// Equipment out of service, per resource.
+    pub resource_off: Vec<bool>,
+    /// Whole channels out of service.
+    pub channel_off: Vec<Channel>,
+    /// 通信中断 — the mobile network is down.
+    pub phones_down: bool,
+}
+
+impl Outages {
+    /// Mains power at a place goes off or comes back.
+    pub fn set_power(&mut self, place: crate::model::PlaceIdx, off: bool) {
+        if self.power_off.len() <= place.index() {
+            self.power_off.resize(place.index() + 1, false);
+        }
+        self.power_off[place.index()] = off;
+    }
+
+    /// Equipment or a channel goes out of service or comes back.
+    pub fn set_service(&mut self, what: crate::model::Service, off: bool) {
+        match what {
+            crate::model::Service::Resource(r) => {
+                if self.resource_off.len() <= r.index() {
+                    self.resource_off.resize(r.index() + 1, false);
+                }
+                self.resource_off[r.index()] = off;
+            }
+            crate::model::Service::Channel(c) => {
+                self.channel_off.retain(|x| *x != c);
+                if off {
+                    self.channel_off.push(c);
+                }
+            }
+        }
+    }
+
+    /// Why `channel` cannot be used at all now (`None`: it can).
+    pub fn channel_silence(&self, channel: Channel) -> Option<crate::sim::events::Silence> {
+        use crate::sim::events::Silence;
+        if self.channel_off.contains(&channel) {
+            Some(Silence::ChannelOutOfService)
+        } else if self.phones_down && channel.needs_network() {
+            Some(Silence::PhonesDown)
+        } else {
+            None
+        }
+    }
+
+    /// Why a piece of equipment cannot sound now (`None`: it can): out of service, or
+    /// without power where it stands and without backup power of its own.
+    pub fn resource_silence(
+        &self,
+        s: &crate::model::Scenario,
+        r: crate::model::ResourceIdx,
+    ) -> Option<crate::sim::events::Silence> {
+        use crate::sim::events::Silence;
+        let res = s.resources.get(r.index())?;
+        if self.resource_off.get(r.index()).copied().unwrap_or(false) {
+            Some(Silence::OutOfService)
+        } else if res.kind.needs_power()
+            && !res.backup_power
+            && self.power_off.get(res.at.index()).copied().unwrap_or(false)
+        {
+            Some(Silence::PowerCut)
+        } else {
+            None
+        }
+    }
+}
+
 /// A warning contact due to reach a household.
 #[derive(Debug, Clone, Copy)]
 pub struct Contact {
     pub household: u32,
     pub channel: Channel,
+    /// The equipment it sounds from (大喇叭, 警报器...), checked again when it is due:
+    /// a power cut in between silences the repeats.
+    pub source: Option<crate::model::ResourceIdx>,
+    /// The work that made it, for the event that says it was cut off.
+    pub work: Option<crate::sim::events::WorkRef>,
     /// Chance it gets through.
     pub reach: f64,
     /// What the message tells people to do.
@@ -353,6 +436,15 @@ pub enum Order {
 pub struct Contacts {
     pub due: BTreeMap<(u64, u64), Contact>,
     pub seq: u64,
+    /// What injects have taken out of service: what a warning cannot sound from.
+    pub outages: Outages,
+    /// Work, channel and equipment whose contacts were cut off on their way, each
+    /// logged once (`ChannelSilent`).
+    pub silenced: Vec<(
+        Option<crate::sim::events::WorkRef>,
+        Channel,
+        Option<crate::model::ResourceIdx>,
+    )>,
 }
 
 impl Contacts {

@@ -399,6 +399,18 @@ impl FireField {
         self.replay();
     }
 
+    /// 起火 — a new ignition at `at` at `time_s` (an inject's fire); the spread is
+    /// recomputed from every ignition, so arrivals before `time_s` are unchanged.
+    pub fn ignite(&mut self, at: Point, time_s: f64) -> Result<(), String> {
+        let cell = self
+            .grid
+            .index_of(at)
+            .ok_or_else(|| format!("ignition ({}, {}) is outside the fire grid", at.x, at.y))?;
+        self.ignitions.push((time_s, cell));
+        self.replay();
+        Ok(())
+    }
+
     fn mark_barrier(&mut self, points: &[Point], width_m: f64, from_s: f64) {
         // Every cell whose centre is within half a cell (or half the width) of the line,
         // which makes the band 8-connected; the stencil's passed-cell check does the rest.
@@ -687,6 +699,10 @@ impl HazardField for FireField {
         FireField::add_fire_line(self, points, time_s);
     }
 
+    fn ignite(&mut self, at: Point, time_s: f64) -> Result<(), String> {
+        FireField::ignite(self, at, time_s)
+    }
+
     /// Moves the drill clock to `t_s` and computes arrivals up to `t_s` plus the danger
     /// margin (the wind timeline is known in advance, so the look-ahead is exact unless a
     /// fire line is added later, which replays the spread).
@@ -749,6 +765,37 @@ mod tests {
             50.0 / r0
         );
         assert!((east - north).abs() < 1e-9);
+    }
+
+    /// 起火: an ignition added at 1 h (an inject's fire) burns from then on and spreads
+    /// at the Rothermel rate from there; the first fire's arrivals near its own origin
+    /// are unchanged.
+    #[test]
+    fn an_injected_ignition_burns_from_its_time() {
+        let six_h = 6.0 * 3600.0;
+        let far = Point { x: 905.0, y: 905.0 };
+        let east_of_far = Point { x: 955.0, y: 905.0 };
+        let near_centre = Point { x: 555.0, y: 505.0 };
+        let mut one = field(Wind::default(), FireSettings::default());
+        one.advance_to(six_h);
+        let mut two = field(Wind::default(), FireSettings::default());
+        two.advance_to(3600.0);
+        assert!(!two.burning(far));
+        two.ignite(far, 3600.0).unwrap();
+        two.advance_to(3601.0);
+        assert!(two.burning(far));
+        two.advance_to(six_h);
+        assert_eq!(one.arrival_s(near_centre), two.arrival_s(near_centre));
+        let bed = Fuelbed::new(FuelCatalog::standard().get("GR2").unwrap(), &moisture());
+        let r0 = bed.ros0_ft_min / super::super::rothermel::FT_MIN_PER_M_S;
+        let expected = 3600.0 + 50.0 / r0;
+        let got = two.arrival_s(east_of_far).unwrap();
+        let first_fire = one.arrival_s(east_of_far).unwrap_or(f64::INFINITY);
+        assert!(
+            (got - expected.min(first_fire)).abs() < 1e-6,
+            "{got} vs {expected} (first fire {first_fire})"
+        );
+        assert!(two.ignite(Point { x: -5.0, y: 5.0 }, 0.0).is_err());
     }
 
     #[test]

@@ -1,12 +1,16 @@
 //! The `injects` block: 注入 — events the trainer sends into the drill, at a time or
 //! when a task is not done by then, and their effects. Owns E0201 for a duplicate
-//! inject number, W0004 (an inject after the drill has ended) and E0202 for a plan
-//! task's `when inject N` naming no inject.
+//! inject number, W0004 (an inject after the drill has ended), E0202 for a plan
+//! task's `when inject N` naming no inject, and E0420 for an effect that drives a
+//! hazard model (来水, 起火) the scenario does not have.
 
 use super::cursor::Cur;
+use super::units::Dim;
 use super::{UNKNOWN, V};
 use crate::lang::diagnostic::Diagnostic;
+use crate::lang::keywords::which;
 use crate::lang::syntax::{Node, NodeKind, lines};
+use crate::limits;
 use crate::model::*;
 use std::collections::BTreeMap;
 
@@ -180,11 +184,28 @@ impl V {
         }
     }
 
+    const EFFECTS: [&'static str; 12] = [
+        "warning",
+        "close",
+        "danger",
+        "trapped",
+        "shelter_closed",
+        "power_cut",
+        "out_of_service",
+        "phones_down",
+        "restore",
+        "delay",
+        "inflow",
+        "ignition",
+    ];
+
     fn effect(&mut self, cur: &mut Cur<'_>) -> Option<Effect> {
+        let at = cur.here();
         let kw = self.choice(
             cur,
-            &["warning", "close", "danger", "trapped", "shelter_closed"],
-            "an effect (warning, close, danger, trapped, shelter_closed)",
+            &Self::EFFECTS,
+            "an effect (warning, close, danger, trapped, shelter_closed, power_cut, \
+             out_of_service, phones_down, restore, delay, inflow, ignition)",
         )?;
         Some(match kw {
             "warning" => Effect::Warning(self.level(cur)?),
@@ -202,7 +223,109 @@ impl V {
                 let people = self.count(cur, "people trapped")?;
                 Effect::Trapped { place, people }
             }
-            _ => Effect::ShelterClosed(self.shelter_ref(cur)?),
+            "shelter_closed" => Effect::ShelterClosed(self.shelter_ref(cur)?),
+            "power_cut" => Effect::PowerCut(self.target(cur, true)?),
+            "out_of_service" => Effect::OutOfService(self.service(cur)?),
+            "phones_down" => Effect::PhonesDown,
+            "restore" => {
+                if cur.eat_kw("power") {
+                    Effect::PowerRestored(self.target(cur, true)?)
+                } else if cur.eat_kw("phones") {
+                    Effect::PhonesRestored
+                } else {
+                    Effect::Restored(self.service(cur)?)
+                }
+            }
+            "delay" => {
+                let (name, span) = self.name(cur, "a team")?;
+                let t = self.resolve(|n| &n.teams, &name, span, "team", "队伍");
+                let delay_s = self.quantity_in(cur, Dim::Time, "`delay`", limits::ARRIVES)?;
+                if t == UNKNOWN {
+                    return None;
+                }
+                Effect::TeamDelayed {
+                    team: TeamIdx(t),
+                    delay_s,
+                }
+            }
+            "inflow" => {
+                let (name, span) = self.name(cur, "a river")?;
+                let r = self.resolve(|n| &n.rivers, &name, span, "river", "河流");
+                let m3_s = self.quantity_in(cur, Dim::Discharge, "an inflow", limits::INFLOW)?;
+                let ramp_s = if cur.eat_kw("over") {
+                    self.quantity_in(cur, Dim::Time, "`over`", limits::WITHIN)?
+                } else {
+                    0.0
+                };
+                self.needs_model(at, HazardKind::Flood);
+                if r == UNKNOWN {
+                    return None;
+                }
+                Effect::Inflow {
+                    river: RiverIdx(r),
+                    m3_s,
+                    ramp_s,
+                }
+            }
+            _ => {
+                let point = if matches!(cur.peek().map(|n| &n.kind), Some(NodeKind::Point { .. })) {
+                    self.point(cur)?
+                } else {
+                    let p = self.place_ref(cur)?;
+                    self.s.place(p).pos
+                };
+                self.needs_model(at, HazardKind::ForestFire);
+                Effect::Ignition(point)
+            }
         })
+    }
+
+    /// What `out_of_service` and `restore` name: a channel (`loudspeaker`, `sms`...) or
+    /// a resource by its name.
+    fn service(&mut self, cur: &mut Cur<'_>) -> Option<Service> {
+        if let Some(c) = cur.peek_word().and_then(|w| which(w, &Self::CHANNELS)) {
+            cur.next();
+            return Some(Service::Channel(Self::channel_of(c)));
+        }
+        let (name, span) = self.name(cur, "a resource or a channel")?;
+        let r = self.resolve(|n| &n.resources, &name, span, "resource", "物资");
+        (r != UNKNOWN).then_some(Service::Resource(ResourceIdx(r)))
+    }
+
+    /// E0420: an inject that drives a hazard model (来水, 起火) in a scenario without
+    /// that model's `hazard` block, where nothing would happen.
+    fn needs_model(&mut self, at: Span, kind: HazardKind) {
+        let has = self.s.hazards.iter().any(|h| {
+            matches!(
+                (h, kind),
+                (Hazard::Flood(_), HazardKind::Flood) | (Hazard::Fire(_), HazardKind::ForestFire)
+            )
+        });
+        if has {
+            return;
+        }
+        let (block, effect_zh, effect_en, needs) = match kind {
+            HazardKind::Flood => (
+                "hazard flood",
+                "来水",
+                "an inflow",
+                " (and the map's `terrain`)",
+            ),
+            _ => ("hazard fire", "起火", "an ignition", ""),
+        };
+        self.err(
+            Diagnostic::error(
+                "E0420",
+                at,
+                format!("注入效果「{effect_zh}」需要 `{block}` 块,场景中没有"),
+                format!(
+                    "{effect_en} drives the `{block}` model, which this scenario does not have"
+                ),
+            )
+            .label("nothing would happen in the run")
+            .help(format!(
+                "add a `{block} {{ ... }}` block{needs}, or remove the effect"
+            )),
+        );
     }
 }

@@ -355,7 +355,7 @@ impl V {
         None
     }
 
-    pub(super) const CHANNELS: [&'static str; 9] = [
+    pub(super) const CHANNELS: [&'static str; 13] = [
         "loudspeaker",
         "sms",
         "app",
@@ -365,6 +365,10 @@ impl V {
         "phone",
         "radio",
         "broadcast",
+        "siren",
+        "hand_alarm",
+        "reservoir_broadcast",
+        "wechat",
     ];
 
     pub(super) fn channel_of(kw: &str) -> Channel {
@@ -377,6 +381,10 @@ impl V {
             "gong" => Channel::Gong,
             "phone" => Channel::Phone,
             "radio" => Channel::Radio,
+            "siren" => Channel::Siren,
+            "hand_alarm" => Channel::HandAlarm,
+            "reservoir_broadcast" => Channel::ReservoirBroadcast,
+            "wechat" => Channel::WeChat,
             _ => Channel::Broadcast,
         }
     }
@@ -395,7 +403,7 @@ impl V {
         out
     }
 
-    fn target(&mut self, cur: &mut Cur<'_>, allow_all: bool) -> Option<Target> {
+    pub(super) fn target(&mut self, cur: &mut Cur<'_>, allow_all: bool) -> Option<Target> {
         if cur.eat_kw("zone") {
             let (name, span) = self.name(cur, "a zone")?;
             let z = self.resolve(|n| &n.zones, &name, span, "zone", "危险区");

@@ -13,7 +13,7 @@ use crate::limits;
 use crate::model::*;
 
 impl V {
-    const RESOURCE_KINDS: [&'static str; 13] = [
+    pub(super) const RESOURCE_KINDS: [&'static str; 16] = [
         "loudspeaker",
         "megaphone",
         "satellite_phone",
@@ -27,6 +27,9 @@ impl V {
         "fire_tools",
         "protective_gear",
         "gas_detector",
+        "siren",
+        "hand_alarm",
+        "reservoir_broadcast",
     ];
 
     fn resource_kind(kw: &str) -> ResourceKind {
@@ -43,6 +46,9 @@ impl V {
             "life_detector" => ResourceKind::LifeDetector,
             "fire_tools" => ResourceKind::FireTools,
             "protective_gear" => ResourceKind::ProtectiveGear,
+            "siren" => ResourceKind::Siren,
+            "hand_alarm" => ResourceKind::HandAlarm,
+            "reservoir_broadcast" => ResourceKind::ReservoirBroadcast,
             _ => ResourceKind::GasDetector,
         }
     }
@@ -79,17 +85,19 @@ impl V {
             quantity = self.count(cur, "quantity").unwrap_or(1);
         }
         let (mut at, mut capacity, mut radius) = (None, None, None);
+        let mut backup_power = false;
         while !cur.done() {
             let Some(kw) = self.choice(
                 cur,
-                &["at", "capacity", "radius"],
-                "a resource attribute (at, capacity, radius)",
+                &["at", "capacity", "radius", "backup_power"],
+                "a resource attribute (at, capacity, radius, backup_power)",
             ) else {
                 return;
             };
             match kw {
                 "at" => at = self.place_ref(cur),
                 "capacity" => capacity = self.count(cur, "capacity"),
+                "backup_power" => backup_power = true,
                 _ => radius = self.quantity_in(cur, Dim::Length, "`radius`", limits::RADIUS),
             }
         }
@@ -120,6 +128,7 @@ impl V {
                 at,
                 capacity,
                 radius_m: radius,
+                backup_power,
                 span: whole,
             });
         }

@@ -4,7 +4,7 @@
 //! is activated and sets off from where it stands.
 
 use super::validate::{could_ever_draw, draw_resources, free_holders, share_of_with, validate};
-use super::warning::{channels_of, order_of, warning_contacts};
+use super::warning::{Issue, channels_of, order_of, warning_contacts};
 use super::{Teams, enters_danger};
 use crate::model::*;
 use crate::sim::events::*;
@@ -381,11 +381,16 @@ pub fn start_job(d: &mut Dispatch, mut job: Job) {
                             },
                         );
                     }
+                    let issue = Issue {
+                        log: d.log,
+                        work: Some(job.work_ref),
+                    };
                     let (finish, of) = warning_contacts(
                         d.ctx,
                         d.clock,
                         d.contacts,
                         d.rngs,
+                        issue,
                         &how,
                         &places,
                         origin,
@@ -473,7 +478,7 @@ pub fn start_job(d: &mut Dispatch, mut job: Job) {
                 };
                 unit.mobilised = true;
                 unit.phase = Phase::Mobilising {
-                    until: now + assemble,
+                    until: (now + assemble).max(unit.held_until_s),
                 };
                 unit.job = Some(job);
             }

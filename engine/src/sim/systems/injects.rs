@@ -1,7 +1,8 @@
 //! 情景注入 — injects: the trainer's logged and live requests are taken up first, then
 //! the scenario's own timed and contingency (`if not … by`) injects; a fired inject's
 //! effects raise the warning level, close links and shelters, mark zones dangerous or
-//! trap people.
+//! trap people, cut or restore power, equipment, channels and the phones (停电, 停用,
+//! 通信中断, 恢复), hold a team up (延误), and drive the hazard models (来水, 起火).
 
 use crate::model::*;
 use crate::sim::events::*;
@@ -9,24 +10,36 @@ use crate::sim::snapshot::InjectStatus;
 use crate::sim::world::*;
 use bevy_ecs::prelude::*;
 
+use super::Teams;
+
 /// 情景注入 — fire injects whose time has come (or that the trainer fired), skip
 /// those the trainer dropped or whose contingency task was started, apply effects.
+#[allow(clippy::too_many_arguments)]
 pub fn fire_injects(
     clock: Res<Clock>,
     ctx: Res<Ctx>,
+    index: Res<Index>,
     mut pending: ResMut<Pending>,
     mut log: ResMut<Log>,
     mut net: ResMut<Net>,
     mut danger: ResMut<Danger>,
     mut shelters: ResMut<Shelters>,
+    mut contacts: ResMut<Contacts>,
+    mut hazards: ResMut<Hazards>,
+    mut teams: Teams,
 ) {
     let now = clock.now_s;
     let mut w = InjectWorld {
         now,
+        ctx: &ctx,
+        index: &index,
         log: &mut log,
         net: &mut net,
         danger: &mut danger,
         shelters: &mut shelters,
+        outages: &mut contacts.outages,
+        hazards: &mut hazards,
+        teams: &mut teams,
     };
     // The trainer's logged commands that are due become requests, in log order, ahead
     // of any made by hand since the last step (a live drill logs its commands, so a
@@ -107,12 +120,17 @@ pub fn fire_injects(
 }
 
 /// What an inject's effects change.
-struct InjectWorld<'a> {
+struct InjectWorld<'a, 'w, 's> {
     now: f64,
+    ctx: &'a Ctx,
+    index: &'a Index,
     log: &'a mut Log,
     net: &'a mut Net,
     danger: &'a mut Danger,
     shelters: &'a mut Shelters,
+    outages: &'a mut Outages,
+    hazards: &'a mut Hazards,
+    teams: &'a mut Teams<'w, 's>,
 }
 
 fn skip_inject(w: &mut InjectWorld, pending: &mut Pending, i: usize, number: u32, why: InjectSkip) {
@@ -201,6 +219,109 @@ fn fire_inject(
                     w.log.push(now, SimEvent::ShelterClosed { shelter: place });
                 }
             }
+            Effect::PowerCut(target) | Effect::PowerRestored(target) => {
+                let off = matches!(effect, Effect::PowerCut(_));
+                for place in w.ctx.places_in(target) {
+                    w.outages.set_power(place, off);
+                }
+                w.log.push(
+                    now,
+                    SimEvent::ServiceChanged {
+                        what: ServiceChange::Power(target),
+                        working: !off,
+                        inject: inject.number,
+                    },
+                );
+            }
+            Effect::OutOfService(what) | Effect::Restored(what) => {
+                let off = matches!(effect, Effect::OutOfService(_));
+                w.outages.set_service(what, off);
+                w.log.push(
+                    now,
+                    SimEvent::ServiceChanged {
+                        what: ServiceChange::Service(what),
+                        working: !off,
+                        inject: inject.number,
+                    },
+                );
+            }
+            Effect::PhonesDown | Effect::PhonesRestored => {
+                let off = matches!(effect, Effect::PhonesDown);
+                w.outages.phones_down = off;
+                w.log.push(
+                    now,
+                    SimEvent::ServiceChanged {
+                        what: ServiceChange::Phones,
+                        working: !off,
+                        inject: inject.number,
+                    },
+                );
+            }
+            Effect::TeamDelayed { team, delay_s } => {
+                delay_team(w, team, delay_s);
+                w.log.push(
+                    now,
+                    SimEvent::TeamDelayed {
+                        team,
+                        delay_s,
+                        inject: inject.number,
+                    },
+                );
+            }
+            Effect::Inflow {
+                river,
+                m3_s,
+                ramp_s,
+            } => {
+                if let Some(r) = w.ctx.scenario.map.rivers.get(river.index()) {
+                    for h in w.hazards.0.iter_mut() {
+                        // A river the flood model cannot take (off its terrain) was
+                        // reported by `drill check` (E0409); the run goes on.
+                        let _ = h.set_inflow(&r.points, m3_s, ramp_s, now);
+                    }
+                    w.log.push(
+                        now,
+                        SimEvent::InflowSet {
+                            river,
+                            m3_s,
+                            ramp_s,
+                            inject: inject.number,
+                        },
+                    );
+                }
+            }
+            Effect::Ignition(at) => {
+                for h in w.hazards.0.iter_mut() {
+                    // A point off the fire grid lights nothing; `drill check` keeps
+                    // ignitions on the map.
+                    let _ = h.ignite(at, now);
+                }
+                w.log.push(
+                    now,
+                    SimEvent::Ignited {
+                        at,
+                        inject: inject.number,
+                    },
+                );
+            }
         }
+    }
+}
+
+/// 延误 — the team is held up `delay_s` from now: whatever it is doing (assembling,
+/// travelling, working) ends that much later, and work given to it while idle does
+/// not set off before the delay is over.
+fn delay_team(w: &mut InjectWorld, team: TeamIdx, delay_s: f64) {
+    let Some(&e) = w.index.teams.get(team.index()) else {
+        return;
+    };
+    let Ok(mut unit) = w.teams.get_mut(e) else {
+        return;
+    };
+    unit.held_until_s = unit.held_until_s.max(w.now) + delay_s;
+    match &mut unit.phase {
+        Phase::Mobilising { until } | Phase::Working { until } => *until += delay_s,
+        Phase::Travelling { arrive_s, .. } => *arrive_s += delay_s,
+        Phase::Idle => {}
     }
 }

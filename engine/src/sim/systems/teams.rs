@@ -4,7 +4,7 @@
 //! loads land in safety (获救); and every job, a team's or a post's, ends here, giving
 //! back what it drew.
 
-use super::warning::{channels_of, order_of, warning_contacts};
+use super::warning::{Issue, channels_of, order_of, warning_contacts};
 use super::{Households, Teams, enters_danger};
 use crate::model::*;
 use crate::sim::events::*;
@@ -310,11 +310,16 @@ fn work_at(
                 }
             }
             let origin = Some(s.place(place).pos);
+            let issue = Issue {
+                log,
+                work: Some(job.work_ref),
+            };
             let (finish, of) = warning_contacts(
                 ctx,
                 clock,
                 contacts,
                 rngs,
+                issue,
                 &how,
                 &[place],
                 origin,

@@ -54,13 +54,14 @@ pub fn validate(d: &Dispatch, job: &Job) -> Result<(), RejectReason> {
         }
         _ => {}
     }
-    if job.how.contains(&Channel::Loudspeaker)
-        && !s
-            .resources
-            .iter()
-            .any(|r| r.kind == ResourceKind::Loudspeaker)
-    {
-        return Err(RejectReason::ChannelUnavailable(Channel::Loudspeaker));
+    // A channel that sounds from equipment (大喇叭, 警报器, 手摇报警器, 水库广播)
+    // needs some of it in the scenario.
+    for &c in &job.how {
+        if let Some(kind) = ResourceKind::sounding(c)
+            && !s.resources.iter().any(|r| r.kind == kind)
+        {
+            return Err(RejectReason::ChannelUnavailable(c));
+        }
     }
     match job.actor {
         Actor::Team(t) => {

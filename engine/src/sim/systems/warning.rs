@@ -1,5 +1,7 @@
-//! 预警 — warnings: the contacts a warning makes by each channel (loudspeaker, SMS,
-//! broadcast, phone, door-knocking, megaphone and gong), scheduled each its own way,
+//! 预警 — warnings: the contacts a warning makes by each channel (loudspeaker, siren,
+//! hand-cranked alarm, reservoir broadcast, SMS, WeChat group, broadcast, phone,
+//! door-knocking, megaphone and gong), scheduled each its own way, unless what injects
+//! took out of service (停电, 停用, 通信中断) silences them;
 //! and their delivery: a household that hears decides to leave, refuses, stays indoors
 //! (就地避险) or is led out (强制转移).
 
@@ -53,14 +55,24 @@ fn rain_at(s: &Scenario, t: f64) -> f64 {
     }
 }
 
+/// Who issues a warning: the work named in `ChannelSilent`, and the log that says so.
+pub struct Issue<'a> {
+    pub log: &'a mut Log,
+    /// The work issuing it, named in `ChannelSilent`.
+    pub work: Option<WorkRef>,
+}
+
 /// Schedules the contacts of a warning by each channel, each its own way. Returns when
-/// the last contact is made and how many households the work addressed.
+/// the last contact is made and how many households the work addressed. A channel out
+/// of service, the phones down, or equipment silenced by a power cut makes no contact,
+/// and `ChannelSilent` says why.
 #[allow(clippy::too_many_arguments)]
 pub fn warning_contacts(
     ctx: &Ctx,
     clock: &Clock,
     contacts: &mut Contacts,
     rngs: &mut Rngs,
+    issue: Issue<'_>,
     channels: &[Channel],
     places: &[PlaceIdx],
     origin: Option<Point>,
@@ -71,6 +83,9 @@ pub fn warning_contacts(
 ) -> (f64, u32) {
     let s = ctx.scenario.clone();
     let p = &ctx.params;
+    let Issue { log, work } = issue;
+    // What injects took out of service (停电, 停用, 通信中断), as of the warning.
+    let outages = contacts.outages.clone();
     let mut audible = 1.0;
     if clock.is_night() {
         audible *= p.night_factor;
@@ -91,79 +106,117 @@ pub fn warning_contacts(
     let mut finish = start;
     let walk = p.walk_adult_m_s;
     for &channel in channels {
+        if let Some(why) = outages.channel_silence(channel) {
+            log.push(
+                clock.now_s,
+                SimEvent::ChannelSilent {
+                    work,
+                    channel,
+                    resource: None,
+                    why,
+                },
+            );
+            continue;
+        }
         // Only someone at the door can lead a household out (强制转移); the other
         // channels of an evacuation carry an ordinary order to leave.
         let order = match order {
             Order::Evacuate if channel != Channel::DoorKnock => Order::Leave,
             o => o,
         };
-        match channel {
-            Channel::Loudspeaker => {
-                let speakers = s.loudspeakers_for(with);
-                for rep in 0..p.loudspeaker_repeats.max(1) {
-                    let t = start + f64::from(rep) * p.loudspeaker_repeat_s;
-                    for &(h, pl) in &households {
-                        let pos = s.place(pl).pos;
-                        let heard = speakers.iter().any(|r| {
-                            s.map.places.get(r.at.index()).is_some_and(|at| {
-                                at.pos.distance(pos) <= r.radius_m.unwrap_or(p.loudspeaker_radius_m)
-                            })
-                        });
-                        if heard {
-                            contacts.schedule(
-                                t,
-                                Contact {
-                                    household: h,
-                                    order,
-                                    channel,
-                                    reach: p.loudspeaker_reach * audible,
-                                },
-                            );
-                            finish = finish.max(t);
-                        }
+        let contact = |household: u32, reach: f64, source: Option<ResourceIdx>| Contact {
+            household,
+            order,
+            channel,
+            reach,
+            source,
+            work,
+        };
+        if let Some(kind) = ResourceKind::sounding(channel) {
+            // 大喇叭, 警报器, 手摇报警器, 水库广播: heard within each working piece of
+            // equipment's radius, from where it stands.
+            let (default_radius, reach, repeats, spread_s) = match channel {
+                Channel::Siren => (p.siren_radius_m, p.siren_reach, p.loudspeaker_repeats, 0.0),
+                Channel::HandAlarm => (
+                    p.hand_alarm_radius_m,
+                    p.hand_alarm_reach,
+                    1,
+                    p.hand_alarm_crank_s,
+                ),
+                Channel::ReservoirBroadcast => (
+                    p.reservoir_broadcast_radius_m,
+                    p.loudspeaker_reach,
+                    p.loudspeaker_repeats,
+                    0.0,
+                ),
+                _ => (
+                    p.loudspeaker_radius_m,
+                    p.loudspeaker_reach,
+                    p.loudspeaker_repeats,
+                    0.0,
+                ),
+            };
+            let mut working = Vec::new();
+            for (idx, r) in s.sounding_for(&kind, with) {
+                match outages.resource_silence(&s, idx) {
+                    Some(why) => log.push(
+                        clock.now_s,
+                        SimEvent::ChannelSilent {
+                            work,
+                            channel,
+                            resource: Some(idx),
+                            why,
+                        },
+                    ),
+                    None => working.push((idx, r)),
+                }
+            }
+            for rep in 0..repeats.max(1) {
+                let t = start + f64::from(rep) * p.loudspeaker_repeat_s;
+                for &(h, pl) in &households {
+                    let pos = s.place(pl).pos;
+                    let source = working.iter().find(|(_, r)| {
+                        s.map.places.get(r.at.index()).is_some_and(|at| {
+                            at.pos.distance(pos) <= r.radius_m.unwrap_or(default_radius)
+                        })
+                    });
+                    if let Some(&(idx, _)) = source {
+                        // Only a hand-cranked alarm spreads its contacts over the
+                        // cranking (a draw for the others would shift the stream).
+                        let t = if spread_s > 0.0 {
+                            t + spread_s * rngs.warnings.random::<f64>()
+                        } else {
+                            t
+                        };
+                        contacts.schedule(t, contact(h, reach * audible, Some(idx)));
+                        finish = finish.max(t);
                     }
                 }
             }
-            Channel::Sms | Channel::App => {
+            continue;
+        }
+        match channel {
+            Channel::Sms | Channel::App | Channel::WeChat => {
+                let (delay, seen) = if channel == Channel::WeChat {
+                    (p.wechat_delay_max_s, p.wechat_seen)
+                } else {
+                    (p.sms_delay_max_s, p.sms_seen)
+                };
                 for &(h, _) in &households {
-                    let t = start + p.sms_delay_max_s * rngs.warnings.random::<f64>();
-                    contacts.schedule(
-                        t,
-                        Contact {
-                            household: h,
-                            order,
-                            channel,
-                            reach: p.sms_seen * night,
-                        },
-                    );
+                    let t = start + delay * rngs.warnings.random::<f64>();
+                    contacts.schedule(t, contact(h, seen * night, None));
                     finish = finish.max(t);
                 }
             }
             Channel::Broadcast => {
                 for &(h, _) in &households {
-                    contacts.schedule(
-                        start,
-                        Contact {
-                            household: h,
-                            order,
-                            channel,
-                            reach: p.broadcast_reach,
-                        },
-                    );
+                    contacts.schedule(start, contact(h, p.broadcast_reach, None));
                 }
             }
             Channel::Phone => {
                 for (k, &(h, _)) in households.iter().enumerate() {
                     let t = start + ((k as u32 / workers.max(1)) + 1) as f64 * p.phone_call_s;
-                    contacts.schedule(
-                        t,
-                        Contact {
-                            household: h,
-                            order,
-                            channel,
-                            reach: p.phone_reach,
-                        },
-                    );
+                    contacts.schedule(t, contact(h, p.phone_reach, None));
                     finish = finish.max(t);
                 }
             }
@@ -181,22 +234,14 @@ pub fn warning_contacts(
                             _ => 0.0,
                         };
                         clock += walk_m / walk;
-                        contacts.schedule(
-                            clock,
-                            Contact {
-                                household: h,
-                                order,
-                                channel,
-                                // 应转尽转: an evacuation checks every house
-                                // until someone is found; a warning knock may
-                                // find nobody answering.
-                                reach: if order == Order::Evacuate {
-                                    1.0
-                                } else {
-                                    p.knock_reach
-                                },
-                            },
-                        );
+                        // 应转尽转: an evacuation checks every house until someone
+                        // is found; a warning knock may find nobody answering.
+                        let reach = if order == Order::Evacuate {
+                            1.0
+                        } else {
+                            p.knock_reach
+                        };
+                        contacts.schedule(clock, contact(h, reach, None));
                         clock += p.knock_visit_s;
                         pos = Some(s.place(pl).pos);
                         last_place = Some(pl);
@@ -219,15 +264,7 @@ pub fn warning_contacts(
                         clock += pos.map_or(0.0, |from| from.distance(here)) / walk;
                         for &h in &ctx.by_place[pl.index()] {
                             let t = clock + p.megaphone_dwell_s * rngs.warnings.random::<f64>();
-                            contacts.schedule(
-                                t,
-                                Contact {
-                                    household: h,
-                                    order,
-                                    channel,
-                                    reach,
-                                },
-                            );
+                            contacts.schedule(t, contact(h, reach, None));
                         }
                         clock += p.megaphone_dwell_s;
                         pos = Some(here);
@@ -235,8 +272,13 @@ pub fn warning_contacts(
                     finish = finish.max(clock);
                 }
             }
-            // 对讲机 links responders, not households.
-            Channel::Radio => {}
+            // 对讲机 links responders, not households; the fixed equipment's channels
+            // were handled above.
+            Channel::Radio
+            | Channel::Loudspeaker
+            | Channel::Siren
+            | Channel::HandAlarm
+            | Channel::ReservoirBroadcast => {}
         }
     }
     (finish, of)
@@ -259,6 +301,28 @@ pub fn deliver_contacts(
             break;
         }
         let c = entry.remove();
+        // Cut off on its way: the channel went out of service or the phones down, or
+        // the equipment lost its power, since the warning was issued.
+        let silence = contacts.outages.channel_silence(c.channel).or_else(|| {
+            c.source
+                .and_then(|r| contacts.outages.resource_silence(&ctx.scenario, r))
+        });
+        if let Some(why) = silence {
+            let key = (c.work, c.channel, c.source);
+            if !contacts.silenced.contains(&key) {
+                contacts.silenced.push(key);
+                log.push(
+                    now,
+                    SimEvent::ChannelSilent {
+                        work: c.work,
+                        channel: c.channel,
+                        resource: c.source,
+                        why,
+                    },
+                );
+            }
+            continue;
+        }
         let Some(&e) = index.households.get(c.household as usize) else {
             continue;
         };
@@ -275,7 +339,8 @@ pub fn deliver_contacts(
         ) {
             continue;
         }
-        let phone_ok = !matches!(c.channel, Channel::Sms | Channel::App) || hh.phone;
+        let phone_ok =
+            !matches!(c.channel, Channel::Sms | Channel::App | Channel::WeChat) || hh.phone;
         let draw = hh.rng.random::<f64>();
         if !phone_ok || draw >= c.reach {
             continue;
@@ -364,8 +429,10 @@ pub fn deliver_contacts(
             continue;
         }
         let base = match c.channel {
-            Channel::Loudspeaker => p.comply_loudspeaker,
-            Channel::Sms | Channel::App => p.comply_sms,
+            Channel::Loudspeaker | Channel::ReservoirBroadcast => p.comply_loudspeaker,
+            Channel::Sms | Channel::App | Channel::WeChat => p.comply_sms,
+            Channel::Siren => p.comply_siren,
+            Channel::HandAlarm => p.comply_hand_alarm,
             Channel::DoorKnock => p.comply_knock,
             Channel::Megaphone => p.comply_megaphone,
             Channel::Gong => p.comply_gong,
