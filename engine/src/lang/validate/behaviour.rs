@@ -107,6 +107,8 @@ impl V {
             &WALKERS,
             "a group with a speed of its own (adults, children, elderly, disabled); the others walk as adults",
         ) else {
+            // The speeds after an unknown group are not a second error.
+            while cur.next().is_some() {}
             return;
         };
         let first = cur.here();
