@@ -239,7 +239,10 @@ fn write(g: &Gen) -> String {
     push(&mut lines, "}".into());
     // 行为: the behaviour block, its speeds and times in either units, a range, a tail.
     let first = g.places[0];
-    push(&mut lines, format!("{}{}{{", kw(60, "behaviour", "行为"), sp()));
+    push(
+        &mut lines,
+        format!("{}{}{{", kw(60, "behaviour", "行为"), sp()),
+    );
     let items = [
         format!(
             "{}{}{}{}1.{}{}",
@@ -290,7 +293,12 @@ fn write(g: &Gen) -> String {
             60 + u16::from(first.3),
             unit(15, "s", "秒")
         ),
-        format!("{}{}1.{}", kw(71, "door_flow", "通行能力"), sp(), 1 + first.3 % 9),
+        format!(
+            "{}{}1.{}",
+            kw(71, "door_flow", "通行能力"),
+            sp(),
+            1 + first.3 % 9
+        ),
     ];
     for item in items {
         push(&mut lines, format!("{}{item}", sp()));

@@ -22,7 +22,8 @@ fn scenario(name: &str) -> Scenario {
     let mut sources = SourceMap::new();
     let main = sources.add(name.to_string(), io::read_text(&data(name)).unwrap());
     let r = lang::check(&mut sources, main, &io::include_loader);
-    r.scenario.unwrap_or_else(|| panic!("{}", lang::render(&r.diagnostics, &sources)))
+    r.scenario
+        .unwrap_or_else(|| panic!("{}", lang::render(&r.diagnostics, &sources)))
 }
 
 fn entries(s: &Scenario) -> Vec<timeline::Entry> {
@@ -66,7 +67,12 @@ fn check_timeline_json_from_the_command_line() {
         .arg(data("timeline.drill"))
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
     let items = v.as_array().expect("an array");
     let bridge = items
@@ -94,7 +100,10 @@ fn named_events_keep_indices_add_names_and_read_back() {
     sim.run_to_end();
     let named = timeline::named_events(&s, sim.events());
     let text = serde_json::to_string(&named).unwrap();
-    assert!(text.contains(r#""link":1"#) && text.contains(r#""link_name":"bridge 下村 -> 桥北""#), "{text}");
+    assert!(
+        text.contains(r#""link":1"#) && text.contains(r#""link_name":"bridge 下村 -> 桥北""#),
+        "{text}"
+    );
     assert!(text.contains(r#""home_name":"下村""#));
     assert!(text.contains(r#""zone_name":"下村低洼区""#));
     // Without the added `…_name` keys it is the plain log, key for key.

@@ -47,8 +47,8 @@ fn scenario(name: &str) -> Scenario {
 
 /// Runs the scenario to its end as `drill run` does.
 fn run(s: &Scenario) -> Vec<TimedEvent> {
-    let (mut sim, warnings) = build_run(s, None, s.header.seed, Mode::PlanAsWritten, None)
-        .expect("the run is built");
+    let (mut sim, warnings) =
+        build_run(s, None, s.header.seed, Mode::PlanAsWritten, None).expect("the run is built");
     assert!(warnings.is_empty(), "{warnings:?}");
     sim.run_to_end();
     sim.events().to_vec()
@@ -118,7 +118,10 @@ fn rimea_1_one_walker_crosses_the_40_m_corridor_in_26_to_34_s() {
     println!("RiMEA 1: walk {walk} s");
     assert!((26.0..=34.0).contains(&walk), "walk took {walk} s");
     // The speed is the scenario's own: 1.34 m/s would arrive a step earlier.
-    assert!(walk >= 40.0 / 1.33 && walk < 40.0 / 1.33 + 1.0, "walk {walk} s");
+    assert!(
+        walk >= 40.0 / 1.33 && walk < 40.0 / 1.33 + 1.0,
+        "walk {walk} s"
+    );
 }
 
 /// IMO MSC.1/Circ.1533 Annex 3, test 1: 40 m at 1.0 m/s takes 40 s. Tolerance: the
@@ -252,7 +255,10 @@ fn imo_4_flow_through_a_1_m_exit_is_at_most_1_33_per_s() {
     let flow = 99.0 / (last - first);
     println!("IMO 4: first {first} s, last {last} s, flow {flow:.3} p/s");
     assert!(flow <= 1.33, "flow {flow} p/s");
-    assert!(flow >= 1.2, "flow {flow} p/s: the door should be the only limit");
+    assert!(
+        flow >= 1.2,
+        "flow {flow} p/s: the door should be the only limit"
+    );
 }
 
 /// The `behaviour` block reaches the run: the same corridor at the default speed
@@ -272,5 +278,8 @@ fn behaviour_block_changes_the_run_and_its_absence_keeps_the_defaults() {
     let mut fast = s.clone();
     fast.behaviour.walk_adults_m_s = None;
     let quick = single_walk(&run(&fast));
-    assert!(slow - quick >= 40.0 - 40.0 / 1.34 - 1.0, "{slow} vs {quick}");
+    assert!(
+        slow - quick >= 40.0 - 40.0 / 1.34 - 1.0,
+        "{slow} vs {quick}"
+    );
 }

@@ -288,7 +288,13 @@ fn report(args: &CheckArgs, files: &[PathBuf], inputs: Vec<Input>) -> ExitCode {
             Input::Checked(sources, diagnostics) => {
                 let errors = diagnostics.iter().filter(|d| d.is_error()).count();
                 any_error |= errors > 0;
-                match if args.timeline { OutputFormat::Text } else { args.format } {
+                // With --timeline, stdout is the timeline's: diagnostics as text on stderr.
+                let format = if args.timeline {
+                    OutputFormat::Text
+                } else {
+                    args.format
+                };
+                match format {
                     OutputFormat::Json => {
                         if let Ok(serde_json::Value::Array(items)) =
                             serde_json::from_str(&lang::to_json(&diagnostics, &sources))

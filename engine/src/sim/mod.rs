@@ -20,8 +20,8 @@ pub mod params;
 pub mod scripted;
 pub mod setup;
 pub mod snapshot;
-pub mod timeline;
 mod systems;
+pub mod timeline;
 pub mod world;
 
 use crate::hazard::HazardField;

@@ -4,6 +4,10 @@
 //! Where a published value exists it is cited; where none does (warning reach by
 //! channel, compliance), the default is a stated assumption meant to be calibrated
 //! against drill records, and kept here so a trainer or a scorer can see and change it.
+//! A scenario's `behaviour` block (行为) overrides the walking speeds, premovement,
+//! compliance and reach by channel, the knock's visit and the door flow for its runs
+//! ([`SimParams::for_scenario`]); `docs/LANGUAGE.md` lists those defaults with these
+//! sources, and must follow a change here.
 
 use crate::model::{Behaviour, Channel, Premovement, Scenario};
 use serde::{Deserialize, Serialize};

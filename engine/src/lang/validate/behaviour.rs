@@ -45,17 +45,26 @@ impl V {
                 "walk" => self.walk(&mut cur),
                 "premovement" => {
                     let first = cur.here();
-                    let Some(a) =
-                        self.quantity_in(&mut cur, Dim::Time, "`premovement`", limits::BEHAVIOUR_TIME)
-                    else {
+                    let Some(a) = self.quantity_in(
+                        &mut cur,
+                        Dim::Time,
+                        "`premovement`",
+                        limits::BEHAVIOUR_TIME,
+                    ) else {
                         continue;
                     };
                     let p = if cur.eat_kw("to") {
-                        let b = self.range_top(&mut cur, Dim::Time, a, first, limits::BEHAVIOUR_TIME);
+                        let b =
+                            self.range_top(&mut cur, Dim::Time, a, first, limits::BEHAVIOUR_TIME);
                         Premovement::Uniform(a, b.unwrap_or(a))
                     } else if cur.eat_kw("tail") {
                         let mean = self
-                            .quantity_in(&mut cur, Dim::Time, "the tail's mean", limits::BEHAVIOUR_TIME)
+                            .quantity_in(
+                                &mut cur,
+                                Dim::Time,
+                                "the tail's mean",
+                                limits::BEHAVIOUR_TIME,
+                            )
                             .unwrap_or(0.0);
                         Premovement::Tail { min: a, mean }
                     } else {
