@@ -268,7 +268,7 @@ fn write(g: &Gen) -> String {
             unit(12, "m/s", "米/秒")
         ),
         format!(
-            "{}{}{}{}{}{}{}{}",
+            "{}{}{}{}{}{}{}{}{}",
             kw(66, "premovement", "反应时间"),
             sp(),
             1 + first.3 % 9,
@@ -276,7 +276,8 @@ fn write(g: &Gen) -> String {
             sp(),
             kw(67, "tail", "拖尾"),
             sp(),
-            format!("{}{}", 5 + first.3 % 20, unit(14, "min", "分钟"))
+            5 + first.3 % 20,
+            unit(14, "min", "分钟")
         ),
         format!(
             "{}{}{}{}{}%",
