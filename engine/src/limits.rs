@@ -114,6 +114,37 @@ pub const LINK_WIDTH: Range = Range {
     zh: "大于 0 米且不超过 500 米",
 };
 
+/// A walking speed in the `behaviour` block: more than 0, and at most 10 m/s, above
+/// a sprinter's pace (people walking out of a village are far below it).
+pub const WALK_SPEED: Range = Range {
+    min: 0.0,
+    above: true,
+    max: 10.0,
+    en: "more than 0 m/s and at most 10 m/s",
+    zh: "大于 0 米/秒且不超过 10 米/秒",
+};
+
+/// A premovement time or a door knock's visit in the `behaviour` block: from 0 to one
+/// day (a household that waits longer has not decided to leave).
+pub const BEHAVIOUR_TIME: Range = Range {
+    min: 0.0,
+    above: false,
+    max: 86_400.0,
+    en: "from 0 to 1 day",
+    zh: "在 0 到 1 天之间",
+};
+
+/// The specific flow through a door (`door_flow`), persons per metre of width per
+/// second: more than 0, at most 10 (measured maxima lie near 2, Daamen & Hoogendoorn
+/// 2012 report up to 3.3 for children).
+pub const DOOR_FLOW: Range = Range {
+    min: 0.0,
+    above: true,
+    max: 10.0,
+    en: "more than 0 and at most 10 persons per metre per second",
+    zh: "大于 0 且不超过 10 人/(米·秒)",
+};
+
 /// A road's `length`: more than 0, and no village or county road runs 1,000 km.
 pub const LINK_LENGTH: Range = Range {
     min: 0.0,

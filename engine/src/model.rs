@@ -87,6 +87,11 @@ pub struct Scenario {
     pub injects: Vec<Inject>,
     /// 评分 — how the drill is scored.
     pub scoring: Scoring,
+    /// 行为 — the scenario's own behavioural parameters (walking speeds, premovement,
+    /// compliance, the knock's visit, door flow); what it leaves out keeps the
+    /// defaults of `sim::params::SimParams`.
+    #[serde(default)]
+    pub behaviour: Behaviour,
 }
 
 /// The `scenario` block.
@@ -778,6 +783,44 @@ impl Channel {
             Channel::Sms | Channel::App | Channel::WeChat | Channel::Phone
         )
     }
+}
+
+/// 行为参数 — the `behaviour` block: values a scenario gives for the simulation's
+/// behavioural parameters. `None` (or a channel left out) keeps the default of
+/// `sim::params::SimParams`, where each default's source is given. Speeds in m/s,
+/// times in s, shares as fractions 0..=1.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Behaviour {
+    /// 成人 free walking speed.
+    pub walk_adults_m_s: Option<f64>,
+    /// 儿童: a household with children walks at most this fast.
+    pub walk_children_m_s: Option<f64>,
+    /// 老人: each elderly member's speed is drawn uniformly from this range.
+    pub walk_elderly_m_s: Option<(f64, f64)>,
+    /// 残疾人 (limited mobility), once helped: drawn uniformly from this range.
+    pub walk_disabled_m_s: Option<(f64, f64)>,
+    /// 反应时间: time from deciding to leave to setting off.
+    pub premovement: Option<Premovement>,
+    /// 服从: chance a household leaves on its first contact by this channel.
+    pub comply: Vec<(Channel, f64)>,
+    /// 到达率: chance one contact by this channel reaches a household.
+    pub reach: Vec<(Channel, f64)>,
+    /// 敲门时长: time a door knocker spends at one household.
+    pub knock_visit_s: Option<f64>,
+    /// 通行能力: specific flow through doors and narrow roads, persons per metre of
+    /// width per second.
+    pub door_flow_p_m_s: Option<f64>,
+}
+
+/// A premovement (反应时间) distribution, seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum Premovement {
+    /// Always this long.
+    Fixed(f64),
+    /// Uniform between the two bounds.
+    Uniform(f64, f64),
+    /// `min` plus an exponential tail with mean `mean`.
+    Tail { min: f64, mean: f64 },
 }
 
 /// 情景注入 — one numbered line of the master scenario events list.

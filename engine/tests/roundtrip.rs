@@ -278,6 +278,74 @@ fn write(g: &Gen) -> String {
         push(&mut lines, s);
     }
     push(&mut lines, "}".into());
+    // 行为: the behaviour block, its speeds and times in either units, a range, a tail.
+    let first = g.places[0];
+    push(
+        &mut lines,
+        format!("{}{}{{", kw(60, "behaviour", "行为"), sp()),
+    );
+    let items = [
+        format!(
+            "{}{}{}{}1.{}{}",
+            kw(61, "walk", "步行"),
+            sp(),
+            kw(62, "adults", "成人"),
+            sp(),
+            10 + first.3 % 40,
+            unit(10, "m/s", "米/秒")
+        ),
+        format!(
+            "{}{}{}{}0.{}{}{}{}{}1.{}{}",
+            kw(63, "walk", "步行"),
+            sp(),
+            kw(64, "elderly", "老人"),
+            sp(),
+            50 + first.3 % 20,
+            unit(11, "m/s", "米/秒"),
+            sp(),
+            kw(65, "to", "到"),
+            sp(),
+            first.3 % 40,
+            unit(12, "m/s", "米/秒")
+        ),
+        format!(
+            "{}{}{}{}{}{}{}{}{}",
+            kw(66, "premovement", "反应时间"),
+            sp(),
+            1 + first.3 % 9,
+            unit(13, "min", "分钟"),
+            sp(),
+            kw(67, "tail", "拖尾"),
+            sp(),
+            5 + first.3 % 20,
+            unit(14, "min", "分钟")
+        ),
+        format!(
+            "{}{}{}{}{}%",
+            kw(68, "comply", "服从"),
+            sp(),
+            kw(69, "loudspeaker", "大喇叭"),
+            sp(),
+            first.3
+        ),
+        format!(
+            "{}{}{}{}",
+            kw(70, "knock_visit", "敲门时长"),
+            sp(),
+            60 + u16::from(first.3),
+            unit(15, "s", "秒")
+        ),
+        format!(
+            "{}{}1.{}",
+            kw(71, "door_flow", "通行能力"),
+            sp(),
+            1 + first.3 % 9
+        ),
+    ];
+    for item in items {
+        push(&mut lines, format!("{}{item}", sp()));
+    }
+    push(&mut lines, "}".into());
     as_typed(&(lines.join("\n") + "\n"), &g.full_width)
 }
 
@@ -350,7 +418,7 @@ proptest! {
         for (_, wide) in FULL_WIDTH {
             prop_assert!(!once.contains(wide), "{}", once);
         }
-        for chinese in ["小时", "米", "分钟"] {
+        for chinese in ["小时", "米", "分钟", "秒"] {
             prop_assert!(!once.contains(chinese), "{}", once);
         }
         let warned = original.diagnostics.iter().filter(|d| d.code == "W0010").count();

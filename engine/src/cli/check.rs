@@ -33,6 +33,15 @@ pub struct CheckArgs {
     /// The scenario that action logs among FILES belong to (default: found by its id).
     #[arg(long)]
     pub scenario: Option<PathBuf>,
+    /// Also print each clean scenario's timeline: when the hazard (run without
+    /// actions) reaches each place, road and zone, and when each plan task and inject
+    /// is due, sorted by time / 时间线预览. Diagnostics then go to stderr as text.
+    #[arg(long)]
+    pub timeline: bool,
+    /// With --timeline: the timeline as JSON (an array of {t_s, clock, kind, object,
+    /// name, what}).
+    #[arg(long, requires = "timeline")]
+    pub json: bool,
 }
 
 /// Reads and checks one file; `Err` when the file itself cannot be read.
@@ -171,6 +180,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     // Pass 1: check scenarios and logs; note which files the scenarios include.
     let mut inputs: Vec<Input> = Vec::new();
     let mut included: Vec<(PathBuf, PathBuf)> = Vec::new(); // (included file, by)
+    let mut clean: Vec<(PathBuf, Scenario)> = Vec::new(); // for --timeline
     for path in &files {
         let decoded = match io::read_decoded(path) {
             Ok(d) => d,
@@ -187,6 +197,11 @@ pub fn run(args: &CheckArgs) -> ExitCode {
                     if let Some(p) = io::canonical(Path::new(&source.path)) {
                         included.push((p, path.clone()));
                     }
+                }
+                if args.timeline
+                    && let Some(scenario) = r.scenario
+                {
+                    clean.push((path.clone(), scenario));
                 }
                 Ok((sources, r.diagnostics))
             }
@@ -214,7 +229,40 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             *input = Input::IncludedBy(by.clone());
         }
     }
-    report(args, &files, inputs)
+    let code = report(args, &files, inputs);
+    if args.timeline {
+        for (path, scenario) in &clean {
+            if let Err(e) = print_timeline(path, scenario, args.json) {
+                eprintln!("error: {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        }
+    }
+    code
+}
+
+/// `--timeline`: runs the scenario's hazard without actions (on its terrain, with its
+/// seed) and prints the timeline ([`crate::sim::timeline`]).
+fn print_timeline(path: &Path, scenario: &Scenario, json: bool) -> Result<(), String> {
+    use crate::sim::{Mode, setup::build_run, timeline};
+    use std::io::Write;
+    let terrain = io::scenario_terrain(scenario, path)?;
+    let (sim, _) = build_run(
+        scenario,
+        terrain.as_ref(),
+        scenario.header.seed,
+        Mode::Actions,
+        None,
+    )?;
+    let entries = timeline::timeline(scenario, sim);
+    let text = if json {
+        serde_json::to_string_pretty(&entries).map_err(|e| e.to_string())? + "\n"
+    } else {
+        timeline::render(scenario, &entries)
+    };
+    // A closed pipe (`| head`) ends the output quietly.
+    let _ = std::io::stdout().write_all(text.as_bytes());
+    Ok(())
 }
 
 fn report(args: &CheckArgs, files: &[PathBuf], inputs: Vec<Input>) -> ExitCode {
@@ -240,7 +288,13 @@ fn report(args: &CheckArgs, files: &[PathBuf], inputs: Vec<Input>) -> ExitCode {
             Input::Checked(sources, diagnostics) => {
                 let errors = diagnostics.iter().filter(|d| d.is_error()).count();
                 any_error |= errors > 0;
-                match args.format {
+                // With --timeline, stdout is the timeline's: diagnostics as text on stderr.
+                let format = if args.timeline {
+                    OutputFormat::Text
+                } else {
+                    args.format
+                };
+                match format {
                     OutputFormat::Json => {
                         if let Ok(serde_json::Value::Array(items)) =
                             serde_json::from_str(&lang::to_json(&diagnostics, &sources))
@@ -249,25 +303,35 @@ fn report(args: &CheckArgs, files: &[PathBuf], inputs: Vec<Input>) -> ExitCode {
                         }
                     }
                     OutputFormat::Text => {
+                        let println = |line: String| {
+                            if args.timeline {
+                                eprintln!("{line}")
+                            } else {
+                                println!("{line}")
+                            }
+                        };
                         eprint!(
                             "{}",
                             lang::diagnostic::render_with(&diagnostics, &sources, color)
                         );
                         let warnings = diagnostics.len() - errors;
                         if errors == 0 {
-                            println!("{}: ok ({warnings} warning(s)) / 检查通过", path.display());
+                            println(format!(
+                                "{}: ok ({warnings} warning(s)) / 检查通过",
+                                path.display()
+                            ));
                         } else {
-                            println!(
+                            println(format!(
                                 "{}: {errors} error(s), {warnings} warning(s) / 发现 {errors} 个错误",
                                 path.display()
-                            );
+                            ));
                         }
                     }
                 }
             }
         }
     }
-    if args.format == OutputFormat::Json {
+    if args.format == OutputFormat::Json && !args.timeline {
         println!(
             "{}",
             serde_json::to_string_pretty(&json_items).unwrap_or_else(|_| "[]".into())

@@ -344,7 +344,12 @@ pub fn run(args: &RunArgs) -> ExitCode {
     if let Some(path) = &args.events {
         let json = path.extension().is_some_and(|e| e == "json");
         let text = if json {
-            serde_json::to_string_pretty(sim.events()).map_err(|e| e.to_string())
+            // Names next to indices (`"link": 9, "link_name": "bridge …"`).
+            serde_json::to_string_pretty(&crate::sim::timeline::named_events(
+                &scenario,
+                sim.events(),
+            ))
+            .map_err(|e| e.to_string())
         } else {
             ron::ser::to_string_pretty(sim.events(), ron::ser::PrettyConfig::default())
                 .map_err(|e| e.to_string())

@@ -200,6 +200,14 @@ pub const KEYWORDS: &[(&str, &[&str])] = &[
     ("assessed_before_return", &["返回前评估"]),
     ("warned", &["预警覆盖"]),
     ("veto", &["否决"]),
+    ("behaviour", &["行为"]),
+    ("walk", &["步行"]),
+    ("premovement", &["反应时间"]),
+    ("tail", &["拖尾"]),
+    ("comply", &["服从"]),
+    ("reach", &["触达"]),
+    ("knock_visit", &["敲门时长"]),
+    ("door_flow", &["通行能力"]),
 ];
 
 /// The trainer's verbs in an `actions` log (`21:30 trainer fire inject 5`), with their

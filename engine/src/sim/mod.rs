@@ -21,6 +21,7 @@ pub mod scripted;
 pub mod setup;
 pub mod snapshot;
 mod systems;
+pub mod timeline;
 pub mod world;
 
 use crate::hazard::HazardField;
@@ -101,7 +102,8 @@ pub struct SimStart;
 pub struct SimStep;
 
 impl Simulation {
-    /// A plan-as-written run with default parameters. With no hazard fields, the
+    /// A plan-as-written run with the scenario's parameters (the defaults with its
+    /// `behaviour` block applied). With no hazard fields, the
     /// scenario's scripted zones ([`scripted::ScriptedHazard`]) are used.
     pub fn new(
         scenario: &Scenario,
@@ -112,7 +114,7 @@ impl Simulation {
             scenario,
             seed,
             hazards,
-            SimParams::default(),
+            SimParams::for_scenario(scenario),
             Mode::PlanAsWritten,
         )
     }
@@ -514,6 +516,13 @@ impl Simulation {
 
     pub fn events(&self) -> &[TimedEvent] {
         &self.app.world().resource::<Log>().events
+    }
+
+    /// Since when each place (by `Map::places` index) has been dangerous without a
+    /// break, `None` where it is safe now: the hazard fields and the zones injects made
+    /// dangerous, as the last step sampled them (the author's timeline reads it).
+    pub fn dangerous_places_since(&self) -> &[Option<f64>] {
+        &self.app.world().resource::<Danger>().place_since_s
     }
 
     /// Headline counts now.

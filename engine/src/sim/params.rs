@@ -4,7 +4,12 @@
 //! Where a published value exists it is cited; where none does (warning reach by
 //! channel, compliance), the default is a stated assumption meant to be calibrated
 //! against drill records, and kept here so a trainer or a scorer can see and change it.
+//! A scenario's `behaviour` block (行为) overrides the walking speeds, premovement,
+//! compliance and reach by channel, the knock's visit and the door flow for its runs
+//! ([`SimParams::for_scenario`]); `docs/LANGUAGE.md` lists those defaults with these
+//! sources, and must follow a change here.
 
+use crate::model::{Behaviour, Channel, Premovement, Scenario};
 use serde::{Deserialize, Serialize};
 
 /// A delay distribution, seconds.
@@ -253,6 +258,85 @@ impl Default for SimParams {
             reservoir_broadcast_radius_m: 2000.0,
             wechat_seen: 0.6,
             wechat_delay_max_s: 1800.0,
+        }
+    }
+}
+
+impl SimParams {
+    /// The parameters of a run of `scenario`: the defaults with its `behaviour` block
+    /// (行为) applied. `drill run`, `drill batch`, `drill exercise` and the editor all
+    /// run with these (through `sim::setup::build_run`).
+    pub fn for_scenario(scenario: &Scenario) -> SimParams {
+        let mut p = SimParams::default();
+        p.apply(&scenario.behaviour);
+        p
+    }
+
+    /// Overrides the parameters a `behaviour` block gives.
+    pub fn apply(&mut self, b: &Behaviour) {
+        if let Some(v) = b.walk_adults_m_s {
+            self.walk_adult_m_s = v;
+        }
+        if let Some(v) = b.walk_children_m_s {
+            // A household walks at its slowest member's pace: children's speed is kept
+            // as a share of the adults', which is how the population reads it.
+            self.walk_child_factor = v / self.walk_adult_m_s;
+        }
+        if let Some(r) = b.walk_elderly_m_s {
+            self.walk_elderly_m_s = r;
+        }
+        if let Some(r) = b.walk_disabled_m_s {
+            self.walk_limited_m_s = r;
+            // Helpers carry or wheel at the top of the limited-mobility range (as the
+            // default does with RiMEA's 0.76 m/s).
+            self.assisted_m_s = r.1;
+        }
+        if let Some(p) = b.premovement {
+            self.leave_delay = match p {
+                Premovement::Fixed(s) => Delay::Fixed(s),
+                Premovement::Uniform(a, b) => Delay::Uniform(a, b),
+                Premovement::Tail { min, mean } => Delay::ShiftedExponential { min, mean },
+            };
+        }
+        for &(channel, v) in &b.comply {
+            *self.comply_mut(channel) = v;
+        }
+        for &(channel, v) in &b.reach {
+            *self.reach_mut(channel) = v;
+        }
+        if let Some(v) = b.knock_visit_s {
+            self.knock_visit_s = v;
+        }
+        if let Some(v) = b.door_flow_p_m_s {
+            self.specific_flow_p_m_s = v;
+        }
+    }
+
+    /// The compliance chance of a channel (SMS and app pushes share one; phone calls
+    /// and radio messages share one).
+    fn comply_mut(&mut self, channel: Channel) -> &mut f64 {
+        match channel {
+            Channel::Loudspeaker => &mut self.comply_loudspeaker,
+            Channel::Sms | Channel::App => &mut self.comply_sms,
+            Channel::DoorKnock => &mut self.comply_knock,
+            Channel::Megaphone => &mut self.comply_megaphone,
+            Channel::Gong => &mut self.comply_gong,
+            Channel::Phone | Channel::Radio => &mut self.comply_phone,
+            Channel::Broadcast => &mut self.comply_broadcast,
+        }
+    }
+
+    /// The reach of one contact by a channel (for SMS and app pushes, the chance the
+    /// message is seen; phone calls and radio messages share one).
+    fn reach_mut(&mut self, channel: Channel) -> &mut f64 {
+        match channel {
+            Channel::Loudspeaker => &mut self.loudspeaker_reach,
+            Channel::Sms | Channel::App => &mut self.sms_seen,
+            Channel::DoorKnock => &mut self.knock_reach,
+            Channel::Megaphone => &mut self.megaphone_reach,
+            Channel::Gong => &mut self.gong_reach,
+            Channel::Phone | Channel::Radio => &mut self.phone_reach,
+            Channel::Broadcast => &mut self.broadcast_reach,
         }
     }
 }

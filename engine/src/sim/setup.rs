@@ -57,8 +57,9 @@ pub fn build_run(
         },
     };
     let (hazards, warnings) = scenario_hazards(scenario, terrain);
-    let mut sim = Simulation::with(scenario, seed, hazards, Default::default(), mode)
-        .map_err(|e| e.to_string())?;
+    let params = super::params::SimParams::for_scenario(scenario);
+    let mut sim =
+        Simulation::with(scenario, seed, hazards, params, mode).map_err(|e| e.to_string())?;
     if let Some(log) = log {
         sim.submit_log(log);
     }

@@ -3,7 +3,7 @@
 //! Statements are read with a small cursor over each line's nodes; every value is
 //! converted to SI units, every name is resolved to an index, and every problem is
 //! recorded: the pass never stops at the first one. Blocks are read in dependency
-//! order (map, roles, resources, teams, hazards, plan, injects, scoring) whatever
+//! order (map, roles, resources, teams, hazards, plan, injects, scoring, behaviour) whatever
 //! their order in the file, so a name may be used before the block that defines it.
 //! Semantic checks (capacities, quantities, deadlines, cycles) run once everything is
 //! resolved. A scenario is returned only when there is no error.
@@ -23,6 +23,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::BuildHasherDefault;
 
 mod actions;
+mod behaviour;
 mod checks;
 mod cursor;
 mod hazards;
@@ -155,6 +156,7 @@ pub fn validate(files: &[(u32, &SyntaxFile)]) -> (Option<Scenario>, Vec<Diagnost
         "plan",
         "injects",
         "scoring",
+        "behaviour",
         "actions",
     ];
     for (i, (file, tree)) in files.iter().enumerate() {
@@ -240,6 +242,7 @@ pub fn validate(files: &[(u32, &SyntaxFile)]) -> (Option<Scenario>, Vec<Diagnost
     let plans = take("plan");
     let injects = take("injects");
     let scoring = take("scoring");
+    let behaviour = take("behaviour");
 
     match scenario.as_slice() {
         [] => {
@@ -291,6 +294,12 @@ pub fn validate(files: &[(u32, &SyntaxFile)]) -> (Option<Scenario>, Vec<Diagnost
             v.duplicate_block(&p.2, "scoring");
         }
         v.scoring(p);
+    }
+    for (i, p) in behaviour.iter().enumerate() {
+        if i > 0 {
+            v.duplicate_block(&p.2, "behaviour");
+        }
+        v.behaviour(p);
     }
     // A heightmap's extent is known only once `io` has read it: `drill check` calls
     // [`off_the_terrain`] itself then.
