@@ -107,7 +107,10 @@ pub fn parse_records(name: &str, text: &str) -> Result<Vec<FieldRecord>, String>
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(i, l)| {
             serde_json::from_str(l).map_err(|e| {
-                format!("error: {name}:{}: not a record of `drill serve` ({e}) / 不是评估记录", i + 1)
+                format!(
+                    "error: {name}:{}: not a record of `drill serve` ({e}) / 不是评估记录",
+                    i + 1
+                )
             })
         })
         .collect()

@@ -47,7 +47,9 @@ pub struct ServeArgs {
 
 /// `stem.drill` → `stem.EXT` beside it.
 fn beside(path: &Path, ext: &str) -> PathBuf {
-    let name = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     let stem = name.strip_suffix(".drill").unwrap_or(&name);
     path.with_file_name(format!("{stem}{ext}"))
 }
@@ -100,7 +102,11 @@ fn serve_file(args: &ServeArgs) -> Result<(), String> {
         ));
     };
     let (records, record_lines) = RecordLogFile::open(&records_path)?;
-    let resumed = (log.actions.len(), log.inject_commands.len(), record_lines.len());
+    let resumed = (
+        log.actions.len(),
+        log.inject_commands.len(),
+        record_lines.len(),
+    );
     let start = Start {
         scenario: scenario.clone(),
         terrain,
@@ -133,12 +139,20 @@ fn serve_file(args: &ServeArgs) -> Result<(), String> {
             IpAddr::V6(ip) => format!("[{ip}]"),
             ip => ip.to_string(),
         };
-        println!("trainer / 导调: http://{host}:{}/trainer?token={}", l.addr.port(), l.trainer_token);
+        println!(
+            "trainer / 导调: http://{host}:{}/trainer?token={}",
+            l.addr.port(),
+            l.trainer_token
+        );
         println!("join / 加入: http://{host}:{}/join", l.addr.port());
         if l.addr.ip().is_loopback() {
-            println!("(this computer only; --bind 0.0.0.0 lets phones on the LAN in / 仅本机, 局域网请加 --bind)");
+            println!(
+                "(this computer only; --bind 0.0.0.0 lets phones on the LAN in / 仅本机, 局域网请加 --bind)"
+            );
         }
-        println!("Ctrl-C stops the server; the same command resumes the drill / 按 Ctrl-C 停止, 重新运行即续演");
+        println!(
+            "Ctrl-C stops the server; the same command resumes the drill / 按 Ctrl-C 停止, 重新运行即续演"
+        );
         use std::io::Write;
         let _ = std::io::stdout().flush();
     })

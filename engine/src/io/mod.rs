@@ -9,8 +9,8 @@ mod record_log;
 mod write;
 
 pub use action_log::ActionLogFile;
-pub use record_log::RecordLogFile;
 pub use decode::{Decoded, decode};
+pub use record_log::RecordLogFile;
 use write::sync_dir;
 pub use write::write_atomic;
 

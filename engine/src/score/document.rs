@@ -821,7 +821,11 @@ fn field_records(r: &ScoreReport, meta: &ReportMeta, lang: Lang) -> Vec<Block> {
         width,
     };
     let mut blocks = Vec::new();
-    let observed: Vec<_> = meta.records.iter().filter(|x| x.kind == "observation").collect();
+    let observed: Vec<_> = meta
+        .records
+        .iter()
+        .filter(|x| x.kind == "observation")
+        .collect();
     if !observed.is_empty() {
         blocks.push(Block::Sub(l(
             "评估组现场记录（与引擎评定对照）",
@@ -833,7 +837,13 @@ fn field_records(r: &ScoreReport, meta: &ReportMeta, lang: Lang) -> Vec<Block> {
                 let task = r.tasks.iter().find(|t| t.id == x.task);
                 let name = task.map_or(x.task.clone(), |t| format!("{} {}", t.id, t.title));
                 let engine = task.map_or_else(|| "-".to_string(), rating_cell);
-                let or_dash = |s: &str| if s.is_empty() { "-".to_string() } else { s.to_string() };
+                let or_dash = |s: &str| {
+                    if s.is_empty() {
+                        "-".to_string()
+                    } else {
+                        s.to_string()
+                    }
+                };
                 Row {
                     cells: vec![
                         name,
@@ -864,7 +874,10 @@ fn field_records(r: &ScoreReport, meta: &ReportMeta, lang: Lang) -> Vec<Block> {
     }
     let selves: Vec<_> = meta.records.iter().filter(|x| x.kind == "self").collect();
     if !selves.is_empty() {
-        blocks.push(Block::Sub(l("参演人员自评", "Participants' self-assessments")));
+        blocks.push(Block::Sub(l(
+            "参演人员自评",
+            "Participants' self-assessments",
+        )));
         let rows = selves
             .iter()
             .map(|x| Row {

@@ -9,11 +9,11 @@ use super::auth::Grant;
 use super::drill::{Answer, Cmd, Control};
 use super::feed::Hub;
 use super::view;
+use axum::Json;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use futures_util::stream::{self, Stream};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -49,15 +49,28 @@ fn token<'a>(headers: &'a HeaderMap, query: &'a HashMap<String, String>) -> Opti
 }
 
 /// The grant of a request's token, after the rate limit; else the answer to send.
-fn authorise(app: &App, headers: &HeaderMap, query: &HashMap<String, String>) -> Result<(String, Grant), Response> {
+fn authorise(
+    app: &App,
+    headers: &HeaderMap,
+    query: &HashMap<String, String>,
+) -> Result<(String, Grant), Response> {
     let Some(t) = token(headers, query) else {
-        return Err(error(401, "需要口令 / a token is needed: Authorization: Bearer TOKEN"));
+        return Err(error(
+            401,
+            "需要口令 / a token is needed: Authorization: Bearer TOKEN",
+        ));
     };
     let Some(grant) = app.tokens.grant(t) else {
-        return Err(error(401, "口令无效, 请重新加入 / unknown token; join again"));
+        return Err(error(
+            401,
+            "口令无效, 请重新加入 / unknown token; join again",
+        ));
     };
     if !app.limiter.allow(t) {
-        return Err(error(429, "请求过于频繁, 请稍候 / too many requests; wait a moment"));
+        return Err(error(
+            429,
+            "请求过于频繁, 请稍候 / too many requests; wait a moment",
+        ));
     }
     Ok((t.to_string(), grant))
 }
@@ -94,14 +107,21 @@ pub async fn join(
     body: Result<Json<JoinBody>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
     if !app.join_limiter.allow_ip(peer.ip()) {
-        return error(429, "请求过于频繁, 请稍候 / too many requests; wait a moment");
+        return error(
+            429,
+            "请求过于频繁, 请稍候 / too many requests; wait a moment",
+        );
     }
     let Ok(Json(body)) = body else {
         return error(400, "请求格式错误 / expected {\"as\": \"r0\"}");
     };
     let (grant, page) = if body.r#as == "evaluator" {
         let name: String = body.name.trim().chars().take(20).collect();
-        let name = if name.is_empty() { "评估员".to_string() } else { name };
+        let name = if name.is_empty() {
+            "评估员".to_string()
+        } else {
+            name
+        };
         (Grant::Evaluator { name }, "/evaluator")
     } else {
         let Some((actor, name)) = view::actor_of(&app.scenario, &body.r#as) else {
@@ -125,7 +145,9 @@ pub async fn view(
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
     match authorise(&app, &headers, &query) {
-        Ok((_, grant)) => Json(view::view_json(&app.scenario, &grant, app.hide_deadlines)).into_response(),
+        Ok((_, grant)) => {
+            Json(view::view_json(&app.scenario, &grant, app.hide_deadlines)).into_response()
+        }
         Err(r) => r,
     }
 }
@@ -157,7 +179,12 @@ pub async fn records(
     let Ok(Json(record)) = body else {
         return error(400, "请求应为 JSON / the body must be JSON");
     };
-    ask(&app, |reply| Cmd::Record { grant, record, reply }).await
+    ask(&app, |reply| Cmd::Record {
+        grant,
+        record,
+        reply,
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -176,7 +203,12 @@ pub async fn control(
 ) -> Response {
     match authorise(&app, &headers, &query) {
         Ok((_, Grant::Trainer)) => {}
-        Ok(_) => return error(403, "只有导调可以控制推演 / only the trainer runs the clock"),
+        Ok(_) => {
+            return error(
+                403,
+                "只有导调可以控制推演 / only the trainer runs the clock",
+            );
+        }
         Err(r) => return r,
     }
     let Ok(Json(body)) = body else {
@@ -187,7 +219,12 @@ pub async fn control(
         ("pause", _) => Control::Pause,
         ("speed", Some(s)) => Control::Speed(s),
         ("end", _) => Control::ToEnd,
-        _ => return error(400, "op 应为 play, pause, speed 或 end / op must be play, pause, speed or end"),
+        _ => {
+            return error(
+                400,
+                "op 应为 play, pause, speed 或 end / op must be play, pause, speed or end",
+            );
+        }
     };
     ask(&app, |reply| Cmd::Control { op, reply }).await
 }
@@ -231,7 +268,11 @@ pub async fn events(
         .and_then(|s| s.trim().parse::<u64>().ok())
         .unwrap_or(0);
     let (missed, upto, rx) = app.hub.subscribe(&grant, last);
-    let missed = stream::iter(missed.into_iter().map(|i| Ok::<_, Infallible>(sse_event(&i))));
+    let missed = stream::iter(
+        missed
+            .into_iter()
+            .map(|i| Ok::<_, Infallible>(sse_event(&i))),
+    );
     let live = live_stream(rx, grant, upto, app.stopping.clone());
     use futures_util::StreamExt;
     Sse::new(missed.chain(live))

@@ -64,7 +64,10 @@ impl Tokens {
     /// A new token for `grant`, or `None` when [`MAX_TOKENS`] are out.
     pub fn issue(&self, grant: Grant) -> Result<Option<String>, String> {
         let token = new_token()?;
-        let mut map = self.map.lock().map_err(|_| "token table poisoned".to_string())?;
+        let mut map = self
+            .map
+            .lock()
+            .map_err(|_| "token table poisoned".to_string())?;
         if map.len() >= MAX_TOKENS {
             return Ok(None);
         }
@@ -104,9 +107,7 @@ impl Limiter {
         if buckets.len() > 4 * MAX_TOKENS {
             // Addresses that joined long ago: forget the full buckets.
             let (burst, per_s) = (self.burst, self.per_s);
-            buckets.retain(|_, b| {
-                b.level + now.duration_since(b.at).as_secs_f64() * per_s < burst
-            });
+            buckets.retain(|_, b| b.level + now.duration_since(b.at).as_secs_f64() * per_s < burst);
         }
         let b = buckets.entry(key.to_string()).or_insert(Bucket {
             level: self.burst,

@@ -18,10 +18,10 @@ use crate::hazard::raster::Raster;
 use crate::io::{ActionLogFile, RecordLogFile};
 use crate::lang::print;
 use crate::model::{ActionLog, InjectCommand, InjectCommandKind, Scenario, TaskIdx};
+use crate::score::meta::{Lang, ReportMeta};
 use crate::sim::events::{ActionId, SimEvent, log_hash};
 use crate::sim::live::{Added, LiveDrill, Verdict, verdict_event};
 use serde_json::{Value, json};
-use crate::score::meta::{Lang, ReportMeta};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -115,7 +115,12 @@ struct Live {
 
 /// Runs the drill until every sender is gone. `ready` gets `Ok` once the run is built
 /// (or why it could not be).
-pub fn run(start: Start, hub: Arc<Hub>, rx: Receiver<Cmd>, ready: std::sync::mpsc::Sender<Result<(), String>>) {
+pub fn run(
+    start: Start,
+    hub: Arc<Hub>,
+    rx: Receiver<Cmd>,
+    ready: std::sync::mpsc::Sender<Result<(), String>>,
+) {
     let header = print::action_log_header(&start.scenario);
     let mut drill = match LiveDrill::new(start.scenario, start.terrain, start.seed, start.log) {
         Ok(d) => d,
@@ -229,7 +234,9 @@ impl Live {
         let target = (self.anchor.1 + self.anchor.0.elapsed().as_secs_f64() * self.speed)
             .min(self.drill.end_s());
         let budget = Instant::now();
-        while self.drill.sim.time_s() < target - 1e-9 && budget.elapsed() < Duration::from_millis(50) {
+        while self.drill.sim.time_s() < target - 1e-9
+            && budget.elapsed() < Duration::from_millis(50)
+        {
             self.drill.sim.step();
         }
         if self.drill.sim.finished() {
@@ -278,9 +285,10 @@ impl Live {
             return bad(400, "每次提交一条行动 / one line per request");
         }
         match entry(self.scenario(), &self.header, line, 1) {
-            Entry::Nothing | Entry::Upcoming => {
-                bad(400, "不是一条行动 / not an action: write one line of the `actions` syntax")
-            }
+            Entry::Nothing | Entry::Upcoming => bad(
+                400,
+                "不是一条行动 / not an action: write one line of the `actions` syntax",
+            ),
             Entry::Refused(errors) => bad(400, errors.join("\n")),
             Entry::Shorthand(Err(why)) => bad(400, why),
             Entry::Shorthand(Ok((kind, number))) => {
@@ -303,7 +311,9 @@ impl Live {
                     Grant::Participant { name, .. } => {
                         return bad(
                             403,
-                            format!("只能以本角色 {name} 的身份提交 / this token acts only as {name}"),
+                            format!(
+                                "只能以本角色 {name} 的身份提交 / this token acts only as {name}"
+                            ),
                         );
                     }
                     Grant::Evaluator { .. } => {
@@ -311,14 +321,23 @@ impl Live {
                     }
                 }
                 if action.at_s > self.drill.end_s() + 1e-9 {
-                    return bad(400, format!("演练在 {} 结束 / the drill ends then", self.clock_at(self.drill.end_s())));
+                    return bad(
+                        400,
+                        format!(
+                            "演练在 {} 结束 / the drill ends then",
+                            self.clock_at(self.drill.end_s())
+                        ),
+                    );
                 }
                 let text = print::action_line(self.scenario(), &action);
                 // Durable first: the line is on disk before the simulation sees it and
                 // before anyone is told it was taken.
                 if let Err(e) = self.log_file.append(&text) {
                     eprintln!("error: {e}");
-                    return bad(500, "行动记录写入失败, 未记录 / the action log could not be written; not logged");
+                    return bad(
+                        500,
+                        "行动记录写入失败, 未记录 / the action log could not be written; not logged",
+                    );
                 }
                 let id = self.drill.actions.len();
                 let added = match self.drill.add(*action) {
@@ -345,7 +364,10 @@ impl Live {
 
     fn command(&mut self, grant: &Grant, command: InjectCommand) -> Answer {
         if *grant != Grant::Trainer {
-            return bad(403, "只有导调可以下达或跳过注入 / only the trainer fires or skips injects");
+            return bad(
+                403,
+                "只有导调可以下达或跳过注入 / only the trainer fires or skips injects",
+            );
         }
         if let Err(why) = self.drill.command(command) {
             return bad(400, why);
@@ -372,7 +394,10 @@ impl Live {
         let text = line.to_string();
         if let Err(e) = self.records.append(&text) {
             eprintln!("error: {e}");
-            return bad(500, "评估记录写入失败, 未记录 / the record could not be written");
+            return bad(
+                500,
+                "评估记录写入失败, 未记录 / the record could not be written",
+            );
         }
         self.hub.push(Audience::Staff, "record", text.clone());
         self.record_texts.push(text);
@@ -435,7 +460,11 @@ impl Live {
 
     fn publish_decision(&self, id: usize) {
         let actor = self.drill.actions[id].actor;
-        self.hub.push(Audience::Actors(vec![actor]), "decision", self.verdict_json(id).to_string());
+        self.hub.push(
+            Audience::Actors(vec![actor]),
+            "decision",
+            self.verdict_json(id).to_string(),
+        );
     }
 
     fn publish_command(&self, c: &InjectCommand) {
@@ -446,7 +475,8 @@ impl Live {
         self.hub.push(
             Audience::Staff,
             "command",
-            json!({"command": verb, "zh": zh, "inject": c.number, "at": self.clock_at(c.at_s)}).to_string(),
+            json!({"command": verb, "zh": zh, "inject": c.number, "at": self.clock_at(c.at_s)})
+                .to_string(),
         );
     }
 
@@ -479,9 +509,13 @@ impl Live {
                 continue;
             }
             match &e.event {
-                SimEvent::InjectFired { number, contingency } if !self.fired.contains(number) => {
+                SimEvent::InjectFired {
+                    number,
+                    contingency,
+                } if !self.fired.contains(number) => {
                     self.fired.insert(*number);
-                    let (audience, data) = view::inject_json(self.scenario(), *number, e.t_s, *contingency);
+                    let (audience, data) =
+                        view::inject_json(self.scenario(), *number, e.t_s, *contingency);
                     self.hub.push(audience, "inject", data);
                 }
                 _ => {
@@ -499,7 +533,8 @@ impl Live {
                 self.verdicts[a] = verdicts[a].clone();
                 let data = self.verdict_json(a).to_string();
                 let actor = self.drill.actions[a].actor;
-                self.hub.push(Audience::Actors(vec![actor]), "verdict", data);
+                self.hub
+                    .push(Audience::Actors(vec![actor]), "verdict", data);
             }
         }
     }
@@ -508,7 +543,11 @@ impl Live {
     /// `now`); the trainer's tick also carries the scoreboard, scored at most every
     /// two seconds when the event log grew.
     fn tick(&mut self, now: bool) {
-        if !now && self.last_tick.is_some_and(|t| t.elapsed() < Duration::from_millis(250)) {
+        if !now
+            && self
+                .last_tick
+                .is_some_and(|t| t.elapsed() < Duration::from_millis(250))
+        {
             return;
         }
         if !now && !self.playing && self.last_tick.is_some() {
@@ -535,7 +574,8 @@ impl Live {
         trainer["score"] = self.score.clone();
         trainer["totals"] = serde_json::to_value(&snapshot.totals).unwrap_or(Value::Null);
         trainer["state"] = self.state();
-        trainer["upcoming"] = view::upcoming_json(self.scenario(), &self.drill.sim.upcoming_injects());
+        trainer["upcoming"] =
+            view::upcoming_json(self.scenario(), &self.drill.sim.upcoming_injects());
         self.hub.tick(public.to_string(), trainer.to_string());
     }
 }

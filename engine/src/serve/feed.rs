@@ -156,8 +156,16 @@ mod tests {
         };
         let hub = Hub::new();
         hub.push(Audience::All, "inject", "1".into());
-        hub.push(Audience::Actors(vec![Actor::Role(RoleIdx(1))]), "inject", "2".into());
-        hub.push(Audience::Actors(vec![Actor::Role(RoleIdx(0))]), "inject", "3".into());
+        hub.push(
+            Audience::Actors(vec![Actor::Role(RoleIdx(1))]),
+            "inject",
+            "2".into(),
+        );
+        hub.push(
+            Audience::Actors(vec![Actor::Role(RoleIdx(0))]),
+            "inject",
+            "3".into(),
+        );
         hub.push(Audience::Staff, "record", "4".into());
         let (missed, upto, _) = hub.subscribe(&me, 0);
         assert_eq!(upto, 4);

@@ -60,7 +60,11 @@ pub struct Listening {
 
 /// Builds the drill (on its own thread), listens, calls `ready`, and serves until
 /// Ctrl-C. Errors (a run that cannot be built, an address in use) come back as text.
-pub fn serve(start: drill::Start, options: Options, ready: impl FnOnce(&Listening)) -> Result<(), String> {
+pub fn serve(
+    start: drill::Start,
+    options: Options,
+    ready: impl FnOnce(&Listening),
+) -> Result<(), String> {
     let scenario = Arc::new(start.scenario.clone());
     let hub = Arc::new(feed::Hub::new());
     let (tx, rx) = mpsc::channel();
@@ -95,7 +99,12 @@ pub fn serve(start: drill::Start, options: Options, ready: impl FnOnce(&Listenin
     let result = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind((options.bind, options.port))
             .await
-            .map_err(|e| format!("error: cannot listen on {}:{}: {e}", options.bind, options.port))?;
+            .map_err(|e| {
+                format!(
+                    "error: cannot listen on {}:{}: {e}",
+                    options.bind, options.port
+                )
+            })?;
         let addr = listener.local_addr().map_err(|e| format!("error: {e}"))?;
         ready(&Listening {
             addr,

@@ -9,7 +9,9 @@ use super::auth::Grant;
 use super::drill::Answer;
 use super::feed::Audience;
 use crate::lang::print;
-use crate::model::{Action, Actor, Deadline, InjectTrigger, RoleIdx, Scenario, TeamIdx, Trigger};
+use crate::model::{
+    Action, Actor, Deadline, InjectTrigger, RiskLevel, RoleIdx, Scenario, TeamIdx, Trigger,
+};
 use crate::score::ScoreReport;
 use crate::sim::snapshot::{InjectView, Snapshot, TeamState};
 use crate::sim::world::HhState;
@@ -32,25 +34,54 @@ pub fn roles_json(s: &Scenario) -> Value {
 pub fn actor_of(s: &Scenario, id: &str) -> Option<(Actor, String)> {
     let n: usize = id.get(1..)?.parse().ok()?;
     match id.as_bytes().first()? {
-        b'r' if n < s.roles.len() => Some((Actor::Role(RoleIdx(n as u32)), s.roles[n].name.clone())),
-        b't' if n < s.teams.len() => Some((Actor::Team(TeamIdx(n as u32)), s.teams[n].name.clone())),
+        b'r' if n < s.roles.len() => {
+            Some((Actor::Role(RoleIdx(n as u32)), s.roles[n].name.clone()))
+        }
+        b't' if n < s.teams.len() => {
+            Some((Actor::Team(TeamIdx(n as u32)), s.teams[n].name.clone()))
+        }
         _ => None,
     }
 }
 
 fn trigger_text(s: &Scenario, t: &Trigger) -> String {
+    let clock = |t_s: f64| s.header.start.clock_at(t_s);
     match t {
-        Trigger::Warning(level) => format!("收到{level:?}预警 / on a {level:?} warning"),
+        Trigger::Warning(level) => {
+            let (zh, en) = match level {
+                RiskLevel::Red => ("红色", "red"),
+                RiskLevel::Orange => ("橙色", "orange"),
+                RiskLevel::Yellow => ("黄色", "yellow"),
+                RiskLevel::Blue => ("蓝色", "blue"),
+            };
+            format!("收到{zh}预警后 / on a {en} warning")
+        }
         Trigger::Inject(n) => format!("注入 {n} 后 / after inject {n}"),
-        Trigger::Danger(z) => format!("{} 危险时 / when {} is dangerous", s.zone(*z).name, s.zone(*z).name),
-        other => format!("{other:?}"),
+        Trigger::Danger(z) => {
+            let z = &s.zone(*z).name;
+            format!("{z} 危险时 / when {z} is dangerous")
+        }
+        Trigger::At(t_s) => format!("{} 起 / at {}", clock(*t_s), clock(*t_s)),
+        Trigger::After(t) => {
+            let id = &s.task(*t).id;
+            format!("{id} 完成后 / after {id}")
+        }
+        Trigger::Before(t) => {
+            let id = &s.task(*t).id;
+            format!("{id} 之前 / before {id}")
+        }
+        Trigger::BeforeReturn => "群众返回前 / before people return".to_string(),
     }
 }
 
 fn deadline_text(s: &Scenario, d: &Deadline) -> String {
     match d {
         Deadline::Within(sec) => format!("{} 分钟内 / within {} min", sec / 60.0, sec / 60.0),
-        Deadline::By(t) => format!("{} 前 / by {}", s.header.start.clock_at(*t), s.header.start.clock_at(*t)),
+        Deadline::By(t) => format!(
+            "{} 前 / by {}",
+            s.header.start.clock_at(*t),
+            s.header.start.clock_at(*t)
+        ),
     }
 }
 
@@ -135,16 +166,28 @@ pub fn view_json(s: &Scenario, grant: &Grant, hide_deadlines: bool) -> Value {
                 })
                 .collect();
             v["grant"] = json!({"kind": "participant", "name": name});
-            v["card"] = json!(card.iter().map(|&i| task_json(s, i, !hide_deadlines)).collect::<Vec<_>>());
+            v["card"] = json!(
+                card.iter()
+                    .map(|&i| task_json(s, i, !hide_deadlines))
+                    .collect::<Vec<_>>()
+            );
             v["templates"] = json!(templates);
         }
         Grant::Evaluator { name } => {
             v["grant"] = json!({"kind": "evaluator", "name": name});
-            v["tasks"] = json!((0..s.plan.tasks.len()).map(|i| task_json(s, i, true)).collect::<Vec<_>>());
+            v["tasks"] = json!(
+                (0..s.plan.tasks.len())
+                    .map(|i| task_json(s, i, true))
+                    .collect::<Vec<_>>()
+            );
         }
         Grant::Trainer => {
             v["grant"] = json!({"kind": "trainer", "name": "导调"});
-            v["tasks"] = json!((0..s.plan.tasks.len()).map(|i| task_json(s, i, true)).collect::<Vec<_>>());
+            v["tasks"] = json!(
+                (0..s.plan.tasks.len())
+                    .map(|i| task_json(s, i, true))
+                    .collect::<Vec<_>>()
+            );
             v["roles"] = roles_json(s)["roles"].clone();
         }
     }
@@ -218,7 +261,12 @@ pub fn tick_json(s: &Scenario, snap: &Snapshot, playing: bool, speed: f64) -> Va
             json!({"name": s.teams.get(t.team.index()).map_or("?", |x| x.name.as_str()), "x": t.pos.x, "y": t.pos.y, "state": state})
         })
         .collect();
-    let closed: Vec<usize> = snap.links.iter().filter(|l| !l.open).map(|l| l.link.index()).collect();
+    let closed: Vec<usize> = snap
+        .links
+        .iter()
+        .filter(|l| !l.open)
+        .map(|l| l.link.index())
+        .collect();
     let shelters: Vec<Value> = snap
         .shelters
         .iter()
@@ -257,7 +305,10 @@ fn text_field(v: &Value, key: &str) -> Result<String, (u16, String)> {
     match v.get(key) {
         None | Some(Value::Null) => Ok(String::new()),
         Some(Value::String(t)) if t.chars().count() <= MAX_NOTE_CHARS => Ok(t.trim().to_string()),
-        Some(Value::String(_)) => Err((400, format!("{key}: 最多 {MAX_NOTE_CHARS} 字 / at most {MAX_NOTE_CHARS} characters"))),
+        Some(Value::String(_)) => Err((
+            400,
+            format!("{key}: 最多 {MAX_NOTE_CHARS} 字 / at most {MAX_NOTE_CHARS} characters"),
+        )),
         Some(_) => Err((400, format!("{key}: 应为文字 / must be text"))),
     }
 }
@@ -266,7 +317,10 @@ fn rating_field(v: &Value) -> Result<Option<String>, (u16, String)> {
     match text_field(v, "rating")?.as_str() {
         "" => Ok(None),
         r @ ("P" | "S" | "M" | "U") => Ok(Some(r.to_string())),
-        _ => Err((400, "rating: 应为 P, S, M 或 U / must be P, S, M or U".into())),
+        _ => Err((
+            400,
+            "rating: 应为 P, S, M 或 U / must be P, S, M or U".into(),
+        )),
     }
 }
 
@@ -274,7 +328,10 @@ fn time_field(v: &Value, key: &str) -> Result<String, (u16, String)> {
     let t = text_field(v, key)?;
     let ok = t.is_empty()
         || t.split_once(':').is_some_and(|(h, m)| {
-            h.len() <= 2 && m.len() == 2 && h.parse::<u8>().is_ok_and(|h| h < 24) && m.parse::<u8>().is_ok_and(|m| m < 60)
+            h.len() <= 2
+                && m.len() == 2
+                && h.parse::<u8>().is_ok_and(|h| h < 24)
+                && m.parse::<u8>().is_ok_and(|m| m < 60)
         });
     if ok {
         Ok(t)
@@ -311,7 +368,13 @@ pub fn check_record(s: &Scenario, grant: &Grant, v: &Value) -> Answer {
             "well": text_field(v, "well")?,
             "improve": text_field(v, "improve")?,
         })),
-        ("observation" | "self", _) => Err((403, "此身份不能提交这类记录 / this token cannot file this kind of record".into())),
-        _ => Err((400, "kind: 应为 observation 或 self / must be observation or self".into())),
+        ("observation" | "self", _) => Err((
+            403,
+            "此身份不能提交这类记录 / this token cannot file this kind of record".into(),
+        )),
+        _ => Err((
+            400,
+            "kind: 应为 observation 或 self / must be observation or self".into(),
+        )),
     }
 }
