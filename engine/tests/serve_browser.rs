@@ -44,6 +44,9 @@ async fn browser(webdriver: &str, chromium: &Path, profile: &Path) -> Client {
         "browserName": "chrome",
         "goog:chromeOptions": {
             "binary": chromium,
+            // Headless windows are at least 500 px wide: the phone's viewport is
+            // emulated instead.
+            "mobileEmulation": {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 1.0}},
             "args": [
                 "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update",
@@ -86,13 +89,11 @@ async fn wait_text(c: &Client, css: &str, what: &str, ok: impl Fn(&str) -> bool)
 /// A screenshot of the window (scrolled to `css` first, when given), checked to be
 /// 390 px wide, written to `dir/name.png`.
 async fn shot(c: &Client, dir: &Path, name: &str, css: Option<&str>) {
-    let script = match css {
-        Some(css) => {
-            format!("document.querySelector('{css}').scrollIntoView(); window.scrollBy(0, -70);")
-        }
-        None => "window.scrollTo(0, 0);".to_string(),
-    };
-    c.execute(&script, vec![]).await.unwrap();
+    let script = "const e = arguments[0] && document.querySelector(arguments[0]); \
+                  if (e) { e.scrollIntoView(); window.scrollBy(0, -70); } else { window.scrollTo(0, 0); }";
+    c.execute(script, vec![serde_json::json!(css)])
+        .await
+        .unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
     let png = c.screenshot().await.unwrap();
     assert_eq!(&png[1..4], b"PNG");
