@@ -17,4 +17,5 @@ pub mod lang;
 pub mod limits;
 pub mod model;
 pub mod score;
+pub mod serve;
 pub mod sim;

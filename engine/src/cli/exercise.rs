@@ -32,14 +32,12 @@
 //! report is written there, exactly as `drill run FILE --actions LOG --report DIR`.
 
 use crate::cli::run::{render, simulate_on};
-use crate::hazard::raster::Raster;
 use crate::io::ActionLogFile;
 use crate::lang::{self, SourceMap, print};
 use crate::limits::MAX_INPUT_LINE_BYTES;
 use crate::model::{Action, ActionLog, InjectCommand, InjectCommandKind, Scenario};
-use crate::sim::Simulation;
 use crate::sim::events::{ActionId, SimEvent, TaskOutcome, TimedEvent, WorkRef, log_hash};
-use crate::sim::setup::build_run;
+use crate::sim::live::{Added, LiveDrill, Verdict};
 use clap::Args;
 use std::io::{BufRead, Read};
 use std::path::PathBuf;
@@ -68,157 +66,38 @@ pub struct ExerciseArgs {
     pub report_args: crate::cli::report::ReportArgs,
 }
 
-/// The live drill: the scenario, the actions and the trainer's inject commands so far
-/// (the log's, in order) and the sim.
-struct Drill {
-    scenario: Scenario,
-    /// The map's terrain as `drill run` reads it, kept for re-runs from the start.
-    terrain: Option<Arc<Raster>>,
-    seed: u64,
-    actions: Vec<Action>,
-    commands: Vec<InjectCommand>,
-    sim: Simulation,
-    /// Events already shown.
-    shown: usize,
+type Drill = LiveDrill;
+
+/// Prints what a trainer wants to see of the events since the last call.
+fn show_new_events(drill: &mut Drill) {
+    let events: Vec<TimedEvent> = drill.sim.events()[drill.shown..].to_vec();
+    drill.shown = drill.sim.events().len();
+    for e in events {
+        if let Some(text) = describe(&drill.scenario, &e) {
+            println!("  {} {text}", drill.scenario.header.start.clock_at(e.t_s));
+        }
+    }
 }
 
-impl Drill {
-    fn new(
-        scenario: Scenario,
-        terrain: Option<Arc<Raster>>,
-        seed: u64,
-        log: ActionLog,
-    ) -> Result<Drill, String> {
-        // Built as `drill run --actions` builds its run (and the replay at the end), so
-        // the hashes agree.
-        let (sim, _) = build_run(
-            &scenario,
-            terrain.as_deref(),
-            seed,
-            crate::sim::Mode::Actions,
-            Some(&log),
-        )?;
-        Ok(Drill {
-            scenario,
-            terrain,
-            seed,
-            actions: log.actions,
-            commands: log.inject_commands,
-            sim,
-            shown: 0,
-        })
-    }
+/// What became of the action with this id, in words, once it has been dealt with.
+fn outcome(drill: &Drill, id: ActionId) -> Option<String> {
+    let (verdict, matched) = drill.outcome(id)?;
+    let v = match verdict {
+        Verdict::Accepted => "accepted / 已执行".to_string(),
+        Verdict::Rejected(reason) => format!("REJECTED / 驳回: {reason}"),
+        Verdict::Queued => "accepted, queued: the team is busy / 已接受, 排队".to_string(),
+    };
+    Some(match matched {
+        Some(t) => format!("{v} (plan task {})", drill.scenario.task(t).id),
+        None => v,
+    })
+}
 
-    /// The log so far, as `drill run --actions` reads it.
-    fn log(&self) -> ActionLog {
-        ActionLog {
-            scenario_id: self.scenario.header.id.clone(),
-            actions: self.actions.clone(),
-            inject_commands: self.commands.clone(),
-        }
-    }
+trait Upcoming {
+    fn print_upcoming(&self);
+}
 
-    /// The trainer's command for the simulation to check: accepted (then it must be
-    /// logged) or refused with the reason (and not logged). A command for a time
-    /// already simulated is refused: the trainer acts now, not in the past.
-    fn command(&mut self, command: InjectCommand) -> Result<(), String> {
-        if self.sim.is_past(command.at_s) {
-            return Err(format!(
-                "{} is before the drill clock {}: a trainer's command cannot be back-dated; type `fire N` or `skip N` to act now / 导调命令不能补录",
-                self.scenario.header.start.clock_at(command.at_s),
-                self.clock()
-            ));
-        }
-        if command.at_s > self.end_s() + 1e-9 {
-            return Err(format!(
-                "the drill ends at {}: nothing is left to fire or skip / 演练已结束",
-                self.scenario.header.start.clock_at(self.end_s())
-            ));
-        }
-        self.sim
-            .schedule_inject(command)
-            .map_err(|e| e.to_string())?;
-        self.commands.push(command);
-        Ok(())
-    }
-
-    fn clock(&self) -> String {
-        self.scenario.header.start.clock_at(self.sim.time_s())
-    }
-
-    fn end_s(&self) -> f64 {
-        self.scenario.header.duration_s
-    }
-
-    /// Adds an action: submitted now, or, when its time is already simulated, by
-    /// re-running the drill from the start with every action so far.
-    fn add(&mut self, action: Action) -> Result<(), String> {
-        self.actions.push(action.clone());
-        if self.sim.is_past(action.at_s) {
-            let now = self.sim.time_s();
-            println!(
-                "  ({} is before the drill clock {}: re-running the drill from the start with the late entry / 补录, 从头重算)",
-                self.scenario.header.start.clock_at(action.at_s),
-                self.clock()
-            );
-            *self = Drill::new(
-                self.scenario.clone(),
-                self.terrain.clone(),
-                self.seed,
-                self.log(),
-            )?;
-            self.sim.run_until(now);
-            // The new run's events up to `now` stand in for what was shown.
-            self.shown = self.sim.events().len();
-        } else {
-            self.sim.submit(action.clone());
-            self.sim.run_before(action.at_s.min(self.end_s()));
-        }
-        Ok(())
-    }
-
-    /// Prints what a trainer wants to see of the events since the last call.
-    fn show_new_events(&mut self) {
-        let events: Vec<TimedEvent> = self.sim.events()[self.shown..].to_vec();
-        self.shown = self.sim.events().len();
-        for e in events {
-            if let Some(text) = describe(&self.scenario, &e) {
-                println!("  {} {text}", self.scenario.header.start.clock_at(e.t_s));
-            }
-        }
-    }
-
-    /// What became of the action with this id, if it has been dealt with.
-    fn outcome(&self, id: ActionId) -> Option<String> {
-        let s = &self.scenario;
-        let mut matched = None;
-        let mut verdict = None;
-        for e in self.sim.events() {
-            match &e.event {
-                SimEvent::ActionAccepted { action, .. } if *action == id => {
-                    verdict = Some("accepted / 已执行".to_string())
-                }
-                SimEvent::ActionRejected { action, reason, .. } if *action == id => {
-                    verdict = Some(format!("REJECTED / 驳回: {}", reason.describe(s)))
-                }
-                SimEvent::ActionMatched { action, task } if *action == id => {
-                    matched = Some(s.task(*task).id.clone())
-                }
-                SimEvent::TaskQueued {
-                    work: WorkRef::Action(action),
-                    ..
-                } if *action == id => {
-                    verdict = Some("accepted, queued: the team is busy / 已接受, 排队".to_string())
-                }
-                _ => {}
-            }
-        }
-        verdict.map(|v| match matched {
-            Some(t) => format!("{v} (plan task {t})"),
-            None => v,
-        })
-    }
-
+impl Upcoming for Drill {
     fn print_upcoming(&self) {
         let upcoming = self.sim.upcoming_injects();
         if upcoming.is_empty() {
@@ -257,7 +136,7 @@ impl Drill {
 
 /// One line about an event a trainer follows live; `None` for the routine ones
 /// (every household's warning, decision and step).
-fn describe(s: &Scenario, e: &TimedEvent) -> Option<String> {
+pub(crate) fn describe(s: &Scenario, e: &TimedEvent) -> Option<String> {
     Some(match &e.event {
         SimEvent::InjectFired {
             number,
@@ -505,7 +384,7 @@ fn trainer_command(
         Ok(command) => {
             log_file.append(&print::inject_command_line(scenario, &command))?;
             drill.sim.run_before(command.at_s.min(drill.end_s()));
-            drill.show_new_events();
+            show_new_events(drill);
             let verb = match command.kind {
                 InjectCommandKind::Fire => "fires / 下达",
                 InjectCommandKind::Skip => "is skipped / 跳过",
@@ -651,11 +530,7 @@ pub fn session(args: &ExerciseArgs, input: &mpsc::Receiver<Input>) -> Result<End
     let resumed = log.actions.len();
     let resumed_commands = log.inject_commands.len();
     let mut drill = Drill::new(scenario.clone(), terrain.clone(), seed, log)?;
-    let times = drill.actions.iter().map(|a| a.at_s);
-    if let Some(last) = times
-        .chain(drill.commands.iter().map(|c| c.at_s))
-        .reduce(f64::max)
-    {
+    if let Some(last) = drill.last_entry_s() {
         drill.sim.run_before(last.min(drill.end_s()));
     }
     println!(
@@ -674,7 +549,7 @@ pub fn session(args: &ExerciseArgs, input: &mpsc::Receiver<Input>) -> Result<End
             drill.clock()
         );
     }
-    drill.show_new_events();
+    show_new_events(&mut drill);
     println!("next injects / 即将注入:");
     drill.print_upcoming();
     println!(
@@ -690,7 +565,7 @@ pub fn session(args: &ExerciseArgs, input: &mpsc::Receiver<Input>) -> Result<End
                 Err(mpsc::RecvTimeoutError::Timeout) => {
                     let target = anchor.1 + anchor.0.elapsed().as_secs_f64() * speed;
                     drill.sim.run_until(target.min(drill.end_s()));
-                    drill.show_new_events();
+                    show_new_events(&mut drill);
                     continue;
                 }
                 Err(mpsc::RecvTimeoutError::Disconnected) => Input::End,
@@ -743,21 +618,27 @@ pub fn session(args: &ExerciseArgs, input: &mpsc::Receiver<Input>) -> Result<End
         // Durable first: the line is on disk before the sim sees it.
         log_file.append(&print::action_line(&scenario, &action))?;
         let id = ActionId(drill.actions.len() as u32);
-        drill.add(action)?;
+        let at_s = action.at_s;
+        match drill.add(action)? {
+            Added::ReRun => println!(
+                "  ({} is before the drill clock {}: re-running the drill from the start with the late entry / 补录, 从头重算)",
+                scenario.header.start.clock_at(at_s),
+                drill.clock()
+            ),
+            Added::Submitted => drill.sim.run_before(at_s.min(drill.end_s())),
+        }
         for warning in warnings {
             println!("{warning}");
         }
-        drill.show_new_events();
-        let outcome = drill
-            .outcome(id)
-            .unwrap_or_else(|| "waiting for its time / 待执行".into());
+        show_new_events(&mut drill);
+        let outcome = outcome(&drill, id).unwrap_or_else(|| "waiting for its time / 待执行".into());
         println!("logged #{} at {}: {outcome}", id.0 + 1, drill.clock());
         anchor = (Instant::now(), drill.sim.time_s());
     }
 
     // Ctrl-D: finish the drill and check the live run against a replay of the log.
     drill.sim.run_to_end();
-    drill.show_new_events();
+    show_new_events(&mut drill);
     let live = format!("{:016x}", log_hash(drill.sim.events()));
     let until = drill.end_s();
     let log = drill.log();

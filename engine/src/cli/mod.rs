@@ -10,6 +10,7 @@ pub mod export;
 pub mod fmt;
 pub mod report;
 pub mod run;
+pub mod serve;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -39,6 +40,8 @@ enum Command {
     Run(run::RunArgs),
     /// Conduct a live tabletop drill: type actions, log them, resume after a crash / 桌面推演
     Exercise(exercise::ExerciseArgs),
+    /// Serve a live drill to participants' and evaluators' phones over HTTP / 手机参演
+    Serve(serve::ServeArgs),
     /// Monte Carlo over seeds: distribution of scores and ratings / 多次推演统计
     Batch(batch::BatchArgs),
     /// Compare drill reports across years / 历年演练对比
@@ -56,6 +59,7 @@ pub fn main() -> ExitCode {
         Command::Export(args) => export::run(&args),
         Command::Run(args) => run::run(&args),
         Command::Exercise(args) => exercise::run(&args),
+        Command::Serve(args) => serve::run(&args),
         Command::Calc(args) => calc::run(args),
         Command::Batch(args) => batch::run(&args),
         Command::Compare(args) => compare::run(&args),

@@ -7,7 +7,7 @@ use crate::cli::check::check_file;
 use crate::io;
 use crate::lang::{self, SourceMap};
 use crate::model::{ActionLog, Scenario};
-use crate::score::meta::{DrillKind, Lang, ReportMeta, parse_date};
+use crate::score::meta::{DrillKind, FieldRecord, Lang, ReportMeta, parse_date};
 use crate::score::{ScoreReport, docx, render};
 use clap::Args;
 use std::io::IsTerminal;
@@ -93,6 +93,27 @@ pub struct ReportArgs {
     /// 评估人员: an evaluator (repeat the flag for each)
     #[arg(long = "evaluator")]
     pub evaluators: Vec<String>,
+    /// 评估组现场记录: the evaluators' observations and self-assessments filed on
+    /// `drill serve` (its .records.jsonl), shown beside the engine's ratings
+    #[arg(long)]
+    pub records: Option<PathBuf>,
+}
+
+/// The records of a `drill serve` record log (one JSON object a line); a line that
+/// is not a record is an error naming it.
+pub fn parse_records(name: &str, text: &str) -> Result<Vec<FieldRecord>, String> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            serde_json::from_str(l).map_err(|e| {
+                format!(
+                    "error: {name}:{}: not a record of `drill serve` ({e}) / 不是评估记录",
+                    i + 1
+                )
+            })
+        })
+        .collect()
 }
 
 impl ReportArgs {
@@ -129,6 +150,9 @@ impl ReportArgs {
             .map(|e| e.trim().to_string())
             .filter(|e| !e.is_empty())
             .collect();
+        if let Some(path) = &self.records {
+            meta.records = parse_records(&path.display().to_string(), &io::read_text(path)?)?;
+        }
         let lang = Lang::parse(&self.lang).unwrap_or_default();
         Ok((meta, lang))
     }

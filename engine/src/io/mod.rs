@@ -1,14 +1,16 @@
 //! The only module that reads and writes files. Everything else in the engine is a
 //! pure function of its inputs, so it can be tested without touching the disk.
 //! Reading is here; `write` holds the atomic writes, `action_log` the live drill's
-//! action log, `decode` the encodings a scenario may be saved in.
+//! action log, `record_log` the evaluators' records, `decode` the encodings a scenario may be saved in.
 
 mod action_log;
 mod decode;
+mod record_log;
 mod write;
 
 pub use action_log::ActionLogFile;
 pub use decode::{Decoded, decode};
+pub use record_log::RecordLogFile;
 use write::sync_dir;
 pub use write::write_atomic;
 

@@ -716,7 +716,9 @@ pub fn build(r: &ScoreReport, meta: &ReportMeta, lang: Lang) -> Doc {
         new_page: false,
         blocks: assessment,
     });
-    sections.push(task_section(r, lang));
+    let mut tasks = task_section(r, lang);
+    tasks.blocks.extend(field_records(r, meta, lang));
+    sections.push(tasks);
     sections.push(outcome_section(r, lang));
     sections.push(Section {
         heading: l("五、存在问题", "5. Problems found"),
@@ -807,6 +809,99 @@ pub fn build(r: &ScoreReport, meta: &ReportMeta, lang: Lang) -> Doc {
         subtitle: subtitle.join(" · "),
         sections,
     }
+}
+
+/// The evaluators' observations (评估组现场记录) beside the engine's rating of each
+/// task, and the participants' self-assessments (参演人员自评), as filed on `drill
+/// serve`; nothing when none were filed.
+fn field_records(r: &ScoreReport, meta: &ReportMeta, lang: Lang) -> Vec<Block> {
+    let l = |zh: &str, en: &str| lang.pick(zh, en);
+    let col = |zh: &str, en: &str, width: u32| Col {
+        head: lang.head(zh, en),
+        width,
+    };
+    let mut blocks = Vec::new();
+    let observed: Vec<_> = meta
+        .records
+        .iter()
+        .filter(|x| x.kind == "observation")
+        .collect();
+    if !observed.is_empty() {
+        blocks.push(Block::Sub(l(
+            "评估组现场记录（与引擎评定对照）",
+            "Evaluators' observations, beside the engine's rating",
+        )));
+        let rows = observed
+            .iter()
+            .map(|x| {
+                let task = r.tasks.iter().find(|t| t.id == x.task);
+                let name = task.map_or(x.task.clone(), |t| format!("{} {}", t.id, t.title));
+                let engine = task.map_or_else(|| "-".to_string(), rating_cell);
+                let or_dash = |s: &str| {
+                    if s.is_empty() {
+                        "-".to_string()
+                    } else {
+                        s.to_string()
+                    }
+                };
+                Row {
+                    cells: vec![
+                        name,
+                        engine,
+                        x.rating.clone().unwrap_or_else(|| "-".into()),
+                        x.by.clone(),
+                        or_dash(&x.started),
+                        or_dash(&x.finished),
+                    ],
+                    rating: task.and_then(|t| t.rating),
+                    met: None,
+                    note: (!x.note.is_empty()).then(|| x.note.clone()),
+                }
+            })
+            .collect();
+        blocks.push(Block::Table(Table {
+            cols: vec![
+                col("任务", "Task", 30),
+                col("引擎评定", "Engine", 12),
+                col("评估组建议", "Evaluator", 12),
+                col("评估员", "By", 18),
+                col("开始", "Started", 14),
+                col("完成", "Finished", 14),
+            ],
+            rows,
+            note_head: l("观察记录", "Notes"),
+        }));
+    }
+    let selves: Vec<_> = meta.records.iter().filter(|x| x.kind == "self").collect();
+    if !selves.is_empty() {
+        blocks.push(Block::Sub(l(
+            "参演人员自评",
+            "Participants' self-assessments",
+        )));
+        let rows = selves
+            .iter()
+            .map(|x| Row {
+                cells: vec![
+                    x.by.clone(),
+                    x.rating.clone().unwrap_or_else(|| "-".into()),
+                    x.well.clone(),
+                    x.improve.clone(),
+                ],
+                ..Row::default()
+            })
+            .collect();
+        blocks.push(Block::Table(Table {
+            cols: vec![
+                col("参演人员", "Participant", 20),
+                col("自评", "Rating", 10),
+                col("做得好的", "What went well", 35),
+                col("需改进的", "What to improve", 35),
+            ],
+            rows,
+            note_head: String::new(),
+        }));
+    }
+    blocks
 }
 
 /// The evaluation rules in force (`rules`): the rating caps and the verdict rules, by

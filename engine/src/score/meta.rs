@@ -137,6 +137,42 @@ pub struct ReportMeta {
     /// 评估人员.
     #[serde(default)]
     pub evaluators: Vec<String>,
+    /// 评估组现场记录与参演人员自评 — what the evaluators and participants filed on
+    /// `drill serve`, shown beside the engine's ratings.
+    #[serde(default)]
+    pub records: Vec<FieldRecord>,
+}
+
+/// One record filed on `drill serve` (its `.records.jsonl` line): an evaluator's
+/// observation of a plan task (评估组, AQ/T 9009 §7.3: observed times, notes, a
+/// proposed P/S/M/U) or a participant's self-assessment (参演人员自评, §7.2).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct FieldRecord {
+    /// `observation` or `self`.
+    pub kind: String,
+    /// Who filed it: the evaluator, or the participant's role.
+    #[serde(default)]
+    pub by: String,
+    /// The drill clock when it was filed.
+    #[serde(default)]
+    pub at: String,
+    /// The plan task observed (its id).
+    #[serde(default)]
+    pub task: String,
+    #[serde(default)]
+    pub started: String,
+    #[serde(default)]
+    pub finished: String,
+    #[serde(default)]
+    pub note: String,
+    /// The proposed rating, `P`, `S`, `M` or `U`.
+    #[serde(default)]
+    pub rating: Option<String>,
+    /// A self-assessment's 做得好的 and 需改进的.
+    #[serde(default)]
+    pub well: String,
+    #[serde(default)]
+    pub improve: String,
 }
 
 fn level(l: AdminLevel) -> (&'static str, &'static str) {

@@ -14,6 +14,7 @@ pub mod events;
 pub mod generate;
 pub mod hazard_effects;
 pub mod hazard_layer;
+pub mod live;
 pub mod matching;
 pub mod network;
 pub mod params;
