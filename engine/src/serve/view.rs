@@ -64,7 +64,11 @@ fn trigger_text(s: &Scenario, t: &Trigger) -> String {
         Trigger::At(t_s) => format!("{} 起 / at {}", clock(*t_s), clock(*t_s)),
         Trigger::After(t) => {
             let id = &s.task(*t).id;
-            format!("{id} 完成后 / after {id}")
+            format!("{id} 开始后 / after {id} starts")
+        }
+        Trigger::AfterDone(t) => {
+            let id = &s.task(*t).id;
+            format!("{id} 完成后 / after {id} is done")
         }
         Trigger::Before(t) => {
             let id = &s.task(*t).id;

@@ -312,12 +312,15 @@ impl SimParams {
         }
     }
 
-    /// The compliance chance of a channel (SMS and app pushes share one; phone calls
-    /// and radio messages share one).
+    /// The compliance chance of a channel (as `systems::warning` reads them: SMS, app
+    /// pushes and WeChat share one; loudspeakers and the reservoir broadcast share one;
+    /// phone calls and radio messages share one).
     fn comply_mut(&mut self, channel: Channel) -> &mut f64 {
         match channel {
-            Channel::Loudspeaker => &mut self.comply_loudspeaker,
-            Channel::Sms | Channel::App => &mut self.comply_sms,
+            Channel::Loudspeaker | Channel::ReservoirBroadcast => &mut self.comply_loudspeaker,
+            Channel::Sms | Channel::App | Channel::WeChat => &mut self.comply_sms,
+            Channel::Siren => &mut self.comply_siren,
+            Channel::HandAlarm => &mut self.comply_hand_alarm,
             Channel::DoorKnock => &mut self.comply_knock,
             Channel::Megaphone => &mut self.comply_megaphone,
             Channel::Gong => &mut self.comply_gong,
@@ -327,11 +330,15 @@ impl SimParams {
     }
 
     /// The reach of one contact by a channel (for SMS and app pushes, the chance the
-    /// message is seen; phone calls and radio messages share one).
+    /// message is seen; WeChat's own; loudspeakers and the reservoir broadcast share one;
+    /// phone calls and radio messages share one).
     fn reach_mut(&mut self, channel: Channel) -> &mut f64 {
         match channel {
-            Channel::Loudspeaker => &mut self.loudspeaker_reach,
+            Channel::Loudspeaker | Channel::ReservoirBroadcast => &mut self.loudspeaker_reach,
             Channel::Sms | Channel::App => &mut self.sms_seen,
+            Channel::WeChat => &mut self.wechat_seen,
+            Channel::Siren => &mut self.siren_reach,
+            Channel::HandAlarm => &mut self.hand_alarm_reach,
             Channel::DoorKnock => &mut self.knock_reach,
             Channel::Megaphone => &mut self.megaphone_reach,
             Channel::Gong => &mut self.gong_reach,

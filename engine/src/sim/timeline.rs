@@ -216,7 +216,9 @@ pub fn timeline(scenario: &Scenario, mut sim: Simulation) -> Vec<Entry> {
             return None; // a cycle (E0408 refuses it; be safe)
         }
         let t = match &s.plan.tasks[i].trigger {
-            Trigger::After(o) | Trigger::Before(o) if o.index() < due.len() => {
+            Trigger::After(o) | Trigger::AfterDone(o) | Trigger::Before(o)
+                if o.index() < due.len() =>
+            {
                 resolve(o.index(), s, due, known, depth + 1)
             }
             other => known(other),
@@ -231,7 +233,7 @@ pub fn timeline(scenario: &Scenario, mut sim: Simulation) -> Vec<Entry> {
             Trigger::Warning(l) => warning_at(l),
             Trigger::Danger(z) => zone_at.get(&z.0).copied(),
             Trigger::BeforeReturn => Some(s.header.duration_s),
-            Trigger::After(_) | Trigger::Before(_) => None,
+            Trigger::After(_) | Trigger::AfterDone(_) | Trigger::Before(_) => None,
         }
     };
     for i in 0..s.plan.tasks.len() {
@@ -242,7 +244,8 @@ pub fn timeline(scenario: &Scenario, mut sim: Simulation) -> Vec<Entry> {
             Trigger::Inject(n) => format!("when inject {n}"),
             Trigger::Warning(l) => format!("when warning {}", level_word(l)),
             Trigger::Danger(z) => format!("when danger {}", zone_name(s, z)),
-            Trigger::After(o) => format!("after {} (due no earlier)", task_id(s, o)),
+            Trigger::After(o) => format!("after {} starts (due no earlier)", task_id(s, o)),
+            Trigger::AfterDone(o) => format!("after {} done (due no earlier)", task_id(s, o)),
             Trigger::Before(o) => format!("before {} (due no later)", task_id(s, o)),
             Trigger::BeforeReturn => "before return".into(),
         };
@@ -278,6 +281,43 @@ fn effect_text(s: &Scenario, e: &Effect) -> String {
             format!("trapped {} {people}", place_name(s, *place))
         }
         Effect::ShelterClosed(p) => format!("shelter_closed {}", place_name(s, *p)),
+        Effect::PowerCut(t) => format!("power_cut {}", target_text(s, t)),
+        Effect::PowerRestored(t) => format!("restore power {}", target_text(s, t)),
+        Effect::OutOfService(v) => format!("out_of_service {}", service_text(s, v)),
+        Effect::Restored(v) => format!("restore {}", service_text(s, v)),
+        Effect::PhonesDown => "phones_down".into(),
+        Effect::PhonesRestored => "restore phones".into(),
+        Effect::TeamDelayed { team, delay_s } => {
+            format!("delay {} {}", s.teams[team.0 as usize].name, offset(*delay_s).trim_start_matches('+'))
+        }
+        Effect::Inflow {
+            river,
+            m3_s,
+            ramp_s,
+        } => {
+            let name = &s.map.rivers[river.0 as usize].name;
+            if *ramp_s > 0.0 {
+                format!("inflow {name} {m3_s} m3/s over {}", offset(*ramp_s).trim_start_matches('+'))
+            } else {
+                format!("inflow {name} {m3_s} m3/s")
+            }
+        }
+        Effect::Ignition(p) => format!("ignition ({}, {})", p.x, p.y),
+    }
+}
+
+fn target_text(s: &Scenario, t: &Target) -> String {
+    match t {
+        Target::All => "all".into(),
+        Target::Place(p) => place_name(s, *p),
+        Target::Zone(z) => format!("zone {}", zone_name(s, *z)),
+    }
+}
+
+fn service_text(s: &Scenario, v: &Service) -> String {
+    match v {
+        Service::Resource(r) => s.resources[r.0 as usize].name.clone(),
+        Service::Channel(c) => crate::score::text::channel(*c).1.to_string(),
     }
 }
 
