@@ -120,6 +120,9 @@ struct V {
     edges: Vec<(u32, u32)>,
     /// Where each scenario item was declared, for messages about duplicates.
     task_spans: Vec<Span>,
+    /// `coordinates lonlat`: points are longitude/latitude in this datum, laid on the
+    /// map by this frame (set by the map block, read by every `point`).
+    lonlat: Option<(crate::geo::LocalFrame, crate::geo::Datum)>,
 }
 
 /// A top-level block: its file, its body, and its header line (keyword and words
@@ -136,6 +139,7 @@ pub fn validate(files: &[(u32, &SyntaxFile)]) -> (Option<Scenario>, Vec<Diagnost
         inject_refs: Vec::new(),
         edges: Vec::new(),
         task_spans: Vec::new(),
+        lonlat: None,
     };
     // Gather top-level blocks by kind; included files merge into the same lists.
     let mut by_kind: BTreeMap<&'static str, Vec<Block<'_>>> = BTreeMap::new();
