@@ -7,7 +7,8 @@
 //! No-data is GDAL's nodata tag, and −32768 in 16-bit integer files (SRTM voids).
 //! The result is a [`Raster`] of the map's cell size whose north-west corner is the
 //! map origin, as for an ESRI ASCII heightmap, covering as far east and south as the
-//! DEM reaches; its cells are sampled bilinearly at their centres.
+//! DEM reaches; its cells are sampled bilinearly at their centres, a void's weight
+//! shared among the valid pixels of the four.
 
 use super::{Crs, LocalFrame};
 use crate::hazard::raster::{Raster, check_elevations};
@@ -230,6 +231,7 @@ impl GeoTiff {
         let tx = (fc - c0 as f64).clamp(0.0, 1.0);
         let ty = (fr - r0 as f64).clamp(0.0, 1.0);
         let (mut sum, mut wsum) = (0.0, 0.0);
+        let (mut any, mut count) = (0.0, 0.0);
         for (dr, dc, w) in [
             (0, 0, (1.0 - tx) * (1.0 - ty)),
             (0, 1, tx * (1.0 - ty)),
@@ -237,12 +239,24 @@ impl GeoTiff {
             (1, 1, tx * ty),
         ] {
             let z = self.values[(r0 + dr) * self.cols + c0 + dc];
-            if !z.is_nan() && w > 0.0 {
-                sum += z * w;
-                wsum += w;
+            if !z.is_nan() {
+                any += z;
+                count += 1.0;
+                if w > 0.0 {
+                    sum += z * w;
+                    wsum += w;
+                }
             }
         }
-        if wsum > 0.0 { sum / wsum } else { f64::NAN }
+        // Where the pixels that carry weight are all voids, the mean of the valid
+        // ones of the four (a void at the DEM's edge or corner).
+        if wsum > 0.0 {
+            sum / wsum
+        } else if count > 0.0 {
+            any / count
+        } else {
+            f64::NAN
+        }
     }
 
     /// Lays the DEM on the map of `origin`: a raster of `cell_m` cells from the map

@@ -35,6 +35,8 @@ pub const SHELTER_M2_PER_PERSON: f64 = 2.0;
 /// Capacity written for a shelter given as a point without `capacity`.
 pub const SHELTER_DEFAULT_CAPACITY: u32 = 100;
 
+const NOTHING: &str = "no buildings (building=*) or shelters found: nothing to make a village of; check the files' tags or attributes (docs/IMPORT.md)";
+
 /// What the trainer asks of the import.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -342,7 +344,7 @@ struct Piece {
 pub fn build(features: &[Feature], opts: &Options) -> Result<(String, Summary), String> {
     let origin = match opts.origin {
         Some(o) => o,
-        None => default_origin(features, 50.0).ok_or("the files hold no features")?,
+        None => default_origin(features, 50.0).ok_or(NOTHING)?,
     };
     let frame = LocalFrame::new(origin);
     let to_map = |p: LonLat| frame.to_map(p.0, p.1);
@@ -357,7 +359,7 @@ pub fn build(features: &[Feature], opts: &Options) -> Result<(String, Summary), 
         match class {
             Class::House => {
                 if let Some(c) = f.geom.centre() {
-                    let key = tag(&f.tags, &["addr:hamlet", "addr:village", "自然村", "村民小组", "小组", "村组"]).map(str::to_string);
+                    let key = tag(&f.tags, &["addr:hamlet", "addr:village", "自然村", "村民小组", "小组", "村组", "HAMLET", "VILLAGE", "hamlet", "village"]).map(str::to_string);
                     homes.push((to_map(c), key));
                 }
             }
@@ -373,7 +375,7 @@ pub fn build(features: &[Feature], opts: &Options) -> Result<(String, Summary), 
         }
     }
     if homes.is_empty() && shelters.is_empty() {
-        return Err("no buildings (building=*) or shelters found: nothing to make a village of; check the files' tags or attributes (docs/IMPORT.md)".into());
+        return Err(NOTHING.into());
     }
     let mut places = hamlets(&homes, &named_places, opts.cluster_m, &mut names);
     let hamlet_count = places.len();
