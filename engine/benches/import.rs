@@ -15,7 +15,13 @@ fn bench(c: &mut Criterion) {
     g.sample_size(10);
     g.bench_function("osm_5000_buildings", |b| {
         b.iter(|| {
-            let features = read_input(Format::OsmXml, black_box(xml.as_bytes()), None, Datum::Wgs84).unwrap();
+            let features = read_input(
+                Format::OsmXml,
+                black_box(xml.as_bytes()),
+                None,
+                Datum::Wgs84,
+            )
+            .unwrap();
             scenario::build(&features, &scenario::Options::default()).unwrap()
         })
     });
@@ -23,12 +29,20 @@ fn bench(c: &mut Criterion) {
     let (text, _) = scenario::build(&features, &scenario::Options::default()).unwrap();
     g.bench_function("osm_5000_buildings_and_check", |b| {
         b.iter(|| {
-            let features = read_input(Format::OsmXml, black_box(xml.as_bytes()), None, Datum::Wgs84).unwrap();
+            let features = read_input(
+                Format::OsmXml,
+                black_box(xml.as_bytes()),
+                None,
+                Datum::Wgs84,
+            )
+            .unwrap();
             let (text, _) = scenario::build(&features, &scenario::Options::default()).unwrap();
             let text = lang::format(&text).unwrap();
             let mut sources = SourceMap::new();
             let main = sources.add("imported.drill", text);
-            let r = lang::check(&mut sources, main, &|_: &str| Err::<String, String>("no includes".into()));
+            let r = lang::check(&mut sources, main, &|_: &str| {
+                Err::<String, String>("no includes".into())
+            });
             assert!(!r.has_errors());
         })
     });

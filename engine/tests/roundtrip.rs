@@ -124,7 +124,13 @@ fn write(g: &Gen) -> String {
     if g.places.len() % 2 == 0 {
         push(
             &mut lines,
-            format!("{}{}{}(119.53,{}30.24)", sp(), kw(9, "origin", "原点"), sp(), sp()),
+            format!(
+                "{}{}{}(119.53,{}30.24)",
+                sp(),
+                kw(9, "origin", "原点"),
+                sp(),
+                sp()
+            ),
         );
         push(
             &mut lines,

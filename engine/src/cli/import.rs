@@ -43,13 +43,21 @@ pub struct ImportArgs {
 }
 
 fn parse_origin(s: &str) -> Result<Georef, String> {
-    let (lon, lat) = s.split_once(',').ok_or("write the origin as LON,LAT, e.g. 119.5312,30.2451")?;
+    let (lon, lat) = s
+        .split_once(',')
+        .ok_or("write the origin as LON,LAT, e.g. 119.5312,30.2451")?;
     let (lon, lat): (f64, f64) = (
-        lon.trim().parse().map_err(|_| format!("`{lon}` is not a longitude"))?,
-        lat.trim().parse().map_err(|_| format!("`{lat}` is not a latitude"))?,
+        lon.trim()
+            .parse()
+            .map_err(|_| format!("`{lon}` is not a longitude"))?,
+        lat.trim()
+            .parse()
+            .map_err(|_| format!("`{lat}` is not a latitude"))?,
     );
     if !crate::geo::plausible_lonlat(lon, lat) {
-        return Err(format!("({lon}, {lat}) is not a longitude/latitude (longitude first)"));
+        return Err(format!(
+            "({lon}, {lat}) is not a longitude/latitude (longitude first)"
+        ));
     }
     Ok(Georef { lon, lat })
 }
@@ -71,8 +79,12 @@ fn dem_as_seen_from(dem: &Path, out_dir: &Path) -> String {
 }
 
 pub fn run(args: &ImportArgs) -> ExitCode {
-    if !(args.people_per_household > 0.0 && args.people_per_household <= 20.0) || !(args.cluster > 0.0 && args.cluster <= 5000.0) {
-        eprintln!("error: --people-per-household must be in (0, 20] and --cluster in (0, 5000] metres");
+    if !(args.people_per_household > 0.0 && args.people_per_household <= 20.0)
+        || !(args.cluster > 0.0 && args.cluster <= 5000.0)
+    {
+        eprintln!(
+            "error: --people-per-household must be in (0, 20] and --cluster in (0, 5000] metres"
+        );
         return ExitCode::from(2);
     }
     let mut features = Vec::new();
@@ -99,7 +111,16 @@ pub fn run(args: &ImportArgs) -> ExitCode {
         people_per_household: args.people_per_household,
         cluster_m: args.cluster,
         dem: args.dem.as_deref().map(|d| dem_as_seen_from(d, out_dir)),
-        sources: args.files.iter().map(|p| p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned())).collect(),
+        sources: args
+            .files
+            .iter()
+            .map(|p| {
+                p.file_name().map_or_else(
+                    || p.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                )
+            })
+            .collect(),
     };
     let (text, summary) = match scenario::build(&features, &opts) {
         Ok(r) => r,
@@ -111,10 +132,20 @@ pub fn run(args: &ImportArgs) -> ExitCode {
     let text = lang::format(&text).unwrap_or(text);
     eprintln!(
         "{} hamlets / 居民点, {} households / 户, {} people / 人 (estimated), {} shelters / 避灾点, {} links / 道路, {} rivers / 河流; origin ({:.7}, {:.7})",
-        summary.hamlets, summary.households, summary.people, summary.shelters, summary.links, summary.rivers, summary.origin.lon, summary.origin.lat
+        summary.hamlets,
+        summary.households,
+        summary.people,
+        summary.shelters,
+        summary.links,
+        summary.rivers,
+        summary.origin.lon,
+        summary.origin.lat
     );
     // Checked as `drill check` will check it, terrain included.
-    let shown = args.output.as_ref().map_or_else(|| "imported.drill".to_string(), |p| p.display().to_string());
+    let shown = args
+        .output
+        .as_ref()
+        .map_or_else(|| "imported.drill".to_string(), |p| p.display().to_string());
     let mut sources = SourceMap::new();
     let main = sources.add(shown, text.clone());
     let mut result = lang::check(&mut sources, main, &io::Includes);
@@ -129,9 +160,17 @@ pub fn run(args: &ImportArgs) -> ExitCode {
                 eprintln!("error: {e}");
                 return ExitCode::from(2);
             }
-            eprintln!("wrote {} / 已写入; next: fill in roles, plan and injects, then `drill check {}`", path.display(), path.display());
+            eprintln!(
+                "wrote {} / 已写入; next: fill in roles, plan and injects, then `drill check {}`",
+                path.display(),
+                path.display()
+            );
         }
         None => print!("{text}"),
     }
-    if errors { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if errors {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

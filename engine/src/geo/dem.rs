@@ -125,10 +125,14 @@ pub fn read_geotiff(bytes: &[u8]) -> Result<GeoTiff, String> {
     let (w, h) = dec.dimensions().map_err(tiff_err)?;
     let (cols, rows) = (w as usize, h as usize);
     if cols < 2 || rows < 2 {
-        return Err(format!("it is {cols}×{rows} pixels; a DEM needs at least 2×2"));
+        return Err(format!(
+            "it is {cols}×{rows} pixels; a DEM needs at least 2×2"
+        ));
     }
     if cols.saturating_mul(rows) > 4 * crate::limits::MAX_TERRAIN_CELLS {
-        return Err(format!("it is {cols}×{rows} pixels, more than this engine reads; clip it to the area of the drill"));
+        return Err(format!(
+            "it is {cols}×{rows} pixels, more than this engine reads; clip it to the area of the drill"
+        ));
     }
     let dir = dec
         .find_tag_unsigned_vec::<u16>(Tag::GeoKeyDirectoryTag)
@@ -153,15 +157,25 @@ pub fn read_geotiff(bytes: &[u8]) -> Result<GeoTiff, String> {
             // Tie point (i, j) ↔ (x, y): the corner of pixel (0, 0) is that minus i, j pixels.
             (t[3] - t[0] * s[0], t[4] + t[1] * s[1], s[0], s[1])
         }
-        _ => match dec.find_tag(Tag::ModelTransformationTag).map_err(tiff_err)? {
+        _ => match dec
+            .find_tag(Tag::ModelTransformationTag)
+            .map_err(tiff_err)?
+        {
             Some(v) => {
                 let m = v.into_f64_vec().map_err(tiff_err)?;
                 if m.len() < 8 || m[1] != 0.0 || m[4] != 0.0 {
-                    return Err("its ModelTransformation is rotated or sheared; warp it north-up first".into());
+                    return Err(
+                        "its ModelTransformation is rotated or sheared; warp it north-up first"
+                            .into(),
+                    );
                 }
                 (m[3], m[7], m[0], -m[5])
             }
-            None => return Err("it has no ModelTiepoint/ModelPixelScale: its position is unknown".into()),
+            None => {
+                return Err(
+                    "it has no ModelTiepoint/ModelPixelScale: its position is unknown".into(),
+                );
+            }
         },
     };
     if !(dx.is_finite() && dy.is_finite() && dx > 0.0 && dy > 0.0) {
@@ -173,7 +187,10 @@ pub fn read_geotiff(bytes: &[u8]) -> Result<GeoTiff, String> {
         y0 += dy / 2.0;
     }
     let nodata: Option<f64> = match dec.find_tag(Tag::GdalNodata).map_err(tiff_err)? {
-        Some(v) => v.into_string().ok().and_then(|s| s.trim_matches(char::from(0)).trim().parse().ok()),
+        Some(v) => v
+            .into_string()
+            .ok()
+            .and_then(|s| s.trim_matches(char::from(0)).trim().parse().ok()),
         None => None,
     };
     let image = dec.read_image().map_err(tiff_err)?;
@@ -201,7 +218,8 @@ pub fn read_geotiff(bytes: &[u8]) -> Result<GeoTiff, String> {
     let values = values
         .into_iter()
         .map(|z| {
-            let void = nodata.is_some_and(|nd| z == nd) || (int16 && z == -32768.0) || !z.is_finite();
+            let void =
+                nodata.is_some_and(|nd| z == nd) || (int16 && z == -32768.0) || !z.is_finite();
             if void { f64::NAN } else { z }
         })
         .collect();
@@ -266,7 +284,9 @@ impl GeoTiff {
         // The DEM's footprint on the map: its edges, sampled every few pixels.
         let (mut max_x, mut max_y) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
         let mut edge = |i: f64, j: f64| {
-            let (lon, lat) = self.crs.to_lonlat(self.x0 + i * self.dx, self.y0 - j * self.dy);
+            let (lon, lat) = self
+                .crs
+                .to_lonlat(self.x0 + i * self.dx, self.y0 - j * self.dy);
             let p = frame.to_map(lon, lat);
             max_x = max_x.max(p.x);
             max_y = max_y.max(p.y);
@@ -319,5 +339,8 @@ impl GeoTiff {
 
 /// Whether these bytes are a TIFF (little- or big-endian, classic or BigTIFF).
 pub fn is_tiff(bytes: &[u8]) -> bool {
-    bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*") || bytes.starts_with(b"II+\0") || bytes.starts_with(b"MM\0+")
+    bytes.starts_with(b"II*\0")
+        || bytes.starts_with(b"MM\0*")
+        || bytes.starts_with(b"II+\0")
+        || bytes.starts_with(b"MM\0+")
 }

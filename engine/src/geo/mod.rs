@@ -53,7 +53,10 @@ impl Datum {
 /// Whether a longitude/latitude pair can be a map origin: a real place, away from the
 /// poles where a local transverse Mercator plane still works but nobody drills.
 pub fn plausible_lonlat(lon: f64, lat: f64) -> bool {
-    lon.is_finite() && lat.is_finite() && (-180.0..=180.0).contains(&lon) && (-85.0..=85.0).contains(&lat)
+    lon.is_finite()
+        && lat.is_finite()
+        && (-180.0..=180.0).contains(&lon)
+        && (-85.0..=85.0).contains(&lat)
 }
 
 /// The map's local plane: a transverse Mercator with its central meridian through the
@@ -135,7 +138,13 @@ impl Crs {
     pub fn transverse_mercator(lon0: f64, lat0: f64, k0: f64, false_e: f64, false_n: f64) -> Crs {
         let probe = TransverseMercator::new(GRS80, lon0, k0, 0.0, 0.0);
         let (_, n0) = probe.forward(lon0, lat0);
-        Crs::TransverseMercator(TransverseMercator::new(GRS80, lon0, k0, false_e, false_n - n0))
+        Crs::TransverseMercator(TransverseMercator::new(
+            GRS80,
+            lon0,
+            k0,
+            false_e,
+            false_n - n0,
+        ))
     }
 
     /// Reads an ESRI `.prj` (WKT 1): geographic, Transverse Mercator / Gauss–Krüger
@@ -152,7 +161,10 @@ impl Crs {
                 Err("the .prj holds no coordinate system".into())
             };
         }
-        if upper.contains("MERCATOR_AUXILIARY_SPHERE") || upper.contains("PSEUDO-MERCATOR") || upper.contains("PSEUDO_MERCATOR") {
+        if upper.contains("MERCATOR_AUXILIARY_SPHERE")
+            || upper.contains("PSEUDO-MERCATOR")
+            || upper.contains("PSEUDO_MERCATOR")
+        {
             return Ok(Crs::WebMercator);
         }
         if !(upper.contains("TRANSVERSE_MERCATOR") || upper.contains("GAUSS_KRUGER")) {
@@ -165,7 +177,9 @@ impl Crs {
             let end = rest[comma + 1..].find(']')?;
             rest[comma + 1..comma + 1 + end].trim().parse().ok()
         };
-        let lon0 = param("CENTRAL_MERIDIAN").or_else(|| param("LONGITUDE_OF_CENTER")).unwrap_or(0.0);
+        let lon0 = param("CENTRAL_MERIDIAN")
+            .or_else(|| param("LONGITUDE_OF_CENTER"))
+            .unwrap_or(0.0);
         let lat0 = param("LATITUDE_OF_ORIGIN").unwrap_or(0.0);
         let k0 = param("SCALE_FACTOR").unwrap_or(1.0);
         let fe = param("FALSE_EASTING").unwrap_or(0.0);
@@ -181,7 +195,10 @@ impl Crs {
             Crs::WebMercator => {
                 let r = WGS84.a;
                 let phi = lat.to_radians();
-                (r * lon.to_radians(), r * (std::f64::consts::FRAC_PI_4 + phi / 2.0).tan().ln())
+                (
+                    r * lon.to_radians(),
+                    r * (std::f64::consts::FRAC_PI_4 + phi / 2.0).tan().ln(),
+                )
             }
         }
     }
@@ -211,7 +228,10 @@ mod tests {
     /// ±1 cm).
     #[test]
     fn local_frame_axes_and_scale() {
-        let f = LocalFrame::new(Georef { lon: 119.5, lat: 30.0 });
+        let f = LocalFrame::new(Georef {
+            lon: 119.5,
+            lat: 30.0,
+        });
         let o = f.to_map(119.5, 30.0);
         assert!(o.x.abs() < 1e-9 && o.y.abs() < 1e-9);
         let north = f.to_map(119.5, 30.01);
@@ -219,7 +239,10 @@ mod tests {
         assert!((north.y + 1108.525).abs() < 0.01, "{north:?}");
         let east = f.to_map(119.51, 30.0);
         assert!(east.x > 960.0 && east.x < 966.0 && east.y > 0.0, "{east:?}");
-        let (lon, lat) = f.to_lonlat(Point { x: 1234.5, y: -678.9 });
+        let (lon, lat) = f.to_lonlat(Point {
+            x: 1234.5,
+            y: -678.9,
+        });
         let back = f.to_map(lon, lat);
         assert!((back.x - 1234.5).abs() < 1e-6 && (back.y + 678.9).abs() < 1e-6);
     }
@@ -228,11 +251,17 @@ mod tests {
     /// is the same zone (40) with its number in the easting.
     #[test]
     fn epsg_codes_of_chinese_data() {
-        let Some(Crs::TransverseMercator(utm)) = Crs::from_epsg(32650) else { panic!() };
+        let Some(Crs::TransverseMercator(utm)) = Crs::from_epsg(32650) else {
+            panic!()
+        };
         let (e, _) = utm.forward(117.0, 30.0);
         assert!((e - 500_000.0).abs() < 1e-6);
-        let Some(cm) = Crs::from_epsg(4549) else { panic!() };
-        let Some(zone) = Crs::from_epsg(4527) else { panic!() };
+        let Some(cm) = Crs::from_epsg(4549) else {
+            panic!()
+        };
+        let Some(zone) = Crs::from_epsg(4527) else {
+            panic!()
+        };
         let a = cm.to_lonlat(500_000.0, 3_320_000.0);
         let b = zone.to_lonlat(40_500_000.0, 3_320_000.0);
         assert!((a.0 - 120.0).abs() < 1e-9 && (a.0 - b.0).abs() < 1e-9 && (a.1 - b.1).abs() < 1e-9);
@@ -245,7 +274,10 @@ mod tests {
         let crs = Crs::from_wkt(wkt).unwrap();
         let (lon, _) = crs.to_lonlat(500_000.0, 3_300_000.0);
         assert!((lon - 120.0).abs() < 1e-9);
-        assert!(matches!(Crs::from_wkt(r#"GEOGCS["GCS_WGS_1984"]"#), Ok(Crs::Geographic)));
+        assert!(matches!(
+            Crs::from_wkt(r#"GEOGCS["GCS_WGS_1984"]"#),
+            Ok(Crs::Geographic)
+        ));
         assert!(Crs::from_wkt(r#"PROJCS["Beijing_1954_GK_Zone_20"]"#).is_err());
     }
 

@@ -11,13 +11,19 @@ use std::collections::BTreeMap;
 
 /// The EPSG code of an old-style `crs` member, if any.
 fn crs_of(value: &serde_json::Value) -> Result<Crs, String> {
-    let Some(name) = value.pointer("/crs/properties/name").and_then(|n| n.as_str()) else {
+    let Some(name) = value
+        .pointer("/crs/properties/name")
+        .and_then(|n| n.as_str())
+    else {
         return Ok(Crs::Geographic);
     };
     if name.contains("CRS84") {
         return Ok(Crs::Geographic);
     }
-    let code: Option<u32> = name.rsplit([':', '/']).find(|s| !s.is_empty()).and_then(|s| s.parse().ok());
+    let code: Option<u32> = name
+        .rsplit([':', '/'])
+        .find(|s| !s.is_empty())
+        .and_then(|s| s.parse().ok());
     code.and_then(Crs::from_epsg)
         .ok_or_else(|| format!("its coordinate system `{name}` is not one this engine reads; export it as WGS 84 (EPSG:4326)"))
 }
@@ -25,11 +31,16 @@ fn crs_of(value: &serde_json::Value) -> Result<Crs, String> {
 /// Reads a GeoJSON document (a FeatureCollection, a Feature or a bare Geometry).
 pub fn read(bytes: &[u8]) -> Result<Vec<Feature>, String> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| format!("not JSON: {e}"))?;
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| format!("not JSON: {e}"))?;
     let crs = crs_of(&value)?;
     let doc: GeoJson = serde_json::from_value(value).map_err(|e| format!("not GeoJSON: {e}"))?;
     let items: Vec<(Option<geojson::Geometry>, BTreeMap<String, String>)> = match doc {
-        GeoJson::FeatureCollection(fc) => fc.features.into_iter().map(|f| (f.geometry, props(f.properties))).collect(),
+        GeoJson::FeatureCollection(fc) => fc
+            .features
+            .into_iter()
+            .map(|f| (f.geometry, props(f.properties)))
+            .collect(),
         GeoJson::Feature(f) => vec![(f.geometry, props(f.properties))],
         GeoJson::Geometry(g) => vec![(Some(g), BTreeMap::new())],
     };
@@ -38,7 +49,10 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Feature>, String> {
         let Some(g) = geometry else { continue };
         push_geometry(&g.value, &tags, crs, &mut out)?;
         if out.len() > crate::limits::MAX_IMPORT_FEATURES {
-            return Err(format!("more than {} features", crate::limits::MAX_IMPORT_FEATURES));
+            return Err(format!(
+                "more than {} features",
+                crate::limits::MAX_IMPORT_FEATURES
+            ));
         }
     }
     Ok(out)
@@ -65,7 +79,10 @@ fn position(p: &geojson::Position, crs: Crs) -> Result<LonLat, String> {
     }
     let (lon, lat) = crs.to_lonlat(s[0], s[1]);
     if !crate::geo::plausible_lonlat(lon, lat) {
-        return Err(format!("the position ({}, {}) is no longitude/latitude; is the file projected without a `crs`?", s[0], s[1]));
+        return Err(format!(
+            "the position ({}, {}) is no longitude/latitude; is the file projected without a `crs`?",
+            s[0], s[1]
+        ));
     }
     Ok((lon, lat))
 }
@@ -74,8 +91,18 @@ fn positions(ps: &[geojson::Position], crs: Crs) -> Result<Vec<LonLat>, String> 
     ps.iter().map(|p| position(p, crs)).collect()
 }
 
-fn push_geometry(g: &GeometryValue, tags: &BTreeMap<String, String>, crs: Crs, out: &mut Vec<Feature>) -> Result<(), String> {
-    let mut push = |geom| out.push(Feature { geom, tags: tags.clone() });
+fn push_geometry(
+    g: &GeometryValue,
+    tags: &BTreeMap<String, String>,
+    crs: Crs,
+    out: &mut Vec<Feature>,
+) -> Result<(), String> {
+    let mut push = |geom| {
+        out.push(Feature {
+            geom,
+            tags: tags.clone(),
+        })
+    };
     match g {
         GeometryValue::Point { coordinates } => push(Geom::Point(position(coordinates, crs)?)),
         GeometryValue::MultiPoint { coordinates } => {

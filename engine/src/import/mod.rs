@@ -101,31 +101,86 @@ pub fn tag<'a>(tags: &'a BTreeMap<String, String>, keys: &[&str]) -> Option<&'a 
 
 /// The feature's name: `name:zh`, `name`, or a Chinese column (名称, 名字, 地名).
 pub fn name(tags: &BTreeMap<String, String>) -> Option<&str> {
-    tag(tags, &["name:zh", "name", "NAME", "Name", "名称", "名字", "地名", "MC"])
+    tag(
+        tags,
+        &[
+            "name:zh", "name", "NAME", "Name", "名称", "名字", "地名", "MC",
+        ],
+    )
 }
 
 /// Buildings that are not homes (OpenStreetMap `building=*` values).
 const NOT_HOMES: &[&str] = &[
-    "shed", "garage", "garages", "barn", "cowshed", "sty", "stable", "greenhouse", "roof",
-    "hut", "commercial", "retail", "industrial", "warehouse", "office", "church", "temple",
-    "shrine", "public", "civic", "government", "hospital", "toilets", "service",
-    "transformer_tower", "water_tower", "bridge", "ruins", "construction", "kiosk",
-    "storage_tank", "silo", "parking", "pavilion", "gatehouse", "chapel", "mosque",
+    "shed",
+    "garage",
+    "garages",
+    "barn",
+    "cowshed",
+    "sty",
+    "stable",
+    "greenhouse",
+    "roof",
+    "hut",
+    "commercial",
+    "retail",
+    "industrial",
+    "warehouse",
+    "office",
+    "church",
+    "temple",
+    "shrine",
+    "public",
+    "civic",
+    "government",
+    "hospital",
+    "toilets",
+    "service",
+    "transformer_tower",
+    "water_tower",
+    "bridge",
+    "ruins",
+    "construction",
+    "kiosk",
+    "storage_tank",
+    "silo",
+    "parking",
+    "pavilion",
+    "gatehouse",
+    "chapel",
+    "mosque",
 ];
 
 /// Road classes that are paths (小路), not roads a vehicle takes.
-const PATHS: &[&str] = &["path", "footway", "steps", "pedestrian", "bridleway", "cycleway", "track"];
+const PATHS: &[&str] = &[
+    "path",
+    "footway",
+    "steps",
+    "pedestrian",
+    "bridleway",
+    "cycleway",
+    "track",
+];
 
 /// Sorts a feature by its tags (and geometry: a building is a polygon, a road a line).
 pub fn classify(f: &Feature) -> Class {
     let t = &f.tags;
     let get = |k: &str| t.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
-    let named_shelter = name(t).is_some_and(|n| ["避灾", "安置", "避难", "应急避险"].iter().any(|w| n.contains(w)));
+    let named_shelter = name(t).is_some_and(|n| {
+        ["避灾", "安置", "避难", "应急避险"]
+            .iter()
+            .any(|w| n.contains(w))
+    });
     let shelter_tag = get("emergency") == Some("assembly_point")
-        || matches!(get("amenity"), Some("school" | "shelter" | "community_centre"))
+        || matches!(
+            get("amenity"),
+            Some("school" | "shelter" | "community_centre")
+        )
         || get("social_facility") == Some("shelter")
         || matches!(get("building"), Some("school"))
-        || matches!(get("type").or(get("类型")).or(get("TYPE")), Some("shelter" | "避灾点" | "安置点" | "避难场所"));
+        || matches!(
+            get("type").or(get("类型")).or(get("TYPE")),
+            Some("shelter" | "避灾点" | "安置点" | "避难场所")
+        );
     match &f.geom {
         Geom::Line(_) => {
             if let Some(w) = get("waterway") {
@@ -139,7 +194,11 @@ pub fn classify(f: &Feature) -> Class {
                 if get("bridge").is_some_and(|b| b != "no") {
                     return Class::Bridge;
                 }
-                return if PATHS.contains(&h) { Class::Path } else { Class::Road };
+                return if PATHS.contains(&h) {
+                    Class::Path
+                } else {
+                    Class::Road
+                };
             }
             match get("type").or(get("类型")).or(get("TYPE")) {
                 Some("river" | "河流" | "溪" | "河") => Class::River,
@@ -155,7 +214,9 @@ pub fn classify(f: &Feature) -> Class {
             }
             match get("building").or(get("建筑")) {
                 Some("no") | None => match get("type").or(get("类型")).or(get("TYPE")) {
-                    Some("house" | "building" | "房屋" | "民房" | "住宅" | "建筑") => Class::House,
+                    Some("house" | "building" | "房屋" | "民房" | "住宅" | "建筑") => {
+                        Class::House
+                    }
                     _ => Class::Ignored,
                 },
                 Some(b) if NOT_HOMES.contains(&b) => Class::OtherBuilding,
@@ -165,7 +226,11 @@ pub fn classify(f: &Feature) -> Class {
         Geom::Point(_) => {
             if named_shelter || shelter_tag {
                 Class::Shelter
-            } else if matches!(get("place"), Some("hamlet" | "village" | "isolated_dwelling" | "neighbourhood")) && name(t).is_some() {
+            } else if matches!(
+                get("place"),
+                Some("hamlet" | "village" | "isolated_dwelling" | "neighbourhood")
+            ) && name(t).is_some()
+            {
                 Class::Hamlet
             } else if get("building").is_some_and(|b| b != "no" && !NOT_HOMES.contains(&b)) {
                 Class::House
@@ -215,7 +280,12 @@ pub struct ShapefileBytes {
 
 /// Reads one input: its features, in WGS 84 after `datum` (for lon/lat inputs that
 /// came from a Chinese web map).
-pub fn read_input(format: Format, bytes: &[u8], shapefile: Option<&ShapefileBytes>, datum: crate::geo::Datum) -> Result<Vec<Feature>, String> {
+pub fn read_input(
+    format: Format,
+    bytes: &[u8],
+    shapefile: Option<&ShapefileBytes>,
+    datum: crate::geo::Datum,
+) -> Result<Vec<Feature>, String> {
     let mut features = match format {
         Format::GeoJson => geojson::read(bytes)?,
         Format::OsmXml => osm::read_xml(bytes)?,
@@ -246,23 +316,74 @@ mod tests {
     fn f(geom: Geom, kv: &[(&str, &str)]) -> Feature {
         Feature {
             geom,
-            tags: kv.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            tags: kv
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
         }
     }
 
     #[test]
     fn classes_from_tags() {
-        let sq = Geom::Polygon(vec![(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0), (0.0, 0.0)]);
+        let sq = Geom::Polygon(vec![
+            (0.0, 0.0),
+            (1.0, 0.0),
+            (1.0, 1.0),
+            (0.0, 1.0),
+            (0.0, 0.0),
+        ]);
         let line = Geom::Line(vec![(0.0, 0.0), (1.0, 1.0)]);
-        assert_eq!(classify(&f(sq.clone(), &[("building", "house")])), Class::House);
-        assert_eq!(classify(&f(sq.clone(), &[("building", "shed")])), Class::OtherBuilding);
-        assert_eq!(classify(&f(sq.clone(), &[("building", "yes"), ("name", "竹源村避灾安置点")])), Class::Shelter);
-        assert_eq!(classify(&f(sq.clone(), &[("amenity", "school"), ("building", "yes")])), Class::Shelter);
-        assert_eq!(classify(&f(line.clone(), &[("highway", "track")])), Class::Path);
-        assert_eq!(classify(&f(line.clone(), &[("highway", "tertiary"), ("bridge", "yes")])), Class::Bridge);
-        assert_eq!(classify(&f(line.clone(), &[("waterway", "stream")])), Class::River);
-        assert_eq!(classify(&f(Geom::Point((0.0, 0.0)), &[("emergency", "assembly_point")])), Class::Shelter);
-        assert_eq!(classify(&f(Geom::Point((0.0, 0.0)), &[("place", "hamlet"), ("name", "上村")])), Class::Hamlet);
+        assert_eq!(
+            classify(&f(sq.clone(), &[("building", "house")])),
+            Class::House
+        );
+        assert_eq!(
+            classify(&f(sq.clone(), &[("building", "shed")])),
+            Class::OtherBuilding
+        );
+        assert_eq!(
+            classify(&f(
+                sq.clone(),
+                &[("building", "yes"), ("name", "竹源村避灾安置点")]
+            )),
+            Class::Shelter
+        );
+        assert_eq!(
+            classify(&f(
+                sq.clone(),
+                &[("amenity", "school"), ("building", "yes")]
+            )),
+            Class::Shelter
+        );
+        assert_eq!(
+            classify(&f(line.clone(), &[("highway", "track")])),
+            Class::Path
+        );
+        assert_eq!(
+            classify(&f(
+                line.clone(),
+                &[("highway", "tertiary"), ("bridge", "yes")]
+            )),
+            Class::Bridge
+        );
+        assert_eq!(
+            classify(&f(line.clone(), &[("waterway", "stream")])),
+            Class::River
+        );
+        assert_eq!(
+            classify(&f(
+                Geom::Point((0.0, 0.0)),
+                &[("emergency", "assembly_point")]
+            )),
+            Class::Shelter
+        );
+        assert_eq!(
+            classify(&f(
+                Geom::Point((0.0, 0.0)),
+                &[("place", "hamlet"), ("name", "上村")]
+            )),
+            Class::Hamlet
+        );
         let c = sq.centre().unwrap();
         assert!((c.0 - 0.5).abs() < 1e-12 && (c.1 - 0.5).abs() < 1e-12);
     }

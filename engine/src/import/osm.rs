@@ -20,7 +20,10 @@ impl Osm {
         let mut out = Vec::with_capacity(self.tagged_nodes.len() + self.ways.len());
         for (id, tags) in self.tagged_nodes {
             if let Some(p) = self.nodes.get(&id) {
-                out.push(Feature { geom: Geom::Point(*p), tags });
+                out.push(Feature {
+                    geom: Geom::Point(*p),
+                    tags,
+                });
             }
         }
         for (refs, tags) in self.ways {
@@ -28,7 +31,10 @@ impl Osm {
                 continue;
             }
             // A way whose nodes lie outside the extract is cut where they are missing.
-            let pts: Vec<LonLat> = refs.iter().filter_map(|r| self.nodes.get(r).copied()).collect();
+            let pts: Vec<LonLat> = refs
+                .iter()
+                .filter_map(|r| self.nodes.get(r).copied())
+                .collect();
             if pts.len() < 2 {
                 continue;
             }
@@ -40,11 +46,18 @@ impl Osm {
                     || tags.contains_key("amenity")
                     || tags.contains_key("emergency"));
             out.push(Feature {
-                geom: if area { Geom::Polygon(pts) } else { Geom::Line(pts) },
+                geom: if area {
+                    Geom::Polygon(pts)
+                } else {
+                    Geom::Line(pts)
+                },
                 tags,
             });
             if out.len() > crate::limits::MAX_IMPORT_FEATURES {
-                return Err(format!("more than {} features", crate::limits::MAX_IMPORT_FEATURES));
+                return Err(format!(
+                    "more than {} features",
+                    crate::limits::MAX_IMPORT_FEATURES
+                ));
             }
         }
         Ok(out)
@@ -54,7 +67,8 @@ impl Osm {
 /// Reads an OpenStreetMap XML document.
 pub fn read_xml(bytes: &[u8]) -> Result<Vec<Feature>, String> {
     use quick_xml::events::{BytesStart, Event};
-    let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8 XML (invalid byte at offset {})", e.valid_up_to()))?;
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| format!("not UTF-8 XML (invalid byte at offset {})", e.valid_up_to()))?;
     let mut reader = quick_xml::Reader::from_str(text);
     let mut osm = Osm::default();
     let attrs = |e: &BytesStart<'_>| -> Result<BTreeMap<String, String>, String> {
@@ -64,7 +78,10 @@ pub fn read_xml(bytes: &[u8]) -> Result<Vec<Feature>, String> {
             let v = a
                 .normalized_value(quick_xml::XmlVersion::Implicit1_0)
                 .map_err(|err| format!("bad XML attribute: {err}"))?;
-            m.insert(String::from_utf8_lossy(a.key.as_ref()).into_owned(), v.into_owned());
+            m.insert(
+                String::from_utf8_lossy(a.key.as_ref()).into_owned(),
+                v.into_owned(),
+            );
         }
         Ok(m)
     };
@@ -78,9 +95,12 @@ pub fn read_xml(bytes: &[u8]) -> Result<Vec<Feature>, String> {
     let mut tags = BTreeMap::new();
     let mut seen_osm = false;
     loop {
-        let ev = reader
-            .read_event()
-            .map_err(|e| format!("not well-formed XML at byte {}: {e}", reader.buffer_position()))?;
+        let ev = reader.read_event().map_err(|e| {
+            format!(
+                "not well-formed XML at byte {}: {e}",
+                reader.buffer_position()
+            )
+        })?;
         let (e, empty) = match &ev {
             Event::Start(e) => (e, false),
             Event::Empty(e) => (e, true),
@@ -111,7 +131,11 @@ pub fn read_xml(bytes: &[u8]) -> Result<Vec<Feature>, String> {
             b"node" => {
                 let a = attrs(e)?;
                 let num = |k: &str| a.get(k).and_then(|v| v.parse::<f64>().ok());
-                let (Some(id), Some(lat), Some(lon)) = (a.get("id").and_then(|v| v.parse::<i64>().ok()), num("lat"), num("lon")) else {
+                let (Some(id), Some(lat), Some(lon)) = (
+                    a.get("id").and_then(|v| v.parse::<i64>().ok()),
+                    num("lat"),
+                    num("lon"),
+                ) else {
                     return Err("a <node> without id, lat or lon".into());
                 };
                 osm.nodes.insert(id, (lon, lat));
@@ -120,7 +144,11 @@ pub fn read_xml(bytes: &[u8]) -> Result<Vec<Feature>, String> {
             }
             b"way" => {
                 tags.clear();
-                open = if empty { Open::None } else { Open::Way(Vec::new()) };
+                open = if empty {
+                    Open::None
+                } else {
+                    Open::Way(Vec::new())
+                };
             }
             b"nd" => {
                 if let Open::Way(refs) = &mut open
@@ -152,7 +180,9 @@ pub fn read_pbf(bytes: &[u8]) -> Result<Vec<Feature>, String> {
     use osmpbf::{Element, ElementReader};
     let reader = ElementReader::new(std::io::Cursor::new(bytes));
     let mut osm = Osm::default();
-    let tags_of = |it: &mut dyn Iterator<Item = (&str, &str)>| -> BTreeMap<String, String> { it.map(|(k, v)| (k.to_string(), v.to_string())).collect() };
+    let tags_of = |it: &mut dyn Iterator<Item = (&str, &str)>| -> BTreeMap<String, String> {
+        it.map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    };
     reader
         .for_each(|el| match el {
             Element::Node(n) => {
@@ -202,6 +232,9 @@ mod tests {
         assert!(matches!(f[1].geom, Geom::Polygon(ref p) if p.len() == 4));
         assert!(matches!(f[2].geom, Geom::Line(ref p) if p.len() == 2));
         assert!(read_xml(b"<html></html>").is_err());
-        assert!(read_xml(b"<osm><node id='1'").is_err() || read_xml(b"<osm><node id='1'").unwrap().is_empty());
+        assert!(
+            read_xml(b"<osm><node id='1'").is_err()
+                || read_xml(b"<osm><node id='1'").unwrap().is_empty()
+        );
     }
 }

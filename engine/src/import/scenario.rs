@@ -95,7 +95,11 @@ impl Names {
         let base = if base.is_empty() { "地点" } else { base };
         let n = self.0.entry(base.to_string()).or_insert(0);
         *n += 1;
-        if *n == 1 { base.to_string() } else { format!("{base}{n}") }
+        if *n == 1 {
+            base.to_string()
+        } else {
+            format!("{base}{n}")
+        }
     }
 }
 
@@ -104,7 +108,9 @@ impl Names {
 fn ident(name: &str) -> String {
     let mut chars = name.chars();
     let plain = chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
-        && name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
         && !name.contains("->");
     let keyword = crate::lang::keywords::KEYWORDS
         .iter()
@@ -136,7 +142,10 @@ fn link_width(f: &Feature, class: Class) -> f64 {
     if let Some(w) = tag(&f.tags, &["width", "WIDTH", "宽度", "路宽", "KD"]).and_then(metres) {
         return w;
     }
-    if let Some(l) = tag(&f.tags, &["lanes"]).and_then(|l| l.parse::<f64>().ok()).filter(|l| *l >= 1.0 && *l <= 12.0) {
+    if let Some(l) = tag(&f.tags, &["lanes"])
+        .and_then(|l| l.parse::<f64>().ok())
+        .filter(|l| *l >= 1.0 && *l <= 12.0)
+    {
         return l * 3.5;
     }
     match tag(&f.tags, &["highway", "fclass"]).unwrap_or("") {
@@ -198,7 +207,11 @@ fn simplify(pts: &[Point], tol: f64) -> Vec<Point> {
             stack.push((far, b));
         }
     }
-    pts.iter().zip(keep).filter(|(_, k)| *k).map(|(p, _)| *p).collect()
+    pts.iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|(p, _)| *p)
+        .collect()
 }
 
 fn dist(a: Point, b: Point) -> f64 {
@@ -240,7 +253,12 @@ fn find(parent: &mut [usize], mut i: usize) -> usize {
 }
 
 /// Groups homes into hamlets: by their hamlet tag, else by distance.
-fn hamlets(homes: &[(Point, Option<String>)], named: &[(String, Point)], cluster_m: f64, names: &mut Names) -> Vec<Place> {
+fn hamlets(
+    homes: &[(Point, Option<String>)],
+    named: &[(String, Point)],
+    cluster_m: f64,
+    names: &mut Names,
+) -> Vec<Place> {
     let mut by_tag: BTreeMap<String, Vec<Point>> = BTreeMap::new();
     let mut loose: Vec<Point> = Vec::new();
     for (p, key) in homes {
@@ -249,10 +267,16 @@ fn hamlets(homes: &[(Point, Option<String>)], named: &[(String, Point)], cluster
             None => loose.push(*p),
         }
     }
-    let mut groups: Vec<(Option<String>, Vec<Point>)> = by_tag.into_iter().map(|(k, v)| (Some(k), v)).collect();
+    let mut groups: Vec<(Option<String>, Vec<Point>)> =
+        by_tag.into_iter().map(|(k, v)| (Some(k), v)).collect();
     // Clustering on a grid of cluster_m cells: neighbours are in the 3×3 cells around.
     let mut parent: Vec<usize> = (0..loose.len()).collect();
-    let cell = |p: Point| ((p.x / cluster_m).floor() as i64, (p.y / cluster_m).floor() as i64);
+    let cell = |p: Point| {
+        (
+            (p.x / cluster_m).floor() as i64,
+            (p.y / cluster_m).floor() as i64,
+        )
+    };
     let mut grid: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
     for (i, p) in loose.iter().enumerate() {
         grid.entry(cell(*p)).or_default().push(i);
@@ -322,7 +346,10 @@ fn hamlets(homes: &[(Point, Option<String>)], named: &[(String, Point)], cluster
 
 /// A polygon's area in square metres on the map plane.
 fn area_m2(ring: &[LonLat], frame: &LocalFrame) -> f64 {
-    let pts: Vec<Point> = ring.iter().map(|&(lon, lat)| frame.to_map(lon, lat)).collect();
+    let pts: Vec<Point> = ring
+        .iter()
+        .map(|&(lon, lat)| frame.to_map(lon, lat))
+        .collect();
     let mut a = 0.0;
     for w in pts.windows(2) {
         a += w[0].x * w[1].y - w[1].x * w[0].y;
@@ -359,7 +386,22 @@ pub fn build(features: &[Feature], opts: &Options) -> Result<(String, Summary), 
         match class {
             Class::House => {
                 if let Some(c) = f.geom.centre() {
-                    let key = tag(&f.tags, &["addr:hamlet", "addr:village", "自然村", "村民小组", "小组", "村组", "HAMLET", "VILLAGE", "hamlet", "village"]).map(str::to_string);
+                    let key = tag(
+                        &f.tags,
+                        &[
+                            "addr:hamlet",
+                            "addr:village",
+                            "自然村",
+                            "村民小组",
+                            "小组",
+                            "村组",
+                            "HAMLET",
+                            "VILLAGE",
+                            "hamlet",
+                            "village",
+                        ],
+                    )
+                    .map(str::to_string);
                     homes.push((to_map(c), key));
                 }
             }
@@ -389,14 +431,17 @@ pub fn build(features: &[Feature], opts: &Options) -> Result<(String, Summary), 
                 format!("避灾点{shelter_no}")
             }
         };
-        let capacity = tag(&f.tags, &["capacity", "CAPACITY", "容量", "可容纳人数", "容纳人数"])
-            .and_then(|v| v.trim().parse::<f64>().ok())
-            .filter(|c| *c >= 1.0 && *c < 1e7)
-            .map(|c| c as u32)
-            .unwrap_or_else(|| match &f.geom {
-                Geom::Polygon(ring) => ((area_m2(ring, &frame) / SHELTER_M2_PER_PERSON) as u32).max(20),
-                _ => SHELTER_DEFAULT_CAPACITY,
-            });
+        let capacity = tag(
+            &f.tags,
+            &["capacity", "CAPACITY", "容量", "可容纳人数", "容纳人数"],
+        )
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|c| *c >= 1.0 && *c < 1e7)
+        .map(|c| c as u32)
+        .unwrap_or_else(|| match &f.geom {
+            Geom::Polygon(ring) => ((area_m2(ring, &frame) / SHELTER_M2_PER_PERSON) as u32).max(20),
+            _ => SHELTER_DEFAULT_CAPACITY,
+        });
         places.push(Place {
             name: names.unique(&base),
             pos: to_map(c),
@@ -482,13 +527,22 @@ pub fn build(features: &[Feature], opts: &Options) -> Result<(String, Summary), 
     let junction_ids: Vec<usize> = (people_places..places.len()).collect();
     for i in 0..people_places {
         let near = if junction_ids.is_empty() {
-            (hamlet_count..people_places).filter(|j| *j != i).min_by(|a, b| dist(places[*a].pos, places[i].pos).total_cmp(&dist(places[*b].pos, places[i].pos)))
+            (hamlet_count..people_places)
+                .filter(|j| *j != i)
+                .min_by(|a, b| {
+                    dist(places[*a].pos, places[i].pos)
+                        .total_cmp(&dist(places[*b].pos, places[i].pos))
+                })
         } else {
-            junction_ids.iter().copied().min_by(|a, b| dist(places[*a].pos, places[i].pos).total_cmp(&dist(places[*b].pos, places[i].pos)))
+            junction_ids.iter().copied().min_by(|a, b| {
+                dist(places[*a].pos, places[i].pos).total_cmp(&dist(places[*b].pos, places[i].pos))
+            })
         };
         if let Some(j) = near
             && (i < hamlet_count || !junction_ids.is_empty())
-            && seen_links.insert(("road", i.min(j), i.max(j)), ()).is_none()
+            && seen_links
+                .insert(("road", i.min(j), i.max(j)), ())
+                .is_none()
         {
             access.push((i, j));
         }
@@ -508,16 +562,49 @@ pub fn build(features: &[Feature], opts: &Options) -> Result<(String, Summary), 
     summary.people = places.iter().map(|p| people(p.households)).sum();
 
     let mut s = String::new();
-    let src = if opts.sources.is_empty() { "GIS data".to_string() } else { opts.sources.join(", ") };
-    let _ = writeln!(s, "// 由 `drill import` 从 {src} 生成 / generated by `drill import` from {src}.");
-    let _ = writeln!(s, "// 这是情景骨架:地图已就绪,演练内容需要导调人员补充 / a skeleton: the map is ready, the drill is yours to write:");
-    let _ = writeln!(s, "//   1. scenario: 标题、编号、灾种、开始时间 / title, id, hazard, start (below);");
-    let _ = writeln!(s, "//   2. map: 核对户数和人数(按户均 {} 人估算),补充老人、残疾人、儿童等重点人员 /", opts.people_per_household);
-    let _ = writeln!(s, "//      check households and people (estimated at {} per household) and add elderly, disabled, children;", opts.people_per_household);
-    let _ = writeln!(s, "//      核对避灾点容量和设施,补充危险区 zone / check shelter capacities and facilities, add risk zones;");
-    let _ = writeln!(s, "//   3. roles、resources、teams: 指挥岗位、物资和队伍 / command posts, resources and teams;");
-    let _ = writeln!(s, "//   4. hazard、plan、injects: 灾情、处置卡和情景注入 / the hazard, the response card, the injects.");
-    let _ = writeln!(s, "// See docs/LANGUAGE.md and scenarios/ for complete examples.\n");
+    let src = if opts.sources.is_empty() {
+        "GIS data".to_string()
+    } else {
+        opts.sources.join(", ")
+    };
+    let _ = writeln!(
+        s,
+        "// 由 `drill import` 从 {src} 生成 / generated by `drill import` from {src}."
+    );
+    let _ = writeln!(
+        s,
+        "// 这是情景骨架:地图已就绪,演练内容需要导调人员补充 / a skeleton: the map is ready, the drill is yours to write:"
+    );
+    let _ = writeln!(
+        s,
+        "//   1. scenario: 标题、编号、灾种、开始时间 / title, id, hazard, start (below);"
+    );
+    let _ = writeln!(
+        s,
+        "//   2. map: 核对户数和人数(按户均 {} 人估算),补充老人、残疾人、儿童等重点人员 /",
+        opts.people_per_household
+    );
+    let _ = writeln!(
+        s,
+        "//      check households and people (estimated at {} per household) and add elderly, disabled, children;",
+        opts.people_per_household
+    );
+    let _ = writeln!(
+        s,
+        "//      核对避灾点容量和设施,补充危险区 zone / check shelter capacities and facilities, add risk zones;"
+    );
+    let _ = writeln!(
+        s,
+        "//   3. roles、resources、teams: 指挥岗位、物资和队伍 / command posts, resources and teams;"
+    );
+    let _ = writeln!(
+        s,
+        "//   4. hazard、plan、injects: 灾情、处置卡和情景注入 / the hazard, the response card, the injects."
+    );
+    let _ = writeln!(
+        s,
+        "// See docs/LANGUAGE.md and scenarios/ for complete examples.\n"
+    );
     s.push_str("scenario \"待命名演练 (untitled drill)\" {\n");
     s.push_str("  id       imported-village        // 待填 / to fill in\n");
     s.push_str("  hazard   flood                   // flood, fire or chemical\n");
@@ -525,34 +612,71 @@ pub fn build(features: &[Feature], opts: &Options) -> Result<(String, Summary), 
     s.push_str("  duration 12h\n");
     s.push_str("  seed     1\n");
     s.push_str("}\n\nmap {\n");
-    let _ = writeln!(s, "  origin ({:.7}, {:.7})   // 原点 (0, 0): WGS 84 / CGCS2000 经纬度 (lon, lat); x east, y south in metres", origin.lon, origin.lat);
+    let _ = writeln!(
+        s,
+        "  origin ({:.7}, {:.7})   // 原点 (0, 0): WGS 84 / CGCS2000 经纬度 (lon, lat); x east, y south in metres",
+        origin.lon, origin.lat
+    );
     s.push_str("  cell 10m\n");
     if let Some(dem) = &opts.dem {
-        let _ = writeln!(s, "  terrain \"{}\"", dem.replace('\\', "\\\\").replace('"', "\\\""));
+        let _ = writeln!(
+            s,
+            "  terrain \"{}\"",
+            dem.replace('\\', "\\\\").replace('"', "\\\"")
+        );
     }
     if hamlet_count > 0 {
-        let _ = writeln!(s, "\n  // 居民点 / hamlets: {} households; 人数为估算 / people estimated", homes.len());
+        let _ = writeln!(
+            s,
+            "\n  // 居民点 / hamlets: {} households; 人数为估算 / people estimated",
+            homes.len()
+        );
     }
     for p in &places[..hamlet_count] {
-        let _ = writeln!(s, "  place {} at {} households {} people {}", ident(&p.name), pt(p.pos), p.households, people(p.households));
+        let _ = writeln!(
+            s,
+            "  place {} at {} households {} people {}",
+            ident(&p.name),
+            pt(p.pos),
+            p.households,
+            people(p.households)
+        );
     }
     if people_places > hamlet_count {
         s.push_str("\n  // 避灾安置点 / shelters: 容量待核实 / capacities to check; facilities { water power medical barrier_free food beds }\n");
     }
     for p in &places[hamlet_count..people_places] {
-        let _ = writeln!(s, "  shelter {} at {} capacity {}", ident(&p.name), pt(p.pos), p.capacity.unwrap_or(SHELTER_DEFAULT_CAPACITY));
+        let _ = writeln!(
+            s,
+            "  shelter {} at {} capacity {}",
+            ident(&p.name),
+            pt(p.pos),
+            p.capacity.unwrap_or(SHELTER_DEFAULT_CAPACITY)
+        );
     }
     if junctions > 0 {
         s.push_str("\n  // 路口 / junctions of the road network\n");
     }
     for p in places[people_places..].iter().filter(|p| p.junction) {
-        let _ = writeln!(s, "  place {} at {} kind junction", ident(&p.name), pt(p.pos));
+        let _ = writeln!(
+            s,
+            "  place {} at {} kind junction",
+            ident(&p.name),
+            pt(p.pos)
+        );
     }
     if !pieces.is_empty() {
         s.push_str("\n  // 道路、小路、桥梁 / roads, paths, bridges\n");
     }
     for piece in &pieces {
-        let _ = write!(s, "  {} {} -> {} width {}m", piece.kind, ident(&places[piece.a].name), ident(&places[piece.b].name), piece.width);
+        let _ = write!(
+            s,
+            "  {} {} -> {} width {}m",
+            piece.kind,
+            ident(&places[piece.a].name),
+            ident(&places[piece.b].name),
+            piece.width
+        );
         if !piece.via.is_empty() {
             s.push_str(" via");
             for p in &piece.via {
@@ -569,7 +693,12 @@ pub fn build(features: &[Feature], opts: &Options) -> Result<(String, Summary), 
         s.push_str("\n  // 进出道路(直线连接,待核实)/ access roads, straight to the nearest junction: check them\n");
     }
     for (i, j) in &access {
-        let _ = writeln!(s, "  road {} -> {} width 3m", ident(&places[*i].name), ident(&places[*j].name));
+        let _ = writeln!(
+            s,
+            "  road {} -> {} width 3m",
+            ident(&places[*i].name),
+            ident(&places[*j].name)
+        );
     }
     let mut river_names = Names::default();
     let mut river_no = 0;
@@ -593,12 +722,20 @@ pub fn build(features: &[Feature], opts: &Options) -> Result<(String, Summary), 
                 s.push_str(&pt(*p));
             }
         }
-        let _ = writeln!(s, " to {} width {}m", pt(pts[pts.len() - 1]), river_width(f));
+        let _ = writeln!(
+            s,
+            " to {} width {}m",
+            pt(pts[pts.len() - 1]),
+            river_width(f)
+        );
     }
     s.push_str("  // zone 危险区 level red hazard flood polygon (x,y) (x,y) (x,y) ...   待补充 / to add\n}\n\n");
     let post = places.first().map(|p| ident(&p.name)).unwrap_or_default();
     s.push_str("roles {\n");
-    let _ = writeln!(s, "  村应急管理员 level village post {post}   // 待补充其他岗位 / add the other posts: 镇现场指挥官, 网格员 ...");
+    let _ = writeln!(
+        s,
+        "  村应急管理员 level village post {post}   // 待补充其他岗位 / add the other posts: 镇现场指挥官, 网格员 ..."
+    );
     s.push_str("}\n\n");
     s.push_str("// resources { 村广播 loudspeaker at 村委会 radius 600m }\n");
     s.push_str("// teams { 村民兵小分队 members 8 base 村委会 skills [door_knock evacuation] }\n");
@@ -621,7 +758,12 @@ mod tests {
         assert_eq!(metres("4 m"), Some(4.0));
         assert_eq!(metres("10 ft"), Some(3.048));
         assert_eq!(metres("wide"), None);
-        let pts = [Point { x: 0.0, y: 0.0 }, Point { x: 5.0, y: 0.5 }, Point { x: 10.0, y: 0.0 }, Point { x: 10.0, y: 10.0 }];
+        let pts = [
+            Point { x: 0.0, y: 0.0 },
+            Point { x: 5.0, y: 0.5 },
+            Point { x: 10.0, y: 0.0 },
+            Point { x: 10.0, y: 10.0 },
+        ];
         assert_eq!(simplify(&pts, 2.0).len(), 3);
     }
 }

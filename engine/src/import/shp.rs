@@ -29,7 +29,9 @@ fn encoding(parts: &ShapefileBytes, dbf: &[u8]) -> &'static encoding_rs::Encodin
     if dbf.get(29) == Some(&0x4D) {
         return encoding_rs::GBK;
     }
-    let header_len = dbf.get(8..10).map_or(0, |b| usize::from(u16::from_le_bytes([b[0], b[1]])));
+    let header_len = dbf
+        .get(8..10)
+        .map_or(0, |b| usize::from(u16::from_le_bytes([b[0], b[1]])));
     match dbf.get(header_len..) {
         Some(body) if std::str::from_utf8(body).is_err() => encoding_rs::GBK,
         _ => encoding_rs::UTF_8,
@@ -74,63 +76,101 @@ pub fn read(parts: &ShapefileBytes) -> Result<Vec<Feature>, String> {
                 .with_encoding(shapefile::dbase::encoding::EncodingRs::from(enc))
                 .build(Cursor::new(dbf.as_slice()))
                 .map_err(|e| format!("not a readable .dbf ({e})"))?;
-            let records = reader.read().map_err(|e| format!("not a readable .dbf ({e})"))?;
+            let records = reader
+                .read()
+                .map_err(|e| format!("not a readable .dbf ({e})"))?;
             records
                 .into_iter()
-                .map(|r| r.into_iter().filter_map(|(k, v)| value_text(&v).map(|s| (k, s))).filter(|(_, s)| !s.is_empty()).collect())
+                .map(|r| {
+                    r.into_iter()
+                        .filter_map(|(k, v)| value_text(&v).map(|s| (k, s)))
+                        .filter(|(_, s)| !s.is_empty())
+                        .collect()
+                })
                 .collect()
         }
         None => Vec::new(),
     };
     if !records.is_empty() && records.len() != shapes.len() {
-        return Err(format!("the .shp has {} shapes but the .dbf {} records", shapes.len(), records.len()));
+        return Err(format!(
+            "the .shp has {} shapes but the .dbf {} records",
+            shapes.len(),
+            records.len()
+        ));
     }
     let pt = |x: f64, y: f64| -> Result<LonLat, String> {
         let (lon, lat) = crs.to_lonlat(x, y);
         if crate::geo::plausible_lonlat(lon, lat) {
             Ok((lon, lat))
         } else {
-            Err(format!("the point ({x}, {y}) is no longitude/latitude; is the .prj missing?"))
+            Err(format!(
+                "the point ({x}, {y}) is no longitude/latitude; is the .prj missing?"
+            ))
         }
     };
     let mut out = Vec::new();
     for (i, shape) in shapes.into_iter().enumerate() {
         let tags = records.get(i).cloned().unwrap_or_default();
-        let mut push = |geom| out.push(Feature { geom, tags: tags.clone() });
+        let mut push = |geom| {
+            out.push(Feature {
+                geom,
+                tags: tags.clone(),
+            })
+        };
         match shape {
             Shape::Point(p) => push(Geom::Point(pt(p.x, p.y)?)),
             Shape::PointZ(p) => push(Geom::Point(pt(p.x, p.y)?)),
             Shape::PointM(p) => push(Geom::Point(pt(p.x, p.y)?)),
             Shape::Polyline(l) => {
                 for part in l.parts() {
-                    push(Geom::Line(part.iter().map(|p| pt(p.x, p.y)).collect::<Result<_, _>>()?));
+                    push(Geom::Line(
+                        part.iter()
+                            .map(|p| pt(p.x, p.y))
+                            .collect::<Result<_, _>>()?,
+                    ));
                 }
             }
             Shape::PolylineZ(l) => {
                 for part in l.parts() {
-                    push(Geom::Line(part.iter().map(|p| pt(p.x, p.y)).collect::<Result<_, _>>()?));
+                    push(Geom::Line(
+                        part.iter()
+                            .map(|p| pt(p.x, p.y))
+                            .collect::<Result<_, _>>()?,
+                    ));
                 }
             }
             Shape::Polygon(poly) => {
                 // Outer rings only (ESRI: clockwise); holes do not move a footprint's centre much.
                 for ring in poly.rings() {
                     if let shapefile::PolygonRing::Outer(pts) = ring {
-                        push(Geom::Polygon(pts.iter().map(|p| pt(p.x, p.y)).collect::<Result<_, _>>()?));
+                        push(Geom::Polygon(
+                            pts.iter().map(|p| pt(p.x, p.y)).collect::<Result<_, _>>()?,
+                        ));
                     }
                 }
             }
             Shape::PolygonZ(poly) => {
                 for ring in poly.rings() {
                     if let shapefile::PolygonRing::Outer(pts) = ring {
-                        push(Geom::Polygon(pts.iter().map(|p| pt(p.x, p.y)).collect::<Result<_, _>>()?));
+                        push(Geom::Polygon(
+                            pts.iter().map(|p| pt(p.x, p.y)).collect::<Result<_, _>>()?,
+                        ));
                     }
                 }
             }
             Shape::NullShape => {}
-            other => return Err(format!("{} shapes are not read; export points, lines or polygons", other.shapetype())),
+            other => {
+                return Err(format!(
+                    "{} shapes are not read; export points, lines or polygons",
+                    other.shapetype()
+                ));
+            }
         }
         if out.len() > crate::limits::MAX_IMPORT_FEATURES {
-            return Err(format!("more than {} features", crate::limits::MAX_IMPORT_FEATURES));
+            return Err(format!(
+                "more than {} features",
+                crate::limits::MAX_IMPORT_FEATURES
+            ));
         }
     }
     Ok(out)

@@ -27,7 +27,8 @@ pub fn read_import_input(path: &Path, datum: Datum) -> Result<Vec<Feature>, Stri
     })?;
     let bytes = read_bytes(path, MAX_GIS_BYTES).map_err(|e| format!("{shown}: {e}"))?;
     if format != Format::Shapefile {
-        return import::read_input(format, &bytes, None, datum).map_err(|e| format!("{shown}: {e}"));
+        return import::read_input(format, &bytes, None, datum)
+            .map_err(|e| format!("{shown}: {e}"));
     }
     let text = |ext: &str| -> Result<Option<String>, String> {
         sibling(path, ext)

@@ -9,10 +9,10 @@
 use super::cursor::Cur;
 use super::units::Dim;
 use super::{Block, UNKNOWN, V, link_key};
+use crate::geo::{Datum, LocalFrame};
 use crate::lang::diagnostic::Diagnostic;
 use crate::lang::syntax::{Node, NodeKind, lines};
 use crate::limits;
-use crate::geo::{Datum, LocalFrame};
 use crate::model::*;
 
 /// The map block's georeference statements, read before anything else in it.
