@@ -11,7 +11,9 @@
 extern crate alloc;
 
 pub mod cli;
+pub mod geo;
 pub mod hazard;
+pub mod import;
 pub mod io;
 pub mod lang;
 pub mod limits;

@@ -218,6 +218,14 @@ pub const SCORE: Range = Range {
     zh: "在 0 到 100 之间",
 };
 
+/// Cells of a GeoTIFF heightmap resampled to the map (`terrain "dem.tif"`): 16 million,
+/// a 40 km square at 10 m, 128 MiB of elevations.
+pub const MAX_TERRAIN_CELLS: usize = 16 << 20;
+
+/// Buildings, roads, rivers and shelters `drill import` reads from its files together:
+/// a county's OpenStreetMap extract has a few hundred thousand.
+pub const MAX_IMPORT_FEATURES: usize = 2_000_000;
+
 /// Wind speeds of a fire's `wind` and a release's `weather`.
 pub const WIND: Range = Range {
     min: 0.0,

@@ -155,6 +155,19 @@ pub struct Map {
     pub links: Vec<Link>,
     pub rivers: Vec<River>,
     pub zones: Vec<Zone>,
+    /// 地理参考 — where the map's origin (0, 0) lies on Earth (`origin` in the map
+    /// block); `None` for a sketch map in metres only.
+    #[serde(default)]
+    pub georef: Option<Georef>,
+}
+
+/// 地理参考 — the map origin's longitude and latitude, WGS 84 / CGCS2000 degrees
+/// (converted from GCJ-02 or BD-09 when the map says `datum`). Map points are metres
+/// east and south of it on the local transverse Mercator plane of [`crate::geo::LocalFrame`].
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Georef {
+    pub lon: f64,
+    pub lat: f64,
 }
 
 /// 地形 — an elevation raster.
@@ -166,6 +179,9 @@ pub struct Terrain {
     /// The `terrain` statement: where a heightmap that cannot be read is reported.
     #[serde(skip)]
     pub span: Span,
+    /// The map's georeference, which a GeoTIFF heightmap needs to be laid on the map.
+    #[serde(default)]
+    pub georef: Option<Georef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

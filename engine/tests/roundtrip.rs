@@ -120,6 +120,29 @@ fn write(g: &Gen) -> String {
     );
     push(&mut lines, "}".into());
     push(&mut lines, format!("{}{}{{", kw(5, "map", "地图"), sp()));
+    // Half the maps are georeferenced (issue 21): an origin, in GCJ-02.
+    if g.places.len() % 2 == 0 {
+        push(
+            &mut lines,
+            format!(
+                "{}{}{}(119.53,{}30.24)",
+                sp(),
+                kw(9, "origin", "原点"),
+                sp(),
+                sp()
+            ),
+        );
+        push(
+            &mut lines,
+            format!(
+                "{}{}{}{}",
+                sp(),
+                kw(3, "datum", "坐标系"),
+                sp(),
+                kw(2, "gcj02", "火星坐标")
+            ),
+        );
+    }
     push(
         &mut lines,
         format!(

@@ -8,6 +8,7 @@ pub mod compare;
 pub mod exercise;
 pub mod export;
 pub mod fmt;
+pub mod import;
 pub mod report;
 pub mod run;
 pub mod serve;
@@ -48,6 +49,8 @@ enum Command {
     Compare(compare::CompareArgs),
     /// Quick hazard calculations: fire, plume, flood / 灾害快速计算
     Calc(calc::CalcArgs),
+    /// A scenario skeleton for your village from GIS files (GeoJSON, Shapefile, OpenStreetMap) / 从地理数据导入村庄地图
+    Import(import::ImportArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -63,6 +66,7 @@ pub fn main() -> ExitCode {
         Command::Calc(args) => calc::run(args),
         Command::Batch(args) => batch::run(&args),
         Command::Compare(args) => compare::run(&args),
+        Command::Import(args) => import::run(&args),
     }
 }
 

@@ -95,7 +95,7 @@ impl Raster {
                 let text = file_text.ok_or_else(|| format!("terrain file {path} was not read"))?;
                 if !path.to_ascii_lowercase().ends_with(".asc") {
                     return Err(format!(
-                        "terrain file {path}: only ESRI ASCII grids (.asc) are supported; export the DEM as .asc"
+                        "terrain file {path}: only ESRI ASCII grids (.asc) and GeoTIFF (.tif) are read; export the DEM as one of them"
                     ));
                 }
                 let mut raster = parse_esri_ascii(text).map_err(|e| format!("{path}: {e}"))?;
@@ -401,6 +401,7 @@ mod tests {
             },
             cell_m: 10.0,
             span: crate::model::Span::default(),
+            georef: None,
         };
         let r = Raster::from_terrain(&terrain, Some(text)).unwrap();
         assert!((r.elevation_m[0] - 123.4).abs() < 1e-9);

@@ -1,15 +1,18 @@
 //! The only module that reads and writes files. Everything else in the engine is a
 //! pure function of its inputs, so it can be tested without touching the disk.
 //! Reading is here; `write` holds the atomic writes, `action_log` the live drill's
-//! action log, `record_log` the evaluators' records, `decode` the encodings a scenario may be saved in.
+//! action log, `record_log` the evaluators' records, `decode` the encodings a scenario
+//! may be saved in, `gis` the files `drill import` reads.
 
 mod action_log;
 mod decode;
+mod gis;
 mod record_log;
 mod write;
 
 pub use action_log::ActionLogFile;
 pub use decode::{Decoded, decode};
+pub use gis::read_import_input;
 pub use record_log::RecordLogFile;
 use write::sync_dir;
 pub use write::write_atomic;
@@ -113,6 +116,21 @@ pub fn include_loader(path: &str) -> Result<String, String> {
 }
 
 /// A heightmap file's UTF-8 text, refused past `limit`.
+/// Whether a heightmap path names a GeoTIFF (`.tif`, `.tiff`, any case).
+pub fn is_geotiff_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.ends_with(".tif") || lower.ends_with(".tiff")
+}
+
+/// Reads a binary file whole (a GeoTIFF, a Shapefile, an OSM extract), refusing one
+/// over `limit` bytes; a missing file is said in both languages.
+pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+    read_limited(path, limit).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file / 文件不存在".to_string(),
+        _ => e.to_string(),
+    })
+}
+
 fn read_source(path: &str, limit: u64) -> Result<String, String> {
     let bytes = read_limited(Path::new(path), limit).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => "no such file / 文件不存在".to_string(),
@@ -153,6 +171,18 @@ pub fn load_terrain(
     scenario_dir: &Path,
 ) -> Result<crate::hazard::raster::Raster, String> {
     use crate::model::TerrainSource;
+    if let TerrainSource::File { path, vertical_m } = &terrain.source
+        && is_geotiff_path(path)
+    {
+        let origin = terrain.georef.ok_or_else(|| {
+            format!("{path}: a GeoTIFF is laid on the map by its coordinates, so the map needs `origin (longitude, latitude)`")
+        })?;
+        let bytes = read_bytes(&scenario_dir.join(path), MAX_HEIGHTMAP_BYTES)
+            .map_err(|e| format!("{path}: {e}"))?;
+        return crate::geo::dem::read_geotiff(&bytes)
+            .and_then(|tif| tif.to_map(origin, terrain.cell_m, *vertical_m))
+            .map_err(|e| format!("{path}: {e}"));
+    }
     let text = match &terrain.source {
         TerrainSource::Grid { .. } => None,
         TerrainSource::File { path, .. } => Some(
@@ -228,6 +258,7 @@ mod tests {
             },
             cell_m: 10.0,
             span: crate::model::Span::default(),
+            georef: None,
         };
         let raster = load_terrain(&terrain, &dir).unwrap();
         assert_eq!(raster.elevation_m[0], 50.0);
@@ -239,6 +270,7 @@ mod tests {
             },
             cell_m: 10.0,
             span: crate::model::Span::default(),
+            georef: None,
         };
         assert_eq!(
             load_terrain(&missing, &dir).unwrap_err(),

@@ -108,6 +108,7 @@ mod tests {
             },
             cell_m: 100.0,
             span: Span::default(),
+            georef: None,
         });
         let err = build_run(&scenario, None, 1, Mode::PlanAsWritten, None)
             .err()

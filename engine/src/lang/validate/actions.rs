@@ -29,6 +29,9 @@ pub fn validate_actions(
         edges: Vec::new(),
         task_spans: Vec::new(),
         responsibles: Vec::new(),
+        // A log's points are map metres whatever the scenario's `coordinates`: the
+        // exercise writes them so (`lang::print`), and the map shows metres.
+        lonlat: None,
     };
     let mut log = ActionLog::default();
     let mut seen = false;

@@ -9,10 +9,19 @@
 use super::cursor::Cur;
 use super::units::Dim;
 use super::{Block, UNKNOWN, V, link_key};
+use crate::geo::{Datum, LocalFrame};
 use crate::lang::diagnostic::Diagnostic;
 use crate::lang::syntax::{Node, NodeKind, lines};
 use crate::limits;
 use crate::model::*;
+
+/// The map block's georeference statements, read before anything else in it.
+#[derive(Default)]
+struct GeorefLines<'a> {
+    origin: Option<Cur<'a>>,
+    datum: Option<Cur<'a>>,
+    coordinates: Option<Cur<'a>>,
+}
 
 impl V {
     pub(super) fn map(&mut self, blocks: &[Block<'_>]) {
@@ -38,37 +47,117 @@ impl V {
             "zone",
             "dangerous",
         ];
-        // Nodes first (places, rivers, zones), links once every place is known.
+        // The georeference first (every point depends on it), then nodes (places,
+        // rivers, zones), links once every place is known.
+        let mut item_lines = Vec::new();
+        let mut georef = GeorefLines::default();
         for (file, body, _) in blocks {
             for line in lines(body) {
                 let mut cur = Cur::new(*file, line);
-                let Some(kw) = self.choice(
-                    &mut cur,
-                    &OPTS[..10],
-                    "a map item (cell, terrain, place, shelter, institution, road, path, bridge, river, zone)",
-                ) else {
-                    continue;
-                };
-                match kw {
-                    "cell" => {
-                        cell = self.quantity_in(&mut cur, Dim::Length, "`cell`", limits::CELL);
-                        self.finish(&cur);
-                    }
-                    "terrain" => terrain_lines.push(cur),
-                    "place" | "shelter" => self.place(&mut cur, kw == "shelter"),
-                    "institution" => self.institution(&mut cur),
-                    "river" => self.river(&mut cur),
-                    "zone" => self.zone(&mut cur),
-                    _ => link_lines.push((kw, cur)),
+                if cur.eat_kw("origin") {
+                    georef.origin = Some(cur);
+                } else if cur.eat_kw("datum") {
+                    georef.datum = Some(cur);
+                } else if cur.eat_kw("coordinates") {
+                    georef.coordinates = Some(cur);
+                } else {
+                    item_lines.push(cur);
                 }
+            }
+        }
+        self.georef(georef);
+        for mut cur in item_lines {
+            let Some(kw) = self.choice(
+                &mut cur,
+                &OPTS[..10],
+                "a map item (cell, terrain, origin, place, shelter, institution, road, path, bridge, river, zone)",
+            ) else {
+                continue;
+            };
+            match kw {
+                "cell" => {
+                    cell = self.quantity_in(&mut cur, Dim::Length, "`cell`", limits::CELL);
+                    self.finish(&cur);
+                }
+                "terrain" => terrain_lines.push(cur),
+                "place" | "shelter" => self.place(&mut cur, kw == "shelter"),
+                "institution" => self.institution(&mut cur),
+                "river" => self.river(&mut cur),
+                "zone" => self.zone(&mut cur),
+                _ => link_lines.push((kw, cur)),
             }
         }
         self.s.map.cell_m = cell.unwrap_or(10.0);
         for mut cur in terrain_lines {
             self.terrain(&mut cur);
         }
+        if let Some(t) = self.s.map.terrain.as_mut() {
+            t.georef = self.s.map.georef;
+        }
         for (kw, mut cur) in link_lines {
             self.link(&mut cur, kw);
+        }
+    }
+
+    /// `origin (lon, lat)`, `datum wgs84|cgcs2000|gcj02|bd09` and `coordinates
+    /// metres|lonlat`: where the map lies on Earth and how its points are written.
+    /// Owns E0146 (an origin that is no longitude/latitude) and E0147 (`coordinates
+    /// lonlat` without an origin).
+    fn georef(&mut self, lines: GeorefLines<'_>) {
+        let mut datum = Datum::Wgs84;
+        if let Some(mut cur) = lines.datum {
+            if let Some(d) = self.choice(
+                &mut cur,
+                &["wgs84", "cgcs2000", "gcj02", "bd09"],
+                "a datum (wgs84, cgcs2000, gcj02, bd09)",
+            ) {
+                datum = Datum::parse(d).unwrap_or_default();
+            }
+            self.finish(&cur);
+        }
+        if let Some(mut cur) = lines.origin {
+            let at = cur.here();
+            // Read as written: the origin is always longitude/latitude.
+            if let Some(p) = self.point(&mut cur) {
+                if crate::geo::plausible_lonlat(p.x, p.y) {
+                    let (lon, lat) = datum.to_wgs84(p.x, p.y);
+                    self.s.map.georef = Some(Georef { lon, lat });
+                } else {
+                    self.err(
+                        Diagnostic::error(
+                            "E0146",
+                            at,
+                            format!("原点 ({}, {}) 不是经纬度", p.x, p.y),
+                            format!("the origin ({}, {}) is not a longitude/latitude", p.x, p.y),
+                        )
+                        .help("write `origin (longitude, latitude)` in degrees, longitude first, e.g. `origin (119.5312, 30.2451)`"),
+                    );
+                }
+            }
+            self.finish(&cur);
+        }
+        if let Some(mut cur) = lines.coordinates {
+            let at = cur.whole();
+            let lonlat = self.choice(
+                &mut cur,
+                &["metres", "lonlat"],
+                "how points are written (metres, lonlat)",
+            ) == Some("lonlat");
+            self.finish(&cur);
+            if lonlat {
+                match self.s.map.georef {
+                    Some(g) => self.lonlat = Some((LocalFrame::new(g), datum)),
+                    None => self.err(
+                        Diagnostic::error(
+                            "E0147",
+                            at,
+                            "经纬度坐标需要地图原点",
+                            "points in longitude/latitude need the map's origin",
+                        )
+                        .help("add `origin (longitude, latitude)` to the map: the point that is (0, 0), usually the north-west corner of the area"),
+                    ),
+                }
+            }
         }
     }
 
@@ -266,9 +355,12 @@ impl V {
 
     pub(super) fn points_after(&mut self, cur: &mut Cur<'_>) -> Vec<Point> {
         let mut pts = Vec::new();
-        while let Some(NodeKind::Point { x, y, .. }) = cur.peek().map(|n| &n.kind) {
-            pts.push(Point { x: *x, y: *y });
+        while let Some(n) = cur.peek() {
+            let NodeKind::Point { x, y, .. } = n.kind else {
+                break;
+            };
             cur.next();
+            pts.push(self.map_point(cur.span_of(n), x, y));
         }
         pts
     }

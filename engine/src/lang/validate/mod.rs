@@ -125,6 +125,9 @@ struct V {
     /// Institutions' `responsible` (place, name, where, quoted), resolved once the
     /// roles are read (the map comes first).
     responsibles: Vec<(usize, String, Span, bool)>,
+    /// `coordinates lonlat`: points are longitude/latitude in this datum, laid on the
+    /// map by this frame (set by the map block, read by every `point`).
+    lonlat: Option<(crate::geo::LocalFrame, crate::geo::Datum)>,
 }
 
 /// A top-level block: its file, its body, and its header line (keyword and words
@@ -142,6 +145,7 @@ pub fn validate(files: &[(u32, &SyntaxFile)]) -> (Option<Scenario>, Vec<Diagnost
         edges: Vec::new(),
         task_spans: Vec::new(),
         responsibles: Vec::new(),
+        lonlat: None,
     };
     // Gather top-level blocks by kind; included files merge into the same lists.
     let mut by_kind: BTreeMap<&'static str, Vec<Block<'_>>> = BTreeMap::new();

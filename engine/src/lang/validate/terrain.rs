@@ -253,6 +253,7 @@ impl V {
                 },
                 cell_m,
                 span: whole,
+                georef: None,
             });
         } else {
             let Some(path) = self.string(cur, "a heightmap file, or `grid`") else {
@@ -268,6 +269,7 @@ impl V {
                 source: TerrainSource::File { path, vertical_m },
                 cell_m: self.s.map.cell_m,
                 span: whole,
+                georef: None,
             });
         }
         self.finish(cur);

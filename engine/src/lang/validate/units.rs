@@ -297,11 +297,34 @@ impl V {
         Some(p)
     }
 
+    /// A point as written → map metres: unchanged on a sketch map, converted from
+    /// longitude/latitude (in the map's datum) under `coordinates lonlat`. A pair that
+    /// is no longitude/latitude there is E0148.
+    pub(super) fn map_point(&mut self, span: Span, x: f64, y: f64) -> Point {
+        let Some((frame, datum)) = self.lonlat else {
+            return Point { x, y };
+        };
+        if !crate::geo::plausible_lonlat(x, y) {
+            self.err(
+                Diagnostic::error(
+                    "E0148",
+                    span,
+                    format!("({x}, {y}) 不是经纬度"),
+                    format!("({x}, {y}) is not a longitude/latitude"),
+                )
+                .help("the map says `coordinates lonlat`: write (longitude, latitude) in degrees, e.g. (119.5312, 30.2451), or remove `coordinates lonlat` to write metres"),
+            );
+            return Point { x: 0.0, y: 0.0 };
+        }
+        let (lon, lat) = datum.to_wgs84(x, y);
+        frame.to_map(lon, lat)
+    }
+
     pub(super) fn point(&mut self, cur: &mut Cur<'_>) -> Option<Point> {
         match cur.peek().map(|n| &n.kind) {
             Some(NodeKind::Point { x, y, .. }) => {
-                cur.next();
-                Some(Point { x: *x, y: *y })
+                let node = cur.next()?;
+                Some(self.map_point(cur.span_of(node), *x, *y))
             }
             _ => {
                 self.expected(
