@@ -686,6 +686,7 @@ mod tests {
             },
             cell_m: 400.0,
             span: Span::default(),
+            georef: None,
         });
         let b = scenario_bounds(&sc).unwrap();
         assert_eq!(
