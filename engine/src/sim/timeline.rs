@@ -288,7 +288,11 @@ fn effect_text(s: &Scenario, e: &Effect) -> String {
         Effect::PhonesDown => "phones_down".into(),
         Effect::PhonesRestored => "restore phones".into(),
         Effect::TeamDelayed { team, delay_s } => {
-            format!("delay {} {}", s.teams[team.0 as usize].name, offset(*delay_s).trim_start_matches('+'))
+            format!(
+                "delay {} {}",
+                s.teams[team.0 as usize].name,
+                offset(*delay_s).trim_start_matches('+')
+            )
         }
         Effect::Inflow {
             river,
@@ -297,7 +301,10 @@ fn effect_text(s: &Scenario, e: &Effect) -> String {
         } => {
             let name = &s.map.rivers[river.0 as usize].name;
             if *ramp_s > 0.0 {
-                format!("inflow {name} {m3_s} m3/s over {}", offset(*ramp_s).trim_start_matches('+'))
+                format!(
+                    "inflow {name} {m3_s} m3/s over {}",
+                    offset(*ramp_s).trim_start_matches('+')
+                )
             } else {
                 format!("inflow {name} {m3_s} m3/s")
             }
