@@ -792,7 +792,8 @@ fn osm_pbf_extract_imports_and_checks() {
         s(&strings, "addr:hamlet"),
         s(&strings, "上村"),
     );
-    let mut way_refs: Vec<(Vec<i64>, Vec<(u64, u64)>)> = Vec::new();
+    type WayRefs = Vec<(Vec<i64>, Vec<(u64, u64)>)>;
+    let mut way_refs: WayRefs = Vec::new();
     let mut homes = vec![(2.0, 1.0, false)];
     for i in 0..5 {
         homes.push((2.005 + 0.0002 * f64::from(i), 1.004, true));

@@ -120,8 +120,8 @@ fn write(g: &Gen) -> String {
     );
     push(&mut lines, "}".into());
     push(&mut lines, format!("{}{}{{", kw(5, "map", "地图"), sp()));
-    // Half the maps are georeferenced (issue 21): an origin, in GCJ-02.
-    if g.places.len() % 2 == 0 {
+    // Half the maps are georeferenced: an origin, in GCJ-02.
+    if g.places.len().is_multiple_of(2) {
         push(
             &mut lines,
             format!(

@@ -79,9 +79,9 @@ fn dem_as_seen_from(dem: &Path, out_dir: &Path) -> String {
 }
 
 pub fn run(args: &ImportArgs) -> ExitCode {
-    if !(args.people_per_household > 0.0 && args.people_per_household <= 20.0)
-        || !(args.cluster > 0.0 && args.cluster <= 5000.0)
-    {
+    let sensible = (f64::MIN_POSITIVE..=20.0).contains(&args.people_per_household)
+        && (f64::MIN_POSITIVE..=5000.0).contains(&args.cluster);
+    if !sensible {
         eprintln!(
             "error: --people-per-household must be in (0, 20] and --cluster in (0, 5000] metres"
         );

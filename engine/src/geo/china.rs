@@ -13,7 +13,7 @@ use std::f64::consts::PI;
 
 /// Krasovsky 1940's semi-major axis and first eccentricity squared, as GCJ-02 uses them.
 const A: f64 = 6_378_245.0;
-const EE: f64 = 0.006_693_421_622_965_943_23;
+const EE: f64 = 0.006_693_421_622_965_943;
 
 /// The box outside which GCJ-02 applies no offset.
 pub fn out_of_china(lon: f64, lat: f64) -> bool {

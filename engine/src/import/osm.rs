@@ -157,12 +157,10 @@ pub fn read_xml(bytes: &[u8]) -> Result<Vec<Feature>, String> {
                     refs.push(r);
                 }
             }
-            b"tag" => {
-                if !matches!(open, Open::None) {
-                    let a = attrs(e)?;
-                    if let (Some(k), Some(v)) = (a.get("k"), a.get("v")) {
-                        tags.insert(k.clone(), v.clone());
-                    }
+            b"tag" if !matches!(open, Open::None) => {
+                let a = attrs(e)?;
+                if let (Some(k), Some(v)) = (a.get("k"), a.get("v")) {
+                    tags.insert(k.clone(), v.clone());
                 }
             }
             b"relation" => open = Open::None,

@@ -83,14 +83,13 @@ pub fn township_osm(buildings: usize) -> String {
                 .collect()
         })
         .collect();
-    for j in 0..=side {
-        let row: Vec<u64> = grid[j].clone();
+    for (j, row) in grid.iter().enumerate() {
         way(
             &mut ways,
-            &row,
+            row,
             &[("highway", "unclassified"), ("name", "村道")],
         );
-        let col: Vec<u64> = (0..=side).map(|i| grid[i][j]).collect();
+        let col: Vec<u64> = grid.iter().map(|r| r[j]).collect();
         way(&mut ways, &col, &[("highway", "track")]);
     }
     let (a, b) = (

@@ -572,7 +572,7 @@ impl Live {
         public["finished"] = json!(self.drill.sim.finished());
         let mut trainer = public.clone();
         trainer["score"] = self.score.clone();
-        trainer["totals"] = serde_json::to_value(&snapshot.totals).unwrap_or(Value::Null);
+        trainer["totals"] = serde_json::to_value(snapshot.totals).unwrap_or(Value::Null);
         trainer["state"] = self.state();
         trainer["upcoming"] =
             view::upcoming_json(self.scenario(), &self.drill.sim.upcoming_injects());

@@ -49,11 +49,14 @@ pub struct Item {
     pub data: String,
 }
 
+/// The latest tick for participants and evaluators, and the trainer's.
+type LatestTicks = (Option<Arc<Item>>, Option<Arc<Item>>);
+
 /// The kept items and the live broadcast.
 pub struct Hub {
     kept: RwLock<Vec<Arc<Item>>>,
     /// The latest tick for participants and evaluators, and the trainer's.
-    ticks: RwLock<(Option<Arc<Item>>, Option<Arc<Item>>)>,
+    ticks: RwLock<LatestTicks>,
     live: broadcast::Sender<Arc<Item>>,
 }
 
