@@ -110,7 +110,9 @@ fn map_pane(
     font_size: f32,
 ) {
     let edit = state.map.edit.get_or_insert_with(EditState::default);
-    ui.horizontal(|ui| {
+    // Wrapped: at the projector preset the tools take two lines rather than push the
+    // map past the window's edge.
+    ui.horizontal_wrapped(|ui| {
         ui.strong(s.t(Key::Map));
         for (tool, key) in [
             (EditTool::Move, Key::ToolMove),

@@ -10,8 +10,9 @@ use egui::{Pos2, Rect, Vec2};
 /// Where a label may sit relative to its anchor.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Placement {
-    /// Around a point marker: right, left, above, below, then the four corners. The
-    /// label keeps `gap` points clear of the anchor (the marker's radius and a margin).
+    /// Around a point marker: right, left, above, below, the four corners, then those
+    /// sides slid along. The label keeps `gap` points clear of the anchor (the marker's
+    /// radius and a margin).
     Around { gap: f32 },
     /// Centred on the anchor only.
     Centered,
@@ -126,6 +127,15 @@ fn candidates(anchor: Pos2, placement: Placement, size: Vec2) -> Vec<Rect> {
                 Pos2::new(a.x + d, a.y + d),             // below right
                 Pos2::new(a.x - d - w, a.y - d - h),     // above left
                 Pos2::new(a.x - d - w, a.y + d),         // below left
+                // Then the same sides slid by a line or half a label, for a crowded spot.
+                Pos2::new(a.x + gap, a.y - h * 1.5),
+                Pos2::new(a.x + gap, a.y + h * 0.5),
+                Pos2::new(a.x - gap - w, a.y - h * 1.5),
+                Pos2::new(a.x - gap - w, a.y + h * 0.5),
+                Pos2::new(a.x - gap, a.y - gap - h),
+                Pos2::new(a.x + gap - w, a.y - gap - h),
+                Pos2::new(a.x - gap, a.y + gap),
+                Pos2::new(a.x + gap - w, a.y + gap),
             ]
             .into_iter()
             .map(|min| Rect::from_min_size(min, size))

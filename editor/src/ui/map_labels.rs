@@ -81,47 +81,137 @@ fn legend_font(label_size: f32) -> FontId {
     FontId::proportional(label_size * 0.8)
 }
 
-/// Width of the legend column for `entries` (0 without entries).
-pub fn legend_width(painter: &egui::Painter, entries: &[LegendEntry], label_size: f32) -> f32 {
-    let font = legend_font(label_size);
-    let widest = entries
-        .iter()
-        .filter_map(|e| match e {
-            LegendEntry::Dot(_, t) | LegendEntry::Square(_, t) => Some(t),
-            LegendEntry::Gap => None,
-        })
-        .map(|t| {
-            painter
-                .layout_no_wrap(t.clone(), font.clone(), Color32::BLACK)
-                .size()
-                .x
-        })
-        .fold(0.0, f32::max);
-    if widest > 0.0 {
-        // Swatch, text, margins; wide enough for the scale bar under it.
-        (widest + font.size * 1.3 + 24.0).max(150.0)
-    } else {
-        0.0
-    }
+/// Where the legend goes: its rectangle, the map's view beside it, each entry's
+/// top-left corner (`None` for a gap) and the scale bar's start.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LegendLayout {
+    pub rect: Rect,
+    pub view: Rect,
+    pub items: Vec<Option<Pos2>>,
+    pub scale_at: Pos2,
 }
 
-/// The legend column: a white panel beside the map, entries from the top.
-pub fn draw_legend(painter: &egui::Painter, col: Rect, entries: &[LegendEntry], label_size: f32) {
+/// Room the scale bar takes beside the legend's entries.
+const SCALE_W: f32 = 150.0;
+const LEGEND_PAD: f32 = 10.0;
+
+/// Lays the legend out beside the map in `pane`: a column on the left when the pane is
+/// wide, a strip along the bottom when it is tall (the village is usually wider than
+/// tall, so a tall pane has room to spare below it, none at the sides). `None`
+/// without entries.
+pub fn layout_legend(
+    painter: &egui::Painter,
+    entries: &[LegendEntry],
+    label_size: f32,
+    pane: Rect,
+) -> Option<LegendLayout> {
     let font = legend_font(label_size);
     let f = font.size;
-    painter.rect_filled(col, 0.0, Color32::WHITE);
-    painter.line_segment(
-        [col.right_top(), col.right_bottom()],
-        Stroke::new(1.0, Color32::from_gray(180)),
-    );
-    let x = col.left() + 10.0;
-    let mut y = col.top() + 10.0;
-    for e in entries {
-        let text = match e {
-            LegendEntry::Gap => {
-                y += f * 0.8;
-                continue;
+    let line_h = f * 1.3;
+    let widths: Vec<Option<f32>> = entries
+        .iter()
+        .map(|e| match e {
+            LegendEntry::Dot(_, t) | LegendEntry::Square(_, t) => Some(
+                painter
+                    .layout_no_wrap(t.clone(), font.clone(), Color32::BLACK)
+                    .size()
+                    .x
+                    + f * 1.3,
+            ),
+            LegendEntry::Gap => None,
+        })
+        .collect();
+    let widest = widths.iter().flatten().copied().fold(0.0, f32::max);
+    if widest <= 0.0 {
+        return None;
+    }
+    if pane.width() > pane.height() * 1.2 {
+        let w = (widest + 2.0 * LEGEND_PAD + 4.0).max(SCALE_W);
+        let rect = Rect::from_min_max(pane.min, Pos2::new(pane.left() + w, pane.bottom()));
+        let mut y = rect.top() + LEGEND_PAD;
+        let items = widths
+            .iter()
+            .map(|w| match w {
+                Some(_) => {
+                    let at = Pos2::new(rect.left() + LEGEND_PAD, y);
+                    y += line_h;
+                    Some(at)
+                }
+                None => {
+                    y += f * 0.8;
+                    None
+                }
+            })
+            .collect();
+        return Some(LegendLayout {
+            rect,
+            view: Rect::from_min_max(Pos2::new(rect.right(), pane.top()), pane.max),
+            items,
+            scale_at: rect.left_bottom() + Vec2::new(12.0, -14.0),
+        });
+    }
+    // A strip: entries flow in rows, the scale bar at the right end of the first row.
+    let left = pane.left() + LEGEND_PAD;
+    let right = pane.right() - LEGEND_PAD - SCALE_W;
+    let (mut x, mut row) = (left, 0usize);
+    let mut placed = Vec::with_capacity(widths.len());
+    for w in &widths {
+        match w {
+            Some(w) => {
+                if x + w > right && x > left {
+                    x = left;
+                    row += 1;
+                }
+                placed.push(Some((x, row)));
+                x += w + f * 1.2;
             }
+            None => {
+                x += f * 1.5;
+                placed.push(None);
+            }
+        }
+    }
+    let h = (row + 1) as f32 * line_h + 2.0 * LEGEND_PAD;
+    let rect = Rect::from_min_max(
+        Pos2::new(pane.left(), pane.bottom() - h.max(44.0)),
+        pane.max,
+    );
+    let items = placed
+        .into_iter()
+        .map(|p| p.map(|(x, r)| Pos2::new(x, rect.top() + LEGEND_PAD + r as f32 * line_h)))
+        .collect();
+    Some(LegendLayout {
+        rect,
+        view: Rect::from_min_max(pane.min, Pos2::new(pane.right(), rect.top())),
+        items,
+        scale_at: Pos2::new(
+            pane.right() - SCALE_W + 12.0,
+            rect.top() + LEGEND_PAD + 22.0,
+        ),
+    })
+}
+
+/// The legend: a white panel beside the map with the entries where `layout` put them.
+pub fn draw_legend(
+    painter: &egui::Painter,
+    layout: &LegendLayout,
+    entries: &[LegendEntry],
+    label_size: f32,
+) {
+    let font = legend_font(label_size);
+    let f = font.size;
+    let col = layout.rect;
+    painter.rect_filled(col, 0.0, Color32::WHITE);
+    let edge = if col.top() > layout.view.top() {
+        [col.left_top(), col.right_top()]
+    } else {
+        [col.right_top(), col.right_bottom()]
+    };
+    painter.line_segment(edge, Stroke::new(1.0, Color32::from_gray(180)));
+    for (e, at) in entries.iter().zip(&layout.items) {
+        let Some(Pos2 { x, y }) = *at else { continue };
+        let text = match e {
+            LegendEntry::Gap => continue,
             LegendEntry::Dot(c, t) => {
                 painter.circle_filled(Pos2::new(x + f * 0.5, y + f * 0.6), f * 0.45, *c);
                 t
@@ -142,7 +232,6 @@ pub fn draw_legend(painter: &egui::Painter, col: Rect, entries: &[LegendEntry], 
             font.clone(),
             Color32::BLACK,
         );
-        y += f * 1.3;
     }
 }
 
@@ -199,9 +288,10 @@ pub fn fit_village(
             b = b.max(size.y + arrow);
         }
     }
-    // Never give more than a third of the view to the markers.
-    let (l, r) = (l.min(view.width() / 3.0), r.min(view.width() / 3.0));
-    let (t, b) = (t.min(view.height() / 3.0), b.min(view.height() / 3.0));
+    // Never more than a fifth of the view for the markers: a longer box overlaps the
+    // village's edge (the layout still keeps it off every label and marker).
+    let (l, r) = (l.min(view.width() / 5.0), r.min(view.width() / 5.0));
+    let (t, b) = (t.min(view.height() / 5.0), b.min(view.height() / 5.0));
     let room = Rect::from_min_max(view.min + Vec2::new(l, t), view.max - Vec2::new(r, b));
     let fitted = MapTransform::fit(extent.village, room);
     // `fit` centres the village in `room`; the transform is relative to `view`.

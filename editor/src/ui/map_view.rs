@@ -316,17 +316,11 @@ pub fn show_map_layered(
     } else {
         14.0
     });
-    // The legend's column on the left of the pane; the map gets the rest.
-    let legend_w = map_labels::legend_width(&painter, legend, label.size);
-    let (legend_rect, view) = if legend_w > 0.0 {
-        let col = Rect::from_min_max(pane.min, Pos2::new(pane.left() + legend_w, pane.bottom()));
-        (
-            Some(col),
-            Rect::from_min_max(Pos2::new(col.right(), pane.top()), pane.max),
-        )
-    } else {
-        (None, pane)
-    };
+    // The legend beside the map (a column in a wide pane, a strip under a tall one);
+    // the map gets the rest.
+    let legend_layout = map_labels::layout_legend(&painter, legend, label.size, pane);
+    let legend_rect = legend_layout.as_ref().map(|l| l.rect);
+    let view = legend_layout.as_ref().map_or(pane, |l| l.view);
     painter.rect_filled(view, 0.0, Color32::from_rgb(0xf4, 0xf1, 0xea));
     let Some(sc) = sc else {
         painter.text(
@@ -550,10 +544,14 @@ pub fn show_map_layered(
         label.size,
     );
 
-    if let Some(col) = legend_rect {
-        map_labels::draw_legend(&full.with_clip_rect(col), col, legend, label.size);
-    }
-    draw_scale_bar(&full, &t, view, legend_rect);
+    let scale_at = match &legend_layout {
+        Some(l) => {
+            map_labels::draw_legend(&full.with_clip_rect(l.rect), l, legend, label.size);
+            l.scale_at
+        }
+        None => view.left_bottom() + Vec2::new(12.0, -14.0),
+    };
+    draw_scale_bar(&full, &t, scale_at);
 
     let village = extent.map(|e| Rect::from_two_pos(to(e.village.min), to(e.village.max)));
     let mut l = labels.into_inner();
@@ -594,8 +592,8 @@ fn scale_bar_rect(view: Rect, legend: Option<Rect>) -> Option<Rect> {
     }
 }
 
-/// Scale bar: a round number of metres about 120 points long.
-fn draw_scale_bar(painter: &egui::Painter, t: &MapTransform, view: Rect, legend: Option<Rect>) {
+/// Scale bar: a round number of metres about 120 points long, starting at `start`.
+fn draw_scale_bar(painter: &egui::Painter, t: &MapTransform, start: Pos2) {
     let metres = 120.0 / t.scale;
     let nice = 10f64.powf(metres.log10().floor());
     let nice = [1.0, 2.0, 5.0]
@@ -603,10 +601,6 @@ fn draw_scale_bar(painter: &egui::Painter, t: &MapTransform, view: Rect, legend:
         .map(|m| m * nice)
         .rfind(|&m| m <= metres)
         .unwrap_or(nice);
-    let start = match legend {
-        Some(col) => col.left_bottom() + Vec2::new(12.0, -14.0),
-        None => view.left_bottom() + Vec2::new(12.0, -14.0),
-    };
     painter.line_segment(
         [start, start + Vec2::new((nice * t.scale) as f32, 0.0)],
         Stroke::new(3.0, Color32::BLACK),
