@@ -228,6 +228,12 @@ pub fn apply_intent(doc: &mut Document, intent: MapIntent) {
                 to,
             })
         }
+        MapIntent::DeleteZoneCorner(z, corner) => {
+            sc.map.zones.get(z).map(|zone| MapEdit::DeleteZoneCorner {
+                zone: zone.name.clone(),
+                corner,
+            })
+        }
         MapIntent::Add { shelter, at } => Some(MapEdit::AddPlace { shelter, at }),
         MapIntent::AddRoad(a, b) => place(a).zip(place(b)).map(|(from, to)| MapEdit::AddLink {
             kind: drill_engine::model::LinkKind::Road,

@@ -29,8 +29,10 @@ pub enum MapEdit {
         from: String,
         to: String,
     },
-    /// Delete the `n`-th road, path or bridge statement between `from` and `to`.
+    /// Delete the road, path or bridge between `from` and `to` (either way round).
     DeleteLink { from: String, to: String },
+    /// Delete corner `corner` (0-based) of a risk zone that keeps three or more.
+    DeleteZoneCorner { zone: String, corner: usize },
     /// Move corner `corner` (0-based) of a risk zone.
     MoveZoneCorner {
         zone: String,
@@ -287,6 +289,31 @@ pub fn plan(text: &str, edit: &MapEdit, form: CoordForm) -> Result<Vec<Splice>, 
             Ok(vec![Splice {
                 range: p.span.start as usize..p.span.end as usize,
                 insert: form.write(*to),
+            }])
+        }
+        MapEdit::DeleteZoneCorner { zone, corner } => {
+            let st = block
+                .statements
+                .iter()
+                .find(|s| s.is(&["zone"]) && s.name(1) == Some(zone.as_str()))
+                .ok_or_else(|| not_here(zone))?;
+            if st.points().count() <= 3 {
+                return Err(format!(
+                    "{zone} keeps at least three corners / 危险区至少要有三个顶点"
+                ));
+            }
+            let p = st
+                .points()
+                .nth(*corner)
+                .ok_or_else(|| format!("{zone} has no corner {} / 无此顶点", corner + 1))?;
+            // The point and the blank before it: `(1, 2) (3, 4)` loses ` (3, 4)`.
+            let end = p.span.end as usize;
+            let start = text[..p.span.start as usize]
+                .trim_end_matches([' ', '\t'])
+                .len();
+            Ok(vec![Splice {
+                range: start..end,
+                insert: String::new(),
             }])
         }
         MapEdit::AddPlace { shelter, at } => {
@@ -551,6 +578,24 @@ mod tests {
         assert!(
             out.contains("范围 (560, 860) (900, 870) (880, 1060)"),
             "{out}"
+        );
+        // A triangle keeps its corners; a fourth one can go.
+        let corner = |text: &str, corner| {
+            plan(
+                text,
+                &MapEdit::DeleteZoneCorner {
+                    zone: "低洼区".into(),
+                    corner,
+                },
+                CoordForm::Metres,
+            )
+        };
+        assert!(corner(&out, 0).is_err());
+        let four = out.replace("(880, 1060)", "(880, 1060) (560, 1060)");
+        let three = apply(&four, &corner(&four, 1).unwrap());
+        assert!(
+            three.contains("范围 (560, 860) (880, 1060) (560, 1060)\n"),
+            "{three}"
         );
     }
 

@@ -391,6 +391,9 @@ fn shortened(name: &str) -> Option<String> {
     (name.chars().count() > 5).then(|| name.chars().take(4).chain(['…']).collect())
 }
 
+/// A label's text variants, each with its galley, and its colour.
+type LabelTexts = (Vec<(String, Arc<Galley>)>, Color32);
+
 /// Lays out and draws the place, zone and river labels on `labels`' board.
 pub fn draw_map_labels(
     painter: &egui::Painter,
@@ -427,16 +430,9 @@ pub fn draw_map_labels(
     let black = Color32::BLACK;
     let note_color = Color32::from_rgb(0x00, 0x4d, 0x40);
     let note_font = FontId::proportional(font.size * 0.85);
-    let mut galleys: Vec<(Vec<(String, Arc<Galley>)>, Color32)> = Vec::new();
+    let mut galleys: Vec<LabelTexts> = Vec::new();
     let mut reqs = Vec::new();
     let mut l = labels.borrow_mut();
-    if style.shelter_bars {
-        for p in sc.map.places.iter().filter(|p| p.shelter.is_some()) {
-            l.board
-                .obstacles
-                .push(shelter_bar_area(to(p.pos), font.size));
-        }
-    }
     for (i, place) in sc.map.places.iter().enumerate() {
         let p = to(place.pos);
         let minor = matches!(place.kind, PlaceKind::Settlement | PlaceKind::Junction);

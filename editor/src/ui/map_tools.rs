@@ -18,7 +18,7 @@ pub enum EditTool {
     AddShelter,
     /// Click two places to join them with a road.
     AddRoad,
-    /// Click a place or a road to delete it.
+    /// Click a place, a zone corner or a road to delete it.
     Delete,
 }
 
@@ -39,6 +39,7 @@ pub enum MapIntent {
     AddRoad(usize, usize),
     DeletePlace(usize),
     DeleteLink(usize),
+    DeleteZoneCorner(usize, usize),
 }
 
 /// The editing state of a map (author mode only).
@@ -175,6 +176,9 @@ pub fn interact(
             EditTool::Delete => {
                 edit.intent = hit_place(sc, t, view, p)
                     .map(MapIntent::DeletePlace)
+                    .or_else(|| {
+                        hit_corner(sc, t, view, p).map(|(z, c)| MapIntent::DeleteZoneCorner(z, c))
+                    })
                     .or_else(|| hit_link(sc, t, view, p).map(MapIntent::DeleteLink));
             }
         }

@@ -529,6 +529,13 @@ pub fn show_map_layered(
         if let Some(r) = scale_bar {
             l.board.obstacles.push(r);
         }
+        // The live map's occupancy bars, before the edge markers take their spots.
+        if style.shelter_bars {
+            for p in sc.map.places.iter().filter(|p| p.shelter.is_some()) {
+                let bar = map_labels::shelter_bar_area(to(p.pos), label.size);
+                l.board.obstacles.push(bar);
+            }
+        }
     }
     let far = extent.as_ref().map_or(&[][..], |e| e.far.as_slice());
     map_labels::draw_edge_markers(&painter, sc, far, &t, view, label.size, &labels);
