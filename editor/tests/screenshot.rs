@@ -536,10 +536,10 @@ fn projector_map_labels_never_overlap_and_legends_sit_beside_the_village() {
                         && texts.contains(&"竹源乡政府"),
                     "{name}: {texts:?}"
                 );
+                // The county base's edge marker (its name may give way on a crowded
+                // edge, its distance stays).
                 assert!(
-                    texts
-                        .iter()
-                        .any(|t| t.starts_with("县") && t.ends_with("18 km")),
+                    texts.iter().any(|t| t.ends_with("18 km")),
                     "{name}: no edge marker for the county base: {texts:?}"
                 );
                 assert!(fill > 0.7, "{name}: village fills {fill:.2}");

@@ -336,9 +336,13 @@ pub fn draw_edge_markers(
         let arrow = Rect::from_center_size(m.at, Vec2::splat(r * 2.2));
         l.board.obstacles.push(arrow);
         let (full, short) = edge_text(sc, far, &m.members);
-        let galleys: Vec<Arc<Galley>> = [full.clone(), short.clone()]
-            .into_iter()
-            .map(|s| painter.layout_no_wrap(s, font.clone(), ink))
+        // Narrower forms for a crowded edge: the name over the distance, then the
+        // distance alone (the arrow still points the way).
+        let dist = distance_text(far[m.members[0]].distance_m);
+        let texts = [full.replace(" · ", "\n"), full, short, dist];
+        let galleys: Vec<Arc<Galley>> = texts
+            .iter()
+            .map(|s| painter.layout_no_wrap(s.clone(), font.clone(), ink))
             .collect();
         let req = LabelRequest {
             anchor: m.at,
@@ -364,7 +368,7 @@ pub fn draw_edge_markers(
             let g = galleys[p.variant].clone();
             l.shapes
                 .push(Shape::galley(p.rect.min + Vec2::splat(4.0), g, ink));
-            let text = if p.variant == 0 { full } else { short };
+            let text = texts[p.variant].clone();
             l.drawn.push((text, p.rect));
         }
     }
