@@ -231,9 +231,11 @@ fn exercise_map_animates_between_two_drill_times() {
         let late = shot_at("4h", &format!("ex-{i}-late.png"));
         let (x0, y0, x1, y1) = EXERCISE_MAP;
         let (a, b) = (early.region(x0, y0, x1, y1), late.region(x0, y0, x1, y1));
+        // The map fits the village, whose terrain shading covers most of the pane:
+        // bare paper is what is left around it.
         let paper = count_near(&a, [0xf4, 0xf1, 0xea], 6);
         assert!(
-            paper > a.len() / 10,
+            paper > a.len() / 20,
             "{}: map background covers only {paper} of {} pixels",
             file.display(),
             a.len()
