@@ -98,6 +98,7 @@ pub fn run(args: Args) -> AppExit {
         app.add_plugins(crate::shot::ScreenshotPlugin {
             path,
             frames: args.frames,
+            layout_json: args.layout_json.clone(),
         });
     }
     app.run()

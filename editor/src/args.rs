@@ -28,6 +28,10 @@ pub struct Args {
     /// Save a PNG screenshot of the window after `--frames` frames, then exit.
     #[arg(long, value_name = "OUT.png")]
     pub screenshot: Option<PathBuf>,
+    /// Test hook: with `--screenshot`, also write what the map drew where (its view,
+    /// legend column, the village's box and every label's rectangle) as JSON.
+    #[arg(long, value_name = "OUT.json", hide = true)]
+    pub layout_json: Option<PathBuf>,
     /// Frames to wait before the screenshot.
     #[arg(long, default_value_t = 30)]
     pub frames: u32,

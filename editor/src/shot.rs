@@ -1,16 +1,19 @@
 //! `--screenshot OUT.png`: wait a number of frames (fonts load, layout settles) and
 //! until the mode is ready (the exercise reached its `--at` time, the debrief finished
 //! recording), capture the primary window with Bevy's `Screenshot`, exit once the file
-//! is written. `--frame-stats`: frame times printed on exit.
+//! is written (with `--layout-json`, after writing the map's label layout of that frame). `--frame-stats`: frame times printed on exit.
 
 use crate::debrief::{DebriefState, debrief_ready};
 use crate::exercise::ExerciseState;
 use crate::session::document::Document;
 use crate::ui::Mode;
 use crate::ui::UiSettings;
+use crate::ui::map_labels::MapLayout;
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, save_to_disk};
+use bevy_egui::{EguiContexts, egui};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Frames after the capture request before giving up.
 const CAPTURE_TIMEOUT_FRAMES: u32 = 600;
@@ -39,11 +42,14 @@ fn mode_ready(
 pub struct ScreenshotPlugin {
     pub path: PathBuf,
     pub frames: u32,
+    /// Where to write the map's layout of the captured frame (`--layout-json`).
+    pub layout_json: Option<PathBuf>,
 }
 
 #[derive(Resource)]
 struct ShotPlan {
     path: PathBuf,
+    layout_json: Option<PathBuf>,
     frames: u32,
     elapsed: u32,
     requested: bool,
@@ -55,6 +61,7 @@ impl Plugin for ScreenshotPlugin {
         let _ = std::fs::remove_file(&self.path);
         app.insert_resource(ShotPlan {
             path: self.path.clone(),
+            layout_json: self.layout_json.clone(),
             frames: self.frames.max(1),
             elapsed: 0,
             requested: false,
@@ -73,6 +80,7 @@ fn take_screenshot(
     exercise: NonSend<ExerciseState>,
     debrief: NonSend<DebriefState>,
     doc: Res<Document>,
+    mut contexts: EguiContexts,
 ) {
     plan.elapsed += 1;
     if !plan.requested {
@@ -96,6 +104,19 @@ fn take_screenshot(
     }
     if pending.is_empty() && plan.path.exists() {
         info!("screenshot written to {}", plan.path.display());
+        if let Some(out) = &plan.layout_json {
+            // The map's layout as the last frame drew it (the screenshot's frame: the
+            // mode is ready and nothing moves while the capture is written).
+            let layout = contexts.ctx_mut().ok().and_then(|ctx| {
+                ctx.data(|d| d.get_temp::<Arc<MapLayout>>(egui::Id::new(MapLayout::ID)))
+            });
+            let json = layout.map_or(serde_json::Value::Null, |l| l.to_json());
+            if let Err(e) = drill_engine::io::write_atomic(out, json.to_string().as_bytes()) {
+                error!("layout not written: {e}");
+                exit.write(AppExit::error());
+                return;
+            }
+        }
         exit.write(AppExit::Success);
     } else if plan.elapsed > CAPTURE_TIMEOUT_FRAMES {
         error!("screenshot was not written after {CAPTURE_TIMEOUT_FRAMES} frames");

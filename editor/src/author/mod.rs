@@ -1,11 +1,15 @@
 //! 编写 — author mode: the scenario text with line numbers, colouring and live
-//! diagnostics; the parsed map; the inject timeline and the plan checklist.
+//! diagnostics; the parsed map, on which places, shelters, roads and zone corners are
+//! added, moved and deleted with the mouse (written back into the text, undoable);
+//! the inject timeline and the plan checklist.
 
 use crate::session::check::{Severity, line_col};
 use crate::session::document::Document;
+use crate::session::map_edit::{self, MapEdit};
 use crate::ui::describe;
 use crate::ui::highlight::{Palette, layout_job};
 use crate::ui::i18n::Key;
+use crate::ui::map_tools::{EditState, EditTool, MapIntent};
 use crate::ui::map_view::{MapState, MapStyle, show_map};
 use crate::ui::{BodyRect, UiSet, UiSettings, root_ui};
 use crate::ui::{Mode, Preset};
@@ -91,50 +95,165 @@ fn author_ui(
             }
         });
     egui::CentralPanel::default().show(&mut ui, |ui| {
-        ui.horizontal(|ui| {
-            ui.strong(s.t(Key::Map));
-            ui.weak(s.t(Key::FitMap));
-            if doc.checked.stale {
-                ui.colored_label(
-                    egui::Color32::from_rgb(0xe0, 0x90, 0x00),
-                    s.t(Key::StaleMap),
-                );
-            }
-        });
-        let style = MapStyle {
-            label_size: font_size,
-            hide_notes: false,
-        };
-        let empty = if doc.checked.checker_available {
-            s.t(Key::NoScenario)
-        } else {
-            s.t(Key::CheckerMissing)
-        };
-        state.map.terrain_file = doc.checked.terrain.clone();
-        let clicked = show_map(
-            ui,
-            &mut state.map,
-            doc.checked.scenario.as_ref(),
-            style,
-            empty,
-        );
-        // Clicking a place jumps to where the text defines it.
-        let target = clicked
-            .and_then(|i| {
-                doc.checked
-                    .scenario
-                    .as_ref()?
-                    .map
-                    .places
-                    .get(i)
-                    .map(|p| p.span)
-            })
-            .filter(|span| span.file == 0 && !doc.checked.stale);
-        if let Some(span) = target {
-            doc.jump_to = Some(span.start as usize);
-        }
+        map_pane(ui, &s, &mut doc, state, font_size);
     });
     Ok(())
+}
+
+/// The map pane: the editing tools, the map, and the edit made on it written into
+/// the text.
+fn map_pane(
+    ui: &mut egui::Ui,
+    s: &UiSettings,
+    doc: &mut Document,
+    state: &mut AuthorState,
+    font_size: f32,
+) {
+    let edit = state.map.edit.get_or_insert_with(EditState::default);
+    // Wrapped: at the projector preset the tools take two lines rather than push the
+    // map past the window's edge.
+    ui.horizontal_wrapped(|ui| {
+        ui.strong(s.t(Key::Map));
+        for (tool, key) in [
+            (EditTool::Move, Key::ToolMove),
+            (EditTool::AddPlace, Key::ToolAddPlace),
+            (EditTool::AddShelter, Key::ToolAddShelter),
+            (EditTool::AddRoad, Key::ToolAddRoad),
+            (EditTool::Delete, Key::ToolDelete),
+        ] {
+            if ui
+                .selectable_value(&mut edit.tool, tool, s.t(key))
+                .clicked()
+            {
+                edit.road_from = None;
+            }
+        }
+        ui.separator();
+        if ui
+            .add_enabled(doc.can_undo(), egui::Button::new(s.t(Key::Undo)))
+            .clicked()
+        {
+            doc.undo();
+        }
+        if ui
+            .add_enabled(doc.can_redo(), egui::Button::new(s.t(Key::Redo)))
+            .clicked()
+        {
+            doc.redo();
+        }
+        ui.weak(s.t(Key::FitMap));
+        if doc.checked.stale {
+            ui.colored_label(
+                egui::Color32::from_rgb(0xe0, 0x90, 0x00),
+                s.t(Key::StaleMap),
+            );
+        }
+    });
+    let style = MapStyle {
+        label_size: font_size,
+        hide_notes: false,
+        shelter_bars: false,
+    };
+    let empty = if doc.checked.checker_available {
+        s.t(Key::NoScenario)
+    } else {
+        s.t(Key::CheckerMissing)
+    };
+    state.map.terrain_file = doc.checked.terrain.clone();
+    let clicked = show_map(
+        ui,
+        &mut state.map,
+        doc.checked.scenario.as_ref(),
+        style,
+        empty,
+    );
+    // An edit on the map goes into the text; the map follows the next check.
+    let intent = state.map.edit.as_mut().and_then(|e| e.intent.take());
+    if let Some(intent) = intent {
+        apply_intent(doc, intent);
+    }
+    // Clicking a place with the move tool jumps to where the text defines it.
+    let moving = state
+        .map
+        .edit
+        .as_ref()
+        .is_none_or(|e| e.tool == EditTool::Move);
+    let target = clicked
+        .filter(|_| moving)
+        .and_then(|i| {
+            doc.checked
+                .scenario
+                .as_ref()?
+                .map
+                .places
+                .get(i)
+                .map(|p| p.span)
+        })
+        .filter(|span| span.file == 0 && !doc.checked.stale);
+    if let Some(span) = target {
+        doc.jump_to = Some(span.start as usize);
+    }
+    // Ctrl+Z / Ctrl+Shift+Z undo map edits while the text pane does not have the keys
+    // (it keeps its own undo for typing).
+    if !ui.ctx().egui_wants_keyboard_input() {
+        let (undo, redo) = ui.ctx().input_mut(|i| {
+            // Redo first: Ctrl+Z would also match Ctrl+Shift+Z.
+            let redo = i.consume_key(
+                egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+                egui::Key::Z,
+            );
+            (i.consume_key(egui::Modifiers::COMMAND, egui::Key::Z), redo)
+        });
+        if redo {
+            doc.redo();
+        } else if undo {
+            doc.undo();
+        }
+    }
+}
+
+/// Writes a map edit into the document's text by the names the check gave the
+/// places, zones and links; a failure is shown in the status bar.
+pub fn apply_intent(doc: &mut Document, intent: MapIntent) {
+    let Some(sc) = doc.checked.scenario.as_ref() else {
+        return;
+    };
+    let place = |i: usize| sc.map.places.get(i).map(|p| p.name.clone());
+    let edit = match intent {
+        MapIntent::MovePlace(i, to) => place(i).map(|name| MapEdit::MovePlace { name, to }),
+        MapIntent::MoveZoneCorner(z, corner, to) => {
+            sc.map.zones.get(z).map(|zone| MapEdit::MoveZoneCorner {
+                zone: zone.name.clone(),
+                corner,
+                to,
+            })
+        }
+        MapIntent::DeleteZoneCorner(z, corner) => {
+            sc.map.zones.get(z).map(|zone| MapEdit::DeleteZoneCorner {
+                zone: zone.name.clone(),
+                corner,
+            })
+        }
+        MapIntent::Add { shelter, at } => Some(MapEdit::AddPlace { shelter, at }),
+        MapIntent::AddRoad(a, b) => place(a).zip(place(b)).map(|(from, to)| MapEdit::AddLink {
+            kind: drill_engine::model::LinkKind::Road,
+            from,
+            to,
+        }),
+        MapIntent::DeletePlace(i) => place(i).map(|name| MapEdit::DeletePlace { name }),
+        MapIntent::DeleteLink(l) => sc.map.links.get(l).and_then(|link| {
+            Some(MapEdit::DeleteLink {
+                from: place(link.from.index())?,
+                to: place(link.to.index())?,
+            })
+        }),
+    };
+    let Some(edit) = edit else { return };
+    let form = map_edit::coord_form(&doc.text, sc.map.georef);
+    match map_edit::edit_text(&doc.text, &edit, form) {
+        Ok(text) => doc.apply_map_edit(text),
+        Err(e) => doc.status = Some(e),
+    }
 }
 
 /// The text editor: a gutter of line numbers beside a coloured, underlined `TextEdit`.
@@ -504,5 +623,138 @@ mod tests {
             );
         }
         assert!(!texts.iter().any(|t| t == "5"), "only four lines");
+    }
+
+    /// One frame of the author's map pane in a headless egui context.
+    fn map_frame(
+        ctx: &egui::Context,
+        doc: &mut Document,
+        state: &mut AuthorState,
+        events: Vec<egui::Event>,
+    ) {
+        let input = egui::RawInput {
+            screen_rect: Some(egui::Rect::from_min_size(
+                egui::Pos2::ZERO,
+                egui::vec2(1200.0, 800.0),
+            )),
+            events,
+            ..Default::default()
+        };
+        let _ = ctx.run_ui(input, |ui| {
+            egui::CentralPanel::default().show(ui, |ui| {
+                map_pane(ui, &settings(), doc, state, 14.0);
+            });
+        });
+        doc.check_now();
+    }
+
+    /// Dragging a place with the mouse on the author's map (pointer events through
+    /// egui) rewrites that place's coordinates in the text and nothing else: comments,
+    /// the other statements and their layout stay; undo brings the old text back.
+    #[test]
+    fn dragging_a_place_on_the_map_rewrites_its_coordinates_in_the_text() {
+        let fixture = include_str!("../../tests/fixtures/mini-flood.drill");
+        let text = fixture.replacen("  place 上村", "  // 上村在后山脚下\n  place 上村", 1);
+        let mut doc = Document::new(None, 30.0);
+        doc.text = text.clone();
+        doc.edited(0.0);
+        doc.check_now();
+        assert!(
+            doc.checked.scenario.is_some(),
+            "{:?}",
+            doc.checked.diagnostics
+        );
+        let ctx = egui::Context::default();
+        let mut state = AuthorState::default();
+        // Settle the layout and the fit.
+        map_frame(&ctx, &mut doc, &mut state, vec![]);
+        map_frame(&ctx, &mut doc, &mut state, vec![]);
+        let view = state.map.layout.as_ref().unwrap().view;
+        let t = state.map.transform;
+        let from = t.to_screen(Point { x: 120.0, y: 80.0 }, view);
+        let to = from + egui::vec2(60.0, 40.0);
+        let target = t.to_map(to, view);
+        let button = |pressed| egui::Event::PointerButton {
+            pos: if pressed { from } else { to },
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        };
+        map_frame(
+            &ctx,
+            &mut doc,
+            &mut state,
+            vec![egui::Event::PointerMoved(from), button(true)],
+        );
+        for k in 1..=4 {
+            let p = from + (to - from) * (k as f32 / 4.0);
+            map_frame(
+                &ctx,
+                &mut doc,
+                &mut state,
+                vec![egui::Event::PointerMoved(p)],
+            );
+        }
+        map_frame(&ctx, &mut doc, &mut state, vec![button(false)]);
+        let expected = text.replace(
+            "上村    at (120, 80)",
+            &format!("上村    at ({:.0}, {:.0})", target.x, target.y),
+        );
+        assert_ne!(expected, text, "the drag moved the place");
+        assert_eq!(doc.text, expected);
+        assert!(doc.text.contains("// 上村在后山脚下\n"));
+        // The map re-derives from the check of the new text.
+        let moved = doc.checked.scenario.as_ref().unwrap().map.places[1].pos;
+        assert!((moved.x - target.x).abs() <= 0.5 && (moved.y - target.y).abs() <= 0.5);
+        doc.undo();
+        assert_eq!(doc.text, text);
+        doc.redo();
+        assert_eq!(doc.text, expected);
+    }
+
+    /// The add-shelter tool: a click on the map inserts a `shelter` line into the map
+    /// block, in the block's keyword language.
+    #[test]
+    fn clicking_with_the_shelter_tool_adds_a_shelter_line() {
+        let mut doc = Document::new(None, 30.0);
+        doc.text = include_str!("../../tests/fixtures/mini-flood.drill").to_owned();
+        doc.edited(0.0);
+        doc.check_now();
+        let ctx = egui::Context::default();
+        let mut state = AuthorState::default();
+        map_frame(&ctx, &mut doc, &mut state, vec![]);
+        map_frame(&ctx, &mut doc, &mut state, vec![]);
+        state.map.edit.as_mut().unwrap().tool = EditTool::AddShelter;
+        let view = state.map.layout.as_ref().unwrap().view;
+        let at = state
+            .map
+            .transform
+            .to_screen(Point { x: 700.0, y: 300.0 }, view);
+        let click = |pressed| egui::Event::PointerButton {
+            pos: at,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        };
+        map_frame(
+            &ctx,
+            &mut doc,
+            &mut state,
+            vec![egui::Event::PointerMoved(at), click(true)],
+        );
+        map_frame(&ctx, &mut doc, &mut state, vec![click(false)]);
+        assert!(
+            doc.text
+                .contains("  shelter 新避灾点1 at (700, 300) capacity 100\n  road"),
+            "{}",
+            doc.text
+        );
+        let sc = doc.checked.scenario.as_ref().unwrap();
+        assert!(
+            sc.map
+                .places
+                .iter()
+                .any(|p| p.name == "新避灾点1" && p.shelter.is_some())
+        );
     }
 }

@@ -14,6 +14,7 @@ use crate::ui::Mode;
 use crate::ui::describe;
 use crate::ui::hazard_map;
 use crate::ui::i18n::{Key, Lang};
+use crate::ui::map_labels::LegendEntry;
 use crate::ui::map_view::{MapState, MapStyle, show_map_layered, show_map_with};
 use crate::ui::playback::parse_time;
 use crate::ui::{BodyRect, UiSet, UiSettings, root_ui};
@@ -370,6 +371,7 @@ fn debrief_ui(
                 MapStyle {
                     label_size: size,
                     hide_notes: true,
+                    shelter_bars: false,
                 },
                 &text,
                 |_, _| {},
@@ -492,6 +494,12 @@ fn debrief_ui(
         let t = frame.t_s;
         let layers = rec.layers_at(t);
         map.terrain_file = rec.run.terrain.clone();
+        let mut legend = live_map::legend_entries(frame, lang);
+        let hazard = hazard_map::legend_entries(layers, lang);
+        if !hazard.is_empty() {
+            legend.push(LegendEntry::Gap);
+            legend.extend(hazard);
+        }
         show_map_layered(
             ui,
             map,
@@ -499,8 +507,10 @@ fn debrief_ui(
             MapStyle {
                 label_size: size * 0.8,
                 hide_notes: true,
+                shelter_bars: true,
             },
             "",
+            &legend,
             |canvas| hazard_map::draw_layers(canvas, layers),
             |canvas, font| {
                 live_map::draw_run(
@@ -511,7 +521,6 @@ fn debrief_ui(
                     &|z| digest.zone_dangerous_at(z, t),
                     lang,
                 );
-                hazard_map::draw_legend(canvas, font, layers, lang, live_map::N);
             },
         );
     });

@@ -16,6 +16,7 @@ use crate::session::drill::{ActionStatus, LiveRun, RunKind};
 use crate::ui::describe;
 use crate::ui::hazard_map;
 use crate::ui::i18n::{Key, Lang};
+use crate::ui::map_labels::LegendEntry;
 use crate::ui::map_view::{MapState, MapStyle, show_map_layered, show_map_with};
 use crate::ui::playback::{Playback, SPEEDS, parse_time};
 use crate::ui::{BodyRect, UiSet, UiSettings, root_ui};
@@ -607,6 +608,7 @@ fn exercise_ui(
                 MapStyle {
                     label_size: size,
                     hide_notes: true,
+                    shelter_bars: false,
                 },
                 &empty,
                 |_, _| {},
@@ -884,6 +886,12 @@ fn exercise_ui(
         let digest = &run.digest;
         let t = snap.t_s;
         map.terrain_file = run.terrain.clone();
+        let mut legend = live_map::legend_entries(snap, lang);
+        let hazard = hazard_map::legend_entries(&layers, lang);
+        if !hazard.is_empty() {
+            legend.push(LegendEntry::Gap);
+            legend.extend(hazard);
+        }
         show_map_layered(
             ui,
             map,
@@ -891,8 +899,10 @@ fn exercise_ui(
             MapStyle {
                 label_size: size * 0.8,
                 hide_notes: true,
+                shelter_bars: true,
             },
             "",
+            &legend,
             |canvas| hazard_map::draw_layers(canvas, &layers),
             |canvas, font| {
                 live_map::draw_run(
@@ -903,7 +913,6 @@ fn exercise_ui(
                     &|z| digest.zone_dangerous_at(z, t),
                     lang,
                 );
-                hazard_map::draw_legend(canvas, font, &layers, lang, live_map::N);
             },
         );
     });

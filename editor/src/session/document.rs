@@ -32,7 +32,14 @@ pub struct Document {
     pub autosave: Autosave,
     /// Set for a scenario generated in Rust (`--generate`): it has no source text.
     pub generated: Option<String>,
+    /// Texts before each map edit, most recent last (撤销).
+    undo: Vec<String>,
+    /// Texts undone, to redo (重做); cleared by a new edit.
+    redo: Vec<String>,
 }
+
+/// How many map edits can be undone.
+const UNDO_DEPTH: usize = 100;
 
 impl Document {
     /// An empty document (a path that does not exist yet opens empty and is created on save).
@@ -50,6 +57,8 @@ impl Document {
             status: None,
             autosave: Autosave::new(autosave_s),
             generated: None,
+            undo: Vec::new(),
+            redo: Vec::new(),
         }
     }
 
@@ -124,6 +133,64 @@ impl Document {
         self.last_edit_s = now_s;
     }
 
+    /// Replaces the text with `text` made by an edit on the map: undoable, checked on
+    /// the next frame (no typing debounce), so the map shows the edit at once.
+    pub fn apply_map_edit(&mut self, text: String) {
+        if text == self.text {
+            return;
+        }
+        let before = std::mem::replace(&mut self.text, text);
+        self.undo.push(before);
+        if self.undo.len() > UNDO_DEPTH {
+            self.undo.remove(0);
+        }
+        self.redo.clear();
+        self.changed_now();
+    }
+
+    /// Whether there is a map edit to undo / redo.
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    /// Takes back the last map edit (typing since then is taken back with it: the
+    /// text returns to what it was just before that edit).
+    pub fn undo(&mut self) {
+        if let Some(before) = self.undo.pop() {
+            let now = std::mem::replace(&mut self.text, before);
+            self.redo.push(now);
+            self.changed_now();
+        }
+    }
+
+    pub fn redo(&mut self) {
+        if let Some(after) = self.redo.pop() {
+            let now = std::mem::replace(&mut self.text, after);
+            self.undo.push(now);
+            self.changed_now();
+        }
+    }
+
+    /// A change to check on the next frame.
+    fn changed_now(&mut self) {
+        self.rev += 1;
+        self.last_edit_s = f64::NEG_INFINITY;
+    }
+
+    /// Checks the text now if it changed since the last check (tests; the app does it
+    /// in the `recheck` system).
+    pub fn check_now(&mut self) {
+        if self.rev != self.checked_rev {
+            let fresh = check_source(&self.text, self.path.as_deref());
+            let old = std::mem::take(&mut self.checked);
+            self.checked = keep_last_valid(fresh, old);
+            self.checked_rev = self.rev;
+        }
+    }
+
     pub fn save(&mut self) {
         let Some(path) = self.path.clone() else {
             self.status = Some("no file name: open a path first / 请先指定文件路径".into());
@@ -181,10 +248,7 @@ impl Plugin for DocumentPlugin {
 fn recheck(mut doc: ResMut<Document>, time: Res<Time<Real>>) {
     let now = time.elapsed_secs_f64();
     if doc.rev != doc.checked_rev && now - doc.last_edit_s >= CHECK_DEBOUNCE_S {
-        let fresh = check_source(&doc.text, doc.path.as_deref());
-        let old = std::mem::take(&mut doc.checked);
-        doc.checked = keep_last_valid(fresh, old);
-        doc.checked_rev = doc.rev;
+        doc.check_now();
     }
 }
 

@@ -1,12 +1,14 @@
 //! The engine's hazard layers drawn on the map: water depth in blue shades, burning
-//! ground red and burnt ground black, the plume by AEGL-1/2/3 — and their legend. The
+//! ground red and burnt ground black, the plume by AEGL-1/2/3 — and their legend
+//! entries (drawn in the legend column beside the map). The
 //! values and their classes come from the engine (`Simulation::hazard_layers`,
 //! `HazardLayer::class_of`); nothing here models a hazard.
 
 use crate::ui::i18n::Lang;
+use crate::ui::map_labels::LegendEntry;
 use crate::ui::map_view::MapCanvas;
 use drill_engine::sim::hazard_layer::{HazardLayer, HazardLayerKind};
-use egui::{Align2, Color32, FontId, Pos2, Rect, Shape, Vec2};
+use egui::{Color32, Rect, Shape};
 
 /// The fill of class `class` (1-based; 0 is not drawn) of a layer of `kind`.
 pub fn class_color(kind: HazardLayerKind, class: usize) -> Option<Color32> {
@@ -92,46 +94,13 @@ pub fn legend_lines(layer: &HazardLayer, lang: Lang) -> Vec<(Color32, String)> {
     }
 }
 
-/// The legend of the layers on the map, top left under the people's legend (whose
-/// `people_lines` lines it leaves room for), clear of the scale bar.
-pub fn draw_legend(
-    canvas: &MapCanvas,
-    font: f32,
-    layers: &[HazardLayer],
-    lang: Lang,
-    people_lines: usize,
-) {
-    let lines: Vec<(Color32, String)> = layers.iter().flat_map(|l| legend_lines(l, lang)).collect();
-    if lines.is_empty() {
-        return;
-    }
-    let font = font * 0.8;
-    let line_h = font * 1.3;
-    let x = canvas.view.left() + 8.0;
-    let mut y = canvas.view.top() + 8.0 + people_lines as f32 * line_h + 16.0;
-    canvas.painter.rect_filled(
-        Rect::from_min_size(
-            Pos2::new(x - 4.0, y - 4.0),
-            Vec2::new(font * 10.0, lines.len() as f32 * line_h + 8.0),
-        ),
-        4.0,
-        Color32::from_white_alpha(220),
-    );
-    for (color, label) in lines {
-        canvas.painter.rect_filled(
-            Rect::from_min_size(Pos2::new(x, y + font * 0.15), Vec2::splat(font * 0.9)),
-            1.0,
-            color,
-        );
-        canvas.painter.text(
-            Pos2::new(x + font * 1.3, y),
-            Align2::LEFT_TOP,
-            label,
-            FontId::proportional(font),
-            Color32::BLACK,
-        );
-        y += line_h;
-    }
+/// The legend of the layers on the map, for the legend column beside it.
+pub fn legend_entries(layers: &[HazardLayer], lang: Lang) -> Vec<LegendEntry> {
+    layers
+        .iter()
+        .flat_map(|l| legend_lines(l, lang))
+        .map(|(c, t)| LegendEntry::Square(c, t))
+        .collect()
 }
 
 #[cfg(test)]

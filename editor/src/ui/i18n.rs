@@ -92,6 +92,13 @@ strings! {
     InDangerChart => "危险区人数", "People in danger";
     OccupancyChart => "避灾点人数", "Shelter occupancy";
     TaskTimeline => "任务时间线", "Task timeline";
+    ToolMove => "移动", "Move";
+    ToolAddPlace => "加地点", "Add place";
+    ToolAddShelter => "加避灾点", "Add shelter";
+    ToolAddRoad => "加道路", "Add road";
+    ToolDelete => "删除", "Delete";
+    Undo => "撤销", "Undo";
+    Redo => "重做", "Redo";
     FitMap => "双击地图:适应窗口;滚轮:缩放;拖动:平移", "Double-click: fit; wheel: zoom; drag: pan";
 }
 

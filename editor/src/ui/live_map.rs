@@ -4,6 +4,8 @@
 //! bars and the zones that have turned dangerous.
 
 use crate::ui::i18n::Lang;
+use crate::ui::label_layout::Placement;
+use crate::ui::map_labels::LegendEntry;
 use crate::ui::map_view::{MapCanvas, zone_color};
 use drill_engine::model::{Point, ResourceKind, Scenario};
 use drill_engine::sim::snapshot::{Snapshot, TeamState};
@@ -187,9 +189,9 @@ pub fn draw_run(
                     if p.y < a.y { p } else { a }
                 },
             );
-        painter.text(
-            top + Vec2::new(4.0, 4.0),
-            Align2::LEFT_TOP,
+        canvas.label(
+            top,
+            Placement::Around { gap: 4.0 },
             if lang == Lang::Zh {
                 "⚠ 危险"
             } else {
@@ -331,45 +333,25 @@ pub fn draw_run(
         };
         painter.add(Shape::convex_polygon(pts, color, outline));
         if tv.state != TeamState::Idle {
-            painter.text(
-                p + Vec2::new(0.0, r + 2.0),
-                Align2::CENTER_TOP,
+            canvas.label(
+                p,
+                Placement::Around { gap: r + 2.0 },
                 &team.name,
                 small.clone(),
                 Color32::BLACK,
             );
         }
     }
+}
 
-    // Legend, top left.
+/// The people's legend: one line per state with its count in `snap`.
+pub fn legend_entries(snap: &Snapshot, lang: Lang) -> Vec<LegendEntry> {
     let counts = people_by_category(snap);
-    let font = font * 0.8;
-    let mut y = canvas.view.top() + 8.0;
-    let x = canvas.view.left() + 8.0;
-    let lines = CATEGORIES.len() as f32;
-    painter.rect_filled(
-        Rect::from_min_size(
-            Pos2::new(x - 4.0, y - 4.0),
-            Vec2::new(font * 9.0, lines * font * 1.3 + 8.0),
-        ),
-        4.0,
-        Color32::from_white_alpha(220),
-    );
-    for (i, c) in CATEGORIES.iter().enumerate() {
-        painter.circle_filled(
-            Pos2::new(x + font * 0.5, y + font * 0.6),
-            font * 0.45,
-            c.color(),
-        );
-        painter.text(
-            Pos2::new(x + font * 1.3, y),
-            Align2::LEFT_TOP,
-            format!("{} {}", c.name(lang), counts[i]),
-            FontId::proportional(font),
-            Color32::BLACK,
-        );
-        y += font * 1.3;
-    }
+    CATEGORIES
+        .iter()
+        .enumerate()
+        .map(|(i, c)| LegendEntry::Dot(c.color(), format!("{} {}", c.name(lang), counts[i])))
+        .collect()
 }
 
 #[cfg(test)]

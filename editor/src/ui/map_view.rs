@@ -5,9 +5,14 @@
 //! Map coordinates are metres, `x` east and `y` south as on the trainer's sketch, so
 //! screen and map y axes point the same way.
 
+use crate::ui::label_layout::{LabelBoard, LabelRequest, Placement};
+use crate::ui::map_extent::village_extent;
+use crate::ui::map_labels::{self, LegendEntry, MapLayout};
+use crate::ui::map_tools::{self, EditState};
 use drill_engine::hazard::raster::Raster;
 use drill_engine::model::{LinkKind, PlaceKind, Point, RiskLevel, Scenario, TerrainSource};
 use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Shape, Stroke, Vec2};
+use std::cell::RefCell;
 use std::sync::Arc;
 
 /// An axis-aligned box in map metres.
@@ -18,10 +23,10 @@ pub struct Bounds {
 }
 
 impl Bounds {
-    fn around(p: Point) -> Self {
+    pub fn around(p: Point) -> Self {
         Bounds { min: p, max: p }
     }
-    fn include(&mut self, p: Point) {
+    pub fn include(&mut self, p: Point) {
         self.min.x = self.min.x.min(p.x);
         self.min.y = self.min.y.min(p.y);
         self.max.x = self.max.x.max(p.x);
@@ -206,6 +211,10 @@ pub struct MapState {
     /// The scenario's heightmap file as the engine loaded it, shaded like an inline
     /// grid; the mode that owns the map sets it from the check result.
     pub terrain_file: Option<Arc<Raster>>,
+    /// What the last frame drew where (labels, legend, edge markers).
+    pub layout: Option<Arc<MapLayout>>,
+    /// Editing on the map (author mode): the tool, a drag under way, the edit made.
+    pub edit: Option<EditState>,
 }
 
 /// Extra things a mode draws over the map (none yet from the simulation).
@@ -215,6 +224,8 @@ pub struct MapStyle {
     pub label_size: f32,
     /// Leave out the team and resource notes under places (the live map draws teams).
     pub hide_notes: bool,
+    /// The live map draws occupancy bars above shelters: labels keep clear of them.
+    pub shelter_bars: bool,
 }
 
 /// Draws the scenario and handles pan/zoom. Returns the place clicked, if any.
@@ -228,16 +239,46 @@ pub fn show_map(
     show_map_with(ui, state, sc, style, empty_text, |_, _| {})
 }
 
-/// Where the overlay draws: the clipped painter and the map-to-screen transform.
+/// Where the overlay draws: the clipped painter, the map-to-screen transform, and the
+/// label board the place labels were laid out on (overlay labels join it, so they
+/// avoid the places' labels instead of running over them).
 pub struct MapCanvas<'a> {
     pub painter: &'a egui::Painter,
     pub transform: MapTransform,
     pub view: Rect,
+    pub labels: &'a RefCell<map_labels::DrawnLabels>,
 }
 
 impl MapCanvas<'_> {
     pub fn to_screen(&self, p: Point) -> Pos2 {
         self.transform.to_screen(p, self.view)
+    }
+
+    /// Draws `text` near `anchor` where the label layout finds room (placed after the
+    /// map's own labels, so it gives way to them); returns whether it was drawn.
+    pub fn label(
+        &self,
+        anchor: Pos2,
+        placement: Placement,
+        text: &str,
+        font: FontId,
+        color: Color32,
+    ) -> bool {
+        let galley = self.painter.layout_no_wrap(text.to_owned(), font, color);
+        let req = LabelRequest {
+            anchor,
+            placement,
+            variants: vec![galley.size()],
+            priority: 0,
+        };
+        let mut labels = self.labels.borrow_mut();
+        match labels.board.place(&req) {
+            Some(p) => {
+                labels.draw(text.to_owned(), p.rect, galley, color);
+                true
+            }
+            None => false,
+        }
     }
 }
 
@@ -251,22 +292,35 @@ pub fn show_map_with(
     empty_text: &str,
     overlay: impl FnOnce(&MapCanvas, f32),
 ) -> Option<usize> {
-    show_map_layered(ui, state, sc, style, empty_text, |_| {}, overlay)
+    show_map_layered(ui, state, sc, style, empty_text, &[], |_| {}, overlay)
 }
 
 /// [`show_map_with`] with `underlay` drawn over the terrain and under the zones, roads
-/// and places (the engine's hazard layers: water, fire, plume).
+/// and places (the engine's hazard layers: water, fire, plume), and `legend` in a
+/// column beside the map (never over it).
+#[allow(clippy::too_many_arguments)] // each layer and the legend come from the mode
 pub fn show_map_layered(
     ui: &mut egui::Ui,
     state: &mut MapState,
     sc: Option<&Scenario>,
     style: MapStyle,
     empty_text: &str,
+    legend: &[LegendEntry],
     underlay: impl FnOnce(&MapCanvas),
     overlay: impl FnOnce(&MapCanvas, f32),
 ) -> Option<usize> {
     let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::click_and_drag());
-    let view = response.rect;
+    let pane = response.rect;
+    let label = FontId::proportional(if style.label_size > 0.0 {
+        style.label_size
+    } else {
+        14.0
+    });
+    // The legend beside the map (a column in a wide pane, a strip under a tall one);
+    // the map gets the rest.
+    let legend_layout = map_labels::layout_legend(&painter, legend, label.size, pane);
+    let legend_rect = legend_layout.as_ref().map(|l| l.rect);
+    let view = legend_layout.as_ref().map_or(pane, |l| l.view);
     painter.rect_filled(view, 0.0, Color32::from_rgb(0xf4, 0xf1, 0xea));
     let Some(sc) = sc else {
         painter.text(
@@ -278,17 +332,31 @@ pub fn show_map_layered(
         );
         return None;
     };
-    let bounds = scenario_bounds_on(sc, state.terrain_file.as_deref());
+    let extent = village_extent(sc);
     let refit = response.double_clicked() || (!state.user_moved && state.fitted_view != Some(view));
-    if refit && let Some(b) = bounds {
-        state.transform = MapTransform::fit(b, view);
-        state.fitted_view = Some(view);
-        state.user_moved = false;
+    if refit {
+        let fitted = match &extent {
+            Some(e) => Some(map_labels::fit_village(&painter, sc, e, view, label.size)),
+            None => scenario_bounds_on(sc, state.terrain_file.as_deref())
+                .map(|b| MapTransform::fit(b, view)),
+        };
+        if let Some(t) = fitted {
+            state.transform = t;
+            state.fitted_view = Some(view);
+            state.user_moved = false;
+        }
     }
-    if response.dragged() {
+    let edit_drag = match state.edit.as_mut() {
+        Some(e) => map_tools::interact(e, sc, &response, &state.transform, view),
+        None => false,
+    };
+    if response.dragged() && !edit_drag {
         state.transform.pan(response.drag_delta());
         state.user_moved = true;
     }
+    // While a place or corner is dragged, the map draws it at the pointer.
+    let preview = map_tools::preview(state.edit.as_ref(), sc);
+    let sc = preview.as_ref().unwrap_or(sc);
     if response.hovered() {
         let scroll = ui.input(|i| i.smooth_scroll_delta().y);
         if scroll != 0.0
@@ -303,12 +371,13 @@ pub fn show_map_layered(
     let t = state.transform;
     let to = |p: Point| t.to_screen(p, view);
     let px = |m: f64| (m * t.scale) as f32;
-    let label = FontId::proportional(if style.label_size > 0.0 {
-        style.label_size
-    } else {
-        14.0
-    });
+    let full = painter.clone();
     let painter = painter.with_clip_rect(view);
+    let labels = RefCell::new(map_labels::DrawnLabels {
+        board: LabelBoard::new(view.shrink(2.0), Vec::new()),
+        drawn: Vec::new(),
+        shapes: Vec::new(),
+    });
 
     // Terrain: one rectangle per cell (coarsened so at most ~200x200 are drawn).
     if let Some(TerrainView {
@@ -350,6 +419,7 @@ pub fn show_map_layered(
         painter: &painter,
         transform: t,
         view,
+        labels: &labels,
     });
 
     // Zones, most severe drawn last so it stays visible where zones overlap.
@@ -368,21 +438,6 @@ pub fn show_map_layered(
             Stroke::NONE,
         ));
         painter.add(Shape::closed_line(pts, Stroke::new(2.0, col)));
-        let c = z
-            .polygon
-            .iter()
-            .fold((0.0, 0.0), |(x, y), p| (x + p.x, y + p.y));
-        let n = z.polygon.len() as f64;
-        painter.text(
-            to(Point {
-                x: c.0 / n,
-                y: c.1 / n,
-            }),
-            Align2::CENTER_CENTER,
-            &z.name,
-            label.clone(),
-            col.gamma_multiply(0.9),
-        );
     }
 
     for river in &sc.map.rivers {
@@ -394,15 +449,6 @@ pub fn show_map_layered(
                 Color32::from_rgb(0x4a, 0x90, 0xd9),
             ),
         ));
-        if let Some(&first) = river.points.first() {
-            painter.text(
-                to(first) + Vec2::new(4.0, -4.0),
-                Align2::LEFT_BOTTOM,
-                &river.name,
-                label.clone(),
-                Color32::from_rgb(0x1f, 0x5f, 0xa8),
-            );
-        }
     }
 
     for link in &sc.map.links {
@@ -444,48 +490,19 @@ pub fn show_map_layered(
         }
     }
 
-    // Team bases and resources are listed by place.
-    let mut notes: Vec<Vec<String>> = vec![Vec::new(); sc.map.places.len()];
-    for team in &sc.teams {
-        if let Some(n) = notes.get_mut(team.base.index()) {
-            n.push(format!("▲{} {}", team.name, team.members));
-        }
-    }
-    for res in &sc.resources {
-        if let Some(n) = notes.get_mut(res.at.index()) {
-            n.push(format!("■{}×{}", res.name, res.quantity));
-        }
-    }
-
     let mut clicked = None;
     let click_pos = if response.clicked() {
         response.interact_pointer_pos()
     } else {
         None
     };
-    // Level of detail: with more places on screen than fit a label each, only the
-    // shelters, offices, stations and plants keep theirs (a county has ~1,000 places).
-    let on_screen = sc
-        .map
-        .places
-        .iter()
-        .filter(|p| view.contains(to(p.pos)))
-        .count();
-    let crowded = on_screen as f32 > view.area() / (label.size * 12.0).powi(2);
+    let mut markers = Vec::new();
     for (i, place) in sc.map.places.iter().enumerate() {
         let p = to(place.pos);
         if !view.expand(40.0).contains(p) {
             continue;
         }
-        let minor = matches!(place.kind, PlaceKind::Settlement | PlaceKind::Junction);
-        let (fill, radius) = match place.kind {
-            PlaceKind::Shelter => (Color32::from_rgb(0x1b, 0x9e, 0x3e), 9.0),
-            PlaceKind::Office => (Color32::from_rgb(0x6a, 0x3d, 0x9a), 8.0),
-            PlaceKind::Station => (Color32::from_rgb(0x00, 0x6d, 0x77), 8.0),
-            PlaceKind::Plant => (Color32::from_rgb(0x7f, 0x00, 0x00), 8.0),
-            PlaceKind::Junction => (Color32::from_gray(120), 4.0),
-            PlaceKind::Settlement => (Color32::from_rgb(0x33, 0x33, 0x33), 7.0),
-        };
+        let (fill, radius) = place_marker(&place.kind);
         if place.kind == PlaceKind::Shelter {
             painter.rect_filled(
                 Rect::from_center_size(p, Vec2::splat(radius * 2.0)),
@@ -495,50 +512,95 @@ pub fn show_map_layered(
         } else {
             painter.circle(p, radius, fill, Stroke::new(1.5, Color32::WHITE));
         }
+        markers.push(Rect::from_center_size(p, Vec2::splat(radius * 2.0 + 2.0)));
         if let Some(c) = click_pos
             && c.distance(p) <= radius + 6.0
         {
             clicked = Some(i);
         }
-        if crowded && minor {
-            continue;
+    }
+    if let Some(e) = &state.edit {
+        map_tools::draw_handles(&painter, e, sc, to);
+    }
+    let scale_bar = scale_bar_rect(view, legend_rect);
+    {
+        let mut l = labels.borrow_mut();
+        l.board.obstacles = markers;
+        if let Some(r) = scale_bar {
+            l.board.obstacles.push(r);
         }
-        let mut text = place.name.clone();
-        if place.people > 0 {
-            text.push_str(&format!(" ({})", place.people));
-        }
-        if let Some(s) = &place.shelter {
-            text.push_str(&format!(" 容纳{}", s.capacity));
-        }
-        painter.text(
-            p + Vec2::new(radius + 3.0, 0.0),
-            Align2::LEFT_CENTER,
-            text,
-            label.clone(),
-            Color32::BLACK,
-        );
-        for (k, note) in notes[i].iter().enumerate().filter(|_| !style.hide_notes) {
-            let y = (k as f32 + 1.0) * label.size * 1.2;
-            painter.text(
-                p + Vec2::new(radius + 3.0, y),
-                Align2::LEFT_CENTER,
-                note,
-                FontId::proportional(label.size * 0.85),
-                Color32::from_rgb(0x00, 0x4d, 0x40),
-            );
+        // The live map's occupancy bars, before the edge markers take their spots.
+        if style.shelter_bars {
+            for p in sc.map.places.iter().filter(|p| p.shelter.is_some()) {
+                let bar = map_labels::shelter_bar_area(to(p.pos), label.size);
+                l.board.obstacles.push(bar);
+            }
         }
     }
+    let far = extent.as_ref().map_or(&[][..], |e| e.far.as_slice());
+    map_labels::draw_edge_markers(&painter, sc, far, &t, view, label.size, &labels);
+    map_labels::draw_map_labels(&painter, sc, &t, view, style, &label, &labels);
 
     overlay(
         &MapCanvas {
             painter: &painter,
             transform: t,
             view,
+            labels: &labels,
         },
         label.size,
     );
 
-    // Scale bar: a round number of metres about 120 points long.
+    let scale_at = match &legend_layout {
+        Some(l) => {
+            map_labels::draw_legend(&full.with_clip_rect(l.rect), l, legend, label.size);
+            l.scale_at
+        }
+        None => view.left_bottom() + Vec2::new(12.0, -14.0),
+    };
+    draw_scale_bar(&full, &t, scale_at);
+
+    let village = extent.map(|e| Rect::from_two_pos(to(e.village.min), to(e.village.max)));
+    let mut l = labels.into_inner();
+    painter.extend(std::mem::take(&mut l.shapes));
+    let layout = Arc::new(MapLayout {
+        view,
+        legend: legend_rect,
+        village,
+        labels: l.drawn,
+    });
+    ui.ctx()
+        .data_mut(|d| d.insert_temp(egui::Id::new(MapLayout::ID), layout.clone()));
+    state.layout = Some(layout);
+    clicked
+}
+
+/// Fill colour and radius of a place's marker.
+pub fn place_marker(kind: &PlaceKind) -> (Color32, f32) {
+    match kind {
+        PlaceKind::Shelter => (Color32::from_rgb(0x1b, 0x9e, 0x3e), 9.0),
+        PlaceKind::Office => (Color32::from_rgb(0x6a, 0x3d, 0x9a), 8.0),
+        PlaceKind::Station => (Color32::from_rgb(0x00, 0x6d, 0x77), 8.0),
+        PlaceKind::Plant => (Color32::from_rgb(0x7f, 0x00, 0x00), 8.0),
+        PlaceKind::Junction => (Color32::from_gray(120), 4.0),
+        PlaceKind::Settlement => (Color32::from_rgb(0x33, 0x33, 0x33), 7.0),
+    }
+}
+
+/// Where the scale bar goes: the bottom of the legend column, or the view's bottom
+/// left corner without one.
+fn scale_bar_rect(view: Rect, legend: Option<Rect>) -> Option<Rect> {
+    match legend {
+        Some(_) => None,
+        None => Some(Rect::from_min_size(
+            view.left_bottom() + Vec2::new(6.0, -36.0),
+            Vec2::new(140.0, 32.0),
+        )),
+    }
+}
+
+/// Scale bar: a round number of metres about 120 points long, starting at `start`.
+fn draw_scale_bar(painter: &egui::Painter, t: &MapTransform, start: Pos2) {
     let metres = 120.0 / t.scale;
     let nice = 10f64.powf(metres.log10().floor());
     let nice = [1.0, 2.0, 5.0]
@@ -546,9 +608,8 @@ pub fn show_map_layered(
         .map(|m| m * nice)
         .rfind(|&m| m <= metres)
         .unwrap_or(nice);
-    let start = view.left_bottom() + Vec2::new(12.0, -14.0);
     painter.line_segment(
-        [start, start + Vec2::new(px(nice), 0.0)],
+        [start, start + Vec2::new((nice * t.scale) as f32, 0.0)],
         Stroke::new(3.0, Color32::BLACK),
     );
     let unit = if nice >= 1000.0 {
@@ -563,7 +624,6 @@ pub fn show_map_layered(
         FontId::proportional(12.0),
         Color32::BLACK,
     );
-    clicked
 }
 
 #[cfg(test)]
