@@ -58,7 +58,11 @@ fn setup() -> FireField {
     FireField::uniform(
         grid,
         bed,
-        vec![wind(0.0, 4.0, 270.0), wind(4.0, 6.0, 300.0), wind(8.0, 3.0, 200.0)],
+        vec![
+            wind(0.0, 4.0, 270.0),
+            wind(4.0, 6.0, 300.0),
+            wind(8.0, 3.0, 200.0),
+        ],
         vec![(0.0, centre)],
         FireSettings::default(),
     )

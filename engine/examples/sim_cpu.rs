@@ -31,7 +31,10 @@ fn main() {
         sim.run_until(12.0 * 3600.0);
         let s = (on_cpu_ns() - start) / 1e9;
         best = best.min(s);
-        println!("county {people} people, 12 h: {s:.3} s CPU, {} events", sim.events().len());
+        println!(
+            "county {people} people, 12 h: {s:.3} s CPU, {} events",
+            sim.events().len()
+        );
     }
     println!("minimum {best:.3} s CPU");
 }
