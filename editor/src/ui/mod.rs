@@ -18,6 +18,7 @@ pub mod i18n;
 pub mod live_map;
 pub mod map_view;
 pub mod playback;
+pub mod qr;
 pub mod scoreboard;
 
 /// The three modes of the editor.
