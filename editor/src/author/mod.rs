@@ -1,5 +1,8 @@
 //! 编写 — author mode: the scenario text with line numbers, colouring and live
-//! diagnostics; the parsed map; the inject timeline and the plan checklist.
+//! diagnostics; the parsed map; the inject timeline, the plan checklist, and the
+//! engine's timeline of the drill (`timeline`).
+
+pub mod timeline;
 
 use crate::session::check::{Severity, line_col};
 use crate::session::document::Document;
@@ -31,12 +34,14 @@ enum BottomTab {
     #[default]
     Injects,
     Plan,
+    Timeline,
 }
 
 #[derive(Resource, Default)]
 pub struct AuthorState {
     map: MapState,
     tab: BottomTab,
+    timeline: timeline::TimelineView,
 }
 
 const TEXT_ID: &str = "scenario_text";
@@ -80,9 +85,30 @@ fn author_ui(
             ui.horizontal(|ui| {
                 ui.selectable_value(&mut state.tab, BottomTab::Injects, s.t(Key::Injects));
                 ui.selectable_value(&mut state.tab, BottomTab::Plan, s.t(Key::Plan));
+                ui.selectable_value(
+                    &mut state.tab,
+                    BottomTab::Timeline,
+                    s.t(Key::AuthorTimeline),
+                );
             });
             ui.separator();
+            let key = doc.checked_rev();
+            let clean = clean_scenario(&doc);
+            if state.tab == BottomTab::Timeline {
+                // Timed only while the tab is open: the run costs a second or more.
+                state.timeline.update(key, clean);
+                if state.timeline.busy() {
+                    ui.ctx().request_repaint();
+                }
+            }
             match (&doc.checked.scenario, state.tab) {
+                (_, BottomTab::Timeline) => timeline::timeline_ui(
+                    ui,
+                    &state.timeline,
+                    key,
+                    clean.is_some(),
+                    s.lang == crate::ui::i18n::Lang::Zh,
+                ),
                 (Some(sc), BottomTab::Injects) => inject_timeline(ui, sc),
                 (Some(sc), BottomTab::Plan) => plan_table(ui, &s, sc),
                 (None, _) => {
@@ -135,6 +161,22 @@ fn author_ui(
         }
     });
     Ok(())
+}
+
+/// The checked scenario when the text as it stands checks without errors (the
+/// timeline is of that text, not of the last valid one), with its heightmap.
+fn clean_scenario(
+    doc: &Document,
+) -> Option<(
+    &Scenario,
+    Option<&std::sync::Arc<drill_engine::hazard::raster::Raster>>,
+)> {
+    let c = &doc.checked;
+    let errors = c.diagnostics.iter().any(|d| d.severity == Severity::Error);
+    match &c.scenario {
+        Some(sc) if !c.stale && !errors => Some((sc, c.terrain.as_ref())),
+        _ => None,
+    }
 }
 
 /// The text editor: a gutter of line numbers beside a coloured, underlined `TextEdit`.
