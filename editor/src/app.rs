@@ -79,7 +79,9 @@ pub fn run(args: Args) -> AppExit {
         type_text: args.type_text.clone(),
     })
     .add_plugins((
-        crate::author::AuthorPlugin,
+        crate::author::AuthorPlugin {
+            tab: args.author_tab,
+        },
         crate::exercise::ExercisePlugin,
         crate::debrief::DebriefPlugin,
     ))

@@ -65,6 +65,9 @@ pub struct Args {
           default_missing_value = crate::exercise::serve::DEFAULT_ADDR,
           value_parser = crate::exercise::serve::parse_addr)]
     pub serve: Option<std::net::SocketAddr>,
+    /// Author mode: the bottom panel's tab to open on (injects, plan, timeline).
+    #[arg(long, value_enum, default_value_t)]
+    pub author_tab: crate::author::BottomTab,
     /// Open a generated scenario instead of a file: `county` (50,000 people, 2,000 road
     /// links) or `county:PEOPLE`, or `village`.
     #[arg(long, value_name = "KIND")]

@@ -597,3 +597,27 @@ fn exercise_served_shows_the_join_address_as_a_qr_code() {
     // Serving created the log (and the records beside it) where `--actions` said.
     assert!(log.exists());
 }
+
+/// Author mode's timeline tab (`--author-tab timeline`, the screenshot waits for the
+/// engine's run) at 1920×1080: its rows are drawn, with the tasks' green kind labels
+/// (任务) that the inject tab does not have in that panel.
+#[test]
+fn author_timeline_tab_lists_the_hazard() {
+    let Some(x) = Xvfb::start() else { return };
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/zhuyuan-flash-flood.drill");
+    let file = file.to_str().unwrap();
+    let tab = |name: &str| {
+        let shot = format!("author-{name}.png");
+        Shot::take_at(&x, (1920, 1080), &[file, "--author-tab", name], &shot)
+    };
+    let (timeline, injects) = (tab("timeline"), tab("injects"));
+    // The bottom panel, right of the text pane.
+    let region = |s: &Shot| s.region(0.47, 0.68, 1.0, 0.98);
+    let green = |s: &Shot| count_near(&region(s), [0x1b, 0x8a, 0x2e], 30);
+    assert!(
+        green(&timeline) > green(&injects) + 100,
+        "task rows: {} green pixels, {} with the inject tab",
+        green(&timeline),
+        green(&injects)
+    );
+}

@@ -16,11 +16,18 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use drill_engine::model::Scenario;
 
-pub struct AuthorPlugin;
+/// Author mode, opening on the bottom panel's `tab` (`--author-tab`).
+pub struct AuthorPlugin {
+    pub tab: BottomTab,
+}
 
 impl Plugin for AuthorPlugin {
     fn build(&self, app: &mut App) {
-        app.init_resource::<AuthorState>().add_systems(
+        app.insert_resource(AuthorState {
+            tab: self.tab,
+            ..default()
+        })
+        .add_systems(
             EguiPrimaryContextPass,
             author_ui
                 .in_set(UiSet::Body)
@@ -29,8 +36,9 @@ impl Plugin for AuthorPlugin {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-enum BottomTab {
+/// The author's bottom panel: injects, the plan as a table, or the timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum BottomTab {
     #[default]
     Injects,
     Plan,
@@ -42,6 +50,19 @@ pub struct AuthorState {
     map: MapState,
     tab: BottomTab,
     timeline: timeline::TimelineView,
+}
+
+impl AuthorState {
+    /// For the screenshot: the timeline tab has the current text's timeline.
+    pub fn ready(&self, doc: &Document) -> bool {
+        self.tab != BottomTab::Timeline
+            || clean_scenario(doc).is_none()
+            || (!self.timeline.busy()
+                && self
+                    .timeline
+                    .entries(doc.checked_rev())
+                    .is_some_and(|(_, current)| current))
+    }
 }
 
 const TEXT_ID: &str = "scenario_text";

@@ -168,8 +168,10 @@ pub fn timeline_ui(ui: &mut egui::Ui, view: &TimelineView, key: u64, clean: bool
 }
 
 fn table(ui: &mut egui::Ui, entries: &[Entry], zh: bool) {
+    // As tall as the inject tab's list: the panel takes its height from its content.
     egui::ScrollArea::vertical()
         .id_salt("author_timeline_scroll")
+        .min_scrolled_height(300.0)
         .auto_shrink([false, false])
         .show(ui, |ui| {
             egui::Grid::new("author_timeline_grid")

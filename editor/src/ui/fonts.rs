@@ -106,9 +106,8 @@ mod tests {
             atlas_rect(&ctx, '\u{FFFFD}'),
             "the replacement glyph"
         );
-        for c in "⏸❚‖∥⏯■⏹⏵▶⏭⏮⏩⏪◼▮".chars() {
-            eprintln!("glyph {c} {}", atlas_rect(&ctx, c) != replacement);
-        }
+        // `❚` is in no bundled font: the check tells a missing glyph.
+        assert_eq!(atlas_rect(&ctx, '❚'), replacement);
         for c in crate::ui::playback::ICONS.chars() {
             assert_ne!(
                 atlas_rect(&ctx, c),
