@@ -131,7 +131,6 @@ pub fn timeline_ui(ui: &mut egui::Ui, view: &TimelineView, key: u64, clean: bool
                     "running the timeline…"
                 });
             });
-            return;
         }
         None => {
             ui.weak(if zh {
@@ -139,7 +138,6 @@ pub fn timeline_ui(ui: &mut egui::Ui, view: &TimelineView, key: u64, clean: bool
             } else {
                 "the timeline shows once the scenario checks clean"
             });
-            return;
         }
         Some((outcome, current)) => {
             if !current || busy {

@@ -204,6 +204,8 @@ pub struct LiveRun {
 
 /// Who holds the drill: the run itself, or, while it is served to phones, the
 /// engine's desk (`serve::drill::Live`), which logs and publishes every entry.
+// One per run, moved only when serving starts or stops: not worth a box.
+#[allow(clippy::large_enum_variant)]
 enum Core {
     Own(LiveDrill),
     Served(Box<Live>),

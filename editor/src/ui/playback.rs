@@ -6,13 +6,13 @@
 //! keep up with is dropped, not queued.
 
 /// Speeds offered on the exercise toolbar, simulated seconds per real second.
-/// The playback buttons' icons. Pause is `‖` (U+2016, in the CJK font): `⏸` is in
-/// none of the bundled fonts and drew as an empty box (`ui::fonts` tests them all).
+/// The playback buttons' icons, each of which a bundled font has (egui's emoji fonts
+/// draw `⏸` and `⏭`): `ui::fonts` tests them against the replacement glyph.
 pub const PLAY_ICON: &str = "▶";
-pub const PAUSE_ICON: &str = "‖";
+pub const PAUSE_ICON: &str = "⏸";
 pub const STEP_ICON: &str = "⏭";
 /// All of them, for the font test.
-pub const ICONS: &str = "▶‖⏭";
+pub const ICONS: &str = "▶⏸⏭";
 
 pub const SPEEDS: [u32; 6] = [1, 10, 30, 60, 300, 600];
 
