@@ -70,6 +70,7 @@ pub fn run(args: Args) -> AppExit {
         play: args.play,
         speed: args.speed,
         budget: std::time::Duration::from_secs_f64(args.sim_budget_ms.clamp(0.1, 1000.0) / 1000.0),
+        serve: args.serve,
     })
     .add_plugins(DocumentPlugin {
         generated,
@@ -78,7 +79,9 @@ pub fn run(args: Args) -> AppExit {
         type_text: args.type_text.clone(),
     })
     .add_plugins((
-        crate::author::AuthorPlugin,
+        crate::author::AuthorPlugin {
+            tab: args.author_tab,
+        },
         crate::exercise::ExercisePlugin,
         crate::debrief::DebriefPlugin,
     ))

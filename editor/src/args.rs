@@ -61,6 +61,17 @@ pub struct Args {
     /// Exercise: playback speed, simulated seconds per real second (1, 10, 30, 60, 300, 600).
     #[arg(long, default_value_t = 60, value_parser = parse_speed)]
     pub speed: u32,
+    /// Exercise: serve the drill to the participants' phones (`drill serve` from the
+    /// editor) and show the join address as a QR code. `--serve` alone listens on
+    /// 127.0.0.1:8080 (this computer only); `--serve=0.0.0.0:8080` lets phones on the
+    /// room's network in.
+    #[arg(long, value_name = "ADDR:PORT", num_args = 0..=1, require_equals = true,
+          default_missing_value = crate::exercise::serve::DEFAULT_ADDR,
+          value_parser = crate::exercise::serve::parse_addr)]
+    pub serve: Option<std::net::SocketAddr>,
+    /// Author mode: the bottom panel's tab to open on (injects, plan, timeline).
+    #[arg(long, value_enum, default_value_t)]
+    pub author_tab: crate::author::BottomTab,
     /// Open a generated scenario instead of a file: `county` (50,000 people, 2,000 road
     /// links) or `county:PEOPLE`, or `village`.
     #[arg(long, value_name = "KIND")]
@@ -124,6 +135,13 @@ mod tests {
         assert_eq!(a.frames, 5);
         assert_eq!(a.size, (800, 600));
         assert!(Args::try_parse_from(["editor", "--size", "big"]).is_err());
+        // `--serve` alone is this computer only; the file after it stays the file.
+        let a = Args::try_parse_from(["editor", "--serve", "s.drill"]).unwrap();
+        assert_eq!(a.serve, Some("127.0.0.1:8080".parse().unwrap()));
+        assert_eq!(a.file, Some(PathBuf::from("s.drill")));
+        let a = Args::try_parse_from(["editor", "--serve=0.0.0.0:9000"]).unwrap();
+        assert_eq!(a.serve, Some("0.0.0.0:9000".parse().unwrap()));
+        assert!(Args::try_parse_from(["editor", "--serve=somewhere"]).is_err());
         assert!(Args::try_parse_from(["editor", "--size", "10x10"]).is_err());
     }
 }

@@ -3,6 +3,7 @@
 //! recording), capture the primary window with Bevy's `Screenshot`, exit once the file
 //! is written (with `--layout-json`, after writing the map's label layout of that frame). `--frame-stats`: frame times printed on exit.
 
+use crate::author::AuthorState;
 use crate::debrief::{DebriefState, debrief_ready};
 use crate::exercise::ExerciseState;
 use crate::session::document::Document;
@@ -20,20 +21,20 @@ const CAPTURE_TIMEOUT_FRAMES: u32 = 600;
 /// Frames to wait for a mode to become ready before capturing anyway.
 const READY_TIMEOUT_FRAMES: u32 = 20_000;
 
-/// Whether the active mode has what it should show: the exercise at its jump target,
-/// the debrief's recording done.
+/// Whether the active mode has what it should show: the author's timeline computed
+/// (when its tab is open), the exercise at its jump target, the debrief's recording
+/// done.
 fn mode_ready(
     settings: &UiSettings,
     doc: &Document,
-    exercise: &ExerciseState,
-    debrief: &DebriefState,
+    (author, exercise, debrief): (&AuthorState, &ExerciseState, &DebriefState),
 ) -> bool {
     if doc.checked.scenario.is_none() {
         // Nothing to run: the mode shows why.
         return true;
     }
     match settings.mode {
-        Mode::Author => true,
+        Mode::Author => author.ready(doc),
         Mode::Exercise => exercise.run.as_ref().is_some_and(|r| r.target_s.is_none()),
         Mode::Debrief => debrief_ready(debrief),
     }
@@ -81,10 +82,11 @@ fn take_screenshot(
     debrief: NonSend<DebriefState>,
     doc: Res<Document>,
     mut contexts: EguiContexts,
+    author: Res<AuthorState>,
 ) {
     plan.elapsed += 1;
     if !plan.requested {
-        let ready = mode_ready(&settings, &doc, &exercise, &debrief);
+        let ready = mode_ready(&settings, &doc, (&author, &exercise, &debrief));
         if !ready && plan.elapsed == plan.frames + READY_TIMEOUT_FRAMES {
             warn!(
                 "the {:?} mode was not ready; capturing anyway",

@@ -98,9 +98,13 @@ struct Shot {
 
 impl Shot {
     fn take(x: &Xvfb, args: &[&str], name: &str) -> Shot {
+        Shot::take_at(x, SIZE, args, name)
+    }
+
+    fn take_at(x: &Xvfb, size: (u32, u32), args: &[&str], name: &str) -> Shot {
         let out = scratch(name);
         let status = x
-            .editor()
+            .editor_sized(size)
             .args(args)
             .args(["--frames", "20", "--screenshot"])
             .arg(&out)
@@ -591,4 +595,153 @@ fn autosave_survives_kill_9() {
         .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
         .collect();
     assert!(leftovers.is_empty(), "temp files left: {leftovers:?}");
+}
+
+/// Rows of the screenshot as runs of dark and light pixels: `(dark, start, length)`.
+fn runs(shot: &Shot, y: u32) -> Vec<(bool, u32, u32)> {
+    let mut out: Vec<(bool, u32, u32)> = Vec::new();
+    for x in 0..shot.width {
+        let dark = luma(shot.pixel(x, y)) < 128.0;
+        match out.last_mut() {
+            Some(r) if r.0 == dark => r.2 += 1,
+            _ => out.push((dark, x, 1)),
+        }
+    }
+    out
+}
+
+/// Where a QR finder pattern's middle row (dark, light, dark ×3, light, dark in
+/// modules of equal size) starts in `row`, from run index `from`: the x of its first
+/// pixel and the module size.
+fn finder_in(row: &[(bool, u32, u32)], from: usize) -> Option<(usize, u32, f64)> {
+    (from..row.len().saturating_sub(4)).find_map(|i| {
+        let r = &row[i..i + 5];
+        if !r[0].0 {
+            return None;
+        }
+        let m = f64::from(r.iter().map(|r| r.2).sum::<u32>()) / 7.0;
+        let near = |len: u32, k: f64| (f64::from(len) - k * m).abs() <= 1.5;
+        (m >= 3.0
+            && near(r[0].2, 1.0)
+            && near(r[1].2, 1.0)
+            && near(r[2].2, 3.0)
+            && near(r[3].2, 1.0)
+            && near(r[4].2, 1.0))
+        .then_some((i, r[0].1, m))
+    })
+}
+
+/// Finds `qr` in the screenshot: the two top finder patterns fix its origin and module
+/// size, then every module's centre is read (dark or light) and compared with the
+/// code. Returns the module size in pixels when all of them match.
+fn read_qr(shot: &Shot, qr: &editor::ui::qr::Qr) -> Option<f64> {
+    let n = qr.width as f64;
+    for y in 0..shot.height {
+        let row = runs(shot, y);
+        let mut from = 0;
+        while let Some((i, x0, m)) = finder_in(&row, from) {
+            from = i + 1;
+            // The top-right finder on the same row gives the exact module size.
+            let Some((_, x1, _)) = finder_in(&row, i + 5) else {
+                continue;
+            };
+            let module = f64::from(x1 - x0) / (n - 7.0);
+            if (module - m).abs() > 1.5 {
+                continue;
+            }
+            // This row is the finder's third module row (its middle runs start there
+            // and go on for three rows); its top is two and a half modules up.
+            let top = f64::from(y) - 2.0 * module;
+            let ok = (0..qr.width).all(|my| {
+                (0..qr.width).all(|mx| {
+                    let px = f64::from(x0) + (mx as f64 + 0.5) * module;
+                    let py = top + (my as f64 + 0.5) * module;
+                    px >= 0.0
+                        && py >= 0.0
+                        && (px as u32) < shot.width
+                        && (py as u32) < shot.height
+                        && (luma(shot.pixel(px as u32, py as u32)) < 128.0) == qr.is_dark(mx, my)
+                })
+            });
+            if ok {
+                return Some(module);
+            }
+        }
+    }
+    None
+}
+
+/// The exercise served to phones (`--serve`) on a 1920×1080 projector: the join
+/// address is on screen as a QR code, every module of which, read back from the
+/// screenshot, is the code of `http://127.0.0.1:PORT/join`, large enough to scan from
+/// the back of a room (a third of the screen's height or so).
+#[test]
+fn exercise_served_shows_the_join_address_as_a_qr_code() {
+    let Some(x) = Xvfb::start() else {
+        return;
+    };
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/zhuyuan-flash-flood.drill");
+    let log = scratch("served.actions.drill");
+    let _ = std::fs::remove_file(&log);
+    let serve = format!("--serve=127.0.0.1:{port}");
+    let shot = Shot::take_at(
+        &x,
+        (1920, 1080),
+        &[
+            file.to_str().unwrap(),
+            "--mode",
+            "exercise",
+            "--preset",
+            "projector",
+            "--actions",
+            log.to_str().unwrap(),
+            &serve,
+            "--at",
+            "20:30",
+        ],
+        "exercise-served-1920.png",
+    );
+    let url = format!("http://127.0.0.1:{port}/join");
+    let qr = editor::ui::qr::Qr::new(&url).unwrap();
+    let module = read_qr(&shot, &qr).expect("the join address's QR code in the screenshot");
+    let side = module * qr.side() as f64;
+    assert!(
+        side >= 0.3 * f64::from(shot.height),
+        "the code is {side:.0} px on a {} px screen",
+        shot.height
+    );
+    // Another port's code is not what is drawn (the reading can fail).
+    let other = editor::ui::qr::Qr::new(&format!("http://127.0.0.1:{}/join", port + 1)).unwrap();
+    assert!(read_qr(&shot, &other).is_none());
+    // Serving created the log (and the records beside it) where `--actions` said.
+    assert!(log.exists());
+}
+
+/// Author mode's timeline tab (`--author-tab timeline`, the screenshot waits for the
+/// engine's run) at 1920×1080: its rows are drawn, with the tasks' green kind labels
+/// (任务) that the inject tab does not have in that panel.
+#[test]
+fn author_timeline_tab_lists_the_hazard() {
+    let Some(x) = Xvfb::start() else { return };
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/zhuyuan-flash-flood.drill");
+    let file = file.to_str().unwrap();
+    let tab = |name: &str| {
+        let shot = format!("author-{name}.png");
+        Shot::take_at(&x, (1920, 1080), &[file, "--author-tab", name], &shot)
+    };
+    let (timeline, injects) = (tab("timeline"), tab("injects"));
+    // The bottom panel, right of the text pane.
+    let region = |s: &Shot| s.region(0.47, 0.68, 1.0, 0.98);
+    let green = |s: &Shot| count_near(&region(s), [0x1b, 0x8a, 0x2e], 30);
+    assert!(
+        green(&timeline) > green(&injects) + 100,
+        "task rows: {} green pixels, {} with the inject tab",
+        green(&timeline),
+        green(&injects)
+    );
 }

@@ -1,7 +1,10 @@
 //! 编写 — author mode: the scenario text with line numbers, colouring and live
 //! diagnostics; the parsed map, on which places, shelters, roads and zone corners are
 //! added, moved and deleted with the mouse (written back into the text, undoable);
-//! the inject timeline and the plan checklist.
+//! the inject timeline, the plan checklist, and the engine's timeline of the drill
+//! (`timeline`).
+
+pub mod timeline;
 
 use crate::session::check::{Severity, line_col};
 use crate::session::document::Document;
@@ -17,11 +20,18 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use drill_engine::model::Scenario;
 
-pub struct AuthorPlugin;
+/// Author mode, opening on the bottom panel's `tab` (`--author-tab`).
+pub struct AuthorPlugin {
+    pub tab: BottomTab,
+}
 
 impl Plugin for AuthorPlugin {
     fn build(&self, app: &mut App) {
-        app.init_resource::<AuthorState>().add_systems(
+        app.insert_resource(AuthorState {
+            tab: self.tab,
+            ..default()
+        })
+        .add_systems(
             EguiPrimaryContextPass,
             author_ui
                 .in_set(UiSet::Body)
@@ -30,17 +40,33 @@ impl Plugin for AuthorPlugin {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-enum BottomTab {
+/// The author's bottom panel: injects, the plan as a table, or the timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum BottomTab {
     #[default]
     Injects,
     Plan,
+    Timeline,
 }
 
 #[derive(Resource, Default)]
 pub struct AuthorState {
     map: MapState,
     tab: BottomTab,
+    timeline: timeline::TimelineView,
+}
+
+impl AuthorState {
+    /// For the screenshot: the timeline tab has the current text's timeline.
+    pub fn ready(&self, doc: &Document) -> bool {
+        self.tab != BottomTab::Timeline
+            || clean_scenario(doc).is_none()
+            || (!self.timeline.busy()
+                && self
+                    .timeline
+                    .entries(doc.checked_rev())
+                    .is_some_and(|(_, current)| current))
+    }
 }
 
 const TEXT_ID: &str = "scenario_text";
@@ -84,9 +110,30 @@ fn author_ui(
             ui.horizontal(|ui| {
                 ui.selectable_value(&mut state.tab, BottomTab::Injects, s.t(Key::Injects));
                 ui.selectable_value(&mut state.tab, BottomTab::Plan, s.t(Key::Plan));
+                ui.selectable_value(
+                    &mut state.tab,
+                    BottomTab::Timeline,
+                    s.t(Key::AuthorTimeline),
+                );
             });
             ui.separator();
+            let key = doc.checked_rev();
+            let clean = clean_scenario(&doc);
+            if state.tab == BottomTab::Timeline {
+                // Timed only while the tab is open: the run costs a second or more.
+                state.timeline.update(key, clean);
+                if state.timeline.busy() {
+                    ui.ctx().request_repaint();
+                }
+            }
             match (&doc.checked.scenario, state.tab) {
+                (_, BottomTab::Timeline) => timeline::timeline_ui(
+                    ui,
+                    &state.timeline,
+                    key,
+                    clean.is_some(),
+                    s.lang == crate::ui::i18n::Lang::Zh,
+                ),
                 (Some(sc), BottomTab::Injects) => inject_timeline(ui, sc),
                 (Some(sc), BottomTab::Plan) => plan_table(ui, &s, sc),
                 (None, _) => {
@@ -253,6 +300,22 @@ pub fn apply_intent(doc: &mut Document, intent: MapIntent) {
     match map_edit::edit_text(&doc.text, &edit, form) {
         Ok(text) => doc.apply_map_edit(text),
         Err(e) => doc.status = Some(e),
+    }
+}
+
+/// The checked scenario when the text as it stands checks without errors (the
+/// timeline is of that text, not of the last valid one), with its heightmap.
+fn clean_scenario(
+    doc: &Document,
+) -> Option<(
+    &Scenario,
+    Option<&std::sync::Arc<drill_engine::hazard::raster::Raster>>,
+)> {
+    let c = &doc.checked;
+    let errors = c.diagnostics.iter().any(|d| d.severity == Severity::Error);
+    match &c.scenario {
+        Some(sc) if !c.stale && !errors => Some((sc, c.terrain.as_ref())),
+        _ => None,
     }
 }
 

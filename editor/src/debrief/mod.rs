@@ -74,14 +74,14 @@ fn drive_recording(
     if state.recording.is_none() {
         // The exercise's run if there is one (its decisions), else the setup's.
         let made = if let Some(run) = &exercise.run {
-            state.source_actions = run.actions.len() + run.inject_commands.len();
+            state.source_actions = run.actions.len() + run.commands.len();
             Recording::new(
                 &run.scenario,
                 run.terrain.clone(),
                 run.seed,
                 run.kind,
                 run.actions.clone(),
-                run.inject_commands.clone(),
+                run.commands.clone(),
             )
         } else if let Some(sc) = doc.checked.scenario.as_ref() {
             let log = match (&setup.actions, setup.kind) {
@@ -347,7 +347,7 @@ fn debrief_ui(
     let stale = exercise
         .run
         .as_ref()
-        .is_some_and(|r| r.actions.len() + r.inject_commands.len() != state.source_actions);
+        .is_some_and(|r| r.actions.len() + r.commands.len() != state.source_actions);
 
     let DebriefState {
         recording,
@@ -392,7 +392,11 @@ fn debrief_ui(
                     .monospace()
                     .strong(),
             );
-            let label = if *playing { "⏸" } else { "▶" };
+            let label = if *playing {
+                crate::ui::playback::PAUSE_ICON
+            } else {
+                crate::ui::playback::PLAY_ICON
+            };
             if ui
                 .add_enabled(
                     rec.done(),

@@ -162,7 +162,7 @@ pub fn score_report(rec: &Recording) -> drill_engine::score::ScoreReport {
         drill_engine::model::ActionLog {
             scenario_id: run.scenario.header.id.clone(),
             actions: run.actions.clone(),
-            inject_commands: run.inject_commands.clone(),
+            inject_commands: run.commands.clone(),
         }
     });
     drill_engine::score::score(&run.scenario, log.as_ref(), run.events())

@@ -892,7 +892,7 @@ mod tests {
         let mut run = LiveRun::new(&sc, None, 1, RunKind::Participants, Vec::new()).unwrap();
         run.jump_to(600.0).unwrap();
         while run.chase_target(std::time::Duration::from_secs(60)) {}
-        let id = run.submit_now(form.build(0.0).unwrap());
+        let id = run.submit_now(form.build(0.0).unwrap()).unwrap();
         run.advance(3, std::time::Duration::from_secs(60));
         let status = run.digest.actions[id.0 as usize].clone();
         assert!(
@@ -900,7 +900,7 @@ mod tests {
             "{status:?}"
         );
         form.actor = Some(Actor::Role(RoleIdx(0)));
-        let id = run.submit_now(form.build(0.0).unwrap());
+        let id = run.submit_now(form.build(0.0).unwrap()).unwrap();
         run.advance(3, std::time::Duration::from_secs(60));
         assert!(
             matches!(run.digest.actions[id.0 as usize], ActionStatus::Rejected(_)),

@@ -246,7 +246,7 @@ mod tests {
             with: Vec::new(),
             span: Default::default(),
         };
-        live.submit_now(decision);
+        live.submit_now(decision).unwrap();
         let entered = live.actions.last().unwrap();
         assert_eq!(entered.at_s, 5400.0, "taken up in the next step");
         log.append(&print::action_line(&sc, entered)).unwrap();

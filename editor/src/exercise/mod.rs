@@ -9,6 +9,7 @@
 
 pub mod action_form;
 pub mod injects;
+pub mod serve;
 
 use crate::exercise::action_form::{ActionForm, form_ui};
 use crate::session::document::Document;
@@ -18,7 +19,7 @@ use crate::ui::hazard_map;
 use crate::ui::i18n::{Key, Lang};
 use crate::ui::map_labels::LegendEntry;
 use crate::ui::map_view::{MapState, MapStyle, show_map_layered, show_map_with};
-use crate::ui::playback::{Playback, SPEEDS, parse_time};
+use crate::ui::playback::{PAUSE_ICON, PLAY_ICON, Playback, SPEEDS, STEP_ICON, parse_time};
 use crate::ui::{BodyRect, UiSet, UiSettings, root_ui};
 use crate::ui::{Mode, Preset};
 use crate::ui::{live_map, scoreboard};
@@ -27,6 +28,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use drill_engine::io::{self, ActionLogFile};
 use drill_engine::lang::print;
 use drill_engine::model::Scenario;
+use drill_engine::serve::drill::Control;
 use egui::{Color32, RichText};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -43,6 +45,8 @@ pub struct RunSetup {
     pub speed: u32,
     /// Wall-clock budget for simulation steps per frame.
     pub budget: Duration,
+    /// `--serve`: serve the drill to phones from the start, on this address.
+    pub serve: Option<std::net::SocketAddr>,
 }
 
 pub struct ExercisePlugin;
@@ -64,6 +68,7 @@ impl Plugin for ExercisePlugin {
             log: None,
             new_log_at: None,
             log_path: None,
+            serving: None,
         })
         .init_resource::<UiTimer>()
         .add_systems(Update, drive_run)
@@ -124,6 +129,9 @@ pub struct ExerciseState {
     /// The open log's path (`--actions`, or the one created): a restarted run resumes
     /// from it, and a jump back rewrites it ([`rewrite_log_after_jump`]).
     log_path: Option<PathBuf>,
+    /// The drill served to participants' phones (`--serve`, or the button), with its
+    /// QR code; the run's drill and log are the engine desk's meanwhile.
+    pub serving: Option<serve::Serving>,
 }
 
 /// Where an exercise started without `--actions` keeps its log: next to the scenario,
@@ -199,7 +207,7 @@ pub fn big_font(s: &UiSettings) -> f32 {
 impl ExerciseState {
     /// Builds the run from the checked scenario (and the preloaded actions) if there is
     /// none yet.
-    fn ensure_run(&mut self, doc: &Document, setup: &RunSetup) {
+    fn ensure_run(&mut self, doc: &Document, setup: &RunSetup, lang: Lang) {
         if self.run.is_some() {
             return;
         }
@@ -257,12 +265,95 @@ impl ExerciseState {
             self.setup_done = true;
             self.playback.playing = setup.play;
             self.playback.speed = setup.speed;
+            if let Some(addr) = setup.serve {
+                self.start_serving(addr, lang);
+            }
             if let (Some(at), Some(run)) = (&setup.at, self.run.as_mut()) {
                 match parse_time(at, sc.header.start.seconds_of_day()) {
                     Some(t) => {
                         let _ = run.jump_to(t);
                     }
                     None => self.message = Some((format!("--at {at}: not a time"), false)),
+                }
+            }
+        }
+    }
+
+    /// Serves the run to phones on `addr` (the log is created first if the drill has
+    /// none yet); the outcome goes to the message line.
+    fn start_serving(&mut self, addr: std::net::SocketAddr, lang: Lang) {
+        let Some(run) = self.run.as_mut() else {
+            return;
+        };
+        if self.serving.is_some() {
+            return;
+        }
+        let sc = run.scenario.clone();
+        let (_, said) = log_for_entry(
+            &mut self.log,
+            (&mut self.new_log_at, &mut self.log_path),
+            &sc,
+            lang,
+        );
+        let Some(path) = self.log_path.clone() else {
+            self.message = Some(said.unwrap_or_else(|| {
+                (
+                    "no action log: save the scenario first, or start with --actions LOG / 请先保存情景"
+                        .into(),
+                    false,
+                )
+            }));
+            return;
+        };
+        match serve::start(run, &mut self.log, &path, addr) {
+            Ok(serving) => {
+                let text = if lang == Lang::Zh {
+                    format!(
+                        "手机参演: {} (决策记录 {})",
+                        serving.join_url,
+                        path.display()
+                    )
+                } else {
+                    format!("served at {} (log {})", serving.join_url, path.display())
+                };
+                self.message = Some((text, true));
+                self.serving = Some(serving);
+            }
+            Err(e) => self.message = Some((e, false)),
+        }
+    }
+
+    /// Stops serving; the drill and its log are the exercise's again.
+    fn stop_serving(&mut self) {
+        if let (Some(serving), Some(run)) = (self.serving.take(), self.run.as_mut()) {
+            self.log = serving.stop(run);
+        }
+    }
+
+    /// Answers the phones and carries out the trainer page's clock commands.
+    fn pump_serving(&mut self) {
+        let (Some(serving), Some(run)) = (self.serving.as_ref(), self.run.as_mut()) else {
+            return;
+        };
+        let pb = &mut self.playback;
+        for c in serving.pump(run, pb.playing, f64::from(pb.speed)) {
+            match c {
+                Control::Play => pb.playing = !run.finished(),
+                Control::Pause => pb.playing = false,
+                Control::Speed(v) => {
+                    pb.speed = SPEEDS
+                        .iter()
+                        .copied()
+                        .min_by(|a, b| {
+                            (f64::from(*a) - v)
+                                .abs()
+                                .total_cmp(&(f64::from(*b) - v).abs())
+                        })
+                        .unwrap_or(pb.speed);
+                }
+                Control::ToEnd => {
+                    pb.playing = false;
+                    let _ = run.jump_to(run.duration_s());
                 }
             }
         }
@@ -284,7 +375,7 @@ fn jump_keeping_log(
     (log, path): (&mut Option<ActionLogFile>, Option<&Path>),
     lang: Lang,
 ) -> Option<(String, bool)> {
-    let entered = (run.actions.len(), run.inject_commands.len());
+    let entered = (run.actions.len(), run.commands.len());
     let said = jump_message(run.jump_to(t_s), lang);
     rewrite_log_after_jump(log, path, run, entered, lang).or(said)
 }
@@ -303,7 +394,7 @@ fn rewrite_log_after_jump(
 ) -> Option<(String, bool)> {
     let path = path?;
     log.as_ref()?;
-    if (run.actions.len(), run.inject_commands.len()) == entered {
+    if (run.actions.len(), run.commands.len()) == entered {
         return None;
     }
     let result = (|| {
@@ -321,7 +412,7 @@ fn rewrite_log_after_jump(
     })();
     Some(match result {
         Ok(backup) => {
-            let undone = entered.0 + entered.1 - run.actions.len() - run.inject_commands.len();
+            let undone = entered.0 + entered.1 - run.actions.len() - run.commands.len();
             let kept = backup.display();
             if lang == Lang::Zh {
                 (
@@ -350,7 +441,7 @@ fn kept_log_text(run: &LiveRun) -> String {
         .iter()
         .map(|a| (a.at_s, 0, print::action_line(sc, a)))
         .chain(
-            run.inject_commands
+            run.commands
                 .iter()
                 .map(|c| (c.at_s, 1, print::inject_command_line(sc, c))),
         )
@@ -391,11 +482,13 @@ fn drive_run(
     setup: Res<RunSetup>,
     time: Res<Time<Real>>,
 ) {
+    let state = &mut *state;
+    // The phones are answered in every mode (the trainer may be editing meanwhile).
+    state.pump_serving();
     if settings.mode != Mode::Exercise {
         return;
     }
-    let state = &mut *state;
-    state.ensure_run(&doc, &setup);
+    state.ensure_run(&doc, &setup, settings.lang);
     let Some(run) = state.run.as_mut() else {
         return;
     };
@@ -582,6 +675,7 @@ fn exercise_ui(
     settings: Res<UiSettings>,
     body: Res<BodyRect>,
     doc: Res<Document>,
+    setup: Res<RunSetup>,
     mut state: NonSendMut<ExerciseState>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
@@ -630,6 +724,7 @@ fn exercise_ui(
         log,
         new_log_at,
         log_path,
+        serving,
         ..
     } = state;
     let Some(run) = run_slot.as_mut() else {
@@ -638,6 +733,13 @@ fn exercise_ui(
     let sc = run.scenario.clone();
     let now = run.time_s();
     let mut restart = false;
+    let mut serve_toggle = false;
+    let mut serve_window = serve::WindowAction::None;
+    if let Some(sv) = serving.as_mut()
+        && sv.show_code
+    {
+        serve_window = serve::serving_window(&ctx, sv, zh, size, body.0.height());
+    }
 
     egui::Panel::top("exercise_controls").show(&mut ui, |ui| {
         ui.horizontal(|ui| {
@@ -686,9 +788,9 @@ fn exercise_ui(
                 ui.horizontal(|ui| {
                     let pb = &mut *playback;
                     let label = if pb.playing {
-                        format!("⏸ {}", s.t(Key::Pause))
+                        format!("{PAUSE_ICON} {}", s.t(Key::Pause))
                     } else {
-                        format!("▶ {}", s.t(Key::Play))
+                        format!("{PLAY_ICON} {}", s.t(Key::Play))
                     };
                     if ui
                         .add_enabled(!run.finished(), egui::Button::new(big(label, size)))
@@ -697,7 +799,7 @@ fn exercise_ui(
                         pb.playing = !pb.playing;
                     }
                     if ui
-                        .button(big(format!("⏭ {}", s.t(Key::Step)), size))
+                        .button(big(format!("{STEP_ICON} {}", s.t(Key::Step)), size))
                         .clicked()
                     {
                         pb.playing = false;
@@ -732,6 +834,19 @@ fn exercise_ui(
                     }
                     if ui.button(big("?", size)).on_hover_text("F1").clicked() {
                         *help = !*help;
+                    }
+                    ui.separator();
+                    let label = if zh { "手机参演" } else { "Phones" };
+                    if ui
+                        .selectable_label(serving.is_some(), big(label, size))
+                        .on_hover_text(if zh {
+                            "把本次推演开放给参演人员的手机 (drill serve)"
+                        } else {
+                            "serve this drill to the participants' phones (drill serve)"
+                        })
+                        .clicked()
+                    {
+                        serve_toggle = true;
                     }
                 });
             });
@@ -786,7 +901,10 @@ fn exercise_ui(
                             describe::actor(&sc, action.actor),
                             describe::work(&sc, &action.work)
                         );
-                        run.submit_now(action);
+                        if let Err(e) = run.submit_now(action) {
+                            *message = Some((e, false));
+                            return;
+                        }
                         *message = Some((text, true));
                         let (log, said) = log_for_entry(log, (new_log_at, log_path), &sc, lang);
                         if let Some(said) = said {
@@ -935,8 +1053,37 @@ fn exercise_ui(
                 }
             });
     }
+    // The button: starts serving; with the code folded away, shows it again; with
+    // it on screen, stops. The window: stops, or opens the drill to the room's network.
+    let folded = serving.as_ref().map(|sv| !sv.show_code);
+    let port = serving.as_ref().map(|sv| sv.addr().port());
+    match (serve_toggle, serve_window, folded) {
+        (true, _, Some(true)) => {
+            if let Some(sv) = serving.as_mut() {
+                sv.show_code = true;
+            }
+        }
+        (true, _, Some(false)) | (_, serve::WindowAction::Stop, _) => state.stop_serving(),
+        (true, _, None) => {
+            let addr = setup.serve.unwrap_or_else(|| {
+                serve::parse_addr(serve::DEFAULT_ADDR).expect("the default address parses")
+            });
+            state.start_serving(addr, lang);
+        }
+        (_, serve::WindowAction::OpenToLan, _) => {
+            state.stop_serving();
+            let lan = std::net::SocketAddr::new(
+                std::net::Ipv4Addr::UNSPECIFIED.into(),
+                port.unwrap_or(8080),
+            );
+            state.start_serving(lan, lang);
+        }
+        _ => {}
+    }
     if restart {
-        *run_slot = None;
+        // The served drill comes back first: its log stays the exercise's.
+        state.stop_serving();
+        state.run = None;
     }
     Ok(())
 }
@@ -975,7 +1122,7 @@ mod tests {
         let mut run = LiveRun::new(&sc, None, 1, RunKind::Participants, resumed.actions).unwrap();
         run.jump_to(2.0 * 3600.0).unwrap();
         run.chase_target(Duration::from_secs(60));
-        let entered = (run.actions.len(), run.inject_commands.len());
+        let entered = (run.actions.len(), run.commands.len());
         // Back to 21:15: the decisions entered by then stay, the later ones go.
         run.jump_to(75.0 * 60.0).unwrap();
         assert!(run.actions.len() < all && !run.actions.is_empty());
@@ -999,7 +1146,7 @@ mod tests {
         use drill_engine::sim::events::log_hash;
         assert_eq!(log_hash(resumed_run.events()), log_hash(run.events()));
         // Nothing undone: nothing rewritten.
-        let now = (run.actions.len(), run.inject_commands.len());
+        let now = (run.actions.len(), run.commands.len());
         assert!(rewrite_log_after_jump(&mut log, Some(&log_path), &run, now, Lang::En).is_none());
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -113,6 +113,11 @@ impl Document {
         doc
     }
 
+    /// The revision of the text `checked` is for: a new value after every check.
+    pub fn checked_rev(&self) -> u64 {
+        self.checked_rev
+    }
+
     pub fn dirty(&self) -> bool {
         self.text != self.saved_text
     }

@@ -8,19 +8,23 @@
 //! seed and actions, which the engine guarantees gives the same log.
 
 use drill_engine::hazard::raster::Raster;
+use drill_engine::io::ActionLogFile;
+use drill_engine::model::ActionLog;
 /// The trainer fired or skipped an inject by hand, with the drill time it takes effect
 /// (the end of the step after the click): logged as `21:30 trainer fire inject 5`, and
 /// repeated by a re-run (a jump back, the debrief, a resumed drill) in the same step.
 pub use drill_engine::model::InjectCommand;
 use drill_engine::model::{Action, InjectCommandKind, Scenario, TaskIdx};
+use drill_engine::serve::drill::{Cmd, Control, Live};
+use drill_engine::sim::Mode;
 use drill_engine::sim::events::{
     ActionId, RejectReason, SimEvent, TaskOutcome, TimedEvent, WorkRef,
 };
 use drill_engine::sim::hazard_layer::HazardLayer;
-use drill_engine::sim::setup::build_run;
+use drill_engine::sim::live::LiveDrill;
 use drill_engine::sim::snapshot::Snapshot;
-use drill_engine::sim::{Mode, Simulation};
 use std::sync::Arc;
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 /// What became of a submitted action.
@@ -174,19 +178,13 @@ impl RunKind {
     }
 }
 
-/// A live run of the scenario.
+/// A live run of the scenario: the engine's [`LiveDrill`] (scenario, terrain, seed,
+/// the actions and inject commands in order, the simulation) and what the editor keeps
+/// of it for drawing. The drill's fields read through `Deref` (`run.actions`,
+/// `run.scenario`, `run.sim`).
 pub struct LiveRun {
-    pub scenario: Scenario,
-    /// The heightmap file the hazard models run on (kept for re-runs from the start).
-    pub terrain: Option<Arc<Raster>>,
-    pub seed: u64,
+    core: Core,
     pub kind: RunKind,
-    sim: Simulation,
-    /// Actions submitted, in order (`ActionId` is the index).
-    pub actions: Vec<Action>,
-    /// Injects fired or skipped by hand, in order, each given to the engine with its
-    /// time (`Simulation::schedule_inject`), so a re-run repeats it in the same step.
-    pub inject_commands: Vec<InjectCommand>,
     pub digest: Digest,
     /// The latest snapshot (taken after each frame's steps).
     pub snapshot: Snapshot,
@@ -199,6 +197,51 @@ pub struct LiveRun {
     pub last_slice: Duration,
     /// The hazard layers last drawn and the drill time they are for.
     layers: Option<(f64, Vec<HazardLayer>)>,
+    /// The served desk's re-run count last seen (a late entry from a phone re-runs the
+    /// drill from the start: the digest is folded again).
+    reruns_seen: u64,
+}
+
+/// Who holds the drill: the run itself, or, while it is served to phones, the
+/// engine's desk (`serve::drill::Live`), which logs and publishes every entry.
+// One per run, moved only when serving starts or stops: not worth a box.
+#[allow(clippy::large_enum_variant)]
+enum Core {
+    Own(LiveDrill),
+    Served(Box<Live>),
+    /// Only inside [`LiveRun::start_serving`] / [`LiveRun::stop_serving`].
+    Moving,
+}
+
+impl Core {
+    fn get(&self) -> &LiveDrill {
+        match self {
+            Core::Own(d) => d,
+            Core::Served(live) => live.drill(),
+            Core::Moving => unreachable!("the drill is between owners only inside one call"),
+        }
+    }
+
+    fn get_mut(&mut self) -> &mut LiveDrill {
+        match self {
+            Core::Own(d) => d,
+            Core::Served(live) => live.drill_mut(),
+            Core::Moving => unreachable!("the drill is between owners only inside one call"),
+        }
+    }
+}
+
+impl std::ops::Deref for LiveRun {
+    type Target = LiveDrill;
+    fn deref(&self) -> &LiveDrill {
+        self.core.get()
+    }
+}
+
+impl std::ops::DerefMut for LiveRun {
+    fn deref_mut(&mut self) -> &mut LiveDrill {
+        self.core.get_mut()
+    }
 }
 
 /// Cells along the longer side of the map's hazard layers: coarse enough to sample
@@ -223,19 +266,16 @@ impl LiveRun {
         // ([`crate::check::Checked::terrain`]); an inline grid is built from the
         // scenario itself, and a heightmap file that was not read is an error, as it is
         // for `drill run`, rather than a silently flat map.
-        let (mut sim, _) = build_run(scenario, terrain.as_deref(), seed, kind.mode(), None)?;
-        for a in &actions {
-            sim.submit(a.clone());
-        }
-        let snapshot = sim.snapshot();
-        let mut run = LiveRun {
-            scenario: scenario.clone(),
-            terrain,
-            seed,
-            kind,
-            sim,
+        let log = ActionLog {
+            scenario_id: scenario.header.id.clone(),
             actions,
             inject_commands: Vec::new(),
+        };
+        let mut drill = LiveDrill::with_mode(scenario.clone(), terrain, seed, kind.mode(), log)?;
+        let snapshot = drill.sim.snapshot();
+        let mut run = LiveRun {
+            core: Core::Own(drill),
+            kind,
             digest: Digest::new(scenario),
             history: Vec::new(),
             sample_every_s: 60.0,
@@ -243,8 +283,9 @@ impl LiveRun {
             target_s: None,
             last_slice: Duration::ZERO,
             layers: None,
+            reruns_seen: 0,
         };
-        run.digest.absorb(run.sim.events());
+        run.digest.absorb(run.core.get().sim.events());
         run.record_sample();
         Ok(run)
     }
@@ -327,7 +368,7 @@ impl LiveRun {
             {
                 s.occupancy = self.snapshot.shelters.iter().map(|s| s.occupancy).collect();
             }
-            self.digest.absorb(self.sim.events());
+            self.digest.absorb(self.core.get().sim.events());
         }
         self.last_slice = start.elapsed();
         done
@@ -356,9 +397,10 @@ impl LiveRun {
     /// for its time. Ones the engine refuses (a repeat; the log checker reports those)
     /// are left out.
     pub fn schedule_commands(&mut self, commands: Vec<InjectCommand>) {
+        let drill = self.core.get_mut();
         for c in commands {
-            if self.sim.schedule_inject(c).is_ok() {
-                self.inject_commands.push(c);
+            if drill.sim.schedule_inject(c).is_ok() {
+                drill.commands.push(c);
             }
         }
     }
@@ -377,16 +419,25 @@ impl LiveRun {
             },
             span: Default::default(),
         };
-        self.sim
+        if let Core::Served(live) = &mut self.core {
+            // Logged and published by the desk, as the trainer's page would do it.
+            let verb = if fire { "fire" } else { "skip" };
+            live.enter(&format!("{verb} {number}"))
+                .map_err(|(_, why)| why)?;
+            return Ok(command);
+        }
+        let drill = self.core.get_mut();
+        drill
+            .sim
             .schedule_inject(command)
             .map_err(|e| e.to_string())?;
-        self.inject_commands.push(command);
+        drill.commands.push(command);
         Ok(command)
     }
 
     /// Whether a command for inject `number` waits for a step still to come.
     pub fn inject_commanded(&self, number: u32) -> bool {
-        self.inject_commands
+        self.commands
             .iter()
             .any(|c| c.number == number && c.at_s > self.time_s() + 1e-9)
     }
@@ -400,28 +451,53 @@ impl LiveRun {
     /// step, where the engine takes it up: logged with that time, a replay (a resumed
     /// drill, a jump back, the debrief) takes it up in the same step. (Stamped with
     /// the current time, a replay would take it up one step earlier than the live run.)
-    pub fn submit_now(&mut self, mut action: Action) -> ActionId {
+    ///
+    /// While the drill is served, the decision goes through the desk as the trainer's
+    /// line: logged, given to the drill and published to the phones; refused there
+    /// (the log cannot be written), it comes back as text.
+    pub fn submit_now(&mut self, mut action: Action) -> Result<ActionId, String> {
         action.at_s = self.sim.next_step_s();
-        let id = self.sim.submit(action.clone());
-        self.actions.push(action);
-        if self.digest.actions.len() < self.actions.len() {
+        let id = ActionId(self.actions.len() as u32);
+        if let Core::Served(live) = &mut self.core {
+            let line = drill_engine::lang::print::action_line(&live.drill().scenario, &action);
+            live.enter(&line).map_err(|(_, why)| why)?;
+        } else {
+            let drill = self.core.get_mut();
+            drill.sim.submit(action.clone());
+            drill.actions.push(action);
+        }
+        self.fold_new_actions();
+        Ok(id)
+    }
+
+    /// Pending slots for actions the digest has not seen yet, and the new events.
+    fn fold_new_actions(&mut self) {
+        let drill = self.core.get();
+        if self.digest.actions.len() < drill.actions.len() {
             self.digest
                 .actions
-                .resize(self.actions.len(), ActionStatus::Pending);
+                .resize(drill.actions.len(), ActionStatus::Pending);
         }
-        self.digest.absorb(self.sim.events());
-        id
+        self.digest.absorb(drill.sim.events());
     }
 
     /// Jumps to `t_s`. Forward: steps there over the next frames. Backward: rebuilds
     /// the run from the start (same seed; the actions submitted before `t_s` are kept,
     /// later ones are dropped, as the drill is being replayed from that moment) and
     /// steps there. Returns how many actions were dropped.
+    ///
+    /// A served drill goes forward only: the phones' entries are on their log.
     pub fn jump_to(&mut self, t_s: f64) -> Result<usize, String> {
         let t_s = t_s.clamp(0.0, self.duration_s());
         if t_s + 1e-9 >= self.time_s() {
             self.target_s = Some(t_s);
             return Ok(0);
+        }
+        if self.serving() {
+            return Err(
+                "served to phones: stop serving to go back in time / 手机参演中不能回到较早时间, 请先停止服务"
+                    .into(),
+            );
         }
         // What was entered by `t_s` (each decision and command takes effect one step
         // after it was entered).
@@ -441,7 +517,7 @@ impl LiveRun {
             keep,
         )?;
         fresh.schedule_commands(
-            self.inject_commands
+            self.commands
                 .iter()
                 .filter(|c| c.at_s - step_s < t_s + 1e-9)
                 .copied()
@@ -451,6 +527,57 @@ impl LiveRun {
         fresh.target_s = Some(t_s);
         *self = fresh;
         Ok(dropped)
+    }
+}
+
+/// Serving the run to participants' phones (`drill serve` from the editor): the
+/// engine's desk takes the drill and its action log, and hands them back at the end.
+impl LiveRun {
+    pub fn serving(&self) -> bool {
+        matches!(self.core, Core::Served(_))
+    }
+
+    /// Hands the drill to a desk made by `desk` (given the drill; see
+    /// `serve::drill::Live::host`). Entries from then on are the desk's to log.
+    pub fn start_serving(&mut self, desk: impl FnOnce(LiveDrill) -> Live) {
+        self.core = match std::mem::replace(&mut self.core, Core::Moving) {
+            Core::Own(drill) => Core::Served(Box::new(desk(drill))),
+            served => served,
+        };
+        self.reruns_seen = 0;
+    }
+
+    /// Takes the drill back from the desk; returns the action log it kept.
+    pub fn stop_serving(&mut self) -> Option<ActionLogFile> {
+        let (core, log) = match std::mem::replace(&mut self.core, Core::Moving) {
+            Core::Served(live) => {
+                let (drill, log) = live.into_parts();
+                (Core::Own(drill), Some(log))
+            }
+            own => (own, None),
+        };
+        self.core = core;
+        log
+    }
+
+    /// Answers the phones' waiting requests (the editor calls it every frame while
+    /// serving) with the editor's clock as it stands; returns the trainer page's
+    /// clock commands for the editor to carry out. Their entries join the run as the
+    /// editor's own do.
+    pub fn pump(&mut self, rx: &Receiver<Cmd>, playing: bool, speed: f64) -> Vec<Control> {
+        let Core::Served(live) = &mut self.core else {
+            return Vec::new();
+        };
+        let controls = live.pump(rx, playing, speed);
+        if live.reruns != self.reruns_seen {
+            // A late entry re-ran the drill from the start: fold its log afresh.
+            self.reruns_seen = live.reruns;
+            self.digest = Digest::new(&live.drill().scenario);
+            self.snapshot = live.drill_mut().sim.snapshot();
+            self.layers = None;
+        }
+        self.fold_new_actions();
+        controls
     }
 }
 
@@ -644,7 +771,7 @@ mod tests {
         assert_eq!(fired_at(&run), Some(610.0));
         // Going back before the command drops it.
         run.jump_to(100.0).unwrap();
-        assert!(run.inject_commands.is_empty());
+        assert!(run.commands.is_empty());
     }
 
     #[test]

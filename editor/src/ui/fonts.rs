@@ -75,4 +75,46 @@ mod tests {
             "the CJK font changed nothing: the default fonts already cover Chinese?"
         );
     }
+
+    /// The atlas rectangle of `c` laid out alone (at the same sub-pixel offset every
+    /// time): a character no font has is drawn with the replacement glyph, so it gets
+    /// that glyph's rectangle.
+    fn atlas_rect(ctx: &egui::Context, c: char) -> [u16; 4] {
+        let galley = ctx.fonts_mut(|f| {
+            f.layout_no_wrap(
+                c.to_string(),
+                egui::FontId::proportional(20.0),
+                egui::Color32::BLACK,
+            )
+        });
+        let uv = galley.rows[0].row.glyphs[0].uv_rect;
+        [uv.min[0], uv.min[1], uv.max[0], uv.max[1]]
+    }
+
+    /// Every icon the playback buttons draw is in the fonts (a missing glyph draws as
+    /// the replacement box on the projector).
+    #[test]
+    fn the_playback_icons_are_in_the_fonts() {
+        let ctx = egui::Context::default();
+        ctx.set_fonts(font_definitions());
+        ctx.run_ui(egui::RawInput::default(), |_| {})
+            .drop_without_applying_deltas();
+        // Two characters no font has (private use planes) draw alike.
+        let replacement = atlas_rect(&ctx, '\u{10FFFD}');
+        assert_eq!(
+            replacement,
+            atlas_rect(&ctx, '\u{FFFFD}'),
+            "the replacement glyph"
+        );
+        // `❚` is in no bundled font: the check tells a missing glyph.
+        assert_eq!(atlas_rect(&ctx, '❚'), replacement);
+        for c in crate::ui::playback::ICONS.chars() {
+            assert_ne!(
+                atlas_rect(&ctx, c),
+                replacement,
+                "{c} (U+{:04X}) is not in the fonts",
+                c as u32
+            );
+        }
+    }
 }

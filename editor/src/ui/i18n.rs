@@ -46,6 +46,7 @@ strings! {
     CheckerMissing => "引擎检查器尚未接入本版本:无法解析场景,地图为空", "The engine checker is not in this build yet: the scenario cannot be parsed, the map is empty";
     Injects => "情景注入", "Injects";
     Plan => "应急处置卡", "Response card";
+    AuthorTimeline => "时间线", "Timeline";
     Id => "编号", "ID";
     Task => "任务", "Task";
     When => "触发", "When";

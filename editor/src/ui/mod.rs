@@ -22,6 +22,7 @@ pub mod map_labels;
 pub mod map_tools;
 pub mod map_view;
 pub mod playback;
+pub mod qr;
 pub mod scoreboard;
 
 /// The three modes of the editor.

@@ -6,6 +6,14 @@
 //! keep up with is dropped, not queued.
 
 /// Speeds offered on the exercise toolbar, simulated seconds per real second.
+/// The playback buttons' icons, each of which a bundled font has (egui's emoji fonts
+/// draw `⏸` and `⏭`): `ui::fonts` tests them against the replacement glyph.
+pub const PLAY_ICON: &str = "▶";
+pub const PAUSE_ICON: &str = "⏸";
+pub const STEP_ICON: &str = "⏭";
+/// All of them, for the font test.
+pub const ICONS: &str = "▶⏸⏭";
+
 pub const SPEEDS: [u32; 6] = [1, 10, 30, 60, 300, 600];
 
 #[derive(Debug, Clone)]

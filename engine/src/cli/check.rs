@@ -244,17 +244,10 @@ pub fn run(args: &CheckArgs) -> ExitCode {
 /// `--timeline`: runs the scenario's hazard without actions (on its terrain, with its
 /// seed) and prints the timeline ([`crate::sim::timeline`]).
 fn print_timeline(path: &Path, scenario: &Scenario, json: bool) -> Result<(), String> {
-    use crate::sim::{Mode, setup::build_run, timeline};
+    use crate::sim::timeline;
     use std::io::Write;
     let terrain = io::scenario_terrain(scenario, path)?;
-    let (sim, _) = build_run(
-        scenario,
-        terrain.as_ref(),
-        scenario.header.seed,
-        Mode::Actions,
-        None,
-    )?;
-    let entries = timeline::timeline(scenario, sim);
+    let entries = timeline::of_scenario(scenario, terrain.as_ref())?;
     let text = if json {
         serde_json::to_string_pretty(&entries).map_err(|e| e.to_string())? + "\n"
     } else {

@@ -135,16 +135,9 @@ fn serve_file(args: &ServeArgs) -> Result<(), String> {
                 resumed.0, resumed.1, resumed.2
             );
         }
-        let host = match l.addr.ip() {
-            IpAddr::V6(ip) => format!("[{ip}]"),
-            ip => ip.to_string(),
-        };
-        println!(
-            "trainer / 导调: http://{host}:{}/trainer?token={}",
-            l.addr.port(),
-            l.trainer_token
-        );
-        println!("join / 加入: http://{host}:{}/join", l.addr.port());
+        let (trainer, join) = serve::urls(serve::shown_host(l.addr.ip()), l);
+        println!("trainer / 导调: {trainer}");
+        println!("join / 加入: {join}");
         if l.addr.ip().is_loopback() {
             println!(
                 "(this computer only; --bind 0.0.0.0 lets phones on the LAN in / 仅本机, 局域网请加 --bind)"

@@ -88,8 +88,11 @@ pub struct Report {
 /// An action's verdict and the plan task it counts as, as far as known.
 type Slot = (Option<Verdict>, Option<TaskIdx>);
 
-/// The drill thread's state.
-struct Live {
+/// The drill's desk: the live drill, its logs, and what the phones have been told.
+/// The drill thread of `drill serve` owns one ([`run`]); the editor's exercise owns
+/// one while it serves its drill ([`Live::host`], [`Live::pump`]), stepping the drill
+/// itself, so that the projector and the phones see one drill.
+pub struct Live {
     drill: LiveDrill,
     log_file: ActionLogFile,
     records: RecordLogFile,
@@ -99,6 +102,13 @@ struct Live {
     speed: f64,
     /// Wall time and drill time when the clock was last set going.
     anchor: (Instant, f64),
+    /// Who runs the clock: this desk (`drill serve`), or its host (the editor), which
+    /// steps the drill and takes the trainer's play/pause/speed from [`Live::pump`].
+    hosted: bool,
+    /// The trainer's clock commands not yet taken by the host.
+    controls: Vec<Control>,
+    /// Times the drill was re-run from the start for a late entry (its host redraws).
+    pub reruns: u64,
     /// Events of the current run already published.
     scanned: usize,
     /// Each action's verdict as last published, and its plan task.
@@ -107,6 +117,8 @@ struct Live {
     rescan: bool,
     fired: BTreeSet<u32>,
     last_tick: Option<Instant>,
+    /// The drill time of the last tick.
+    ticked_s: f64,
     last_score: Option<(Instant, usize)>,
     score: Value,
     /// Every record filed, as stored.
@@ -121,7 +133,6 @@ pub fn run(
     rx: Receiver<Cmd>,
     ready: std::sync::mpsc::Sender<Result<(), String>>,
 ) {
-    let header = print::action_log_header(&start.scenario);
     let mut drill = match LiveDrill::new(start.scenario, start.terrain, start.seed, start.log) {
         Ok(d) => d,
         Err(e) => {
@@ -132,41 +143,14 @@ pub fn run(
     if let Some(last) = drill.last_entry_s() {
         drill.sim.run_before(last.min(drill.end_s()));
     }
-    let n = drill.actions.len();
-    let mut live = Live {
-        anchor: (Instant::now(), drill.sim.time_s()),
+    let mut live = Live::host(
         drill,
-        log_file: start.log_file,
-        records: start.records,
-        header,
+        start.log_file,
+        start.records,
+        start.record_lines,
         hub,
-        playing: false,
-        speed: 1.0,
-        scanned: 0,
-        verdicts: vec![Slot::default(); n],
-        rescan: false,
-        fired: BTreeSet::new(),
-        last_tick: None,
-        last_score: None,
-        score: Value::Null,
-        record_texts: Vec::new(),
-    };
-    // A resumed drill: its decisions, commands and records first, then what the
-    // simulation made of them.
-    for i in 0..n {
-        live.publish_decision(i);
-    }
-    for c in live.drill.commands.clone() {
-        live.publish_command(&c);
-    }
-    for line in start.record_lines {
-        if let Ok(v) = serde_json::from_str::<Value>(&line) {
-            live.hub.push(Audience::Staff, "record", v.to_string());
-            live.record_texts.push(line);
-        }
-    }
-    live.publish_events();
-    live.tick(true);
+    );
+    live.hosted = false;
     let _ = ready.send(Ok(()));
     loop {
         let wait = if live.playing && !live.drill.sim.finished() {
@@ -193,6 +177,99 @@ fn bad(code: u16, message: impl Into<String>) -> Answer {
 }
 
 impl Live {
+    /// A desk for `drill`, already at the clock its host wants, with its action log
+    /// (the drill's entries are in it), the record log and the records already in
+    /// it. What the drill holds is published at once (a resumed drill). The host runs
+    /// the clock and calls [`Live::pump`] often (the editor: every frame).
+    pub fn host(
+        drill: LiveDrill,
+        log_file: ActionLogFile,
+        records: RecordLogFile,
+        record_lines: Vec<String>,
+        hub: Arc<Hub>,
+    ) -> Live {
+        let n = drill.actions.len();
+        let mut live = Live {
+            header: print::action_log_header(&drill.scenario),
+            anchor: (Instant::now(), drill.sim.time_s()),
+            drill,
+            log_file,
+            records,
+            hub,
+            playing: false,
+            speed: 1.0,
+            hosted: true,
+            controls: Vec::new(),
+            reruns: 0,
+            scanned: 0,
+            verdicts: vec![Slot::default(); n],
+            rescan: false,
+            fired: BTreeSet::new(),
+            last_tick: None,
+            ticked_s: f64::NAN,
+            last_score: None,
+            score: Value::Null,
+            record_texts: Vec::new(),
+        };
+        // A resumed drill: its decisions, commands and records first, then what the
+        // simulation made of them.
+        for i in 0..n {
+            live.publish_decision(i);
+        }
+        for c in live.drill.commands.clone() {
+            live.publish_command(&c);
+        }
+        for line in record_lines {
+            if let Ok(v) = serde_json::from_str::<Value>(&line) {
+                live.hub.push(Audience::Staff, "record", v.to_string());
+                live.record_texts.push(line);
+            }
+        }
+        live.publish_events();
+        live.tick(true);
+        live
+    }
+
+    pub fn drill(&self) -> &LiveDrill {
+        &self.drill
+    }
+
+    /// The drill, for its host to step (never to add entries: those go through
+    /// [`Live::enter`], so that they are logged and published).
+    pub fn drill_mut(&mut self) -> &mut LiveDrill {
+        &mut self.drill
+    }
+
+    /// The drill and its action log back, when the host stops serving.
+    pub fn into_parts(self) -> (LiveDrill, ActionLogFile) {
+        (self.drill, self.log_file)
+    }
+
+    /// The host's own entry, as the trainer's (导调) line of the `actions` syntax:
+    /// checked, logged, given to the drill and published as a phone's would be.
+    pub fn enter(&mut self, line: &str) -> Answer {
+        self.submit(&Grant::Trainer, line)
+    }
+
+    /// For the host: answers every waiting request, publishes what happened and the
+    /// clock (at most four times a second), and returns the trainer's clock commands
+    /// (play, pause, speed, to the end) for the host to carry out. `playing` and
+    /// `speed` are the host's clock as it stands.
+    pub fn pump(&mut self, rx: &Receiver<Cmd>, playing: bool, speed: f64) -> Vec<Control> {
+        if (playing, speed) != (self.playing, self.speed) {
+            self.playing = playing;
+            self.speed = speed;
+            self.last_tick = None;
+        }
+        while let Ok(cmd) = rx.try_recv() {
+            self.handle(cmd);
+        }
+        self.publish_events();
+        let moved = self.last_tick.is_none();
+        self.tick(moved);
+        std::mem::take(&mut self.controls)
+    }
+
     fn scenario(&self) -> &Scenario {
         &self.drill.scenario
     }
@@ -260,6 +337,21 @@ impl Live {
     }
 
     fn control(&mut self, op: Control) -> Answer {
+        if self.hosted {
+            // The host runs the clock: it carries the command out at its next frame;
+            // the answer already shows the clock as asked.
+            match op {
+                Control::Play => self.playing = !self.drill.sim.finished(),
+                Control::Pause => self.playing = false,
+                Control::Speed(s) if !(s.is_finite() && s > 0.0 && s <= 3600.0) => {
+                    return bad(400, "倍速应在 0 与 3600 之间 / speed must be in (0, 3600]");
+                }
+                Control::Speed(s) => self.speed = s,
+                Control::ToEnd => self.playing = false,
+            }
+            self.controls.push(op);
+            return Ok(self.state());
+        }
         match op {
             Control::Play => self.playing = !self.drill.sim.finished(),
             Control::Pause => self.playing = false,
@@ -349,6 +441,7 @@ impl Live {
                 };
                 self.verdicts.push(Slot::default());
                 if added == Added::ReRun {
+                    self.reruns += 1;
                     self.scanned = 0;
                     self.rescan = true;
                 }
@@ -550,10 +643,16 @@ impl Live {
         {
             return;
         }
-        if !now && !self.playing && self.last_tick.is_some() {
+        // Paused, a tick goes out only when the clock moved (the editor steps or jumps).
+        if !now
+            && !self.playing
+            && self.last_tick.is_some()
+            && self.drill.sim.time_s() == self.ticked_s
+        {
             return;
         }
         self.last_tick = Some(Instant::now());
+        self.ticked_s = self.drill.sim.time_s();
         let events = self.drill.sim.events().len();
         let stale = match self.last_score {
             None => true,

@@ -9,9 +9,9 @@
 //! A `LiveDrill` owns a [`Simulation`], so it is neither `Send` nor `Sync`: one thread
 //! drives it.
 
-use super::Simulation;
 use super::events::{ActionId, SimEvent, TimedEvent, WorkRef};
 use super::setup::build_run;
+use super::{Mode, Simulation};
 use crate::hazard::raster::Raster;
 use crate::model::{Action, ActionLog, InjectCommand, Scenario, TaskIdx};
 use std::sync::Arc;
@@ -21,8 +21,11 @@ use std::sync::Arc;
 pub struct LiveDrill {
     pub scenario: Scenario,
     /// The map's terrain as `drill run` reads it, kept for re-runs from the start.
-    terrain: Option<Arc<Raster>>,
-    seed: u64,
+    pub terrain: Option<Arc<Raster>>,
+    pub seed: u64,
+    /// How the run treats the plan: the participants' actions (a live drill), or the
+    /// plan as written (the editor's demonstration run).
+    mode: Mode,
     pub actions: Vec<Action>,
     pub commands: Vec<InjectCommand>,
     pub sim: Simulation,
@@ -76,24 +79,35 @@ impl LiveDrill {
         seed: u64,
         log: ActionLog,
     ) -> Result<LiveDrill, String> {
+        LiveDrill::with_mode(scenario, terrain, seed, Mode::Actions, log)
+    }
+
+    /// As [`LiveDrill::new`], in `mode` (the editor's exercise also runs the plan as
+    /// written).
+    pub fn with_mode(
+        scenario: Scenario,
+        terrain: Option<Arc<Raster>>,
+        seed: u64,
+        mode: Mode,
+        log: ActionLog,
+    ) -> Result<LiveDrill, String> {
         // Built as `drill run --actions` builds its run (and the replay at the end), so
         // the hashes agree.
-        let (sim, _) = build_run(
-            &scenario,
-            terrain.as_deref(),
-            seed,
-            super::Mode::Actions,
-            Some(&log),
-        )?;
+        let (sim, _) = build_run(&scenario, terrain.as_deref(), seed, mode, Some(&log))?;
         Ok(LiveDrill {
             scenario,
             terrain,
             seed,
+            mode,
             actions: log.actions,
             commands: log.inject_commands,
             sim,
             shown: 0,
         })
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.mode
     }
 
     /// The log so far, as `drill run --actions` reads it.
@@ -154,10 +168,11 @@ impl LiveDrill {
         self.actions.push(action.clone());
         if self.sim.is_past(action.at_s) {
             let now = self.sim.time_s();
-            *self = LiveDrill::new(
+            *self = LiveDrill::with_mode(
                 self.scenario.clone(),
                 self.terrain.clone(),
                 self.seed,
+                self.mode,
                 self.log(),
             )?;
             self.sim.run_until(now);

@@ -14,6 +14,8 @@
 
 use super::Simulation;
 use super::events::{DangerCause, LinkCloseCause, SimEvent, TimedEvent};
+use super::setup::build_run;
+use crate::hazard::raster::Raster;
 use crate::model::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -84,6 +86,20 @@ fn level_word(l: RiskLevel) -> &'static str {
         RiskLevel::Yellow => "yellow",
         RiskLevel::Blue => "blue",
     }
+}
+
+/// The timeline of `scenario` on its `terrain` (the heightmap file as `io` read it;
+/// `None` for an inline grid or none), run with its own seed and no actions: what
+/// `drill check --timeline` prints and the editor's author mode shows.
+pub fn of_scenario(scenario: &Scenario, terrain: Option<&Raster>) -> Result<Vec<Entry>, String> {
+    let (sim, _) = build_run(
+        scenario,
+        terrain,
+        scenario.header.seed,
+        super::Mode::Actions,
+        None,
+    )?;
+    Ok(timeline(scenario, sim))
 }
 
 /// Runs `sim` (built for `scenario` with no actions) to the scenario's end and
