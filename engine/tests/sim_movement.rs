@@ -4,6 +4,9 @@
 //! RiMEA: "Richtlinie für Mikroskopische Entfluchtungsanalysen", version 4.1.1 (2022),
 //! section "Tests zur Verifizierung". IMO: MSC.1/Circ.1533 (2016), Annex, Appendix.
 
+mod common;
+
+use common::arrivals;
 use drill_engine::model::*;
 use drill_engine::sim::build::ScenarioBuilder;
 use drill_engine::sim::events::{SimEvent, TimedEvent};
@@ -47,18 +50,6 @@ fn departures(events: &[TimedEvent]) -> Vec<(u32, f64)> {
         .iter()
         .filter_map(|e| match e.event {
             SimEvent::Departed { household, .. } => Some((household.0, e.t_s)),
-            _ => None,
-        })
-        .collect()
-}
-
-fn arrivals(events: &[TimedEvent]) -> Vec<(u32, f64, u32)> {
-    events
-        .iter()
-        .filter_map(|e| match e.event {
-            SimEvent::Arrived {
-                household, people, ..
-            } => Some((household.0, e.t_s, people)),
             _ => None,
         })
         .collect()

@@ -13,6 +13,9 @@
 //! step, so a time measured from a stamp may be up to one step late.
 //! docs/VERIFICATION.md lists the measured values.
 
+mod common;
+
+use common::arrivals;
 use drill_engine::io;
 use drill_engine::lang::{self, SourceMap};
 use drill_engine::model::Scenario;
@@ -74,19 +77,6 @@ fn leaving(events: &[TimedEvent]) -> Vec<(u32, f64, f64)> {
                 let leave = decided.iter().find(|d| d.0 == household.0)?.1;
                 Some((household.0, leave, e.t_s))
             }
-            _ => None,
-        })
-        .collect()
-}
-
-/// (household, arrival time, people).
-fn arrivals(events: &[TimedEvent]) -> Vec<(u32, f64, u32)> {
-    events
-        .iter()
-        .filter_map(|e| match e.event {
-            SimEvent::Arrived {
-                household, people, ..
-            } => Some((household.0, e.t_s, people)),
             _ => None,
         })
         .collect()

@@ -6,6 +6,7 @@ use drill_engine::hazard::raster::Raster;
 use drill_engine::io;
 use drill_engine::lang::{self, SourceMap};
 use drill_engine::model::{Action, ActionLog, Actor, Channel, Scenario, Span, Work};
+use drill_engine::sim::events::{SimEvent, TimedEvent};
 use drill_engine::sim::params::{Delay, SimParams};
 use std::path::{Path, PathBuf};
 
@@ -108,4 +109,17 @@ pub fn flood_on_a_heightmap(dir: &Path) -> PathBuf {
     let with_file = format!("{}terrain \"dem.asc\"{}", &text[..start], &text[end + 1..]);
     std::fs::write(&path, with_file).unwrap();
     path
+}
+
+/// Each household's arrival at a shelter: (household, time, people).
+pub fn arrivals(events: &[TimedEvent]) -> Vec<(u32, f64, u32)> {
+    events
+        .iter()
+        .filter_map(|e| match e.event {
+            SimEvent::Arrived {
+                household, people, ..
+            } => Some((household.0, e.t_s, people)),
+            _ => None,
+        })
+        .collect()
 }

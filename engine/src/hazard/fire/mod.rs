@@ -6,6 +6,7 @@
 //! - [`spread`]: fire growth over a raster by minimum travel time, and the
 //!   [`HazardField`](crate::hazard::HazardField) the simulation samples.
 
+pub mod bench;
 pub mod fuel;
 pub mod rothermel;
 pub mod spread;
