@@ -242,6 +242,20 @@ pub enum InstitutionKind {
     /// 工地 — a construction site: its people are outdoor workers (户外作业人员) for
     /// the 四个100%.
     ConstructionSite,
+    /// 作业点 — a work site in the open: a tea garden, farm, forest farm or quarry
+    /// whose workers are out in the fields (户外作业人员) under a foreman or owner.
+    Worksite,
+}
+
+impl InstitutionKind {
+    /// Whether its people (all but the staff and the groups) work outdoors, as the
+    /// 四个100% count them.
+    pub fn works_outdoors(self) -> bool {
+        matches!(
+            self,
+            InstitutionKind::ConstructionSite | InstitutionKind::Worksite
+        )
+    }
 }
 
 /// 负责人 — a role of the scenario (who then acts for the institution) or a named

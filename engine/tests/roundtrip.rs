@@ -215,7 +215,12 @@ fn write(g: &Gen) -> String {
         kw(51, "at", "位于").into(),
         "(5, 7)".into(),
         kw(52, "kind", "类型").into(),
-        kw(53, "nursing_home", "敬老院").into(),
+        if zh(12) {
+            kw(53, "nursing_home", "敬老院")
+        } else {
+            kw(53, "worksite", "作业点")
+        }
+        .into(),
         kw(54, "people", "人数").into(),
         people.to_string(),
         kw(55, "staff", "职工").into(),
@@ -266,13 +271,19 @@ fn write(g: &Gen) -> String {
                 kw(33, "red", "红")
             )
         } else {
-            // `after T` (started) or `after T done` (finished).
+            // `after T` (started) or `after T done` (finished), or task first as
+            // Chinese says it: `T 完成后`, `T 开始后`.
             let done = if zh(60 + i) {
                 format!("{}{}", sp(), kw(61 + i, "done", "完成"))
             } else {
                 String::new()
             };
-            format!("{}{}T{}{done}", kw(34 + i, "after", "之后"), sp(), i - 1)
+            if zh(70 + i) && zh(71 + i) {
+                let post = if zh(60 + i) { "完成后" } else { "开始后" };
+                format!("T{}{}{post}", i - 1, sp())
+            } else {
+                format!("{}{}T{}{done}", kw(34 + i, "after", "之后"), sp(), i - 1)
+            }
         };
         let parts = [
             kw(40 + i, "task", "任务").to_string(),

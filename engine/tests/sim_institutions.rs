@@ -181,3 +181,80 @@ fn after_means_started_and_after_done_means_finished() {
         "`after T1 done` waits for {t1_done}: {t2}"
     );
 }
+
+/// `T1 完成后` — the task first, as a Chinese response card says it — reads as `after T1
+/// done`, `T1 开始后` as `after T1`, in every spelling the docs list; glued to a word
+/// that is no task id, nothing is taken for a trigger.
+#[test]
+fn task_first_triggers_read_as_after() {
+    for (written, expected) in [
+        ("T1 完成后", Trigger::AfterDone(TaskIdx(0))),
+        ("T1 完成 后", Trigger::AfterDone(TaskIdx(0))),
+        ("T1 完成之后", Trigger::AfterDone(TaskIdx(0))),
+        ("T1 结束后", Trigger::AfterDone(TaskIdx(0))),
+        ("T1完成后", Trigger::AfterDone(TaskIdx(0))),
+        ("T1 开始后", Trigger::After(TaskIdx(0))),
+        ("T1 开始 之后", Trigger::After(TaskIdx(0))),
+        ("T1开始后", Trigger::After(TaskIdx(0))),
+    ] {
+        let s = scenario(INSTITUTION, written);
+        assert_eq!(s.plan.tasks[1].trigger, expected, "{written}");
+    }
+    // The run is the one `after T1 done` gives.
+    let first = run(&scenario(INSTITUTION, "T1 完成后"));
+    let done = run(&scenario(INSTITUTION, "after T1 done"));
+    assert_eq!(started(&first, 1), started(&done, 1));
+    // `X完成后` where X is no task: not a trigger (the task then has none: E0140).
+    let text = "task T2 \"敲门\" { T9完成后 who 网格员 do knock_doors 敬老院 within 60min }";
+    let (_, result) = lang::check_text(
+        "t.drill",
+        &format!(
+            "scenario \"s\" {{ id s hazard flood start 2026-07-08 10:00 duration 1h }}\n\
+             map {{ place 敬老院 at (0, 0) households 1 people 2 }}\n\
+             roles {{ 网格员 level group }}\n\
+             plan \"卡\" {{\n  task T1 \"x\" {{ at +0s who 网格员 do report }}\n  {text}\n}}\n"
+        ),
+    );
+    let codes: Vec<&str> = result.diagnostics.iter().map(|d| d.code).collect();
+    assert!(codes.contains(&"E0140"), "{codes:?}");
+}
+
+/// 作业点: a tea garden's 41 pickers under their owner are outdoor workers for the
+/// 四个100%, and a group with nobody to carry walks at its own pace (1.34 m/s for
+/// adults), not at the pace of those who carry the disabled (0.46-0.76 m/s).
+#[test]
+fn a_worksites_people_are_outdoor_workers_and_walk_at_their_own_pace() {
+    let garden =
+        "institution 敬老院 at (-400, 0) kind worksite people 41 responsible \"茶园负责人\"";
+    let s = scenario(garden, "after T1");
+    let place = &s.map.places[s.place_named("敬老院").unwrap().index()];
+    assert_eq!(
+        place.institution.as_ref().unwrap().kind,
+        InstitutionKind::Worksite
+    );
+    let zh = scenario(&garden.replace("worksite", "作业点"), "after T1");
+    let inst = |s: &Scenario| s.map.places[1].institution.clone();
+    assert_eq!(inst(&zh), inst(&s));
+    let events = run(&s);
+    let members = events
+        .iter()
+        .find_map(|e| match &e.event {
+            SimEvent::Started { households, .. } => Some(households[0].members),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!((members.outdoor_workers, members.adults), (41, 0));
+    let left = departures(&events);
+    assert_eq!(left.len(), 1, "{left:?}");
+    let arrived = events
+        .iter()
+        .find_map(|e| matches!(e.event, SimEvent::Arrived { .. }).then_some(e.t_s))
+        .unwrap();
+    // 400 m to the office and 600 m on to the shelter at 1.34 m/s: 746 s, plus the
+    // step the arrival is stamped in.
+    let walk = arrived - left[0].0;
+    assert!(
+        (1000.0 / 1.34..1000.0 / 1.34 + 12.0).contains(&walk),
+        "walked {walk} s"
+    );
+}

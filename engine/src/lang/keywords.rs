@@ -48,6 +48,7 @@ pub const KEYWORDS: &[(&str, &[&str])] = &[
     ("nursing_home", &["敬老院", "养老院"]),
     ("factory", &["工厂"]),
     ("construction_site", &["工地"]),
+    ("worksite", &["作业点", "农场", "茶场", "林场"]),
     ("staff", &["职工", "工作人员"]),
     ("responsible", &["负责人"]),
     ("road", &["道路"]),

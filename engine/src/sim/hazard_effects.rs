@@ -201,7 +201,9 @@ pub fn wade(
                 continue;
             }
             let factor = params.wading_factor(d);
-            w.ready_s = w.entered_s + (w.ready_s - w.entered_s) / factor;
+            // The rest of the way from where its present pace began (its entry,
+            // unless the crowd changed its pace since) takes 1/factor as long.
+            w.ready_s = w.pace_from_s + (w.ready_s - w.pace_from_s) / factor;
             *mark = entered;
         }
     }

@@ -566,39 +566,37 @@ impl Simulation {
         let ctx = self.app.world().resource::<Ctx>();
         let net = self.app.world().resource::<Net>();
         let s = &ctx.scenario;
-        let mut households: Vec<HouseholdView> =
-            q.iter(self.app.world())
-                .map(|hh| {
-                    let at = s.place(hh.at).pos;
-                    let pos = match hh.lane {
-                        Some(d) => {
-                            let lane = &net.net.lanes[d.slot()];
-                            let to = s.place(net.net.head(d)).pos;
-                            let f = lane.queue.iter().find(|w| w.household == hh.id.0).map_or(
-                                0.0,
-                                |w| {
-                                    ((now - w.entered_s) / (w.ready_s - w.entered_s).max(1e-9))
-                                        .clamp(0.0, 1.0)
-                                },
-                            );
-                            crate::model::Point {
-                                x: at.x + (to.x - at.x) * f,
-                                y: at.y + (to.y - at.y) * f,
-                            }
+        let mut households: Vec<HouseholdView> = q
+            .iter(self.app.world())
+            .map(|hh| {
+                let at = s.place(hh.at).pos;
+                let pos = match hh.lane {
+                    Some(d) => {
+                        let lane = &net.net.lanes[d.slot()];
+                        let to = s.place(net.net.head(d)).pos;
+                        let f = lane
+                            .queue
+                            .iter()
+                            .find(|w| w.household == hh.id.0)
+                            .map_or(0.0, |w| w.progress(now));
+                        crate::model::Point {
+                            x: at.x + (to.x - at.x) * f,
+                            y: at.y + (to.y - at.y) * f,
                         }
-                        None => at,
-                    };
-                    HouseholdView {
-                        id: hh.id,
-                        home: hh.home,
-                        pos,
-                        state: hh.state,
-                        people: hh.people(),
-                        contacts: hh.contacts,
-                        exposed: hh.exposed,
                     }
-                })
-                .collect();
+                    None => at,
+                };
+                HouseholdView {
+                    id: hh.id,
+                    home: hh.home,
+                    pos,
+                    state: hh.state,
+                    people: hh.people(),
+                    contacts: hh.contacts,
+                    exposed: hh.exposed,
+                }
+            })
+            .collect();
         households.sort_by_key(|h| h.id);
         let links = (0..s.map.links.len())
             .map(|i| LinkView {

@@ -3,10 +3,12 @@
 //!
 //! Movement is a queue model (a point-queue with storage, as in mesoscopic traffic
 //! models): a household enters a link direction if its storage has room, walks its
-//! length at its own free speed, then leaves in first-in-first-out order no faster than
-//! the link's flow capacity, `specific flow × width` (IMO MSC.1/Circ.1533: 1.3 persons
-//! per metre per second). Times inside the model are continuous, so a bottleneck's flow
-//! does not depend on the step length; events are stamped with the step.
+//! length at its own free speed slowed by the crowd walking there with it (Weidmann's
+//! speed–density relation, [`crowd_speed_factor`]), then leaves in first-in-first-out
+//! order no faster than the link's flow capacity, `specific flow × width` (IMO
+//! MSC.1/Circ.1533: 1.3 persons per metre per second). Times inside the model are
+//! continuous, so a bottleneck's flow does not depend on the step length; events are
+//! stamped with the step.
 
 use crate::model::{LinkIdx, Map, PlaceIdx};
 use std::cmp::Ordering;
@@ -32,8 +34,61 @@ pub struct Walker {
     pub people: u32,
     /// When it entered the link.
     pub entered_s: f64,
-    /// When it reaches the link's far end walking freely.
+    /// When it reaches the link's far end at its present pace.
     pub ready_s: f64,
+    /// The crowd factor its `ready_s` was worked out with ([`crowd_speed_factor`]).
+    pub factor: f64,
+    /// Where its present pace began: at `pace_from_s` it had walked `done_at_pace`
+    /// of the link (0 to 1). A change of pace keeps its position; the editor draws it
+    /// from these.
+    pub pace_from_s: f64,
+    pub done_at_pace: f64,
+    /// Counted among the lane's `walking` (until it is seen at the far end).
+    pub walking: bool,
+}
+
+impl Walker {
+    /// The share of the link walked by `t_s`, 0 to 1.
+    pub fn progress(&self, t_s: f64) -> f64 {
+        let span = (self.ready_s - self.pace_from_s).max(1e-9);
+        (self.done_at_pace + (1.0 - self.done_at_pace) * (t_s - self.pace_from_s) / span)
+            .clamp(0.0, 1.0)
+    }
+
+    /// Walks on from `t_s` at a new crowd factor: the rest of the way takes
+    /// `factor / new` times as long.
+    pub fn repace(&mut self, t_s: f64, new: f64) {
+        if new == self.factor || self.ready_s <= t_s {
+            return;
+        }
+        let t = t_s.max(self.pace_from_s);
+        self.done_at_pace = self.progress(t);
+        self.pace_from_s = t;
+        self.ready_s = t + (self.ready_s - t) * self.factor / new;
+        self.factor = new;
+    }
+}
+
+/// Weidmann's jam density, persons per m² (Weidmann 1993, p. 56: 5.4 p/m²).
+pub const JAM_DENSITY_P_M2: f64 = 5.4;
+/// Weidmann's fitted constant γ of the speed–density relation, persons per m²
+/// (Weidmann 1993: 1.913).
+const WEIDMANN_GAMMA: f64 = 1.913;
+/// The slowest a crowd moves, as a share of the free speed: Weidmann's curve reaches
+/// standstill at jam density; a jammed link is still let drain (an assumption; reached
+/// from 4.9 p/m²).
+pub const CROWD_FACTOR_MIN: f64 = 0.05;
+
+/// 人群密度减速 — the share of the free walking speed kept among `density` persons per
+/// m² walking around one: Weidmann's speed–density relation (Weidmann 1993, eq. as in
+/// RiMEA 4.1.1 test 4), v(ρ) = v₀ (1 − exp(−γ (1/ρ − 1/ρ_max))), γ = 1.913 p/m²,
+/// ρ_max = 5.4 p/m², as a factor on each walker's own free speed; 1 with nobody around.
+pub fn crowd_speed_factor(density: f64) -> f64 {
+    if density <= 0.0 {
+        return 1.0;
+    }
+    let f = 1.0 - (-WEIDMANN_GAMMA * (1.0 / density - 1.0 / JAM_DENSITY_P_M2)).exp();
+    f.clamp(CROWD_FACTOR_MIN, 1.0)
 }
 
 /// The dynamic state of one link direction.
@@ -46,6 +101,10 @@ pub struct Lane {
     /// `people / capacity` is added to it in continuous time, so the part of a second
     /// a step does not use carries over to the next step.
     pub next_exit_s: f64,
+    /// People still walking it (not yet at its far end), as of the last count
+    /// ([`Network::repace_lane`]), plus those who entered since, less those of them
+    /// who left.
+    pub walking: u32,
     /// Someone at the entrance found the link full and waits for room.
     pub blocked: bool,
     /// When room last came free for a waiting household (the first exit after it was
@@ -65,6 +124,8 @@ pub struct Network {
     pub capacity_p_s: Vec<f64>,
     /// Storage, persons (each direction).
     pub storage_p: Vec<u32>,
+    /// Walking area, m² (length × width): the crowd's density is people over it.
+    pub area_m2: Vec<f64>,
     pub foot_only: Vec<bool>,
     pub open: Vec<bool>,
     /// Closed only because the hazard made it dangerous (not by anyone's order):
@@ -84,6 +145,7 @@ impl Network {
         let mut length_m = Vec::with_capacity(map.links.len());
         let mut capacity_p_s = Vec::with_capacity(map.links.len());
         let mut storage_p = Vec::with_capacity(map.links.len());
+        let mut area_m2 = Vec::with_capacity(map.links.len());
         let mut foot_only = Vec::with_capacity(map.links.len());
         for (i, link) in map.links.iter().enumerate() {
             let idx = LinkIdx(i as u32);
@@ -98,6 +160,7 @@ impl Network {
             length_m.push(length);
             capacity_p_s.push(specific_flow * width);
             storage_p.push(((storage_density * width * length).floor() as u32).max(1));
+            area_m2.push(width * length);
             foot_only.push(link.kind == crate::model::LinkKind::Path);
         }
         let links = map.links.len();
@@ -108,11 +171,41 @@ impl Network {
             length_m,
             capacity_p_s,
             storage_p,
+            area_m2,
             foot_only,
             open: vec![true; links],
             hazard_closed: vec![false; links],
             lanes: vec![Lane::default(); links * 2],
             version: 0,
+        }
+    }
+
+    /// The crowd factor for someone entering lane `slot` with `people` of their own:
+    /// the density of the others walking there with them.
+    pub fn entry_factor(&self, slot: usize, people: u32) -> f64 {
+        let others = self.lanes[slot].walking + people.saturating_sub(1);
+        crowd_speed_factor(f64::from(others) / self.area_m2[slot / 2])
+    }
+
+    /// Counts who still walks lane `slot` at `t_s` and sets their pace from the
+    /// crowd's density from then on (each walker among the others: `walking − 1`).
+    pub fn repace_lane(&mut self, slot: usize, t_s: f64) {
+        let area = self.area_m2[slot / 2];
+        let lane = &mut self.lanes[slot];
+        let mut walking = 0;
+        for w in lane.queue.iter_mut() {
+            w.walking = w.ready_s > t_s;
+            if w.walking {
+                walking += w.people;
+            }
+        }
+        lane.walking = walking;
+        if walking == 0 {
+            return;
+        }
+        let factor = crowd_speed_factor(f64::from(walking - 1) / area);
+        for w in lane.queue.iter_mut() {
+            w.repace(t_s, factor);
         }
     }
 

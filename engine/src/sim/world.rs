@@ -683,8 +683,10 @@ pub fn spawn_population(
                     expect_m: 0.0,
                     exposed: false,
                     // The staff wheel or carry those who cannot walk, one each; with
-                    // more of them than staff, the group waits for a team's help.
-                    helped: institution.is_some_and(|i| members.disabled <= i.staff),
+                    // more of them than staff, the group waits for a team's help. A
+                    // group with nobody to carry walks at its own pace.
+                    helped: members.disabled > 0
+                        && institution.is_some_and(|i| members.disabled <= i.staff),
                     escorted: false,
                     institution: institution.is_some(),
                 })
@@ -769,8 +771,8 @@ pub fn split_members(place: &crate::model::Place, rng: &mut ChaCha8Rng) -> Vec<M
 
 /// An institution's people as one group: its groups as for any place (each person in
 /// the most demanding one), the rest adults (the staff among them); on a construction
-/// site (工地) everyone not in a group works outdoors (户外作业), as the 四个100% count
-/// them.
+/// site (工地) or a work site (作业点) everyone not in a group works outdoors
+/// (户外作业), as the 四个100% count them.
 fn institution_members(
     place: &crate::model::Place,
     inst: &crate::model::Institution,
@@ -781,7 +783,7 @@ fn institution_members(
         ..place.clone()
     };
     let mut m = split_members(&one, rng).pop().unwrap_or_default();
-    if inst.kind == crate::model::InstitutionKind::ConstructionSite {
+    if inst.kind.works_outdoors() {
         let workers = m.adults.saturating_sub(inst.staff);
         m.adults -= workers;
         m.outdoor_workers += workers;

@@ -1,5 +1,6 @@
 //! The `institution` statement of the `map` block: 单位 — a boarding school (寄宿学校),
-//! a nursing home (敬老院/养老院), a factory (工厂) or a construction site (工地), whose
+//! a nursing home (敬老院/养老院), a factory (工厂), a construction site (工地) or a
+//! work site in the open (作业点: a tea garden's or farm's field workers), whose
 //! people are warned and move as one group under their responsible person (负责人)
 //! and staff, not as households each deciding on its own.
 //!
@@ -19,7 +20,13 @@ use crate::lang::syntax::{Node, NodeKind};
 use crate::model::*;
 
 /// The institution kinds as written, with their meaning.
-const KINDS: [&str; 4] = ["school", "nursing_home", "factory", "construction_site"];
+const KINDS: [&str; 5] = [
+    "school",
+    "nursing_home",
+    "factory",
+    "construction_site",
+    "worksite",
+];
 
 impl V {
     pub(super) fn institution(&mut self, cur: &mut Cur<'_>) {
@@ -60,13 +67,15 @@ impl V {
                     .choice(
                         cur,
                         &KINDS,
-                        "an institution kind (school, nursing_home, factory, construction_site)",
+                        "an institution kind (school, nursing_home, factory, construction_site, \
+                         worksite)",
                     )
                     .map(|k| match k {
                         "school" => InstitutionKind::School,
                         "nursing_home" => InstitutionKind::NursingHome,
                         "factory" => InstitutionKind::Factory,
-                        _ => InstitutionKind::ConstructionSite,
+                        "construction_site" => InstitutionKind::ConstructionSite,
+                        _ => InstitutionKind::Worksite,
                     }),
                 "people" => place.people = self.count(cur, "people").unwrap_or(0),
                 "staff" => {
@@ -115,7 +124,7 @@ impl V {
                     format!("institution `{name}` has no {}", missing.join(" or ")),
                 )
                 .help(
-                    "write its kind (school, nursing_home, factory, construction_site) and \
+                    "write its kind (school, nursing_home, factory, construction_site, worksite) and \
                      its responsible person: a role, or a name in quotes, e.g. \
                      `kind nursing_home responsible 敬老院院长` / 写明类型和负责人(角色名, 或加引号的人名)",
                 ),

@@ -79,10 +79,21 @@ impl V {
         whole: Span,
     ) -> Task {
         let nodes: Vec<&Node> = body.iter().filter(|n| !n.is_trivia()).collect();
-        // Split at clause keywords: a task may be written on one line or many.
+        // Split at clause keywords: a task may be written on one line or many. A
+        // trigger written task first (`T3 完成后`) is a clause of its own too.
         let mut clauses: Vec<Vec<&Node>> = Vec::new();
-        for n in nodes {
-            if n.word().is_some_and(|w| which(w, &Self::CLAUSES).is_some()) || clauses.is_empty() {
+        let mut inside_trigger = 0;
+        for (i, &n) in nodes.iter().enumerate() {
+            let starts = if inside_trigger > 0 {
+                inside_trigger -= 1;
+                false
+            } else if let Some((words, _)) = self.task_first_trigger(&nodes[i..]) {
+                inside_trigger = words - 1;
+                true
+            } else {
+                n.word().is_some_and(|w| which(w, &Self::CLAUSES).is_some())
+            };
+            if starts || clauses.is_empty() {
                 clauses.push(Vec::new());
             }
             if let Some(c) = clauses.last_mut() {
@@ -106,6 +117,17 @@ impl V {
         let mut has_who = false;
         for clause in clauses {
             let mut cur = Cur::new(file, clause);
+            if let Some((words, done)) = self.task_first_trigger(&cur.nodes) {
+                let clause_span = cur.whole();
+                let t = self.task_first(&mut cur, words, done, index);
+                if trigger.is_some() {
+                    self.second_trigger(&id, clause_span);
+                } else {
+                    trigger = Some((t.unwrap_or(Trigger::BeforeReturn), clause_span));
+                }
+                self.finish(&cur);
+                continue;
+            }
             let Some(kw) = self.choice(
                 &mut cur,
                 &Self::CLAUSES,
@@ -165,15 +187,7 @@ impl V {
                         }
                     };
                     if trigger.is_some() {
-                        self.err(
-                            Diagnostic::error(
-                                "E0139",
-                                clause_span,
-                                format!("任务 {id} 有两个触发条件"),
-                                format!("task {id} has a second trigger"),
-                            )
-                            .help("keep one of when / at / after / before"),
-                        );
+                        self.second_trigger(&id, clause_span);
                     } else if t.is_some() {
                         trigger = t.map(|t| (t, clause_span));
                     } else {
@@ -292,6 +306,82 @@ impl V {
         task
     }
 
+    /// E0139: a task with two triggers.
+    fn second_trigger(&mut self, id: &str, clause_span: Span) {
+        self.err(
+            Diagnostic::error(
+                "E0139",
+                clause_span,
+                format!("任务 {id} 有两个触发条件"),
+                format!("task {id} has a second trigger"),
+            )
+            .help("keep one of when / at / after / before"),
+        );
+    }
+
+    /// `T3 完成后`, `T3 开始后`, `T3完成后` — a trigger written task first, the way a
+    /// Chinese response card puts it: how many words it takes (task id and
+    /// postposition, or one word with both) and whether it waits for the task to be
+    /// done. A word glued to its postposition counts only when the rest is a declared
+    /// task id (so a place called 完成后村 stays a place).
+    fn task_first_trigger(&self, nodes: &[&Node]) -> Option<(usize, bool)> {
+        let first = nodes.first()?;
+        let named = matches!(first.kind, NodeKind::Word(_) | NodeKind::Str { .. });
+        if !named
+            || first
+                .word()
+                .is_some_and(|w| which(w, &Self::CLAUSES).is_some())
+        {
+            return None;
+        }
+        let next = |k: usize| nodes.get(k).and_then(|n| n.word());
+        if let Some(done) = next(1).and_then(postposition) {
+            return Some((2, done));
+        }
+        if let (Some(a), Some(b)) = (next(1), next(2))
+            && let Some(done) = postposition_pair(a, b)
+        {
+            return Some((3, done));
+        }
+        first
+            .word()
+            .and_then(glued_postposition)
+            .filter(|(task, _)| self.names.tasks.contains_key(*task))
+            .map(|(_, done)| (1, done))
+    }
+
+    /// Reads a task-first trigger of `words` words (see [`Self::task_first_trigger`]).
+    fn task_first(
+        &mut self,
+        cur: &mut Cur<'_>,
+        words: usize,
+        done: bool,
+        index: u32,
+    ) -> Option<Trigger> {
+        let (name, span) = if words == 1 {
+            let n = cur.next()?;
+            let (task, _) = glued_postposition(n.word()?)?;
+            let span = cur.span_of(n);
+            (task.to_string(), span)
+        } else {
+            let (name, span) = self.name(cur, "a task id")?;
+            for _ in 1..words {
+                cur.next();
+            }
+            (name, span)
+        };
+        let t = self.resolve(|n| &n.tasks, &name, span, "task", "任务");
+        if t == UNKNOWN {
+            return None;
+        }
+        self.edges.push((t, index));
+        Some(if done {
+            Trigger::AfterDone(TaskIdx(t))
+        } else {
+            Trigger::After(TaskIdx(t))
+        })
+    }
+
     /// E0149: a word after `after T3` other than `done` (`after T3 finished`): the
     /// trigger is either the task's start or, with `done`, its finish.
     fn after_word(&mut self, cur: &mut Cur<'_>, task: &str) {
@@ -310,7 +400,8 @@ impl V {
             .help(format!(
                 "`after {task}` starts right after {task} starts (how a response card reads); \
                  `after {task} done` waits until {task} has finished / \
-                 `之后 {task}` 在 {task} 开始后即开始, `之后 {task} 完成` 等 {task} 完成后才开始"
+                 `之后 {task}` 或 `{task} 开始后` 在 {task} 开始后即开始, \
+                 `之后 {task} 完成` 或 `{task} 完成后` 等 {task} 完成后才开始"
             )),
         );
     }
@@ -583,4 +674,48 @@ impl V {
             }
         }
     }
+}
+
+/// The one-word postpositions after a task id: 完成后 (after it is done) and 开始后
+/// (after it started), with their 之后/以后 and 结束 spellings.
+fn postposition(word: &str) -> Option<bool> {
+    match word {
+        "完成后" | "完成之后" | "完成以后" | "结束后" | "结束之后" | "结束以后" => {
+            Some(true)
+        }
+        "开始后" | "开始之后" | "开始以后" => Some(false),
+        _ => None,
+    }
+}
+
+/// The same written as two words: `完成 后`, `开始 之后`.
+fn postposition_pair(a: &str, b: &str) -> Option<bool> {
+    if !matches!(b, "后" | "之后" | "以后") {
+        return None;
+    }
+    match a {
+        "完成" | "结束" => Some(true),
+        "开始" => Some(false),
+        _ => None,
+    }
+}
+
+/// A task id glued to its postposition, `T3完成后`: the id and whether it means done.
+fn glued_postposition(word: &str) -> Option<(&str, bool)> {
+    [
+        "完成后",
+        "完成之后",
+        "完成以后",
+        "结束后",
+        "结束之后",
+        "结束以后",
+        "开始后",
+        "开始之后",
+        "开始以后",
+    ]
+    .iter()
+    .find_map(|p| {
+        let task = word.strip_suffix(p)?;
+        (!task.is_empty()).then(|| (task, postposition(p) == Some(true)))
+    })
 }

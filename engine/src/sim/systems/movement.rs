@@ -118,8 +118,10 @@ pub fn depart(
     }
 }
 
-/// 疏散行进 — the queue model: households enter links while storage allows and leave
-/// them in order no faster than the link's flow capacity.
+/// 疏散行进 — the queue model: households enter links while storage allows, walk them
+/// at their free speed slowed by the crowd walking with them (Weidmann's speed–density
+/// relation, repaced at the start of each step) and leave them in order no faster than
+/// the link's flow capacity.
 ///
 /// Both limits are rates in continuous time, never counts per step: a link lets out
 /// one household per `people / capacity` seconds after the one before (capacity =
@@ -143,6 +145,10 @@ pub fn move_walkers(
     let now = clock.now_s;
     net.refresh(&ctx.shelters, escorts_cross(&ctx));
     let movers = &mut *movers;
+    // The crowd on each link sets its walkers' pace for this step (from its start).
+    for &slot in &movers.active_lanes {
+        net.net.repace_lane(slot, now - clock.step_s);
+    }
     loop {
         let mut progressed = false;
         // Waiting households, first come first served.
@@ -240,6 +246,7 @@ pub fn move_walkers(
             let li = d.link.index();
             let n = hh.people();
             let (storage, length) = (net.net.storage_p[li], net.net.length_m[li]);
+            let factor = net.net.entry_factor(d.slot(), n);
             let lane = &mut net.net.lanes[d.slot()];
             if lane.people > 0 && lane.people + n > storage {
                 lane.blocked = true;
@@ -251,9 +258,14 @@ pub fn move_walkers(
                 household: h,
                 people: n,
                 entered_s: entered,
-                ready_s: entered + length / speed,
+                ready_s: entered + length / (speed * factor),
+                factor,
+                pace_from_s: entered,
+                done_at_pace: 0.0,
+                walking: true,
             });
             lane.people += n;
+            lane.walking += n;
             hh.expect_m = expect_next;
             hh.state = HhState::Walking;
             hh.lane = Some(d);
@@ -278,6 +290,9 @@ pub fn move_walkers(
                 lane.queue.pop_front();
                 lane.next_exit_s = exit + f64::from(head.people) / cap;
                 lane.people -= head.people;
+                if head.walking {
+                    lane.walking -= head.people;
+                }
                 if lane.blocked {
                     lane.blocked = false;
                     lane.room_at_s = exit;
