@@ -326,6 +326,17 @@ impl V {
     /// task id (so a place called 完成后村 stays a place).
     fn task_first_trigger(&self, nodes: &[&Node]) -> Option<(usize, bool)> {
         let first = nodes.first()?;
+        // Every spelling ends in 后: most words are passed over on that alone (this
+        // runs for each word of every task).
+        let ends_in_hou = |k: usize| {
+            nodes
+                .get(k)
+                .and_then(|n| n.word())
+                .is_some_and(|w| w.ends_with('后'))
+        };
+        if !ends_in_hou(0) && !ends_in_hou(1) && !ends_in_hou(2) {
+            return None;
+        }
         let named = matches!(first.kind, NodeKind::Word(_) | NodeKind::Str { .. });
         if !named
             || first
