@@ -42,8 +42,7 @@ pub struct PlacedBasemap {
 pub fn load_basemap(basemap: &Basemap, scenario_dir: &Path) -> Result<PlacedBasemap, String> {
     let path = &basemap.path;
     let file = scenario_dir.join(path);
-    let (width_px, height_px, byte_len) =
-        image_size(&file).map_err(|e| format!("{path}: {e}"))?;
+    let (width_px, height_px, byte_len) = image_size(&file).map_err(|e| format!("{path}: {e}"))?;
     let corners = match basemap.placement {
         BasemapPlacement::Corners(corners) => corners,
         BasemapPlacement::WorldFile => {
@@ -337,7 +336,12 @@ mod tests {
         let p = |x, y| Point { x, y };
         assert_eq!(
             placed.corners,
-            [p(100.0, 50.0), p(900.0, 50.0), p(900.0, 650.0), p(100.0, 650.0)]
+            [
+                p(100.0, 50.0),
+                p(900.0, 50.0),
+                p(900.0, 650.0),
+                p(100.0, 650.0)
+            ]
         );
         assert_eq!(placed.opacity, 0.8);
         fs::remove_dir_all(&dir).unwrap();
@@ -405,8 +409,11 @@ mod tests {
         let err = load_basemap(&basemap("maps/a.gif", corners, None), &dir).unwrap_err();
         assert!(err.contains("not a PNG or JPEG"), "{err}");
         fs::write(dir.join("maps/b.png"), png_header(4, 4)).unwrap();
-        let err = load_basemap(&basemap("maps/b.png", BasemapPlacement::WorldFile, None), &dir)
-            .unwrap_err();
+        let err = load_basemap(
+            &basemap("maps/b.png", BasemapPlacement::WorldFile, None),
+            &dir,
+        )
+        .unwrap_err();
         assert_eq!(
             err,
             "maps/b.png: no world file beside it (looked for maps/b.pgw, maps/b.pngw, maps/b.wld)"
@@ -423,8 +430,11 @@ mod tests {
         jpg.extend([0xFF, 0xC0, 0, 11, 8, 0x01, 0x2C, 0x02, 0x58, 3, 0, 0, 0]);
         fs::write(dir.join("maps/P.JPG"), &jpg).unwrap();
         fs::write(dir.join("maps/P.JGW"), "1\n0\n0\n1\n0.5\n0.5\n").unwrap();
-        let placed =
-            load_basemap(&basemap("maps/P.JPG", BasemapPlacement::WorldFile, None), &dir).unwrap();
+        let placed = load_basemap(
+            &basemap("maps/P.JPG", BasemapPlacement::WorldFile, None),
+            &dir,
+        )
+        .unwrap();
         assert_eq!((placed.width_px, placed.height_px), (600, 300));
         assert_eq!(placed.corners[2], Point { x: 600.0, y: 300.0 });
         fs::remove_dir_all(&dir).unwrap();

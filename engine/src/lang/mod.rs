@@ -335,7 +335,11 @@ pub fn check_heightmap(result: &mut CheckResult, loaded: Result<validate::Terrai
 /// could not read the image or its world file (`loaded` is then its message), as
 /// [`check_heightmap`] does for a heightmap. Does nothing without a scenario or basemap.
 pub fn check_basemap(result: &mut CheckResult, loaded: Result<(), String>) {
-    let Some(basemap) = result.scenario.as_ref().and_then(|s| s.map.basemap.as_ref()) else {
+    let Some(basemap) = result
+        .scenario
+        .as_ref()
+        .and_then(|s| s.map.basemap.as_ref())
+    else {
         return;
     };
     if let Err(message) = loaded {
