@@ -147,7 +147,12 @@ fn write(g: &Gen) -> String {
     if g.places.len().is_multiple_of(3) {
         push(
             &mut lines,
-            format!("{}{}{}\"maps/村.png\"", sp(), kw(16, "basemap", "底图"), sp()),
+            format!(
+                "{}{}{}\"maps/村.png\"",
+                sp(),
+                kw(16, "basemap", "底图"),
+                sp()
+            ),
         );
     } else {
         let (x, y, _, o) = g.places[0];
