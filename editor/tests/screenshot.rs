@@ -745,3 +745,88 @@ fn author_timeline_tab_lists_the_hazard() {
         green(&injects)
     );
 }
+
+/// 底图: a basemap of four coloured quadrants laid `from (0, 0) to (900, 500)` over the
+/// mini-flood village is drawn where the map puts those metres, in the author map, the
+/// exercise and the debrief: the pixel at a known map point in each quadrant (clear of
+/// roads, zones, places and their labels) has that quadrant's colour, so the image is
+/// neither shifted, mirrored nor stretched. The point on screen comes from the frame's
+/// transform (`--layout-json`), the same one every other map item goes through.
+#[test]
+fn the_basemap_lies_under_the_map_where_its_corners_say() {
+    let Some(x) = Xvfb::start() else { return };
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basemap/quadrants.drill");
+    // (map point, quadrant colour)
+    let probes = [
+        ((330.0, 60.0), [255, 0, 255]),
+        ((780.0, 220.0), [0, 255, 255]),
+        ((700.0, 480.0), [0, 0, 255]),
+        ((100.0, 300.0), [255, 128, 0]),
+    ];
+    for mode in ["author", "exercise", "debrief"] {
+        let png = scratch(&format!("basemap-{mode}.png"));
+        let json = scratch(&format!("basemap-{mode}.json"));
+        let args = [
+            file.to_str().unwrap(),
+            "--plan",
+            "--mode",
+            mode,
+            "--at",
+            "1min",
+        ];
+        let status = x
+            .editor()
+            .args(args)
+            .args(["--frames", "20", "--screenshot"])
+            .arg(&png)
+            .arg("--layout-json")
+            .arg(&json)
+            .status()
+            .expect("run the editor");
+        assert!(status.success(), "editor {args:?} exited with {status}");
+        let layout: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+        assert!(
+            layout["basemap"].is_array(),
+            "{mode}: no basemap drawn: {layout}"
+        );
+        let view = rect(&layout["view"]);
+        let center = [0, 1].map(|i| layout["center"][i].as_f64().unwrap());
+        let scale = layout["scale"].as_f64().unwrap();
+        let ppp = layout["pixels_per_point"].as_f64().unwrap();
+        let decoder =
+            png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&png).unwrap()));
+        let mut reader = decoder.read_info().unwrap();
+        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        let channels = info.color_type.samples();
+        let shot = Shot {
+            width: info.width,
+            height: info.height,
+            rgb: buf[..info.buffer_size()]
+                .chunks(channels)
+                .flat_map(|p| [p[0], p[1], p[2]])
+                .collect(),
+        };
+        let (cx, cy) = (
+            f64::from(view[0] + view[2]) / 2.0,
+            f64::from(view[1] + view[3]) / 2.0,
+        );
+        for ((mx, my), colour) in probes {
+            let sx = (cx + (mx - center[0]) * scale) * ppp;
+            let sy = (cy + (my - center[1]) * scale) * ppp;
+            assert!(
+                sx >= f64::from(view[0]) * ppp
+                    && sx < f64::from(view[2]) * ppp
+                    && sy >= f64::from(view[1]) * ppp
+                    && sy < f64::from(view[3]) * ppp,
+                "{mode}: ({mx}, {my}) is off the map view"
+            );
+            let p = shot.pixel(sx as u32, sy as u32);
+            assert!(
+                (0..3).all(|c| (i32::from(p[c]) - colour[c]).abs() <= 12),
+                "{mode}: at map ({mx}, {my}), screen pixel ({sx:.0}, {sy:.0}), expected {colour:?}, found {p:?}"
+            );
+        }
+    }
+}

@@ -28,6 +28,16 @@ pub const MAX_TEXT_BYTES: u64 = 64 << 20;
 /// elevations written with a few decimals.
 pub const MAX_HEIGHTMAP_BYTES: u64 = 1 << 30;
 
+/// Largest basemap image (`basemap` in the map block, PNG or JPEG): 256 MiB, an
+/// aerial photograph of a township at 10 cm a pixel. The editor shows it at most
+/// [`MAX_BASEMAP_SIDE_PX`] pixels on its longer side.
+pub const MAX_BASEMAP_BYTES: u64 = 256 << 20;
+
+/// Longest side, in pixels, of a basemap image as the editor holds it (a larger one
+/// is scaled down when it is loaded): 4,096, half a metre a pixel over 2 km, within
+/// every graphics card's texture limit.
+pub const MAX_BASEMAP_SIDE_PX: u32 = 4096;
+
 /// Strongest wind, m/s (at 6.1 m for a fire, at 10 m for a plume): 100 m/s, above
 /// the strongest sustained winds ever measured (about 90 m/s in tropical cyclones).
 pub const MAX_WIND_M_S: f64 = 100.0;

@@ -159,6 +159,41 @@ pub struct Map {
     /// block); `None` for a sketch map in metres only.
     #[serde(default)]
     pub georef: Option<Georef>,
+    /// 底图 — an image the editor draws under the map (`basemap` in the map block);
+    /// the engine keeps its path and placement, never its pixels.
+    #[serde(default)]
+    pub basemap: Option<Basemap>,
+}
+
+/// 底图 — a georeferenced image (an aerial or satellite picture, a scanned village
+/// map, PNG or JPEG) that the editor draws under the scenario's drawing. It changes
+/// nothing in the simulation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Basemap {
+    /// The image file, relative to the scenario's folder; read by `io::load_basemap`.
+    pub path: String,
+    pub placement: BasemapPlacement,
+    /// 0 (invisible) to 1 (opaque), `opacity` in the statement; 1 by default.
+    pub opacity: f64,
+    /// The `basemap` statement: where an image or world file that cannot be read is
+    /// reported.
+    #[serde(skip)]
+    pub span: Span,
+    /// The map's georeference, which a world file in longitude/latitude needs.
+    #[serde(default)]
+    pub georef: Option<Georef>,
+}
+
+/// Where a [`Basemap`]'s image lies on the map.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum BasemapPlacement {
+    /// By the world file beside the image (`village.pgw`, `.jgw`, `.wld`), read by
+    /// `io::load_basemap`.
+    WorldFile,
+    /// By the corners the statement gives (`from (x0, y0) to (x1, y1)`): the image's
+    /// north-west, north-east, south-east and south-west corners in map metres (four,
+    /// since corners given in longitude/latitude are no rectangle on the map's plane).
+    Corners([Point; 4]),
 }
 
 /// 地理参考 — the map origin's longitude and latitude, WGS 84 / CGCS2000 degrees

@@ -48,6 +48,7 @@ fn check_file(path: &Path) -> (SourceMap, lang::CheckResult) {
     let mut result = lang::check(&mut sources, main, &loader);
     // As `drill check` does: read the heightmap file, check the map against its extent.
     drill_engine::cli::check::check_heightmap_file(&mut result, &dir);
+    drill_engine::cli::check::check_basemap_file(&mut result, &dir);
     if let Some(encoding) = decoded.encoding {
         lang::note_encoding(&mut result, main, encoding);
     }

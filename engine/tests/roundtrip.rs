@@ -143,6 +143,42 @@ fn write(g: &Gen) -> String {
             ),
         );
     }
+    // A basemap: by its world file, or by its corners with an opacity.
+    if g.places.len().is_multiple_of(3) {
+        push(
+            &mut lines,
+            format!(
+                "{}{}{}\"maps/村.png\"",
+                sp(),
+                kw(16, "basemap", "底图"),
+                sp()
+            ),
+        );
+    } else {
+        let (x, y, _, o) = g.places[0];
+        push(
+            &mut lines,
+            format!(
+                "{}{}{}\"maps/村.png\"{}{}{}({x},{}{y}){}{}{}({},{}{}){}{}{}{o}%",
+                sp(),
+                kw(17, "basemap", "底图"),
+                sp(),
+                sp(),
+                kw(18, "from", "从"),
+                sp(),
+                sp(),
+                sp(),
+                kw(19, "to", "到"),
+                sp(),
+                u32::from(x) + 1 + u32::from(o),
+                sp(),
+                u32::from(y) + 500,
+                sp(),
+                kw(20, "opacity", "不透明度"),
+                sp()
+            ),
+        );
+    }
     push(
         &mut lines,
         format!(

@@ -207,6 +207,7 @@ fn map_pane(
         s.t(Key::CheckerMissing)
     };
     state.map.terrain_file = doc.checked.terrain.clone();
+    state.map.basemap = doc.checked.basemap.clone();
     let clicked = show_map(
         ui,
         &mut state.map,

@@ -364,6 +364,7 @@ fn debrief_ui(
                 .clone()
                 .unwrap_or_else(|| s.t(Key::NoRun).to_owned());
             map.terrain_file = doc.checked.terrain.clone();
+            map.basemap = doc.checked.basemap.clone();
             show_map_with(
                 ui,
                 map,
@@ -498,6 +499,7 @@ fn debrief_ui(
         let t = frame.t_s;
         let layers = rec.layers_at(t);
         map.terrain_file = rec.run.terrain.clone();
+        map.basemap = doc.checked.basemap.clone();
         let mut legend = live_map::legend_entries(frame, lang);
         let hazard = hazard_map::legend_entries(layers, lang);
         if !hazard.is_empty() {

@@ -695,6 +695,7 @@ fn exercise_ui(
                 .as_ref()
                 .map_or_else(|| s.t(Key::NoScenario).to_owned(), |m| m.0.clone());
             state.map.terrain_file = doc.checked.terrain.clone();
+            state.map.basemap = doc.checked.basemap.clone();
             show_map_with(
                 ui,
                 &mut state.map,
@@ -1004,6 +1005,7 @@ fn exercise_ui(
         let digest = &run.digest;
         let t = snap.t_s;
         map.terrain_file = run.terrain.clone();
+        map.basemap = doc.checked.basemap.clone();
         let mut legend = live_map::legend_entries(snap, lang);
         let hazard = hazard_map::legend_entries(&layers, lang);
         if !hazard.is_empty() {

@@ -48,6 +48,10 @@ pub struct Checked {
     /// `drill run` reads), for the hazard models; `None` when the terrain is inline or
     /// absent, or the file could not be read (then an error diagnostic says why).
     pub terrain: Option<Arc<Raster>>,
+    /// 底图 — the map's basemap as the engine's `io::load_basemap` placed it (image
+    /// file, size, corners in map metres); `None` without one, or when it could not be
+    /// read (then E0154 says why).
+    pub basemap: Option<Arc<io::PlacedBasemap>>,
 }
 
 /// Keeps the previous valid scenario on screen while the new text has errors.
@@ -55,6 +59,7 @@ pub fn keep_last_valid(mut new: Checked, old: Checked) -> Checked {
     if new.scenario.is_none() {
         new.scenario = old.scenario;
         new.terrain = old.terrain;
+        new.basemap = old.basemap;
         new.stale = new.scenario.is_some();
     }
     new
@@ -100,6 +105,27 @@ pub fn check_source(text: &str, path: Option<&Path>) -> Checked {
             }
             _ => None,
         };
+    // The basemap's image header and world file, read as `drill check` reads them
+    // (E0154 at the `basemap` line when they cannot be); its pixels are decoded by
+    // the map (`ui::basemap`).
+    let basemap = match result
+        .scenario
+        .as_ref()
+        .and_then(|sc| sc.map.basemap.as_ref())
+    {
+        Some(b) => {
+            let dir = path
+                .and_then(Path::parent)
+                .unwrap_or_else(|| Path::new("."));
+            let loaded = io::load_basemap(b, dir);
+            lang::check_basemap(
+                &mut result,
+                loaded.as_ref().map(|_| ()).map_err(Clone::clone),
+            );
+            loaded.ok().map(Arc::new)
+        }
+        None => None,
+    };
     let diagnostics = result
         .diagnostics
         .iter()
@@ -144,6 +170,7 @@ pub fn check_source(text: &str, path: Option<&Path>) -> Checked {
         checker_available: true,
         stale: false,
         terrain,
+        basemap,
     }
 }
 
@@ -345,6 +372,44 @@ mod tests {
         assert_eq!(d.line, terrain_line);
         assert!(d.message_en.contains("no-such-dem.asc"), "{}", d.message_en);
         assert!(checked.scenario.is_none() && checked.terrain.is_none());
+    }
+
+    /// 底图: the example's basemap is placed by its world file (4 m pixels over the
+    /// 2,000 m × 1,500 m terrain grid); a missing image is E0154 at its `basemap` line.
+    #[test]
+    fn the_basemap_is_placed_by_the_engine_and_a_missing_one_reported() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../scenarios/zhuyuan-reservoir-release.drill");
+        let text = io::read_text(&path).unwrap();
+        let checked = check_source(&text, Some(&path));
+        let b = checked.basemap.as_deref().expect("the basemap is placed");
+        assert_eq!((b.width_px, b.height_px), (500, 375));
+        let p = |x, y| drill_engine::model::Point { x, y };
+        assert_eq!(
+            b.corners,
+            [
+                p(0.0, 0.0),
+                p(2000.0, 0.0),
+                p(2000.0, 1500.0),
+                p(0.0, 1500.0)
+            ]
+        );
+        assert!((b.opacity - 0.85).abs() < 1e-12);
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/broken/basemap-missing.drill");
+        let text = io::read_text(&path).unwrap();
+        let checked = check_source(&text, Some(&path));
+        let line = 1 + text
+            .lines()
+            .position(|l| l.trim_start().starts_with("basemap"))
+            .unwrap();
+        let d = checked
+            .diagnostics
+            .iter()
+            .find(|d| d.message.contains("E0154"))
+            .unwrap_or_else(|| panic!("no E0154: {:#?}", checked.diagnostics));
+        assert_eq!((d.severity, d.line), (Severity::Error, line));
+        assert!(checked.scenario.is_none() && checked.basemap.is_none());
     }
 
     #[test]

@@ -79,6 +79,7 @@ impl Document {
             checker_available: true,
             stale: false,
             terrain: None,
+            basemap: None,
         };
         doc
     }

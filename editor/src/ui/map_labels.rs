@@ -46,6 +46,14 @@ pub struct MapLayout {
     /// The village's bounding box on screen (see `map_extent`), when there is one.
     pub village: Option<Rect>,
     pub labels: Vec<(String, Rect)>,
+    /// The basemap's north-west, north-east, south-east and south-west corners on
+    /// screen, when one was drawn.
+    pub basemap: Option<[Pos2; 4]>,
+    /// The map's transform (the map point at the view's centre, screen points per
+    /// metre) and the screen's pixels per point, so a test can find a map point's pixel.
+    pub center: [f64; 2],
+    pub scale: f64,
+    pub pixels_per_point: f32,
 }
 
 impl MapLayout {
@@ -62,6 +70,10 @@ impl MapLayout {
                 "text": t,
                 "rect": r(rect),
             })).collect::<Vec<_>>(),
+            "basemap": self.basemap.map(|c| c.map(|p| [p.x, p.y])),
+            "center": self.center,
+            "scale": self.scale,
+            "pixels_per_point": self.pixels_per_point,
         })
     }
 }

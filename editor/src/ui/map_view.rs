@@ -5,6 +5,7 @@
 //! Map coordinates are metres, `x` east and `y` south as on the trainer's sketch, so
 //! screen and map y axes point the same way.
 
+use crate::ui::basemap;
 use crate::ui::label_layout::{LabelBoard, LabelRequest, Placement};
 use crate::ui::map_extent::village_extent;
 use crate::ui::map_labels::{self, LegendEntry, MapLayout};
@@ -211,6 +212,9 @@ pub struct MapState {
     /// The scenario's heightmap file as the engine loaded it, shaded like an inline
     /// grid; the mode that owns the map sets it from the check result.
     pub terrain_file: Option<Arc<Raster>>,
+    /// 底图 — the scenario's basemap as the engine placed it, drawn over the terrain
+    /// shading and under everything else; the mode sets it from the check result.
+    pub basemap: Option<Arc<drill_engine::io::PlacedBasemap>>,
     /// What the last frame drew where (labels, legend, edge markers).
     pub layout: Option<Arc<MapLayout>>,
     /// Editing on the map (author mode): the tool, a drag under way, the edit made.
@@ -415,6 +419,13 @@ pub fn show_map_layered(
         painter.add(Shape::mesh(mesh));
     }
 
+    // The basemap over the terrain shading (which shows through where the image is
+    // translucent) and under the hazards, zones, roads and places.
+    let basemap_drawn = state
+        .basemap
+        .as_deref()
+        .and_then(|b| basemap::draw(&painter, b, to));
+
     underlay(&MapCanvas {
         painter: &painter,
         transform: t,
@@ -568,6 +579,10 @@ pub fn show_map_layered(
         legend: legend_rect,
         village,
         labels: l.drawn,
+        basemap: basemap_drawn,
+        center: [t.center.x, t.center.y],
+        scale: t.scale,
+        pixels_per_point: ui.ctx().pixels_per_point(),
     });
     ui.ctx()
         .data_mut(|d| d.insert_temp(egui::Id::new(MapLayout::ID), layout.clone()));

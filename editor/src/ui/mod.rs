@@ -10,6 +10,7 @@ use bevy_egui::egui;
 use clap::ValueEnum;
 use i18n::{Key, Lang, tr};
 
+pub mod basemap;
 pub mod describe;
 pub mod fonts;
 pub mod hazard_map;

@@ -56,6 +56,7 @@ fn check_text_of(path: &Path, decoded: io::Decoded) -> (SourceMap, lang::CheckRe
     let main = sources.add(path.to_string_lossy().replace('\\', "/"), decoded.text);
     let mut result = lang::check(&mut sources, main, &io::Includes);
     check_heightmap_file(&mut result, parent_or_dot(path));
+    check_basemap_file(&mut result, parent_or_dot(path));
     if let Some(encoding) = decoded.encoding {
         lang::note_encoding(&mut result, main, encoding);
     }
@@ -91,6 +92,20 @@ pub fn check_heightmap_file(result: &mut lang::CheckResult, scenario_dir: &Path)
         cell_m: raster.cell_m,
     });
     lang::check_heightmap(result, loaded);
+}
+
+/// Reads a clean scenario's basemap image header and world file (relative to
+/// `scenario_dir`, as the editor reads them): E0154 when they cannot be read.
+pub fn check_basemap_file(result: &mut lang::CheckResult, scenario_dir: &Path) {
+    let Some(basemap) = result
+        .scenario
+        .as_ref()
+        .and_then(|s| s.map.basemap.as_ref())
+    else {
+        return;
+    };
+    let loaded = io::load_basemap(basemap, scenario_dir).map(|_| ());
+    lang::check_basemap(result, loaded);
 }
 
 /// Finds and checks the scenario an action log belongs to: `--scenario`, else a file

@@ -2,15 +2,18 @@
 //! pure function of its inputs, so it can be tested without touching the disk.
 //! Reading is here; `write` holds the atomic writes, `action_log` the live drill's
 //! action log, `record_log` the evaluators' records, `decode` the encodings a scenario
-//! may be saved in, `gis` the files `drill import` reads.
+//! may be saved in, `gis` the files `drill import` reads, `basemap` what lays a
+//! basemap image on the map.
 
 mod action_log;
+mod basemap;
 mod decode;
 mod gis;
 mod record_log;
 mod write;
 
 pub use action_log::ActionLogFile;
+pub use basemap::{PlacedBasemap, WorldFile, load_basemap};
 pub use decode::{Decoded, decode};
 pub use gis::read_import_input;
 pub use record_log::RecordLogFile;

@@ -32,6 +32,8 @@ pub const KEYWORDS: &[(&str, &[&str])] = &[
     ("terrain", &["地形"]),
     ("grid", &["栅格"]),
     ("vertical", &["垂直"]),
+    ("basemap", &["底图"]),
+    ("opacity", &["不透明度"]),
     ("origin", &["原点"]),
     ("datum", &["坐标系"]),
     ("coordinates", &["坐标"]),

@@ -331,6 +331,26 @@ pub fn check_heightmap(result: &mut CheckResult, loaded: Result<validate::Terrai
     sort(&mut result.diagnostics);
 }
 
+/// Adds to a clean check E0154 at the `basemap` statement when `io::load_basemap`
+/// could not read the image or its world file (`loaded` is then its message), as
+/// [`check_heightmap`] does for a heightmap. Does nothing without a scenario or basemap.
+pub fn check_basemap(result: &mut CheckResult, loaded: Result<(), String>) {
+    let Some(basemap) = result
+        .scenario
+        .as_ref()
+        .and_then(|s| s.map.basemap.as_ref())
+    else {
+        return;
+    };
+    if let Err(message) = loaded {
+        result
+            .diagnostics
+            .push(validate::basemap_unreadable(basemap, &message));
+        result.scenario = None;
+        sort(&mut result.diagnostics);
+    }
+}
+
 /// W0011: the file's bytes were not UTF-8 and `io` read them as `encoding` (GB18030,
 /// UTF-16LE, UTF-16BE); added to a check of that file, at its start. `drill fmt`
 /// writes the file back as UTF-8.

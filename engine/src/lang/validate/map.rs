@@ -34,9 +34,10 @@ impl V {
         let mut link_lines = Vec::new();
         let mut cell = None;
         let mut terrain_lines = Vec::new();
-        const OPTS: [&str; 11] = [
+        const OPTS: [&str; 12] = [
             "cell",
             "terrain",
+            "basemap",
             "place",
             "shelter",
             "institution",
@@ -69,8 +70,8 @@ impl V {
         for mut cur in item_lines {
             let Some(kw) = self.choice(
                 &mut cur,
-                &OPTS[..10],
-                "a map item (cell, terrain, origin, place, shelter, institution, road, path, bridge, river, zone)",
+                &OPTS[..11],
+                "a map item (cell, terrain, basemap, origin, place, shelter, institution, road, path, bridge, river, zone)",
             ) else {
                 continue;
             };
@@ -80,6 +81,7 @@ impl V {
                     self.finish(&cur);
                 }
                 "terrain" => terrain_lines.push(cur),
+                "basemap" => self.basemap(&mut cur),
                 "place" | "shelter" => self.place(&mut cur, kw == "shelter"),
                 "institution" => self.institution(&mut cur),
                 "river" => self.river(&mut cur),
@@ -93,6 +95,9 @@ impl V {
         }
         if let Some(t) = self.s.map.terrain.as_mut() {
             t.georef = self.s.map.georef;
+        }
+        if let Some(b) = self.s.map.basemap.as_mut() {
+            b.georef = self.s.map.georef;
         }
         for (kw, mut cur) in link_lines {
             self.link(&mut cur, kw);

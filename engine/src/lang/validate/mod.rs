@@ -23,6 +23,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::BuildHasherDefault;
 
 mod actions;
+mod basemap;
 mod behaviour;
 mod checks;
 mod cursor;
@@ -41,6 +42,7 @@ mod terrain;
 mod units;
 
 pub use actions::validate_actions;
+pub use basemap::basemap_unreadable;
 pub use reach::{logged_out_of_loudspeaker_reach, out_of_loudspeaker_reach};
 pub use terrain::{TerrainExtent, off_the_terrain, terrain_unreadable};
 pub use units::{Dim, unit_info};
