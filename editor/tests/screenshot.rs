@@ -196,6 +196,20 @@ fn scenarios_with_logs() -> Vec<(PathBuf, Option<PathBuf>)> {
         .collect()
 }
 
+/// The shelters a scenario file defines (`shelter NAME` / `避灾点 NAME` lines).
+fn shelter_names(file: &Path) -> Vec<String> {
+    std::fs::read_to_string(file)
+        .unwrap()
+        .lines()
+        .filter_map(|l| {
+            let mut words = l.split_whitespace();
+            matches!(words.next(), Some("shelter" | "避灾点"))
+                .then(|| words.next().map(|w| w.trim_matches('"').to_owned()))
+                .flatten()
+        })
+        .collect()
+}
+
 /// Arguments that run `file` with its actions log, or the plan as written without one.
 fn run_args(file: &Path, log: Option<&Path>) -> Vec<String> {
     let mut args = vec![file.to_string_lossy().into_owned()];
@@ -533,6 +547,17 @@ fn projector_map_labels_never_overlap_and_legends_sit_beside_the_village() {
                 fill > 0.5,
                 "{name}: the village fills only {fill:.2} of the map"
             );
+            // Every shelter is labelled (where people go is what a room reads first):
+            // by its name, or its name cut to four characters and "…".
+            for shelter in shelter_names(file) {
+                let short: String = shelter.chars().take(4).chain(['…']).collect();
+                assert!(
+                    labels
+                        .iter()
+                        .any(|(t, _)| t.starts_with(&shelter) || t.starts_with(&short)),
+                    "{name}: shelter {shelter} has no label: {labels:?}"
+                );
+            }
             if file.ends_with("zhuyuan-flash-flood.drill") {
                 let texts: Vec<&str> = labels.iter().map(|(t, _)| t.as_str()).collect();
                 // Both sides of the overlap the issue saw are drawn (the shelter's

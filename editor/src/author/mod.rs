@@ -8,11 +8,11 @@ pub mod timeline;
 
 use crate::session::check::{Severity, line_col};
 use crate::session::document::Document;
-use crate::session::map_edit::{self, MapEdit};
+use crate::session::map_edit::{self, MapEdit, Shape};
 use crate::ui::describe;
 use crate::ui::highlight::{Palette, layout_job};
 use crate::ui::i18n::Key;
-use crate::ui::map_tools::{EditState, EditTool, MapIntent};
+use crate::ui::map_tools::{EditState, EditTool, MapIntent, ShapeIdx};
 use crate::ui::map_view::{MapState, MapStyle, show_map};
 use crate::ui::{BodyRect, UiSet, UiSettings, root_ui};
 use crate::ui::{Mode, Preset};
@@ -88,6 +88,7 @@ fn author_ui(
     } else {
         14.0
     };
+    history_keys(&ctx, &mut doc);
 
     egui::Panel::left("author_text")
         .resizable(true)
@@ -241,22 +242,28 @@ fn map_pane(
     if let Some(span) = target {
         doc.jump_to = Some(span.start as usize);
     }
-    // Ctrl+Z / Ctrl+Shift+Z undo map edits while the text pane does not have the keys
-    // (it keeps its own undo for typing).
-    if !ui.ctx().egui_wants_keyboard_input() {
-        let (undo, redo) = ui.ctx().input_mut(|i| {
-            // Redo first: Ctrl+Z would also match Ctrl+Shift+Z.
-            let redo = i.consume_key(
-                egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
-                egui::Key::Z,
-            );
-            (i.consume_key(egui::Modifiers::COMMAND, egui::Key::Z), redo)
-        });
-        if redo {
-            doc.redo();
-        } else if undo {
-            doc.undo();
-        }
+}
+
+/// Ctrl+Z undoes and Ctrl+Shift+Z / Ctrl+Y redo the document's last change, typed or
+/// made on the map: taken before the text pane sees them, so its own typing undo never
+/// runs and the two cannot disagree. Left alone while another text field has the keys.
+fn history_keys(ctx: &egui::Context, doc: &mut Document) {
+    let text_id = egui::Id::new(TEXT_ID);
+    if ctx.memory(|m| m.focused()).is_some_and(|f| f != text_id) {
+        return;
+    }
+    let (undo, redo) = ctx.input_mut(|i| {
+        // Redo first: Ctrl+Z would also match Ctrl+Shift+Z.
+        let redo = i.consume_key(
+            egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+            egui::Key::Z,
+        ) | i.consume_key(egui::Modifiers::COMMAND, egui::Key::Y);
+        (i.consume_key(egui::Modifiers::COMMAND, egui::Key::Z), redo)
+    });
+    if redo {
+        doc.redo();
+    } else if undo {
+        doc.undo();
     }
 }
 
@@ -269,18 +276,14 @@ pub fn apply_intent(doc: &mut Document, intent: MapIntent) {
     let place = |i: usize| sc.map.places.get(i).map(|p| p.name.clone());
     let edit = match intent {
         MapIntent::MovePlace(i, to) => place(i).map(|name| MapEdit::MovePlace { name, to }),
-        MapIntent::MoveZoneCorner(z, corner, to) => {
-            sc.map.zones.get(z).map(|zone| MapEdit::MoveZoneCorner {
-                zone: zone.name.clone(),
-                corner,
-                to,
-            })
+        MapIntent::MoveVertex(shape, index, to) => {
+            shape_name(sc, shape).map(|shape| MapEdit::MoveVertex { shape, index, to })
         }
-        MapIntent::DeleteZoneCorner(z, corner) => {
-            sc.map.zones.get(z).map(|zone| MapEdit::DeleteZoneCorner {
-                zone: zone.name.clone(),
-                corner,
-            })
+        MapIntent::InsertVertex(shape, index, at) => {
+            shape_name(sc, shape).map(|shape| MapEdit::InsertVertex { shape, index, at })
+        }
+        MapIntent::DeleteVertex(shape, index) => {
+            shape_name(sc, shape).map(|shape| MapEdit::DeleteVertex { shape, index })
         }
         MapIntent::Add { shelter, at } => Some(MapEdit::AddPlace { shelter, at }),
         MapIntent::AddRoad(a, b) => place(a).zip(place(b)).map(|(from, to)| MapEdit::AddLink {
@@ -302,6 +305,22 @@ pub fn apply_intent(doc: &mut Document, intent: MapIntent) {
         Ok(text) => doc.apply_map_edit(text),
         Err(e) => doc.status = Some(e),
     }
+}
+
+/// A zone, road or river by the names the text uses.
+fn shape_name(sc: &Scenario, shape: ShapeIdx) -> Option<Shape> {
+    let place = |i: usize| sc.map.places.get(i).map(|p| p.name.clone());
+    Some(match shape {
+        ShapeIdx::Zone(z) => Shape::Zone(sc.map.zones.get(z)?.name.clone()),
+        ShapeIdx::River(r) => Shape::River(sc.map.rivers.get(r)?.name.clone()),
+        ShapeIdx::Link(l) => {
+            let link = sc.map.links.get(l)?;
+            Shape::Link {
+                from: place(link.from.index())?,
+                to: place(link.to.index())?,
+            }
+        }
+    })
 }
 
 /// The checked scenario when the text as it stands checks without errors (the
@@ -330,6 +349,15 @@ fn text_pane(ui: &mut egui::Ui, doc: &mut Document, font_size: f32, now_s: f64) 
     let mut scroll = egui::ScrollArea::both()
         .id_salt("author_text_scroll")
         .auto_shrink([false, false]);
+    if let Some((primary, secondary)) = doc.restore_cursor.take() {
+        let mut st =
+            egui::widgets::text_edit::TextEditState::load(ui.ctx(), id).unwrap_or_default();
+        st.cursor.set_char_range(Some(egui::text::CCursorRange::two(
+            egui::text::CCursor::new(secondary),
+            egui::text::CCursor::new(primary),
+        )));
+        st.store(ui.ctx(), id);
+    }
     if let Some(byte) = doc.jump_to.take() {
         let byte = crate::session::check::floor_char_boundary(&doc.text, byte);
         let (line, _) = line_col(&doc.text, byte);
@@ -362,6 +390,8 @@ fn text_pane(ui: &mut egui::Ui, doc: &mut Document, font_size: f32, now_s: f64) 
     };
     let lines = doc.text.split('\n').count();
     let gutter_w = (lines.to_string().len().max(2) as f32) * font_size * 0.62 + 10.0;
+    // The text before this frame's typing: the undo step a new burst of typing records.
+    let mut before = doc.text.clone();
     scroll.show(ui, |ui| {
         ui.horizontal_top(|ui| {
             let (gutter, _) = ui.allocate_exact_size(
@@ -377,9 +407,16 @@ fn text_pane(ui: &mut egui::Ui, doc: &mut Document, font_size: f32, now_s: f64) 
                 .lock_focus(true)
                 .layouter(&mut layouter)
                 .show(ui);
+            let cursor = output
+                .state
+                .cursor
+                .char_range()
+                .map(|r| (r.primary.index.0, r.secondary.index.0));
             if output.response.response.changed() {
-                doc.edited(now_s);
+                let before_cursor = doc.cursor;
+                doc.typed(std::mem::take(&mut before), before_cursor, now_s);
             }
+            doc.cursor = cursor;
             let painter = ui.painter();
             let color = ui.visuals().weak_text_color();
             let error_lines: Vec<usize> = doc.checked.diagnostics.iter().map(|d| d.line).collect();
@@ -712,6 +749,337 @@ mod tests {
         doc.check_now();
     }
 
+    /// Drags with the mouse on the author's map from map point `from` by `by` screen
+    /// points (press, four moves, release: real pointer events through egui); returns
+    /// the map point where the pointer let go.
+    fn drag_on_map(
+        ctx: &egui::Context,
+        doc: &mut Document,
+        state: &mut AuthorState,
+        from: Point,
+        by: egui::Vec2,
+    ) -> Point {
+        let view = state.map.layout.as_ref().unwrap().view;
+        let t = state.map.transform;
+        let from = t.to_screen(from, view);
+        let to = from + by;
+        let button = |pressed| egui::Event::PointerButton {
+            pos: if pressed { from } else { to },
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        };
+        map_frame(
+            ctx,
+            doc,
+            state,
+            vec![egui::Event::PointerMoved(from), button(true)],
+        );
+        for k in 1..=4 {
+            let p = from + (to - from) * (k as f32 / 4.0);
+            map_frame(ctx, doc, state, vec![egui::Event::PointerMoved(p)]);
+        }
+        map_frame(ctx, doc, state, vec![button(false)]);
+        t.to_map(to, view)
+    }
+
+    /// Clicks on the author's map at map point `at`.
+    fn click_on_map(ctx: &egui::Context, doc: &mut Document, state: &mut AuthorState, at: Point) {
+        let view = state.map.layout.as_ref().unwrap().view;
+        let at = state.map.transform.to_screen(at, view);
+        let click = |pressed| egui::Event::PointerButton {
+            pos: at,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        };
+        map_frame(
+            ctx,
+            doc,
+            state,
+            vec![egui::Event::PointerMoved(at), click(true)],
+        );
+        map_frame(ctx, doc, state, vec![click(false)]);
+    }
+
+    /// The fixture with `edit` made to its text, checked, and its map settled.
+    fn fixture_doc(edit: impl Fn(&str) -> String) -> (Document, egui::Context, AuthorState) {
+        let mut doc = Document::new(None, 30.0);
+        doc.text = edit(include_str!("../../tests/fixtures/mini-flood.drill"));
+        doc.edited(0.0);
+        doc.check_now();
+        assert!(
+            doc.checked.scenario.is_some(),
+            "{:?}",
+            doc.checked.diagnostics
+        );
+        let ctx = egui::Context::default();
+        let mut state = AuthorState::default();
+        map_frame(&ctx, &mut doc, &mut state, vec![]);
+        map_frame(&ctx, &mut doc, &mut state, vec![]);
+        (doc, ctx, state)
+    }
+
+    /// `(x, y)` as the map edit writes it, in whole metres.
+    fn at(p: Point) -> String {
+        format!("({:.0}, {:.0})", p.x, p.y)
+    }
+
+    /// Dragging the handle halfway along a zone's edge adds a corner there: written
+    /// into the polygon between the edge's two corners, the comments kept.
+    #[test]
+    fn dragging_a_zone_edges_midpoint_adds_a_corner() {
+        let line = "zone   下村低洼区 level red hazard flood polygon (250,380) (380,380) (380,470) (250,470)";
+        let (mut doc, ctx, mut state) = fixture_doc(|t| {
+            t.replace(
+                line,
+                &format!("// 低洼区按2020年水位划\n  {line} // 含12户"),
+            )
+        });
+        let before = doc.text.clone();
+        // The edge (380,380)-(380,470): its handle at (380, 425), dragged east.
+        let to = drag_on_map(
+            &ctx,
+            &mut doc,
+            &mut state,
+            Point { x: 380.0, y: 425.0 },
+            egui::vec2(40.0, 0.0),
+        );
+        let expected = before.replace(
+            "(380,380) (380,470) (250,470) // 含12户",
+            &format!("(380,380) {} (380,470) (250,470) // 含12户", at(to)),
+        );
+        assert_ne!(expected, before);
+        assert_eq!(doc.text, expected);
+        assert!(doc.text.contains("// 低洼区按2020年水位划\n"));
+        let sc = doc.checked.scenario.as_ref().unwrap();
+        let zone = sc
+            .map
+            .zones
+            .iter()
+            .find(|z| z.name == "下村低洼区")
+            .unwrap();
+        assert_eq!(zone.polygon.len(), 5);
+        assert!((zone.polygon[2].x - to.x).abs() <= 0.5);
+        let corner = zone.polygon[2];
+        // The new corner is a corner like the others: the delete tool takes it away.
+        state.map.edit.as_mut().unwrap().tool = EditTool::Delete;
+        click_on_map(&ctx, &mut doc, &mut state, corner);
+        assert_eq!(doc.text, before);
+    }
+
+    /// A road's bends with the mouse: the road's midpoint handle dragged adds a `via`
+    /// bend, the bend dragged moves it, the handle between a place and the bend adds
+    /// a second one before it, and the delete tool takes one away. The text changes
+    /// only there; the trailing comment stays.
+    #[test]
+    fn road_bends_are_added_moved_and_deleted_with_the_mouse() {
+        let road = "road   上村 -> 村委会  width 4m";
+        let (mut doc, ctx, mut state) =
+            fixture_doc(|t| t.replace(road, &format!("{road} // 老路,雨天泥泞")));
+        let before = doc.text.clone();
+        // 上村 (120, 80) to 村委会 (420, 310): the handle at (270, 195).
+        let bend = drag_on_map(
+            &ctx,
+            &mut doc,
+            &mut state,
+            Point { x: 270.0, y: 195.0 },
+            egui::vec2(-20.0, 30.0),
+        );
+        let with = |via: &str| before.replace(road, &format!("{road} via {via}"));
+        assert_eq!(doc.text, with(&at(bend)));
+        let bend = Point {
+            x: bend.x.round(),
+            y: bend.y.round(),
+        };
+        let link = |doc: &Document| {
+            let sc = doc.checked.scenario.as_ref().unwrap();
+            sc.map.links[0].via.clone()
+        };
+        assert_eq!(link(&doc), vec![bend]);
+        // Move the bend.
+        let moved = drag_on_map(&ctx, &mut doc, &mut state, bend, egui::vec2(-10.0, 25.0));
+        assert_eq!(doc.text, with(&at(moved)));
+        let moved = Point {
+            x: moved.x.round(),
+            y: moved.y.round(),
+        };
+        // The handle between 上村 and the bend adds bend 0, before it.
+        let half = Point {
+            x: (120.0 + moved.x) / 2.0,
+            y: (80.0 + moved.y) / 2.0,
+        };
+        let first = drag_on_map(&ctx, &mut doc, &mut state, half, egui::vec2(-15.0, 0.0));
+        assert_eq!(
+            doc.text,
+            with(&format!("{} {}", at(first), at(moved))),
+            "{}",
+            doc.text
+        );
+        assert_eq!(link(&doc).len(), 2);
+        // Delete the later bend.
+        state.map.edit.as_mut().unwrap().tool = EditTool::Delete;
+        click_on_map(&ctx, &mut doc, &mut state, moved);
+        assert_eq!(doc.text, with(&at(first)));
+        assert!(doc.text.contains("// 老路,雨天泥泞\n"));
+    }
+
+    /// A river's points: the handle halfway along it dragged adds a `via` point, which
+    /// the delete tool takes away again (the keyword with it).
+    #[test]
+    fn river_points_are_added_and_deleted_with_the_mouse() {
+        let river = "river  竹源溪 from (0, 500) to (900, 380) width 8m";
+        let (mut doc, ctx, mut state) =
+            fixture_doc(|t| t.replace(river, &format!("// 主河道\n  {river}")));
+        let before = doc.text.clone();
+        let bend = drag_on_map(
+            &ctx,
+            &mut doc,
+            &mut state,
+            Point { x: 450.0, y: 440.0 },
+            egui::vec2(0.0, 30.0),
+        );
+        assert_eq!(
+            doc.text,
+            before.replace(river, &format!("{river} via {}", at(bend)))
+        );
+        let sc = doc.checked.scenario.as_ref().unwrap();
+        assert_eq!(sc.map.rivers[0].points.len(), 3);
+        let bend = sc.map.rivers[0].points[1];
+        state.map.edit.as_mut().unwrap().tool = EditTool::Delete;
+        click_on_map(&ctx, &mut doc, &mut state, bend);
+        assert_eq!(doc.text, before);
+    }
+
+    /// One frame of the whole author document: the history keys, the text pane and
+    /// the map pane, at `time` seconds.
+    fn document_frame(
+        ctx: &egui::Context,
+        doc: &mut Document,
+        state: &mut AuthorState,
+        time: f64,
+        events: Vec<egui::Event>,
+    ) {
+        let input = egui::RawInput {
+            screen_rect: Some(egui::Rect::from_min_size(
+                egui::Pos2::ZERO,
+                egui::vec2(1600.0, 900.0),
+            )),
+            time: Some(time),
+            events,
+            ..Default::default()
+        };
+        let _ = ctx.run_ui(input, |ui| {
+            history_keys(ui.ctx(), doc);
+            egui::Panel::left("t")
+                .default_size(600.0)
+                .show(ui, |ui| text_pane(ui, doc, 14.0, time));
+            egui::CentralPanel::default().show(ui, |ui| {
+                map_pane(ui, &settings(), doc, state, 14.0);
+            });
+        });
+        doc.check_now();
+    }
+
+    /// The text pane and the map are one document with one history: type, edit on the
+    /// map, type again; Ctrl+Z three times gives back each earlier state in turn (the
+    /// cursor with it), Ctrl+Shift+Z three times each later one.
+    #[test]
+    fn typing_and_map_edits_share_one_undo_history() {
+        let original = include_str!("../../tests/fixtures/mini-flood.drill").to_owned();
+        let mut doc = Document::new(None, 30.0);
+        doc.text = original.clone();
+        doc.edited(0.0);
+        doc.check_now();
+        let ctx = egui::Context::default();
+        ctx.set_fonts(crate::ui::fonts::font_definitions());
+        let mut state = AuthorState::default();
+        let mut time = 0.0;
+        let mut frame = |doc: &mut Document, state: &mut AuthorState, events| {
+            time += 0.1;
+            document_frame(&ctx, doc, state, time, events);
+        };
+        frame(&mut doc, &mut state, vec![]);
+        frame(&mut doc, &mut state, vec![]);
+        // Put the cursor after `id       editor-fixture` and type, in two keystrokes
+        // of one burst.
+        let line_end = original.find("editor-fixture").unwrap() + "editor-fixture".len();
+        doc.jump_to = Some(line_end);
+        frame(&mut doc, &mut state, vec![]);
+        let typed = |s: &str| vec![egui::Event::Text(s.into())];
+        frame(&mut doc, &mut state, typed("-甲"));
+        frame(&mut doc, &mut state, typed("乙"));
+        let a = doc.text.clone();
+        assert_eq!(a, original.replace("editor-fixture", "editor-fixture-甲乙"));
+        // An edit on the map: drag 上村.
+        let view = state.map.layout.as_ref().unwrap().view;
+        let t = state.map.transform;
+        let from = t.to_screen(Point { x: 120.0, y: 80.0 }, view);
+        let to = from + egui::vec2(50.0, 30.0);
+        let button = |pos, pressed| egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        };
+        frame(
+            &mut doc,
+            &mut state,
+            vec![egui::Event::PointerMoved(from), button(from, true)],
+        );
+        for k in 1..=4 {
+            let p = from + (to - from) * (k as f32 / 4.0);
+            frame(&mut doc, &mut state, vec![egui::Event::PointerMoved(p)]);
+        }
+        frame(&mut doc, &mut state, vec![button(to, false)]);
+        let b = doc.text.clone();
+        assert_ne!(b, a, "the drag moved 上村");
+        assert!(b.contains("editor-fixture-甲乙"));
+        // Type again, at the end of the scenario's id line.
+        let cursor_b = a.find("-甲乙").unwrap() + "-甲乙".len();
+        doc.jump_to = Some(cursor_b);
+        frame(&mut doc, &mut state, vec![]);
+        // A new burst (the map edit ended the first).
+        frame(&mut doc, &mut state, typed("丙"));
+        let c = doc.text.clone();
+        assert_eq!(c, b.replace("editor-fixture-甲乙", "editor-fixture-甲乙丙"));
+        let key = |shift: bool| {
+            vec![egui::Event::Key {
+                key: egui::Key::Z,
+                physical_key: None,
+                pressed: true,
+                repeat: false,
+                modifiers: if shift {
+                    egui::Modifiers::COMMAND | egui::Modifiers::SHIFT
+                } else {
+                    egui::Modifiers::COMMAND
+                },
+            }]
+        };
+        for expected in [&b, &a, &original] {
+            frame(&mut doc, &mut state, key(false));
+            assert_eq!(&doc.text, expected);
+        }
+        // Nothing more to undo: the text stays.
+        frame(&mut doc, &mut state, key(false));
+        assert_eq!(doc.text, original);
+        for expected in [&a, &b, &c] {
+            frame(&mut doc, &mut state, key(true));
+            assert_eq!(&doc.text, expected);
+        }
+        // Undo once more: the cursor is back where it was before 丙 was typed.
+        frame(&mut doc, &mut state, key(false));
+        frame(&mut doc, &mut state, vec![]);
+        assert_eq!(doc.text, b);
+        let chars = b[..cursor_b].chars().count();
+        assert_eq!(doc.cursor, Some((chars, chars)));
+        // Typing after an undo starts afresh: redo has nothing left.
+        frame(&mut doc, &mut state, typed("丁"));
+        assert!(!doc.can_redo());
+        frame(&mut doc, &mut state, key(false));
+        assert_eq!(doc.text, b);
+    }
+
     /// Dragging a place with the mouse on the author's map (pointer events through
     /// egui) rewrites that place's coordinates in the text and nothing else: comments,
     /// the other statements and their layout stay; undo brings the old text back.
@@ -733,33 +1101,13 @@ mod tests {
         // Settle the layout and the fit.
         map_frame(&ctx, &mut doc, &mut state, vec![]);
         map_frame(&ctx, &mut doc, &mut state, vec![]);
-        let view = state.map.layout.as_ref().unwrap().view;
-        let t = state.map.transform;
-        let from = t.to_screen(Point { x: 120.0, y: 80.0 }, view);
-        let to = from + egui::vec2(60.0, 40.0);
-        let target = t.to_map(to, view);
-        let button = |pressed| egui::Event::PointerButton {
-            pos: if pressed { from } else { to },
-            button: egui::PointerButton::Primary,
-            pressed,
-            modifiers: egui::Modifiers::NONE,
-        };
-        map_frame(
+        let target = drag_on_map(
             &ctx,
             &mut doc,
             &mut state,
-            vec![egui::Event::PointerMoved(from), button(true)],
+            Point { x: 120.0, y: 80.0 },
+            egui::vec2(60.0, 40.0),
         );
-        for k in 1..=4 {
-            let p = from + (to - from) * (k as f32 / 4.0);
-            map_frame(
-                &ctx,
-                &mut doc,
-                &mut state,
-                vec![egui::Event::PointerMoved(p)],
-            );
-        }
-        map_frame(&ctx, &mut doc, &mut state, vec![button(false)]);
         let expected = text.replace(
             "上村    at (120, 80)",
             &format!("上村    at ({:.0}, {:.0})", target.x, target.y),

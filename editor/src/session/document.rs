@@ -1,5 +1,6 @@
 //! The open scenario file: its text, what is saved on disk, the engine's latest
-//! check of it, and crash-recovery autosave.
+//! check of it, crash-recovery autosave, and its one undo history (typing in the text
+//! pane and edits on the map alike, each step the text with the cursor).
 //!
 //! File access goes through `drill_engine::io` (UTF-8 check, atomic writes).
 
@@ -32,14 +33,38 @@ pub struct Document {
     pub autosave: Autosave,
     /// Set for a scenario generated in Rust (`--generate`): it has no source text.
     pub generated: Option<String>,
-    /// Texts before each map edit, most recent last (撤销).
-    undo: Vec<String>,
-    /// Texts undone, to redo (重做); cleared by a new edit.
-    redo: Vec<String>,
+    /// Where the text pane's cursor is (it says so every frame), kept with each undo
+    /// step so that undo puts the cursor back too.
+    pub cursor: Option<Cursor>,
+    /// A cursor the text pane takes on its next frame (after an undo or redo).
+    pub restore_cursor: Option<Cursor>,
+    /// The document before each change, most recent last (撤销): typing and edits on
+    /// the map share this one history, so Ctrl+Z takes back whichever came last.
+    undo: Vec<Snapshot>,
+    /// States undone, to redo (重做); cleared by a new change.
+    redo: Vec<Snapshot>,
+    /// When the current burst of typing last changed the text; `None` once something
+    /// else changed it.
+    typing_at: Option<f64>,
 }
 
-/// How many map edits can be undone.
-const UNDO_DEPTH: usize = 100;
+/// The text pane's selection in characters: (cursor, other end); equal when nothing
+/// is selected.
+pub type Cursor = (usize, usize);
+
+/// The document at one point of its history.
+#[derive(Debug, Clone)]
+struct Snapshot {
+    text: String,
+    cursor: Option<Cursor>,
+}
+
+/// How many changes can be undone.
+const UNDO_DEPTH: usize = 200;
+
+/// Typing with pauses shorter than this (seconds) is one undo step, as in a word
+/// processor: Ctrl+Z takes back the burst, not one character.
+pub const TYPING_PAUSE_S: f64 = 1.0;
 
 impl Document {
     /// An empty document (a path that does not exist yet opens empty and is created on save).
@@ -57,8 +82,11 @@ impl Document {
             status: None,
             autosave: Autosave::new(autosave_s),
             generated: None,
+            cursor: None,
+            restore_cursor: None,
             undo: Vec::new(),
             redo: Vec::new(),
+            typing_at: None,
         }
     }
 
@@ -139,6 +167,34 @@ impl Document {
         self.last_edit_s = now_s;
     }
 
+    /// Records the document as it was before a change (the change's undo step) and
+    /// forgets what was undone.
+    fn record(&mut self, before: Snapshot) {
+        self.undo.push(before);
+        if self.undo.len() > UNDO_DEPTH {
+            self.undo.remove(0);
+        }
+        self.redo.clear();
+    }
+
+    /// The text pane changed the text from `before` (its cursor then `before_cursor`)
+    /// at `now_s`: a new undo step unless it continues a burst of typing.
+    pub fn typed(&mut self, before: String, before_cursor: Option<Cursor>, now_s: f64) {
+        let burst = self
+            .typing_at
+            .is_some_and(|t| (0.0..TYPING_PAUSE_S).contains(&(now_s - t)));
+        if burst {
+            self.redo.clear();
+        } else {
+            self.record(Snapshot {
+                text: before,
+                cursor: before_cursor,
+            });
+        }
+        self.typing_at = Some(now_s);
+        self.edited(now_s);
+    }
+
     /// Replaces the text with `text` made by an edit on the map: undoable, checked on
     /// the next frame (no typing debounce), so the map shows the edit at once.
     pub fn apply_map_edit(&mut self, text: String) {
@@ -146,15 +202,15 @@ impl Document {
             return;
         }
         let before = std::mem::replace(&mut self.text, text);
-        self.undo.push(before);
-        if self.undo.len() > UNDO_DEPTH {
-            self.undo.remove(0);
-        }
-        self.redo.clear();
+        self.record(Snapshot {
+            text: before,
+            cursor: self.cursor,
+        });
+        self.typing_at = None;
         self.changed_now();
     }
 
-    /// Whether there is a map edit to undo / redo.
+    /// Whether there is a change to undo / redo.
     pub fn can_undo(&self) -> bool {
         !self.undo.is_empty()
     }
@@ -162,22 +218,30 @@ impl Document {
         !self.redo.is_empty()
     }
 
-    /// Takes back the last map edit (typing since then is taken back with it: the
-    /// text returns to what it was just before that edit).
+    /// Takes back the last change, typed or made on the map, with the cursor where it
+    /// was before it.
     pub fn undo(&mut self) {
         if let Some(before) = self.undo.pop() {
-            let now = std::mem::replace(&mut self.text, before);
+            let now = self.swap_in(before);
             self.redo.push(now);
-            self.changed_now();
         }
     }
 
     pub fn redo(&mut self) {
         if let Some(after) = self.redo.pop() {
-            let now = std::mem::replace(&mut self.text, after);
+            let now = self.swap_in(after);
             self.undo.push(now);
-            self.changed_now();
         }
+    }
+
+    /// Makes `s` the document; returns the document as it was.
+    fn swap_in(&mut self, s: Snapshot) -> Snapshot {
+        let text = std::mem::replace(&mut self.text, s.text);
+        let cursor = std::mem::replace(&mut self.cursor, s.cursor);
+        self.restore_cursor = s.cursor;
+        self.typing_at = None;
+        self.changed_now();
+        Snapshot { text, cursor }
     }
 
     /// A change to check on the next frame.
@@ -217,7 +281,12 @@ impl Document {
     pub fn resolve_recovery(&mut self, restore: bool, now_s: f64) {
         if let Some(text) = self.recovered.take() {
             if restore {
-                self.text = text;
+                let before = std::mem::replace(&mut self.text, text);
+                self.record(Snapshot {
+                    text: before,
+                    cursor: self.cursor,
+                });
+                self.typing_at = None;
                 self.edited(now_s);
             } else {
                 let _ = std::fs::remove_file(recovery_path(self.path.as_deref()));

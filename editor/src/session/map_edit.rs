@@ -31,14 +31,35 @@ pub enum MapEdit {
     },
     /// Delete the road, path or bridge between `from` and `to` (either way round).
     DeleteLink { from: String, to: String },
-    /// Delete corner `corner` (0-based) of a risk zone that keeps three or more.
-    DeleteZoneCorner { zone: String, corner: usize },
-    /// Move corner `corner` (0-based) of a risk zone.
-    MoveZoneCorner {
-        zone: String,
-        corner: usize,
+    /// Move vertex `index` of a zone, a road's bends or a river (see [`Shape`]).
+    MoveVertex {
+        shape: Shape,
+        index: usize,
         to: Point,
     },
+    /// Insert a vertex so that it becomes vertex `index` (the ones from `index` on
+    /// move up by one): a zone corner, a road bend or a river point between its ends.
+    InsertVertex {
+        shape: Shape,
+        index: usize,
+        at: Point,
+    },
+    /// Delete vertex `index`: a zone keeps three corners, a river its two ends (an
+    /// end deleted takes the bend next to it as the new end).
+    DeleteVertex { shape: Shape, index: usize },
+}
+
+/// A line or polygon whose points the author edits, by the names the text uses, and
+/// how its vertices are counted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shape {
+    /// A risk zone (危险区): vertex `i` is corner `i` of its `polygon`.
+    Zone(String),
+    /// The road, path or bridge written `from -> to`: vertex `i` is its `via` bend `i`
+    /// (its ends are places, moved as places).
+    Link { from: String, to: String },
+    /// A river (河流): vertex 0 is `from`, then the `via` points, the last is `to`.
+    River(String),
 }
 
 /// How the text writes its points: metres, or `coordinates lonlat` with the map's
@@ -119,12 +140,6 @@ impl Statement<'_> {
             .iter()
             .position(|n| matches!(n.kind, NodeKind::Arrow))?;
         Some((self.name(arrow - 1)?, self.name(arrow + 1)?))
-    }
-    fn points(&self) -> impl Iterator<Item = &Node<'_>> {
-        self.nodes
-            .iter()
-            .copied()
-            .filter(|n| matches!(n.kind, NodeKind::Point { .. }))
     }
 }
 
@@ -276,45 +291,21 @@ pub fn plan(text: &str, edit: &MapEdit, form: CoordForm) -> Result<Vec<Splice>, 
                 insert: form.write(*to),
             }])
         }
-        MapEdit::MoveZoneCorner { zone, corner, to } => {
-            let st = block
-                .statements
-                .iter()
-                .find(|s| s.is(&["zone"]) && s.name(1) == Some(zone.as_str()))
-                .ok_or_else(|| not_here(zone))?;
-            let p = st
-                .points()
-                .nth(*corner)
-                .ok_or_else(|| format!("{zone} has no corner {} / 无此顶点", corner + 1))?;
+        MapEdit::MoveVertex { shape, index, to } => {
+            let v = vertices(&block, shape).ok_or_else(|| not_here(shape.name()))?;
+            let p = v.vertex(*index, shape)?;
             Ok(vec![Splice {
-                range: p.span.start as usize..p.span.end as usize,
+                range: span(p),
                 insert: form.write(*to),
             }])
         }
-        MapEdit::DeleteZoneCorner { zone, corner } => {
-            let st = block
-                .statements
-                .iter()
-                .find(|s| s.is(&["zone"]) && s.name(1) == Some(zone.as_str()))
-                .ok_or_else(|| not_here(zone))?;
-            if st.points().count() <= 3 {
-                return Err(format!(
-                    "{zone} keeps at least three corners / 危险区至少要有三个顶点"
-                ));
-            }
-            let p = st
-                .points()
-                .nth(*corner)
-                .ok_or_else(|| format!("{zone} has no corner {} / 无此顶点", corner + 1))?;
-            // The point and the blank before it: `(1, 2) (3, 4)` loses ` (3, 4)`.
-            let end = p.span.end as usize;
-            let start = text[..p.span.start as usize]
-                .trim_end_matches([' ', '\t'])
-                .len();
-            Ok(vec![Splice {
-                range: start..end,
-                insert: String::new(),
-            }])
+        MapEdit::InsertVertex { shape, index, at } => {
+            let v = vertices(&block, shape).ok_or_else(|| not_here(shape.name()))?;
+            v.insert(text, *index, &form.write(*at), shape)
+        }
+        MapEdit::DeleteVertex { shape, index } => {
+            let v = vertices(&block, shape).ok_or_else(|| not_here(shape.name()))?;
+            v.delete(text, *index, shape)
         }
         MapEdit::AddPlace { shelter, at } => {
             let c = block.chinese;
@@ -394,6 +385,205 @@ pub fn plan(text: &str, edit: &MapEdit, form: CoordForm) -> Result<Vec<Splice>, 
                 insert: String::new(),
             }])
         }
+    }
+}
+
+impl Shape {
+    fn name(&self) -> &str {
+        match self {
+            Shape::Zone(n) | Shape::River(n) => n,
+            Shape::Link { from, .. } => from,
+        }
+    }
+}
+
+fn span(n: &Node) -> Range<usize> {
+    n.span.start as usize..n.span.end as usize
+}
+
+/// The points of one shape's statement as the text holds them.
+struct Vertices<'t> {
+    /// Every vertex in the order the engine counts them ([`Shape`]).
+    points: Vec<&'t Node<'t>>,
+    /// The `via` points (all of a zone's corners), in order, and where they start in
+    /// `points`.
+    list: Vec<&'t Node<'t>>,
+    offset: usize,
+    /// The `via` keyword of a road or river, when it has bends.
+    via_kw: Option<&'t Node<'t>>,
+    /// A road or river without `via`: where ` via (x, y)` goes (the end of its last
+    /// word) and whether the statement is written in Chinese.
+    end: usize,
+    chinese: bool,
+    zone: bool,
+}
+
+/// The points after the last `kw` of a statement, as far as they run.
+fn points_after<'t>(st: &Statement<'t>, kw: &str) -> (Option<&'t Node<'t>>, Vec<&'t Node<'t>>) {
+    let Some(k) = st
+        .nodes
+        .iter()
+        .rposition(|n| n.word().is_some_and(|w| is(w, kw)))
+    else {
+        return (None, Vec::new());
+    };
+    let pts = st.nodes[k + 1..]
+        .iter()
+        .copied()
+        .take_while(|n| matches!(n.kind, NodeKind::Point { .. }))
+        .collect();
+    (Some(st.nodes[k]), pts)
+}
+
+fn vertices<'t>(block: &MapBlock<'t>, shape: &Shape) -> Option<Vertices<'t>> {
+    let st = block.statements.iter().find(|s| match shape {
+        Shape::Zone(name) => s.is(&["zone"]) && s.name(1) == Some(name.as_str()),
+        Shape::River(name) => s.is(&["river"]) && s.name(1) == Some(name.as_str()),
+        Shape::Link { from, to } => s.is(LINKS) && s.ends() == Some((from.as_str(), to.as_str())),
+    })?;
+    let end = st.nodes.last().map_or(0, |n| n.span.end as usize);
+    let chinese = st.keyword().is_some_and(|w| !w.is_ascii());
+    let (via_kw, via) = points_after(st, "via");
+    let via_kw = via_kw.filter(|_| !via.is_empty());
+    let mut v = Vertices {
+        points: Vec::new(),
+        list: via.clone(),
+        offset: 0,
+        via_kw,
+        end,
+        chinese,
+        zone: false,
+    };
+    match shape {
+        Shape::Zone(_) => {
+            v.zone = true;
+            v.list = points_after(st, "polygon").1;
+            v.points = v.list.clone();
+        }
+        Shape::Link { .. } => v.points = via,
+        Shape::River(_) => {
+            let (_, from) = points_after(st, "from");
+            let (_, to) = points_after(st, "to");
+            v.points.push(*from.first()?);
+            v.points.extend(via);
+            v.points.push(*to.first()?);
+            v.offset = 1;
+        }
+    }
+    Some(v)
+}
+
+impl Vertices<'_> {
+    fn vertex(&self, index: usize, shape: &Shape) -> Result<&Node<'_>, String> {
+        self.points
+            .get(index)
+            .copied()
+            .ok_or_else(|| format!("{} has no point {} / 无此点", shape.name(), index + 1))
+    }
+
+    /// What separates the list's points (`" "` unless the author wrote otherwise).
+    fn separator<'a>(&self, text: &'a str) -> &'a str {
+        match self.list.as_slice() {
+            [a, b, ..] => {
+                let sep = &text[a.span.end as usize..b.span.start as usize];
+                if sep.trim_matches([' ', '\t', ',', '，']).is_empty() && !sep.is_empty() {
+                    sep
+                } else {
+                    " "
+                }
+            }
+            _ => " ",
+        }
+    }
+
+    fn insert(
+        &self,
+        text: &str,
+        index: usize,
+        point: &str,
+        shape: &Shape,
+    ) -> Result<Vec<Splice>, String> {
+        let at_end = || {
+            format!(
+                "{} cannot grow past its ends / 只能在两端之间加点",
+                shape.name()
+            )
+        };
+        let j = index.checked_sub(self.offset).ok_or_else(at_end)?;
+        if j > self.list.len() {
+            return Err(at_end());
+        }
+        let sep = self.separator(text);
+        let (at, insert) = if self.list.is_empty() {
+            // A road or river without bends yet: ` via (x, y)` after its last word.
+            let via = if self.chinese { "途经" } else { "via" };
+            (self.end, format!(" {via} {point}"))
+        } else if j < self.list.len() {
+            (self.list[j].span.start as usize, format!("{point}{sep}"))
+        } else {
+            let last = self.list[j - 1];
+            (last.span.end as usize, format!("{sep}{point}"))
+        };
+        Ok(vec![Splice {
+            range: at..at,
+            insert,
+        }])
+    }
+
+    /// The splice that removes point `j` of the list with the blank before it (and
+    /// the `via` keyword with its last point).
+    fn remove(&self, text: &str, j: usize) -> Splice {
+        let p = self.list[j];
+        let first = match self.via_kw {
+            Some(kw) if self.list.len() == 1 => kw,
+            _ => p,
+        };
+        let start = text[..first.span.start as usize]
+            .trim_end_matches([' ', '\t'])
+            .len();
+        // The first point of several keeps the blank before it and loses the one after.
+        if j == 0 && self.list.len() > 1 {
+            return Splice {
+                range: p.span.start as usize..self.list[1].span.start as usize,
+                insert: String::new(),
+            };
+        }
+        Splice {
+            range: start..p.span.end as usize,
+            insert: String::new(),
+        }
+    }
+
+    fn delete(&self, text: &str, index: usize, shape: &Shape) -> Result<Vec<Splice>, String> {
+        let name = shape.name();
+        let p = self.vertex(index, shape)?;
+        if self.zone {
+            if self.list.len() <= 3 {
+                return Err(format!(
+                    "{name} keeps at least three corners / 危险区至少要有三个顶点"
+                ));
+            }
+            return Ok(vec![self.remove(text, index)]);
+        }
+        if index >= self.offset && index - self.offset < self.list.len() {
+            return Ok(vec![self.remove(text, index - self.offset)]);
+        }
+        // A river's end: the bend next to it becomes the end.
+        let Some(j) = (if index == 0 {
+            Some(0)
+        } else {
+            self.list.len().checked_sub(1)
+        })
+        .filter(|_| !self.list.is_empty()) else {
+            return Err(format!("{name} keeps its two ends / 河流须保留起点和终点"));
+        };
+        Ok(vec![
+            Splice {
+                range: span(p),
+                insert: text[span(self.list[j])].to_owned(),
+            },
+            self.remove(text, j),
+        ])
     }
 }
 
@@ -567,9 +757,9 @@ mod tests {
         assert!(!out.contains("老路"));
         let out = edit_text(
             &out,
-            &MapEdit::MoveZoneCorner {
-                zone: "低洼区".into(),
-                corner: 1,
+            &MapEdit::MoveVertex {
+                shape: Shape::Zone("低洼区".into()),
+                index: 1,
                 to: p(900.0, 870.0),
             },
             CoordForm::Metres,
@@ -583,9 +773,9 @@ mod tests {
         let corner = |text: &str, corner| {
             plan(
                 text,
-                &MapEdit::DeleteZoneCorner {
-                    zone: "低洼区".into(),
-                    corner,
+                &MapEdit::DeleteVertex {
+                    shape: Shape::Zone("低洼区".into()),
+                    index: corner,
                 },
                 CoordForm::Metres,
             )
@@ -596,6 +786,238 @@ mod tests {
         assert!(
             three.contains("范围 (560, 860) (880, 1060) (560, 1060)\n"),
             "{three}"
+        );
+    }
+
+    #[test]
+    fn a_corner_is_inserted_between_its_neighbours() {
+        let zone = |index, x, y| MapEdit::InsertVertex {
+            shape: Shape::Zone("低洼区".into()),
+            index,
+            at: p(x, y),
+        };
+        // Between corners 0 and 1: it becomes corner 1.
+        let out = edit_text(ZH, &zone(1, 710.0, 850.0), CoordForm::Metres).unwrap();
+        assert_eq!(
+            out,
+            ZH.replace(
+                "范围 (560, 860) (860, 860)",
+                "范围 (560, 860) (710, 850) (860, 860)"
+            )
+        );
+        // On the closing edge (last corner back to the first): appended.
+        let out = edit_text(ZH, &zone(3, 700.0, 1000.0), CoordForm::Metres).unwrap();
+        assert!(out.contains("(880, 1060) (700, 1000)\n}"), "{out}");
+        // The engine reads the corner where it was put (in a complete scenario).
+        let fixture = include_str!("../../tests/fixtures/mini-flood.drill");
+        let zone = |index, at| MapEdit::InsertVertex {
+            shape: Shape::Zone("下村低洼区".into()),
+            index,
+            at,
+        };
+        let out = edit_text(fixture, &zone(4, p(240.0, 420.0)), CoordForm::Metres).unwrap();
+        let (_, result) = drill_engine::lang::check_text("t.drill", &out);
+        let sc = result.scenario.expect("checks");
+        let polygon = &sc.map.zones[0].polygon;
+        assert_eq!(polygon.len(), 5);
+        assert_eq!(polygon[4], p(240.0, 420.0));
+    }
+
+    #[test]
+    fn road_bends_are_added_moved_and_deleted() {
+        let road = || Shape::Link {
+            from: "下村".into(),
+            to: "上村".into(),
+        };
+        // A road without bends gets `途经` (the author writes Chinese) before its comment.
+        let out = edit_text(
+            ZH,
+            &MapEdit::InsertVertex {
+                shape: road(),
+                index: 0,
+                at: p(600.0, 700.0),
+            },
+            CoordForm::Metres,
+        )
+        .unwrap();
+        assert!(
+            out.contains("道路 下村 -> 上村 宽 4m 途经 (600, 700) // 老路\n"),
+            "{out}"
+        );
+        // A second bend after the first, nearer 上村.
+        let out = edit_text(
+            &out,
+            &MapEdit::InsertVertex {
+                shape: road(),
+                index: 1,
+                at: p(550.0, 600.0),
+            },
+            CoordForm::Metres,
+        )
+        .unwrap();
+        assert!(out.contains("途经 (600, 700) (550, 600) // 老路"), "{out}");
+        let out = edit_text(
+            &out,
+            &MapEdit::MoveVertex {
+                shape: road(),
+                index: 0,
+                to: p(620.0, 720.0),
+            },
+            CoordForm::Metres,
+        )
+        .unwrap();
+        assert!(out.contains("途经 (620, 720) (550, 600) // 老路"), "{out}");
+        let one = edit_text(
+            &out,
+            &MapEdit::DeleteVertex {
+                shape: road(),
+                index: 0,
+            },
+            CoordForm::Metres,
+        )
+        .unwrap();
+        assert!(one.contains("宽 4m 途经 (550, 600) // 老路"), "{one}");
+        // The last bend takes its keyword with it: the line is as it was.
+        let none = edit_text(
+            &one,
+            &MapEdit::DeleteVertex {
+                shape: road(),
+                index: 0,
+            },
+            CoordForm::Metres,
+        )
+        .unwrap();
+        assert_eq!(none, ZH);
+        // The other direction is another road: refused, not guessed.
+        assert!(
+            plan(
+                ZH,
+                &MapEdit::DeleteVertex {
+                    shape: Shape::Link {
+                        from: "上村".into(),
+                        to: "下村".into()
+                    },
+                    index: 0
+                },
+                CoordForm::Metres
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn river_points_are_added_moved_and_deleted() {
+        let text = "map {\n  // 溪流\n  river 竹源溪 from (0, 500) to (900, 380) width 8m via (400, 450) // 主河道\n}\n";
+        let river = || Shape::River("竹源溪".into());
+        let edit = |text: &str, e: MapEdit| edit_text(text, &e, CoordForm::Metres);
+        // Vertex 0 is `from`, 1 the bend, 2 `to`: wherever the text writes them.
+        let out = edit(
+            text,
+            MapEdit::MoveVertex {
+                shape: river(),
+                index: 2,
+                to: p(950.0, 370.0),
+            },
+        )
+        .unwrap();
+        assert!(out.contains("to (950, 370) width 8m via (400, 450) // 主河道"));
+        // Between the bend and `to`: a second via point.
+        let out = edit(
+            &out,
+            MapEdit::InsertVertex {
+                shape: river(),
+                index: 2,
+                at: p(700.0, 420.0),
+            },
+        )
+        .unwrap();
+        assert!(out.contains("via (400, 450) (700, 420) // 主河道"), "{out}");
+        // Between `from` and the first bend.
+        let out = edit(
+            &out,
+            MapEdit::InsertVertex {
+                shape: river(),
+                index: 1,
+                at: p(200.0, 480.0),
+            },
+        )
+        .unwrap();
+        assert!(
+            out.contains("via (200, 480) (400, 450) (700, 420) // 主河道"),
+            "{out}"
+        );
+        // Not past an end.
+        assert!(
+            edit(
+                &out,
+                MapEdit::InsertVertex {
+                    shape: river(),
+                    index: 0,
+                    at: p(0.0, 0.0)
+                }
+            )
+            .is_err()
+        );
+        // Deleting `from` makes the first bend the start.
+        let out = edit(
+            &out,
+            MapEdit::DeleteVertex {
+                shape: river(),
+                index: 0,
+            },
+        )
+        .unwrap();
+        assert!(
+            out.contains(
+                "from (200, 480) to (950, 370) width 8m via (400, 450) (700, 420) // 主河道"
+            ),
+            "{out}"
+        );
+        // A middle bend.
+        let out = edit(
+            &out,
+            MapEdit::DeleteVertex {
+                shape: river(),
+                index: 1,
+            },
+        )
+        .unwrap();
+        assert!(out.contains("via (700, 420) // 主河道"), "{out}");
+        // `to` takes the last bend; then the river has only its ends and keeps them.
+        let out = edit(
+            &out,
+            MapEdit::DeleteVertex {
+                shape: river(),
+                index: 2,
+            },
+        )
+        .unwrap();
+        assert!(
+            out.contains("river 竹源溪 from (200, 480) to (700, 420) width 8m // 主河道"),
+            "{out}"
+        );
+        assert!(out.contains("// 溪流\n"));
+        assert!(
+            edit(
+                &out,
+                MapEdit::DeleteVertex {
+                    shape: river(),
+                    index: 1
+                }
+            )
+            .is_err()
+        );
+        // The engine reads the river so (in a complete scenario).
+        let line = out.lines().find(|l| l.contains("river 竹源溪")).unwrap();
+        let fixture = include_str!("../../tests/fixtures/mini-flood.drill")
+            .replace("  river  竹源溪 from (0, 500) to (900, 380) width 8m", line);
+        let (_, result) = drill_engine::lang::check_text("t.drill", &fixture);
+        let sc = result
+            .scenario
+            .unwrap_or_else(|| panic!("{:?}", result.diagnostics));
+        assert_eq!(
+            sc.map.rivers[0].points,
+            vec![p(200.0, 480.0), p(700.0, 420.0)]
         );
     }
 

@@ -1,5 +1,5 @@
 //! 当前文档 — the open scenario and what is built from it, shared by every mode: the
-//! document (text, autosave, crash recovery, undo of map edits), the engine's check
+//! document (text, autosave, crash recovery, one undo history for typing and map edits), the engine's check
 //! of it, the map edits written back into its text, and the engine run built from a
 //! checked scenario.
 

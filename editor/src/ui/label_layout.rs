@@ -18,6 +18,10 @@ pub enum Placement {
     Centered,
     /// Centred on the anchor if free, else around it (a zone's name at its centre).
     Near { gap: f32 },
+    /// Around, then the same eight spots one, two and three lines farther out: a label
+    /// that must not be dropped (a shelter's: where people go) looks past its own
+    /// occupancy bar and its neighbours' markers before giving up.
+    Wide { gap: f32 },
 }
 
 /// One label to place.
@@ -111,6 +115,14 @@ fn candidates(anchor: Pos2, placement: Placement, size: Vec2) -> Vec<Rect> {
         Placement::Near { gap } => {
             let mut v = vec![Rect::from_center_size(anchor, size)];
             v.extend(candidates(anchor, Placement::Around { gap }, size));
+            v
+        }
+        Placement::Wide { gap } => {
+            let mut v = candidates(anchor, Placement::Around { gap }, size);
+            for k in 1..=3 {
+                let g = gap + k as f32 * size.y;
+                v.extend(candidates(anchor, Placement::Around { gap: g }, size).drain(..8));
+            }
             v
         }
         Placement::Around { gap } => {
@@ -242,6 +254,33 @@ mod tests {
             board.place(&around(300.0, 300.0, &[(f32::NAN, 20.0)], 0)),
             None
         );
+    }
+
+    /// The exercise map's crowded shelter: its own occupancy bar above it, a
+    /// neighbour's bar to the right, a village's marker below, the map's edge to the
+    /// left. `Around` finds nothing; `Wide` finds the spot above the bar.
+    #[test]
+    fn a_wide_label_looks_farther_out_before_it_is_dropped() {
+        let a = Pos2::new(464.9, 177.7);
+        let obstacles = vec![
+            Rect::from_min_max(Pos2::new(412.1, 129.3), Pos2::new(517.7, 160.1)),
+            Rect::from_min_max(Pos2::new(564.3, 159.7), Pos2::new(669.9, 190.6)),
+            Rect::from_min_max(Pos2::new(477.2, 200.2), Pos2::new(493.2, 216.2)),
+        ];
+        let bounds = Rect::from_min_max(Pos2::new(394.3, 104.7), Pos2::new(886.3, 457.8));
+        let req = |placement| LabelRequest {
+            anchor: a,
+            placement,
+            variants: vec![Vec2::new(88.0, 20.0)],
+            priority: 0,
+        };
+        let mut board = LabelBoard::new(bounds, obstacles.clone());
+        assert_eq!(board.place(&req(Placement::Around { gap: 12.0 })), None);
+        let p = board.place(&req(Placement::Wide { gap: 12.0 })).unwrap();
+        assert!(bounds.contains_rect(p.rect));
+        assert!(obstacles.iter().all(|o| overlap_area(*o, p.rect) == 0.0));
+        // Still near its marker: within three lines and a label of it.
+        assert!(p.rect.center().distance(a) < 3.0 * 20.0 + 88.0, "{p:?}");
     }
 
     #[test]

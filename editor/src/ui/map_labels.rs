@@ -491,9 +491,16 @@ pub fn draw_map_labels(
             }
         }
         let (_, radius) = place_marker(&place.kind);
+        // A shelter's label looks farther out before it is dropped: where people go
+        // is what a room reads off the map first.
+        let placement = if place.kind == PlaceKind::Shelter {
+            Placement::Wide { gap: radius + 3.0 }
+        } else {
+            Placement::Around { gap: radius + 3.0 }
+        };
         reqs.push(LabelRequest {
             anchor: p,
-            placement: Placement::Around { gap: radius + 3.0 },
+            placement,
             variants: gs.iter().map(|(_, g)| g.size()).collect(),
             priority: place_priority(&place.kind, place.people),
         });

@@ -1,7 +1,9 @@
-//! 地图编辑工具 — the mouse on the author's map: drag a place or a zone corner to move
-//! it, click to add a place or a shelter, click two places for a road, click a place or
-//! a road to delete it. This module only turns pointer events into a [`MapIntent`]
-//! (by place, zone and link index) and draws the handles; the author mode writes the
+//! 地图编辑工具 — the mouse on the author's map: drag a place, a zone corner, a road's
+//! bend or a river's point to move it; drag the small handle halfway along a zone edge,
+//! a road or a river to add a point there (as JOSM and QGIS do); click to add a place
+//! or a shelter, click two places for a road, click a place, a point or a road to
+//! delete it. This module only turns pointer events into a [`MapIntent`] (by place,
+//! zone, link and river index) and draws the handles; the author mode writes the
 //! intent into the text (`session::map_edit`), and the map re-derives from the check.
 
 use crate::ui::map_view::{MapTransform, place_marker, zone_color};
@@ -11,35 +13,49 @@ use egui::{Color32, Pos2, Rect, Stroke, Vec2};
 /// The tool the author's map is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum EditTool {
-    /// Drag places and zone corners; clicks jump to the text.
+    /// Drag places and points, or a midpoint handle to add a point; clicks jump to
+    /// the text.
     #[default]
     Move,
     AddPlace,
     AddShelter,
     /// Click two places to join them with a road.
     AddRoad,
-    /// Click a place, a zone corner or a road to delete it.
+    /// Click a place, a point or a road to delete it.
     Delete,
+}
+
+/// A shape whose points are edited, by index into the checked scenario. Its vertices
+/// are counted as `session::map_edit::Shape` counts them: a zone's corners, a road's
+/// `via` bends (not its ends, which are places), a river's points from `from` to `to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShapeIdx {
+    Zone(usize),
+    Link(usize),
+    River(usize),
 }
 
 /// What is being dragged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DragTarget {
     Place(usize),
-    /// Zone index, corner index.
-    ZoneCorner(usize, usize),
+    /// Vertex `1` of shape `0`.
+    Vertex(ShapeIdx, usize),
+    /// A midpoint handle: dropping it adds the vertex that becomes vertex `1`.
+    Insert(ShapeIdx, usize),
 }
 
 /// An edit the author made on the map, by index into the checked scenario.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum MapIntent {
     MovePlace(usize, Point),
-    MoveZoneCorner(usize, usize, Point),
+    MoveVertex(ShapeIdx, usize, Point),
+    InsertVertex(ShapeIdx, usize, Point),
     Add { shelter: bool, at: Point },
     AddRoad(usize, usize),
     DeletePlace(usize),
     DeleteLink(usize),
-    DeleteZoneCorner(usize, usize),
+    DeleteVertex(ShapeIdx, usize),
 }
 
 /// The editing state of a map (author mode only).
@@ -52,10 +68,84 @@ pub struct EditState {
     pub road_from: Option<usize>,
     /// The edit made this frame, for the mode to write into the text.
     pub intent: Option<MapIntent>,
+    /// Where the pointer hovers (screen): the shape under it shows its midpoint handles.
+    pub hover: Option<Pos2>,
 }
 
 /// Pointer distance (screen points) within which a marker, corner or road is hit.
 const HIT: f32 = 8.0;
+
+/// A segment shorter than this on screen (points) has no midpoint handle: it would sit
+/// on the vertices' handles.
+const MIN_SEGMENT: f32 = 4.0 * HIT;
+
+/// A shape's line on the map: its points (a road's with its two places), whether it
+/// closes, and how many points at each end are not its vertices (a road's places).
+struct Outline {
+    shape: ShapeIdx,
+    points: Vec<Point>,
+    closed: bool,
+    skip: usize,
+}
+
+impl Outline {
+    /// Vertex `k` and where it lies.
+    fn vertices(&self) -> impl Iterator<Item = (usize, Point)> + '_ {
+        self.points[self.skip..self.points.len() - self.skip]
+            .iter()
+            .copied()
+            .enumerate()
+    }
+
+    /// Each segment's two ends and the vertex index a point added on it takes.
+    fn segments(&self) -> impl Iterator<Item = (usize, Point, Point)> + '_ {
+        let n = self.points.len();
+        let count = if self.closed { n } else { n.saturating_sub(1) };
+        (0..count).map(move |s| (s + 1 - self.skip, self.points[s], self.points[(s + 1) % n]))
+    }
+}
+
+/// Every zone, road and river with its points.
+fn outlines(sc: &Scenario) -> Vec<Outline> {
+    let mut out = Vec::new();
+    for (z, zone) in sc.map.zones.iter().enumerate() {
+        if zone.polygon.len() >= 3 {
+            out.push(Outline {
+                shape: ShapeIdx::Zone(z),
+                points: zone.polygon.clone(),
+                closed: true,
+                skip: 0,
+            });
+        }
+    }
+    let places = &sc.map.places;
+    for (l, link) in sc.map.links.iter().enumerate() {
+        let (Some(a), Some(b)) = (places.get(link.from.index()), places.get(link.to.index()))
+        else {
+            continue;
+        };
+        let mut points = vec![a.pos];
+        points.extend(&link.via);
+        points.push(b.pos);
+        out.push(Outline {
+            shape: ShapeIdx::Link(l),
+            points,
+            closed: false,
+            skip: 1,
+        });
+    }
+    for (r, river) in sc.map.rivers.iter().enumerate() {
+        if river.points.len() >= 2 {
+            out.push(Outline {
+                shape: ShapeIdx::River(r),
+                points: river.points.clone(),
+                closed: false,
+                skip: 0,
+            });
+        }
+    }
+    out
+}
 
 /// The place whose marker is under `pos`, nearest first.
 pub fn hit_place(sc: &Scenario, t: &MapTransform, view: Rect, pos: Pos2) -> Option<usize> {
@@ -69,25 +159,57 @@ pub fn hit_place(sc: &Scenario, t: &MapTransform, view: Rect, pos: Pos2) -> Opti
         .map(|(i, _, _)| i)
 }
 
-/// The zone corner under `pos`.
-pub fn hit_corner(
+/// The nearest of `items` (screen position and value) within [`HIT`] of `pos`.
+fn nearest<T>(items: impl Iterator<Item = (Pos2, T)>, pos: Pos2) -> Option<T> {
+    items
+        .map(|(p, v)| (p.distance(pos), v))
+        .filter(|(d, _)| *d <= HIT)
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, v)| v)
+}
+
+/// The vertex (zone corner, road bend, river point) under `pos`.
+pub fn hit_vertex(
     sc: &Scenario,
     t: &MapTransform,
     view: Rect,
     pos: Pos2,
-) -> Option<(usize, usize)> {
-    let mut best = None;
-    let mut best_d = HIT;
-    for (z, zone) in sc.map.zones.iter().enumerate() {
-        for (c, p) in zone.polygon.iter().enumerate() {
-            let d = t.to_screen(*p, view).distance(pos);
-            if d <= best_d {
-                best_d = d;
-                best = Some((z, c));
-            }
-        }
-    }
-    best
+) -> Option<(ShapeIdx, usize)> {
+    let outlines = outlines(sc);
+    nearest(
+        outlines.iter().flat_map(|o| {
+            o.vertices()
+                .map(|(k, p)| (t.to_screen(p, view), (o.shape, k)))
+        }),
+        pos,
+    )
+}
+
+/// The midpoint handles: each long enough segment's middle on screen, with the shape
+/// and the vertex index a point added there takes.
+fn midpoints(outlines: &[Outline], to: impl Fn(Point) -> Pos2) -> Vec<(Pos2, (ShapeIdx, usize))> {
+    outlines
+        .iter()
+        .flat_map(|o| {
+            o.segments().filter_map(|(k, a, b)| {
+                let (a, b) = (to(a), to(b));
+                (a.distance(b) >= MIN_SEGMENT).then(|| (a.lerp(b, 0.5), (o.shape, k)))
+            })
+        })
+        .collect()
+}
+
+/// The midpoint handle under `pos`: dragging it adds a vertex to that shape.
+pub fn hit_midpoint(
+    sc: &Scenario,
+    t: &MapTransform,
+    view: Rect,
+    pos: Pos2,
+) -> Option<(ShapeIdx, usize)> {
+    nearest(
+        midpoints(&outlines(sc), |p| t.to_screen(p, view)).into_iter(),
+        pos,
+    )
 }
 
 fn segment_distance(p: Pos2, a: Pos2, b: Pos2) -> f32 {
@@ -103,24 +225,22 @@ fn segment_distance(p: Pos2, a: Pos2, b: Pos2) -> f32 {
 
 /// The road, path or bridge whose line passes under `pos`.
 pub fn hit_link(sc: &Scenario, t: &MapTransform, view: Rect, pos: Pos2) -> Option<usize> {
-    let places = &sc.map.places;
-    sc.map
-        .links
+    outlines(sc)
         .iter()
-        .enumerate()
-        .filter_map(|(i, l)| {
-            let mut pts = vec![places.get(l.from.index())?.pos];
-            pts.extend(&l.via);
-            pts.push(places.get(l.to.index())?.pos);
-            let screen: Vec<Pos2> = pts.iter().map(|&p| t.to_screen(p, view)).collect();
-            let d = screen
-                .windows(2)
-                .map(|w| segment_distance(pos, w[0], w[1]))
-                .fold(f32::INFINITY, f32::min);
-            (d <= HIT).then_some((i, d))
+        .filter_map(|o| match o.shape {
+            ShapeIdx::Link(l) => Some((l, line_distance(o, pos, |p| t.to_screen(p, view)))),
+            _ => None,
         })
+        .filter(|&(_, d)| d <= HIT)
         .min_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(i, _)| i)
+}
+
+/// How far `pos` is from a shape's line on screen.
+fn line_distance(o: &Outline, pos: Pos2, to: impl Fn(Point) -> Pos2) -> f32 {
+    o.segments()
+        .map(|(_, a, b)| segment_distance(pos, to(a), to(b)))
+        .fold(f32::INFINITY, f32::min)
 }
 
 /// Handles the pointer on the map in edit mode. Returns whether it used the drag (so
@@ -133,12 +253,14 @@ pub fn interact(
     view: Rect,
 ) -> bool {
     let pointer = response.interact_pointer_pos();
+    edit.hover = response.hover_pos();
     if response.drag_started() && edit.tool == EditTool::Move {
         let origin = response.ctx.input(|i| i.pointer.press_origin()).or(pointer);
         if let Some(o) = origin {
             let target = hit_place(sc, t, view, o)
                 .map(DragTarget::Place)
-                .or_else(|| hit_corner(sc, t, view, o).map(|(z, c)| DragTarget::ZoneCorner(z, c)));
+                .or_else(|| hit_vertex(sc, t, view, o).map(|(s, k)| DragTarget::Vertex(s, k)))
+                .or_else(|| hit_midpoint(sc, t, view, o).map(|(s, k)| DragTarget::Insert(s, k)));
             edit.drag = target.map(|d| (d, t.to_map(o, view)));
         }
     }
@@ -149,7 +271,8 @@ pub fn interact(
         if response.drag_stopped() {
             edit.intent = Some(match *target {
                 DragTarget::Place(i) => MapIntent::MovePlace(i, *at),
-                DragTarget::ZoneCorner(z, c) => MapIntent::MoveZoneCorner(z, c, *at),
+                DragTarget::Vertex(s, k) => MapIntent::MoveVertex(s, k, *at),
+                DragTarget::Insert(s, k) => MapIntent::InsertVertex(s, k, *at),
             });
             edit.drag = None;
         }
@@ -177,7 +300,7 @@ pub fn interact(
                 edit.intent = hit_place(sc, t, view, p)
                     .map(MapIntent::DeletePlace)
                     .or_else(|| {
-                        hit_corner(sc, t, view, p).map(|(z, c)| MapIntent::DeleteZoneCorner(z, c))
+                        hit_vertex(sc, t, view, p).map(|(s, k)| MapIntent::DeleteVertex(s, k))
                     })
                     .or_else(|| hit_link(sc, t, view, p).map(MapIntent::DeleteLink));
             }
@@ -186,34 +309,94 @@ pub fn interact(
     false
 }
 
-/// The scenario as the drag shows it (the dragged place or corner at the pointer), or
-/// `None` when nothing is dragged.
+/// The points of `shape` in `sc`, as its vertices count them.
+fn vertices_mut(sc: &mut Scenario, shape: ShapeIdx) -> Option<&mut Vec<Point>> {
+    Some(match shape {
+        ShapeIdx::Zone(z) => &mut sc.map.zones.get_mut(z)?.polygon,
+        ShapeIdx::Link(l) => &mut sc.map.links.get_mut(l)?.via,
+        ShapeIdx::River(r) => &mut sc.map.rivers.get_mut(r)?.points,
+    })
+}
+
+/// The scenario as the drag shows it (the dragged place or point at the pointer, a
+/// point being added already in its shape), or `None` when nothing is dragged.
 pub fn preview(edit: Option<&EditState>, sc: &Scenario) -> Option<Scenario> {
     let (target, at) = edit?.drag?;
     let mut sc = sc.clone();
     match target {
         DragTarget::Place(i) => sc.map.places.get_mut(i)?.pos = at,
-        DragTarget::ZoneCorner(z, c) => *sc.map.zones.get_mut(z)?.polygon.get_mut(c)? = at,
+        DragTarget::Vertex(s, k) => *vertices_mut(&mut sc, s)?.get_mut(k)? = at,
+        DragTarget::Insert(s, k) => {
+            let pts = vertices_mut(&mut sc, s)?;
+            pts.insert(k.min(pts.len()), at);
+        }
     }
     Some(sc)
 }
 
-/// Zone corner handles, and the first place of a road being drawn.
+/// The handles: zone corners (squares), road bends and river points (dots), the
+/// midpoint handles of the shape under the pointer (with the move tool), and the
+/// first place of a road being drawn.
 pub fn draw_handles(
     painter: &egui::Painter,
     edit: &EditState,
     sc: &Scenario,
     to: impl Fn(Point) -> Pos2,
 ) {
-    for z in &sc.map.zones {
-        for p in &z.polygon {
-            painter.rect(
-                Rect::from_center_size(to(*p), Vec2::splat(7.0)),
-                1.0,
-                Color32::WHITE,
-                Stroke::new(1.5, zone_color(z.level)),
-                egui::StrokeKind::Middle,
-            );
+    let outlines = outlines(sc);
+    let river_ink = Color32::from_rgb(0x1f, 0x5f, 0xa8);
+    for o in &outlines {
+        for (_, p) in o.vertices() {
+            match o.shape {
+                ShapeIdx::Zone(z) => {
+                    painter.rect(
+                        Rect::from_center_size(to(p), Vec2::splat(7.0)),
+                        1.0,
+                        Color32::WHITE,
+                        Stroke::new(1.5, zone_color(sc.map.zones[z].level)),
+                        egui::StrokeKind::Middle,
+                    );
+                }
+                ShapeIdx::Link(_) => {
+                    painter.circle(
+                        to(p),
+                        3.5,
+                        Color32::WHITE,
+                        Stroke::new(1.5, Color32::from_gray(60)),
+                    );
+                }
+                ShapeIdx::River(_) => {
+                    painter.circle(to(p), 3.5, Color32::WHITE, Stroke::new(1.5, river_ink));
+                }
+            }
+        }
+    }
+    // Midpoint handles of the shape nearest the pointer (all of them would clutter a
+    // village's map); none while something is dragged.
+    let hovered = edit
+        .hover
+        .filter(|_| edit.tool == EditTool::Move && edit.drag.is_none())
+        .and_then(|h| {
+            outlines
+                .iter()
+                .map(|o| (o.shape, line_distance(o, h, &to)))
+                .filter(|&(_, d)| d <= 3.0 * HIT)
+                .min_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(s, _)| s)
+        });
+    let shown: Vec<Outline> = outlines
+        .into_iter()
+        .filter(|o| Some(o.shape) == hovered)
+        .collect();
+    for (p, _) in midpoints(&shown, &to) {
+        painter.circle(
+            p,
+            4.5,
+            Color32::from_white_alpha(220),
+            Stroke::new(1.0, Color32::from_gray(60)),
+        );
+        for d in [Vec2::new(2.5, 0.0), Vec2::new(0.0, 2.5)] {
+            painter.line_segment([p - d, p + d], Stroke::new(1.2, Color32::from_gray(30)));
         }
     }
     if let Some(p) = edit.road_from.and_then(|i| sc.map.places.get(i)) {
@@ -278,15 +461,44 @@ mod tests {
         assert_eq!(hit_link(&sc, &t, view, Pos2::new(200.0, 153.0)), Some(0));
         assert_eq!(hit_link(&sc, &t, view, Pos2::new(200.0, 170.0)), None);
         assert_eq!(
-            hit_corner(&sc, &t, view, Pos2::new(201.0, 238.0)),
-            Some((0, 2))
+            hit_vertex(&sc, &t, view, Pos2::new(201.0, 238.0)),
+            Some((ShapeIdx::Zone(0), 2))
         );
         let mut edit = EditState {
-            drag: Some((DragTarget::ZoneCorner(0, 2), Point { x: 60.0, y: 95.0 })),
+            drag: Some((
+                DragTarget::Vertex(ShapeIdx::Zone(0), 2),
+                Point { x: 60.0, y: 95.0 },
+            )),
             ..Default::default()
         };
         let moved = preview(Some(&edit), &sc).unwrap();
         assert_eq!(moved.map.zones[0].polygon[2], Point { x: 60.0, y: 95.0 });
+        // The zone's edges have midpoint handles: (0,50)-(100,50) at (50,50), the
+        // closing edge (50,90)-(0,50) at (25,70), which appends corner 3.
+        assert_eq!(
+            hit_midpoint(&sc, &t, view, Pos2::new(202.0, 201.0)),
+            Some((ShapeIdx::Zone(0), 1))
+        );
+        assert_eq!(
+            hit_midpoint(&sc, &t, view, Pos2::new(175.0, 220.0)),
+            Some((ShapeIdx::Zone(0), 3))
+        );
+        // The road (no bends yet) has one, halfway between its places: bend 0.
+        assert_eq!(
+            hit_midpoint(&sc, &t, view, Pos2::new(200.0, 150.0)),
+            Some((ShapeIdx::Link(0), 0))
+        );
+        edit.drag = Some((
+            DragTarget::Insert(ShapeIdx::Link(0), 0),
+            Point { x: 50.0, y: -20.0 },
+        ));
+        let bent = preview(Some(&edit), &sc).unwrap();
+        assert_eq!(bent.map.links[0].via, vec![Point { x: 50.0, y: -20.0 }]);
+        // Its bend is now a vertex.
+        assert_eq!(
+            hit_vertex(&bent, &t, view, Pos2::new(201.0, 131.0)),
+            Some((ShapeIdx::Link(0), 0))
+        );
         edit.drag = None;
         assert!(preview(Some(&edit), &sc).is_none());
     }
