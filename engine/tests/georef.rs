@@ -103,3 +103,37 @@ fn a_lonlat_scenario_checks_clean_and_lands_within_a_metre() {
     assert!(formatted.contains("(119.531, 30.2395)"), "{formatted}");
     assert_eq!(lang::format(&formatted).unwrap(), formatted, "idempotent");
 }
+
+/// A basemap placed by corners in degrees (`basemap "x.png" from (lon, lat) to (lon,
+/// lat)` under `coordinates lonlat`): its four corners land in map metres where the
+/// degree lengths put them, within 1 m (the image itself is read only by `io`).
+#[test]
+fn basemap_corners_in_degrees_land_within_a_metre() {
+    use drill_engine::model::BasemapPlacement;
+    let text = TEXT.replace(
+        "  coordinates lonlat\n",
+        "  coordinates lonlat\n  basemap \"maps/air.png\" from (119.529, 30.241) to (119.532, 30.239)\n",
+    );
+    let (sources, r) = lang::check_text("lonlat.drill", &text);
+    let s = r
+        .scenario
+        .unwrap_or_else(|| panic!("{}", lang::render(&r.diagnostics, &sources)));
+    let basemap = s.map.basemap.as_ref().expect("the basemap is read");
+    let BasemapPlacement::Corners(corners) = basemap.placement else {
+        panic!("placed by corners: {:?}", basemap.placement)
+    };
+    let (per_lon, per_lat) = metres_per_degree(30.24);
+    // North-west, north-east, south-east, south-west; y points south on the map.
+    let expected = [
+        (-0.001 * per_lon, -0.001 * per_lat),
+        (0.002 * per_lon, -0.001 * per_lat),
+        (0.002 * per_lon, 0.001 * per_lat),
+        (-0.001 * per_lon, 0.001 * per_lat),
+    ];
+    for (got, (x, y)) in corners.iter().zip(expected) {
+        assert!(
+            (got.x - x).abs() < 1.0 && (got.y - y).abs() < 1.0,
+            "{got:?} against ({x}, {y})"
+        );
+    }
+}
