@@ -246,13 +246,16 @@ pub fn move_walkers(
             let li = d.link.index();
             let n = hh.people();
             let (storage, length) = (net.net.storage_p[li], net.net.length_m[li]);
-            let factor = net.net.entry_factor(d.slot(), n);
-            let lane = &mut net.net.lanes[d.slot()];
-            if lane.people > 0 && lane.people + n > storage {
-                lane.blocked = true;
+            let on_lane = net.net.lanes[d.slot()].people;
+            if on_lane > 0 && on_lane + n > storage {
+                net.net.lanes[d.slot()].blocked = true;
                 movers.at_node.push(h);
                 continue;
             }
+            // Only for those who enter: a household refused for storage asks again
+            // in every pass of a busy step.
+            let factor = net.net.entry_factor(d.slot(), n);
+            let lane = &mut net.net.lanes[d.slot()];
             let entered = hh.at_since_s.max(now - clock.step_s).max(lane.room_at_s);
             lane.queue.push_back(Walker {
                 household: h,
