@@ -80,23 +80,26 @@ impl V {
     ) -> Task {
         let nodes: Vec<&Node> = body.iter().filter(|n| !n.is_trivia()).collect();
         // Split at clause keywords: a task may be written on one line or many. A
-        // trigger written task first (`T3 完成后`) is a clause of its own too.
-        let mut clauses: Vec<Vec<&Node>> = Vec::new();
+        // trigger written task first (`T3 完成后`) is a clause of its own too, kept with
+        // what it was found to be (its words, whether it means done).
+        let mut clauses: Vec<(Option<TaskFirst>, Vec<&Node>)> = Vec::new();
         let mut inside_trigger = 0;
         for (i, &n) in nodes.iter().enumerate() {
+            let mut task_first = None;
             let starts = if inside_trigger > 0 {
                 inside_trigger -= 1;
                 false
-            } else if let Some((words, _)) = self.task_first_trigger(&nodes[i..]) {
+            } else if let Some((words, done)) = self.task_first_trigger(&nodes[i..]) {
                 inside_trigger = words - 1;
+                task_first = Some((words, done));
                 true
             } else {
                 n.word().is_some_and(|w| which(w, &Self::CLAUSES).is_some())
             };
             if starts || clauses.is_empty() {
-                clauses.push(Vec::new());
+                clauses.push((task_first, Vec::new()));
             }
-            if let Some(c) = clauses.last_mut() {
+            if let Some((_, c)) = clauses.last_mut() {
                 c.push(n);
             }
         }
@@ -115,9 +118,9 @@ impl V {
         let (mut trigger, mut work) = (None, None);
         let mut with_spans = Vec::new();
         let mut has_who = false;
-        for clause in clauses {
+        for (task_first, clause) in clauses {
             let mut cur = Cur::new(file, clause);
-            if let Some((words, done)) = self.task_first_trigger(&cur.nodes) {
+            if let Some((words, done)) = task_first {
                 let clause_span = cur.whole();
                 let t = self.task_first(&mut cur, words, done, index);
                 if trigger.is_some() {
@@ -324,7 +327,7 @@ impl V {
     /// postposition, or one word with both) and whether it waits for the task to be
     /// done. A word glued to its postposition counts only when the rest is a declared
     /// task id (so a place called 完成后村 stays a place).
-    fn task_first_trigger(&self, nodes: &[&Node]) -> Option<(usize, bool)> {
+    fn task_first_trigger(&self, nodes: &[&Node]) -> Option<TaskFirst> {
         let first = nodes.first()?;
         // Every spelling ends in 后: most words are passed over on that alone (this
         // runs for each word of every task).
@@ -686,6 +689,10 @@ impl V {
         }
     }
 }
+
+/// A trigger written task first (`T3 完成后`): how many words it takes and whether it
+/// waits for the task to be done.
+type TaskFirst = (usize, bool);
 
 /// The one-word postpositions after a task id: 完成后 (after it is done) and 开始后
 /// (after it started), with their 之后/以后 and 结束 spellings.
